@@ -1,0 +1,82 @@
+package dev.orchestrator.schemas;
+
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AuditEvent;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.avro.MetricEvent;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Sla;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.serde.AvroSerdes;
+import dev.orchestrator.schemas.serde.SchemaRegistry;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every topic of the product, named once, with a configurable prefix. */
+public final class Topics {
+    public static final String DEMAND = "demand.v1";
+    public static final String TELEMETRY = "telemetry.v1";
+    public static final String POLICY = "policy.v1";
+    public static final String SLA = "sla.v1";
+    public static final String DATA_UNIT = "data-unit.v1";
+    public static final String COMMANDS = "commands.v1";
+    public static final String OUTCOMES = "outcomes.v1";
+    public static final String ALLOCATIONS = "allocations.v1";
+    public static final String AUDIT = "audit.v1";
+    public static final String METRICS = "metrics.v1";
+    public static final String DLQ = "dlq.v1";
+
+    public final Topic<String, Demand> demand;
+    public final Topic<String, Telemetry> telemetry;
+    public final Topic<String, Policy> policy;
+    public final Topic<String, Sla> sla;
+    public final Topic<String, DataUnitEvent> dataUnit;
+    public final Topic<String, PlacementCommand> commands;
+    public final Topic<String, ExecutionOutcome> outcomes;
+    public final Topic<String, AllocationResult> allocations;
+    public final Topic<String, AuditEvent> audit;
+    public final Topic<String, MetricEvent> metrics;
+    /** Dead letters keep the original bytes untouched, so nothing is lost by re-encoding. */
+    public final Topic<byte[], byte[]> dlq;
+
+    private final String prefix;
+
+    private Topics(final String prefix, final AvroSerdes serdes) {
+        this.prefix = prefix;
+        final Serde<String> keys = Serdes.String();
+        demand = new Topic<>(prefix + DEMAND, keys, serdes.forClass(Demand.class));
+        telemetry = new Topic<>(prefix + TELEMETRY, keys, serdes.forClass(Telemetry.class));
+        policy = new Topic<>(prefix + POLICY, keys, serdes.forClass(Policy.class));
+        sla = new Topic<>(prefix + SLA, keys, serdes.forClass(Sla.class));
+        dataUnit = new Topic<>(prefix + DATA_UNIT, keys, serdes.forClass(DataUnitEvent.class));
+        commands = new Topic<>(prefix + COMMANDS, keys, serdes.forClass(PlacementCommand.class));
+        outcomes = new Topic<>(prefix + OUTCOMES, keys, serdes.forClass(ExecutionOutcome.class));
+        allocations = new Topic<>(prefix + ALLOCATIONS, keys, serdes.forClass(AllocationResult.class));
+        audit = new Topic<>(prefix + AUDIT, keys, serdes.forClass(AuditEvent.class));
+        metrics = new Topic<>(prefix + METRICS, keys, serdes.forClass(MetricEvent.class));
+        dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
+    }
+
+    /** Topics named {@code prefix + base name}, with Avro values registered in {@code registry}. */
+    public static Topics create(final String prefix, final SchemaRegistry registry) {
+        return new Topics(prefix, new AvroSerdes(registry));
+    }
+
+    public String prefix() {
+        return prefix;
+    }
+
+    /** Every topic in data-flow order, for creation and for printing. */
+    public List<Topic<?, ?>> all() {
+        return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, dlq);
+    }
+
+    /** Tables are compacted: only the latest value per key matters. */
+    public boolean isCompacted(final Topic<?, ?> topic) {
+        return topic == policy || topic == sla;
+    }
+}

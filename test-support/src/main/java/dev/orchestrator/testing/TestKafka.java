@@ -1,0 +1,77 @@
+package dev.orchestrator.testing;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real single-node KRaft broker, started once per test class:
+ * {@code @RegisterExtension static final TestKafka KAFKA = new TestKafka();}.
+ */
+public final class TestKafka implements BeforeAllCallback, AfterAllCallback {
+    private KafkaClusterTestKit cluster;
+    private Admin admin;
+
+    @Override
+    public void beforeAll(final ExtensionContext context) throws Exception {
+        final TestKitNodes nodes = new TestKitNodes.Builder()
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .build();
+        cluster = new KafkaClusterTestKit.Builder(nodes)
+                // one broker: internal topics cannot have more than one replica
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        final Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        admin = Admin.create(props);
+    }
+
+    @Override
+    public void afterAll(final ExtensionContext context) throws Exception {
+        if (admin != null) {
+            admin.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    public Admin admin() {
+        return admin;
+    }
+
+    /** Creates topics with one replica and {@code partitions} partitions each. */
+    public void createTopics(final int partitions, final String... names) throws ExecutionException, InterruptedException {
+        final List<NewTopic> topics = java.util.Arrays.stream(names)
+                .map(name -> new NewTopic(name, partitions, (short) 1))
+                .toList();
+        admin.createTopics(topics).all().get();
+    }
+
+    /** Client settings that reach this broker, to add to a producer's or consumer's own. */
+    public Map<String, Object> clientConfig() {
+        return Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+    }
+}
