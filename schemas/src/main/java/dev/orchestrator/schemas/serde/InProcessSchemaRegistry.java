@@ -15,11 +15,14 @@ import java.util.Map;
 import java.util.Optional;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaNormalization;
 
 /**
- * The embedded default registry: ids are global and stable per schema text, subjects keep their
- * versions, and a new version must be able to read the previous one (Confluent's BACKWARD rule).
- * With a journal file the ids survive restarts, so records already in the broker stay readable.
+ * The embedded default registry. A schema's id is derived from its text (CRC-64-AVRO, 31 bits), so
+ * every instance and every restart gives the same schema the same id without coordinating, and
+ * records already in the broker stay readable. Subjects keep their versions, and a new version must
+ * read the previous one (Confluent's BACKWARD rule). An optional journal keeps schemas that other
+ * writers registered at run time.
  */
 public final class InProcessSchemaRegistry implements SchemaRegistry {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -56,7 +59,12 @@ public final class InProcessSchemaRegistry implements SchemaRegistry {
         if (!versions.isEmpty()) {
             requireBackwardCompatible(subject, schema, byId.get(versions.get(versions.size() - 1)));
         }
-        final int id = known != null ? known : byId.size() + 1;
+        final int id = known != null ? known : idOf(text);
+        final Schema holder = byId.get(id);
+        if (holder != null && !holder.toString().equals(text)) {
+            throw new SchemaRegistryException("schema id " + id + " of subject " + subject
+                    + " collides with another schema; change a doc string to move it");
+        }
         remember(id, subject, schema, text);
         append(id, subject, text);
         return id;
@@ -69,6 +77,22 @@ public final class InProcessSchemaRegistry implements SchemaRegistry {
             throw new SchemaRegistryException("schema id " + id + " is not registered");
         }
         return schema;
+    }
+
+    /** The id this registry gives {@code schema}, whether or not it is registered. */
+    public static int idOf(final Schema schema) {
+        return idOf(schema.toString());
+    }
+
+    private static int idOf(final String text) {
+        return (int) (SchemaNormalization.fingerprint64(text.getBytes(StandardCharsets.UTF_8)) & 0x7fff_ffffL);
+    }
+
+    /** Makes {@code schema} readable by id without registering it under a subject, e.g. released versions. */
+    public synchronized void preload(final Schema schema) {
+        final String text = schema.toString();
+        byId.putIfAbsent(idOf(text), schema);
+        idByText.putIfAbsent(text, idOf(text));
     }
 
     /** Registered version numbers of a subject map to positions in this list, from version 1. */
@@ -84,7 +108,10 @@ public final class InProcessSchemaRegistry implements SchemaRegistry {
     private void remember(final int id, final String subject, final Schema schema, final String text) {
         byId.put(id, schema);
         idByText.put(text, id);
-        versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>()).add(id);
+        final List<Integer> versions = versionsBySubject.computeIfAbsent(subject, s -> new ArrayList<>());
+        if (!versions.contains(id)) {
+            versions.add(id);
+        }
     }
 
     private static void requireBackwardCompatible(final String subject, final Schema next, final Schema previous) {

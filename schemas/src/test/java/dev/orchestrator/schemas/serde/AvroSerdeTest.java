@@ -37,14 +37,16 @@ class AvroSerdeTest {
 
         final byte[] bytes = serializer.serialize("metrics.v1", event);
 
+        final int id = InProcessSchemaRegistry.idOf(MetricEvent.getClassSchema());
         assertThat(bytes).containsExactly(
-                0x00, 0x00, 0x00, 0x00, 0x01,            // magic byte, schema id 1 big-endian
+                0x00,                                    // magic byte
+                id >>> 24, (id >>> 16) & 0xFF, (id >>> 8) & 0xFF, id & 0xFF, // schema id, big-endian
                 0x02, 'x',                               // name: zig-zag length 1, "x"
                 0x02,                                    // type: enum index 1 (GAUGE), zig-zag
                 0, 0, 0, 0, 0, 0, (byte) 0xF0, 0x3F,     // value: 1.0 as little-endian IEEE 754
                 0x00,                                    // labels: empty map
                 0x02);                                   // at: 1 ms, zig-zag
-        assertThat(registry.versions("metrics.v1-value")).containsExactly(1);
+        assertThat(registry.versions("metrics.v1-value")).containsExactly(id);
         assertThat(deserializer.deserialize("metrics.v1", bytes)).isEqualTo(event);
     }
 

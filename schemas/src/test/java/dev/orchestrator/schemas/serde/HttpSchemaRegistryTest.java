@@ -41,7 +41,8 @@ class HttpSchemaRegistryTest {
             assertThat(reader.deserialize("metrics.v1", writer.serialize("metrics.v1", event))).isEqualTo(event);
         }
 
-        assertThat(standIn.requests).containsExactly("POST /subjects/metrics.v1-value/versions", "GET /schemas/ids/1");
+        assertThat(standIn.requests).containsExactly("POST /subjects/metrics.v1-value/versions",
+                "GET /schemas/ids/" + InProcessSchemaRegistry.idOf(MetricEvent.getClassSchema()));
     }
 
     @Test

@@ -21,9 +21,9 @@ class InProcessSchemaRegistryTest {
         final int elsewhere = registry.register("b-value", Demand.getClassSchema());
         final int other = registry.register("c-value", Telemetry.getClassSchema());
 
-        assertThat(first).isEqualTo(again).isEqualTo(elsewhere).isEqualTo(1);
-        assertThat(other).isEqualTo(2);
-        assertThat(registry.versions("a-value")).containsExactly(1);
+        assertThat(first).isEqualTo(again).isEqualTo(elsewhere).isPositive();
+        assertThat(other).isNotEqualTo(first).isPositive();
+        assertThat(registry.versions("a-value")).containsExactly(first);
     }
 
     @Test
@@ -48,7 +48,27 @@ class InProcessSchemaRegistryTest {
 
         assertThat(after.byId(demandId)).isEqualTo(Demand.getClassSchema());
         assertThat(after.register("y-value", Demand.getClassSchema())).isEqualTo(demandId);
-        assertThat(after.register("z-value", parse("{\"name\":\"a\",\"type\":\"string\"}"))).isEqualTo(3);
+        assertThat(after.versions("x-value")).containsExactly(InProcessSchemaRegistry.idOf(Telemetry.getClassSchema()));
+    }
+
+    @Test
+    void derivesIdsFromTheSchemaSoSeparateInstancesAgree() {
+        final InProcessSchemaRegistry one = InProcessSchemaRegistry.inMemory();
+        final InProcessSchemaRegistry two = InProcessSchemaRegistry.inMemory();
+        two.register("other-value", Telemetry.getClassSchema());
+
+        assertThat(one.register("d-value", Demand.getClassSchema()))
+                .isEqualTo(two.register("d-value", Demand.getClassSchema()))
+                .isEqualTo(InProcessSchemaRegistry.idOf(Demand.getClassSchema()));
+    }
+
+    @Test
+    void readsPreloadedSchemasByIdWithoutASubject() {
+        final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
+        registry.preload(Demand.getClassSchema());
+
+        assertThat(registry.byId(InProcessSchemaRegistry.idOf(Demand.getClassSchema()))).isEqualTo(Demand.getClassSchema());
+        assertThat(registry.subjects()).isEmpty();
     }
 
     private static Schema parse(final String field) {

@@ -1,0 +1,70 @@
+package dev.orchestrator.app;
+
+import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
+import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.schemas.Topic;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Everything on one machine with no setup: an embedded broker, the engine and the HTTP API. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Start an embedded single-node Kafka broker (KRaft), create the topics, and run the engine "
+                + "and the HTTP API on it. Data lives under data/demo; delete that folder to start afresh.",
+                "Stop with Ctrl-C."})
+final class DemoCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() throws InterruptedException {
+        final OrchestratorConfig settings = options.load(ConfigLoader.Mode.DEMO, Map.of());
+        final long started = System.nanoTime();
+        step("starting embedded Kafka broker in " + settings.path(ConfigKey.BROKER_DATA_DIR).toAbsolutePath());
+        final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
+                settings.path(ConfigKey.BROKER_DATA_DIR), settings.integer(ConfigKey.BROKER_PORT));
+        final OrchestratorConfig config = settings.with(ConfigKey.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        step("starting engine and HTTP API");
+        final Instance instance;
+        try {
+            instance = Instance.start(config);
+        } catch (final RuntimeException e) {
+            broker.close();
+            throw e;
+        }
+        printBanner(config, broker, instance, seconds(started));
+        RunCommand.awaitShutdown(instance, broker);
+        return 0;
+    }
+
+    private static void printBanner(final OrchestratorConfig config, final EmbeddedKafkaBroker broker,
+                                    final Instance instance, final String elapsed) {
+        final StringBuilder out = new StringBuilder();
+        out.append(String.format("%norchestrator demo up in %s s%n", elapsed));
+        out.append(String.format("  Kafka bootstrap  %s%n", broker.bootstrapServers()));
+        out.append(String.format("  HTTP API         http://%s:%d  (health: /health/ready)%n",
+                config.string(ConfigKey.HTTP_HOST), instance.httpPort()));
+        out.append(String.format("  broker data      %s%n", broker.dataDir().toAbsolutePath()));
+        out.append(String.format("  state            %s%n", config.path(ConfigKey.STATE_DIR).toAbsolutePath()));
+        out.append(String.format("  topics (%d partitions each when created; values are Avro in the Confluent framing)%n",
+                config.integer(ConfigKey.TOPIC_PARTITIONS)));
+        for (final Topic<?, ?> topic : instance.topics().all()) {
+            out.append(String.format("    %s%s%n", topic.name(),
+                    instance.createdTopics().contains(topic.name()) ? "  (created)" : ""));
+        }
+        out.append(String.format("Ctrl-C to stop.%n"));
+        System.out.print(out);
+        System.out.flush();
+    }
+
+    private static void step(final String what) {
+        System.out.println("... " + what);
+    }
+
+    private static String seconds(final long startNanos) {
+        return String.format("%.1f", (System.nanoTime() - startNanos) / 1e9);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.orchestrator.app;
+
+import dev.orchestrator.api.HttpApi;
+import dev.orchestrator.api.health.StreamsReadiness;
+import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.schemas.evolution.KnownSchemas;
+import dev.orchestrator.schemas.serde.HttpSchemaRegistry;
+import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
+import dev.orchestrator.schemas.serde.SchemaRegistry;
+import dev.orchestrator.topology.DecisionTopology;
+import io.javalin.Javalin;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One orchestrator instance: its topics, the Kafka Streams engine and the HTTP API, started and stopped together. */
+final class Instance implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Topics topics;
+    private final KafkaStreams streams;
+    private final Javalin http;
+    private final List<String> createdTopics;
+
+    private Instance(final Topics topics, final KafkaStreams streams, final Javalin http, final List<String> createdTopics) {
+        this.topics = topics;
+        this.streams = streams;
+        this.http = http;
+        this.createdTopics = createdTopics;
+    }
+
+    static Instance start(final OrchestratorConfig config) {
+        final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), registry(config));
+        List<String> created = List.of();
+        if (config.bool(ConfigKey.TOPIC_CREATE)) {
+            try (Admin admin = Admin.create(adminConfig(config))) {
+                created = TopicProvisioner.ensure(admin, topics, config.integer(ConfigKey.TOPIC_PARTITIONS),
+                        config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
+            }
+        }
+        final Properties streamsConfig = streamsConfig(config, topics);
+        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, streamsConfig), streamsConfig);
+        streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("engine stopped by an unexpected error: {}", e.toString());
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        final Javalin http = HttpApi.create(new StreamsReadiness(streams))
+                .start(config.string(ConfigKey.HTTP_HOST), config.integer(ConfigKey.HTTP_PORT));
+        streams.start();
+        return new Instance(topics, streams, http, created);
+    }
+
+    Topics topics() {
+        return topics;
+    }
+
+    int httpPort() {
+        return http.port();
+    }
+
+    List<String> createdTopics() {
+        return createdTopics;
+    }
+
+    @Override
+    public void close() {
+        http.stop();
+        streams.close(CLOSE_TIMEOUT);
+        LOG.info("engine closed");
+    }
+
+    private static SchemaRegistry registry(final OrchestratorConfig config) {
+        if (config.schemaRegistryUrl().isPresent()) {
+            return new HttpSchemaRegistry(config.schemaRegistryUrl().get(), Duration.ofSeconds(10));
+        }
+        final InProcessSchemaRegistry registry = InProcessSchemaRegistry.journaled(
+                config.path(ConfigKey.STATE_DIR).resolve("schemas.jsonl"));
+        KnownSchemas.all().forEach(registry::preload);
+        return registry;
+    }
+
+    private static Map<String, Object> adminConfig(final OrchestratorConfig config) {
+        final Map<String, Object> props = new HashMap<>(config.kafkaClient());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(ConfigKey.BOOTSTRAP_SERVERS));
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
+        return props;
+    }
+
+    static Properties streamsConfig(final OrchestratorConfig config, final Topics topics) {
+        final Properties props = new Properties();
+        props.putAll(config.kafkaClient());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.string(ConfigKey.APPLICATION_ID));
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(ConfigKey.BOOTSTRAP_SERVERS));
+        props.put(StreamsConfig.STATE_DIR_CONFIG, config.path(ConfigKey.STATE_DIR).resolve("streams").toAbsolutePath().toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, config.string(ConfigKey.PROCESSING_GUARANTEE));
+        props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.integer(ConfigKey.STREAMS_THREADS));
+        props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.integer(ConfigKey.STANDBY_REPLICAS));
+        props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        props.putAll(DecisionTopology.requiredConfig(topics));
+        return props;
+    }
+}

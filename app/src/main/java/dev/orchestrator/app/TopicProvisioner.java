@@ -1,0 +1,77 @@
+package dev.orchestrator.app;
+
+import dev.orchestrator.schemas.Topic;
+import dev.orchestrator.schemas.Topics;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Creates the product's topics that are missing, with explicit partition counts, and reports the rest. */
+final class TopicProvisioner {
+    private static final Logger LOG = LoggerFactory.getLogger(TopicProvisioner.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private TopicProvisioner() {
+    }
+
+    /** Returns the names of the topics it created. */
+    static List<String> ensure(final Admin admin, final Topics topics, final int partitions, final int replicationFactor) {
+        try {
+            final Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            final List<NewTopic> missing = new ArrayList<>();
+            for (final Topic<?, ?> topic : topics.all()) {
+                if (!existing.contains(topic.name())) {
+                    missing.add(newTopic(topics, topic, partitions, replicationFactor));
+                }
+            }
+            if (!missing.isEmpty()) {
+                admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            warnOnPartitionMismatch(admin, topics, partitions);
+            final List<String> created = missing.stream().map(NewTopic::name).toList();
+            LOG.info("topics ready created={} existing={}", created.size(), topics.all().size() - created.size());
+            return created;
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s while creating topics");
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("cannot create topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+
+    private static NewTopic newTopic(final Topics topics, final Topic<?, ?> topic, final int partitions,
+                                     final int replicationFactor) {
+        final Optional<Short> replicas = replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);
+        final NewTopic created = new NewTopic(topic.name(), Optional.of(partitions), replicas);
+        if (topics.isCompacted(topic)) {
+            created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        }
+        return created;
+    }
+
+    private static void warnOnPartitionMismatch(final Admin admin, final Topics topics, final int partitions)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        final List<String> names = topics.all().stream().<String>map(Topic::name).toList();
+        final Map<String, TopicDescription> described =
+                admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        described.forEach((name, description) -> {
+            if (description.partitions().size() != partitions) {
+                LOG.warn("topic {} has {} partitions, topic.partitions says {}; keeping the topic as it is",
+                        name, description.partitions().size(), partitions);
+            }
+        });
+    }
+}

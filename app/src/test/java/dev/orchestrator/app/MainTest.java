@@ -1,0 +1,49 @@
+package dev.orchestrator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void exitsTwoWithOneLineNamingAnUnknownKey() throws IOException {
+        final Path bad = dir.resolve("bad.properties");
+        Files.writeString(bad, "bootstrap.servers=localhost:9092\nhttp.portt=8080\n");
+        final StringWriter err = new StringWriter();
+
+        final int status = Main.execute(new PrintWriter(err, true), "run", "--config", bad.toString());
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("orchestrator: config error: unknown key 'http.portt' in " + bad
+                + " (did you mean http.port?)" + System.lineSeparator());
+    }
+
+    @Test
+    void exitsTwoOnABadFlagValue() {
+        final StringWriter err = new StringWriter();
+
+        final int status = Main.execute(new PrintWriter(err, true), "run", "--bootstrap", "k:9092", "--http-port", "-5");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).startsWith("orchestrator: config error: http.port='-5' in flag: expected a whole number");
+    }
+
+    @Test
+    void exitsTwoOnAnUnknownFlag() {
+        final StringWriter err = new StringWriter();
+
+        final int status = Main.execute(new PrintWriter(err, true), "run", "--bootstrapp", "k:9092");
+
+        assertThat(status).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown options: '--bootstrapp'").contains("Possible solutions: --bootstrap");
+    }
+}

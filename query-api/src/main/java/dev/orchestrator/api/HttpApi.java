@@ -1,0 +1,48 @@
+package dev.orchestrator.api;
+
+import dev.orchestrator.api.health.Readiness;
+import dev.orchestrator.api.health.ReadinessReport;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Builds the HTTP API without starting it, so tests can drive it in-process or over a socket. */
+public final class HttpApi {
+    /** Bodies above this are refused with 413 before they are read. */
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    private HttpApi() {
+    }
+
+    public static Javalin create(final Readiness readiness) {
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = MAX_BODY_BYTES;
+            config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            config.routes.get("/health/ready", ctx -> ready(ctx, readiness.report()));
+            config.routes.error(404, "*", ctx -> error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND",
+                    "no route for " + ctx.method() + " " + ctx.path()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                // one line in the log and no stack trace in the answer
+                LOG.error("request failed method={} path={} error={}", ctx.method(), ctx.path(), e.toString());
+                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
+            });
+        });
+    }
+
+    private static void ready(final Context ctx, final ReadinessReport report) {
+        ctx.status(report.ready() ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+        if (!report.ready()) {
+            ctx.header("Retry-After", "2");
+        }
+        ctx.json(Map.of("status", report.ready() ? "READY" : "NOT_READY", "streams", report.state()));
+    }
+
+    private static void error(final Context ctx, final HttpStatus status, final String code, final String message) {
+        ctx.status(status).json(new ApiError(code, message, null));
+    }
+}

@@ -1,0 +1,71 @@
+package dev.orchestrator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.api.health.ReadinessReport;
+import io.javalin.Javalin;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HttpApiTest {
+    private final AtomicReference<ReadinessReport> readiness =
+            new AtomicReference<>(new ReadinessReport(false, "REBALANCING"));
+    private final Javalin app = HttpApi.create(readiness::get).start("127.0.0.1", 0);
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void stop() {
+        app.stop();
+    }
+
+    @Test
+    void isLiveAsSoonAsItServes() throws Exception {
+        final HttpResponse<String> live = get("/health/live");
+
+        assertThat(live.statusCode()).isEqualTo(200);
+        assertThat(live.body()).isEqualTo("{\"status\":\"UP\"}");
+    }
+
+    @Test
+    void isReadyOnlyWhenStreamsRuns() throws Exception {
+        final HttpResponse<String> before = get("/health/ready");
+        readiness.set(new ReadinessReport(true, "RUNNING"));
+        final HttpResponse<String> after = get("/health/ready");
+
+        assertThat(before.statusCode()).isEqualTo(503);
+        assertThat(before.headers().firstValue("Retry-After")).contains("2");
+        assertThat(before.body()).contains("\"status\":\"NOT_READY\"").contains("\"streams\":\"REBALANCING\"");
+        assertThat(after.statusCode()).isEqualTo(200);
+        assertThat(after.body()).contains("\"status\":\"READY\"");
+    }
+
+    @Test
+    void answersUnknownRoutesWithAJsonError() throws Exception {
+        final HttpResponse<String> missing = get("/v1/nothing-here");
+
+        assertThat(missing.statusCode()).isEqualTo(404);
+        assertThat(missing.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        assertThat(missing.body()).contains("\"code\":\"NOT_FOUND\"").contains("GET /v1/nothing-here");
+    }
+
+    @Test
+    void hidesFailuresBehindAnInternalErrorWithoutStackTrace() throws Exception {
+        readiness.set(null);
+
+        final HttpResponse<String> broken = get("/health/ready");
+
+        assertThat(broken.statusCode()).isEqualTo(500);
+        assertThat(broken.body()).isEqualTo("{\"code\":\"INTERNAL\",\"message\":\"internal error\",\"field\":null}");
+    }
+
+    private HttpResponse<String> get(final String path) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
