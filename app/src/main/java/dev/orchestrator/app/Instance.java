@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
@@ -78,7 +79,9 @@ final class Instance implements AutoCloseable {
     @Override
     public void close() {
         http.stop();
-        streams.close(CLOSE_TIMEOUT);
+        // leave the group: a deliberate stop should hand partitions over now, not after the session timeout
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
+                .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         LOG.info("engine closed");
     }
 

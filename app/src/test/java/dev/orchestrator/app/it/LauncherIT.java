@@ -1,0 +1,126 @@
+package dev.orchestrator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The packaged jar, run as a user runs it: a separate JVM, its output, its exit status. */
+class LauncherIT {
+    private static final Pattern HTTP_URL = Pattern.compile("HTTP API\\s+http://127\\.0\\.0\\.1:(\\d+)");
+    private static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoBecomesReadyStopsCleanlyAndReusesItsData() throws Exception {
+        final long firstStart = System.nanoTime();
+        final Demo first = Demo.start(dir);
+        assertThat(first.awaitReady(Duration.ofSeconds(90))).as("ready within 90 s; output:%n%s", first.output()).isTrue();
+        System.out.printf("demo ready in %.1f s%n", (System.nanoTime() - firstStart) / 1e9);
+        assertThat(first.output()).contains("Kafka bootstrap  127.0.0.1:", "demand.v1  (created)", "dlq.v1  (created)");
+        first.stopAndAssertGone();
+
+        final Demo second = Demo.start(dir);
+        assertThat(second.awaitReady(Duration.ofSeconds(90))).as("restart ready; output:%n%s", second.output()).isTrue();
+        assertThat(second.output()).contains("topics ready created=0 existing=11");
+        second.stopAndAssertGone();
+    }
+
+    @Test
+    void runWithAnUnknownKeyExitsTwoWithOneLine() throws Exception {
+        final Path bad = dir.resolve("bad.properties");
+        Files.writeString(bad, "bootstrap.servers=127.0.0.1:9\nhttp.prt=8080\n");
+        final Process process = new ProcessBuilder(java(), "-jar", JAR, "run", "--config", bad.toString())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+
+        final String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).isEqualTo(2);
+        assertThat(err.lines().toList()).containsExactly(
+                "orchestrator: config error: unknown key 'http.prt' in " + bad + " (did you mean http.port?)");
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A demo process with its output captured line by line. */
+    private record Demo(Process process, List<String> lines, Thread reader) {
+        static Demo start(final Path dir) throws IOException {
+            final Process process = new ProcessBuilder(java(), "-Xmx512m", "-jar", JAR, "demo",
+                    "--http-port", "0", "--set", "broker.port=0",
+                    "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state"))
+                    .redirectErrorStream(true).start();
+            final List<String> lines = new CopyOnWriteArrayList<>();
+            final Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(
+                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                    in.lines().forEach(lines::add);
+                } catch (final IOException e) {
+                    lines.add("output closed: " + e);
+                }
+            });
+            reader.setDaemon(true);
+            reader.start();
+            return new Demo(process, lines, reader);
+        }
+
+        String output() {
+            return String.join("\n", lines);
+        }
+
+        boolean awaitReady(final Duration timeout) throws InterruptedException {
+            final HttpClient http = HttpClient.newHttpClient();
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                final Matcher url = HTTP_URL.matcher(output());
+                if (url.find()) {
+                    try {
+                        final HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + url.group(1) + "/health/ready")).build(),
+                                HttpResponse.BodyHandlers.discarding());
+                        if (ready.statusCode() == 200) {
+                            return true;
+                        }
+                    } catch (final IOException e) {
+                        // not listening yet
+                    }
+                }
+                Thread.sleep(250);
+            }
+            return false;
+        }
+
+        /**
+         * SIGTERM runs the same shutdown hook as Ctrl-C's SIGINT, which a JVM started without a terminal
+         * may ignore. Sent through the handle: Process.destroy() would also close the output we read.
+         */
+        void stopAndAssertGone() throws InterruptedException {
+            final List<ProcessHandle> children = process.descendants().toList();
+            process.toHandle().destroy();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+            reader.join(10_000);
+            assertThat(children).noneMatch(ProcessHandle::isAlive);
+            assertThat(output()).contains("embedded broker stopped", "stopped");
+        }
+    }
+}
