@@ -14,15 +14,11 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.ConfigResource;
@@ -66,7 +62,8 @@ class InstanceIT {
                         .get();
             }
 
-            final List<ConsumerRecord<byte[], byte[]>> dead = readCommitted(instance.topics().dlq.name(), 1);
+            final List<ConsumerRecord<byte[], byte[]>> dead = KAFKA.readCommitted(instance.topics().dlq.name(), 1,
+                    new ByteArrayDeserializer(), new ByteArrayDeserializer(), Duration.ofSeconds(30));
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).value()).containsExactly(1, 2, 3);
             assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.message").value()))
@@ -97,22 +94,5 @@ class InstanceIT {
             Thread.sleep(200);
         }
         return status;
-    }
-
-    private static List<ConsumerRecord<byte[], byte[]>> readCommitted(final String topic, final int expected) {
-        final Map<String, Object> config = new HashMap<>(KAFKA.clientConfig());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-reader");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        final List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config,
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }

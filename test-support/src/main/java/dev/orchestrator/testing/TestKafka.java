@@ -1,12 +1,20 @@
 package dev.orchestrator.testing;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.UUID;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.extension.AfterAllCallback;
@@ -68,6 +76,28 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback {
                 .map(name -> new NewTopic(name, partitions, (short) 1))
                 .toList();
         admin.createTopics(topics).all().get();
+    }
+
+    /**
+     * Reads {@code topic} from the beginning with {@code read_committed} until {@code expected} records
+     * arrived or {@code timeout} passed, whichever is first; returns what it read.
+     */
+    public <K, V> List<ConsumerRecord<K, V>> readCommitted(final String topic, final int expected,
+                                                           final Deserializer<K> keys, final Deserializer<V> values,
+                                                           final Duration timeout) {
+        final Map<String, Object> config = new HashMap<>(clientConfig());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        final List<ConsumerRecord<K, V>> records = new ArrayList<>();
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
+            consumer.subscribe(List.of(topic));
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     /** Client settings that reach this broker, to add to a producer's or consumer's own. */

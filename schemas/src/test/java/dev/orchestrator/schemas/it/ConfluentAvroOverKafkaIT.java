@@ -16,9 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -55,7 +53,8 @@ class ConfluentAvroOverKafkaIT {
             }
         }
 
-        final List<ConsumerRecord<String, byte[]>> raw = consumeAll(topics.demand.name(), sent.size());
+        final List<ConsumerRecord<String, byte[]>> raw = KAFKA.readCommitted(topics.demand.name(), sent.size(),
+                new StringDeserializer(), new ByteArrayDeserializer(), Duration.ofSeconds(30));
         final int schemaId = registry.versions(topics.demand.name() + "-value").get(0);
         final List<Demand> received = new ArrayList<>();
         for (final ConsumerRecord<String, byte[]> record : raw) {
@@ -64,21 +63,5 @@ class ConfluentAvroOverKafkaIT {
             received.add(topics.demand.valueSerde().deserializer().deserialize(record.topic(), record.value()));
         }
         assertThat(received).containsExactlyInAnyOrderElementsOf(sent);
-    }
-
-    private static List<ConsumerRecord<String, byte[]>> consumeAll(final String topic, final int expected) {
-        final Map<String, Object> config = new HashMap<>(KAFKA.clientConfig());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "it-reader");
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        final List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(config,
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }
