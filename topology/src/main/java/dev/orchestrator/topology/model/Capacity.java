@@ -1,0 +1,49 @@
+package dev.orchestrator.topology.model;
+
+/** Capacity in canonical units; the engine's arithmetic on it never goes below zero silently. */
+public record Capacity(long cpuMillis, long memoryBytes, long storageBytes, int gpuCount, String gpuType) {
+    public static final Capacity ZERO = new Capacity(0, 0, 0, 0, null);
+
+    public Capacity {
+        if (cpuMillis < 0 || memoryBytes < 0 || storageBytes < 0 || gpuCount < 0) {
+            throw new IllegalArgumentException("negative capacity " + cpuMillis + "/" + memoryBytes + "/"
+                    + storageBytes + "/" + gpuCount);
+        }
+    }
+
+    public Capacity plus(final Capacity other) {
+        return new Capacity(cpuMillis + other.cpuMillis, memoryBytes + other.memoryBytes,
+                storageBytes + other.storageBytes, gpuCount + other.gpuCount, gpuType != null ? gpuType : other.gpuType);
+    }
+
+    /** What is left after taking {@code other}; callers check {@link #covers} first. */
+    public Capacity minus(final Capacity other) {
+        return new Capacity(cpuMillis - other.cpuMillis, memoryBytes - other.memoryBytes,
+                storageBytes - other.storageBytes, gpuCount - other.gpuCount, gpuType);
+    }
+
+    /** Whether this much free capacity can hold {@code wanted}, dimension by dimension, GPU model included. */
+    public boolean covers(final Capacity wanted) {
+        return cpuMillis >= wanted.cpuMillis && memoryBytes >= wanted.memoryBytes
+                && storageBytes >= wanted.storageBytes && gpuCount >= wanted.gpuCount
+                && (wanted.gpuCount == 0 || wanted.gpuType == null || wanted.gpuType.equals(gpuType));
+    }
+
+    public boolean isZero() {
+        return cpuMillis == 0 && memoryBytes == 0 && storageBytes == 0 && gpuCount == 0;
+    }
+
+    /** Fraction of {@code total} this amount uses on its fullest dimension, in [0, 1]. */
+    public double utilizationOf(final Capacity total) {
+        double max = 0;
+        max = Math.max(max, ratio(cpuMillis, total.cpuMillis));
+        max = Math.max(max, ratio(memoryBytes, total.memoryBytes));
+        max = Math.max(max, ratio(storageBytes, total.storageBytes));
+        max = Math.max(max, ratio(gpuCount, total.gpuCount));
+        return Math.min(1.0, max);
+    }
+
+    private static double ratio(final long part, final long whole) {
+        return whole <= 0 ? 0 : (double) part / whole;
+    }
+}

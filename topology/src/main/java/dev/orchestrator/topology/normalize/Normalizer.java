@@ -1,0 +1,129 @@
+package dev.orchestrator.topology.normalize;
+
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.PlaceRequest;
+import dev.orchestrator.topology.model.UnitKind;
+import dev.orchestrator.topology.model.UnitSpec;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** Validates demands and unit registrations and converts them to canonical units, naming the first bad field. */
+public final class Normalizer {
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
+    private static final long MAX_DURATION_MILLIS = 10L * 365 * 24 * 3600 * 1000;
+    private static final int MAX_REGIONS = 32;
+    private static final int MAX_LABELS = 64;
+
+    private final RegionAliases regions;
+    private final CurrencyConverter currency;
+
+    public Normalizer(final RegionAliases regions, final CurrencyConverter currency) {
+        this.regions = regions;
+        this.currency = currency;
+    }
+
+    public CurrencyConverter currency() {
+        return currency;
+    }
+
+    /** Checks the fields every demand needs; for a RELEASE that is all there is. */
+    public void checkIdentity(final Demand demand) {
+        id(demand.getDemandId(), "demandId");
+        id(demand.getConsumerId(), "consumerId");
+        if (demand.getLabels().size() > MAX_LABELS) {
+            throw new InvalidInputException("labels", "more than " + MAX_LABELS + " labels");
+        }
+        if (demand.getType() == DemandType.RELEASE) {
+            if (demand.getReleaseOf() == null) {
+                throw new InvalidInputException("releaseOf", "a RELEASE must name the demand it releases");
+            }
+            id(demand.getReleaseOf(), "releaseOf");
+        }
+    }
+
+    public PlaceRequest place(final Demand demand) {
+        checkIdentity(demand);
+        if (demand.getResources() == null) {
+            throw new InvalidInputException("resources", "a PLACE must say what capacity it needs");
+        }
+        final UnitKind kind = kind(demand.getKind(), "kind");
+        final Capacity capacity = CapacityParser.parse(demand.getResources(), "resources", RoundingMode.CEILING);
+        if (capacity.isZero()) {
+            throw new InvalidInputException("resources", "asks for no capacity at all");
+        }
+        if (demand.getRegions().size() > MAX_REGIONS) {
+            throw new InvalidInputException("regions", "more than " + MAX_REGIONS + " regions");
+        }
+        final List<String> canonicalRegions = new ArrayList<>();
+        for (int i = 0; i < demand.getRegions().size(); i++) {
+            final String region = regions.canonical(demand.getRegions().get(i), "regions[" + i + "]");
+            if (!canonicalRegions.contains(region)) {
+                canonicalRegions.add(region);
+            }
+        }
+        final long maxPrice = demand.getMaxPricePerHour() == null ? Long.MAX_VALUE
+                : currency.toBaseMicros(demand.getMaxPricePerHour(), "maxPricePerHour");
+        final long duration = demand.getDurationMillis() == null ? 0 : demand.getDurationMillis();
+        if (demand.getDurationMillis() != null && (duration <= 0 || duration > MAX_DURATION_MILLIS)) {
+            throw new InvalidInputException("durationMillis", "must be from 1 ms to 10 years");
+        }
+        final String sla = demand.getSlaId() == null ? "" : id(demand.getSlaId(), "slaId");
+        return new PlaceRequest(demand.getDemandId(), demand.getConsumerId(), kind, capacity, canonicalRegions,
+                maxPrice, sla, duration, demand.getRequestedAt().toEpochMilli());
+    }
+
+    /** A REGISTER event as a unit spec. */
+    public UnitSpec unit(final DataUnitEvent event) {
+        id(event.getDataUnitId(), "dataUnitId");
+        id(event.getProviderId(), "providerId");
+        final UnitKind kind = kind(event.getKind(), "kind");
+        if (event.getRegion() == null) {
+            throw new InvalidInputException("region", "a REGISTER must name its region");
+        }
+        final String region = regions.canonical(event.getRegion(), "region");
+        if (event.getCapacity() == null) {
+            throw new InvalidInputException("capacity", "a REGISTER must state its capacity");
+        }
+        final Capacity capacity = CapacityParser.parse(event.getCapacity(), "capacity", RoundingMode.FLOOR);
+        if (capacity.isZero()) {
+            throw new InvalidInputException("capacity", "offers no capacity at all");
+        }
+        if (event.getPricePerHour() == null) {
+            throw new InvalidInputException("pricePerHour", "a REGISTER must state its price");
+        }
+        final long price = currency.toBaseMicros(event.getPricePerHour(), "pricePerHour");
+        final double latency = event.getAdvertisedLatencyMillis() == null ? 0 : event.getAdvertisedLatencyMillis();
+        if (!(latency >= 0 && latency < 3_600_000)) {
+            throw new InvalidInputException("advertisedLatencyMillis", "must be from 0 to one hour");
+        }
+        final double availability = event.getAdvertisedAvailability() == null ? 1 : event.getAdvertisedAvailability();
+        if (!(availability >= 0 && availability <= 1)) {
+            throw new InvalidInputException("advertisedAvailability", "must be from 0 to 1");
+        }
+        final String pool = event.getPool() == null ? region + "/" + kind.name().toLowerCase(java.util.Locale.ROOT)
+                : id(event.getPool(), "pool");
+        return new UnitSpec(event.getDataUnitId(), event.getProviderId(), kind, region, pool, capacity, price,
+                latency, availability);
+    }
+
+    private static UnitKind kind(final ResourceKind kind, final String field) {
+        return switch (kind) {
+            case STORAGE -> UnitKind.STORAGE;
+            case COMPUTE -> UnitKind.COMPUTE;
+            default -> throw new InvalidInputException(field, "unknown kind " + kind);
+        };
+    }
+
+    private static String id(final String value, final String field) {
+        if (value == null || !ID.matcher(value).matches()) {
+            throw new InvalidInputException(field, "must be 1 to 128 letters, digits or ._:@/-");
+        }
+        return value;
+    }
+}

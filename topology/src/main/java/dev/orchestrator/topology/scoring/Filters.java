@@ -1,0 +1,60 @@
+package dev.orchestrator.topology.scoring;
+
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.model.Prices;
+import dev.orchestrator.topology.model.UnitView;
+import java.util.List;
+import java.util.function.BiPredicate;
+
+/** The built-in filters, cheapest first: each drops a unit for one stated reason. */
+public final class Filters {
+    private Filters() {
+    }
+
+    /** Units already tried for this demand, whose view was stale. */
+    public static final Filter NOT_TRIED = of("not-tried", ReasonCode.NO_CAPACITY,
+            (c, u) -> !c.excluded().contains(u.unitId()));
+    public static final Filter KIND = of("kind", ReasonCode.NO_FEASIBLE_UNIT, (c, u) -> u.kind() == c.demand().kind());
+    public static final Filter REGION = of("region", ReasonCode.REGION_NOT_ALLOWED,
+            (c, u) -> (c.demand().regions().isEmpty() || c.demand().regions().contains(u.region()))
+                    && (c.policy().allowedRegions().isEmpty() || c.policy().allowedRegions().contains(u.region())));
+    public static final Filter POLICY_DENY = of("policy-deny", ReasonCode.NO_FEASIBLE_UNIT,
+            (c, u) -> !c.policy().deniedProviders().contains(u.providerId()));
+    /** Maintenance, decommissioning and unhealthy units take nothing new. */
+    public static final Filter ALLOCATABLE = of("allocatable", ReasonCode.NO_FEASIBLE_UNIT, (c, u) -> u.allocatable());
+    public static final Filter FITS = of("fits", ReasonCode.NO_CAPACITY, (c, u) -> u.free().covers(c.demand().capacity()));
+    public static final Filter QOS = of("qos", ReasonCode.SLA_UNSATISFIABLE, (c, u) -> c.sla()
+            .map(s -> u.latencyMillis() <= s.maxLatencyMillis() && u.availability() >= s.minAvailability())
+            .orElse(true));
+    public static final Filter PRICE_CAP = of("price-cap", ReasonCode.PRICE_CAP_EXCEEDED,
+            (c, u) -> price(c, u) <= c.priceCapMicros());
+    public static final Filter BUDGET = of("budget", ReasonCode.BUDGET_EXCEEDED,
+            (c, u) -> c.budgetLeftMicros() == Long.MAX_VALUE || price(c, u) * c.billedHours() <= c.budgetLeftMicros());
+
+    /** Every filter, in the order the pipeline runs them. */
+    public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, FITS, QOS,
+            PRICE_CAP, BUDGET);
+
+    static long price(final ScoringContext context, final UnitView unit) {
+        return Prices.proRata(unit.pricePerHourMicros(), unit.capacity(), context.demand().capacity());
+    }
+
+    private static Filter of(final String name, final ReasonCode reason, final BiPredicate<ScoringContext, UnitView> test) {
+        return new Filter() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public ReasonCode reason() {
+                return reason;
+            }
+
+            @Override
+            public boolean test(final ScoringContext context, final UnitView unit) {
+                return test.test(context, unit);
+            }
+        };
+    }
+}

@@ -1,0 +1,102 @@
+package dev.orchestrator.topology;
+
+import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.lifecycle.OperatorState;
+import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.PlaceRequest;
+import dev.orchestrator.topology.model.UnitKind;
+import dev.orchestrator.topology.model.UnitSpec;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.telemetry.Health;
+import java.util.List;
+import java.util.Map;
+
+/** Small builders for decision-rule tests: {@code unit("u1").storageGb(100).region("eu").price(1_000_000)}. */
+public final class Fixtures {
+    public static final long GB = 1_000_000_000L;
+
+    private Fixtures() {
+    }
+
+    public static UnitBuilder unit(final String id) {
+        return new UnitBuilder(id);
+    }
+
+    public static PlaceRequest storageDemand(final String id, final String consumer, final long gb) {
+        return new PlaceRequest(id, consumer, UnitKind.STORAGE, new Capacity(0, 0, gb * GB, 0, null), List.of(),
+                Long.MAX_VALUE, "", 0, 0);
+    }
+
+    /** A unit under construction; every setter returns the builder. */
+    public static final class UnitBuilder {
+        private final String id;
+        private String provider = "p1";
+        private String region = "eu-west-1";
+        private long storageGb = 100;
+        private long usedGb;
+        private long price = 1_000_000;
+        private double latency = 10;
+        private double availability = 1;
+        private boolean allocatable = true;
+
+        UnitBuilder(final String id) {
+            this.id = id;
+        }
+
+        public UnitBuilder provider(final String value) {
+            provider = value;
+            return this;
+        }
+
+        public UnitBuilder region(final String value) {
+            region = value;
+            return this;
+        }
+
+        public UnitBuilder storageGb(final long value) {
+            storageGb = value;
+            return this;
+        }
+
+        public UnitBuilder usedGb(final long value) {
+            usedGb = value;
+            return this;
+        }
+
+        public UnitBuilder price(final long microsPerHour) {
+            price = microsPerHour;
+            return this;
+        }
+
+        public UnitBuilder latency(final double value) {
+            latency = value;
+            return this;
+        }
+
+        public UnitBuilder availability(final double value) {
+            availability = value;
+            return this;
+        }
+
+        public UnitBuilder unallocatable() {
+            allocatable = false;
+            return this;
+        }
+
+        public UnitView view() {
+            final Capacity total = new Capacity(0, 0, storageGb * GB, 0, null);
+            return new UnitView(id, provider, UnitKind.STORAGE, region, region + "/storage", total,
+                    new Capacity(0, 0, (storageGb - usedGb) * GB, 0, null), price, "AVAILABLE", allocatable,
+                    latency, availability, usedGb > 0 ? 1 : 0);
+        }
+
+        public UnitRecord record() {
+            return new UnitRecord(spec(), OperatorState.ACTIVE, Map.of(), Health.initial(0, latency), 0);
+        }
+
+        public UnitSpec spec() {
+            return new UnitSpec(id, provider, UnitKind.STORAGE, region, region + "/storage",
+                    new Capacity(0, 0, storageGb * GB, 0, null), price, latency, availability);
+        }
+    }
+}
