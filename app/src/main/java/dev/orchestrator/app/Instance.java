@@ -10,6 +10,7 @@ import dev.orchestrator.schemas.serde.HttpSchemaRegistry;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.schemas.serde.SchemaRegistry;
 import dev.orchestrator.topology.DecisionTopology;
+import dev.orchestrator.topology.EngineSettings;
 import io.javalin.Javalin;
 import java.time.Duration;
 import java.util.HashMap;
@@ -52,7 +53,7 @@ final class Instance implements AutoCloseable {
             }
         }
         final Properties streamsConfig = streamsConfig(config, topics);
-        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, streamsConfig), streamsConfig);
+        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, EngineSettings.defaults(), streamsConfig), streamsConfig);
         streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("engine stopped by an unexpected error: {}", e.toString());

@@ -30,7 +30,9 @@ final class TopicProvisioner {
         try {
             final Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             final List<NewTopic> missing = new ArrayList<>();
-            for (final Topic<?, ?> topic : topics.all()) {
+            final List<Topic<?, ?>> wanted = new ArrayList<>(topics.all());
+            wanted.addAll(topics.internal());
+            for (final Topic<?, ?> topic : wanted) {
                 if (!existing.contains(topic.name())) {
                     missing.add(newTopic(topics, topic, partitions, replicationFactor));
                 }
@@ -38,9 +40,9 @@ final class TopicProvisioner {
             if (!missing.isEmpty()) {
                 admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             }
-            warnOnPartitionMismatch(admin, topics, partitions);
+            warnOnPartitionMismatch(admin, wanted, partitions);
             final List<String> created = missing.stream().map(NewTopic::name).toList();
-            LOG.info("topics ready created={} existing={}", created.size(), topics.all().size() - created.size());
+            LOG.info("topics ready created={} existing={}", created.size(), wanted.size() - created.size());
             return created;
         } catch (final TimeoutException e) {
             throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s while creating topics");
@@ -62,13 +64,14 @@ final class TopicProvisioner {
         return created;
     }
 
-    private static void warnOnPartitionMismatch(final Admin admin, final Topics topics, final int partitions)
+    private static void warnOnPartitionMismatch(final Admin admin, final List<Topic<?, ?>> topics, final int partitions)
             throws ExecutionException, InterruptedException, TimeoutException {
-        final List<String> names = topics.all().stream().<String>map(Topic::name).toList();
+        final List<String> names = topics.stream().<String>map(Topic::name).toList();
         final Map<String, TopicDescription> described =
                 admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         described.forEach((name, description) -> {
             if (description.partitions().size() != partitions) {
+                // the engine joins its inputs by key: every topic must have the same partition count
                 LOG.warn("topic {} has {} partitions, topic.partitions says {}; keeping the topic as it is",
                         name, description.partitions().size(), partitions);
             }

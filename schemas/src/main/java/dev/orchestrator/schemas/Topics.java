@@ -29,6 +29,14 @@ public final class Topics {
     public static final String AUDIT = "audit.v1";
     public static final String METRICS = "metrics.v1";
     public static final String DLQ = "dlq.v1";
+    /** Internal: reservation, release and outcome messages for the ledger, keyed by data unit. */
+    public static final String TO_LEDGER = "engine.to-ledger";
+    /** Internal: demands and ledger replies for the decision step, keyed by consumer. */
+    public static final String TO_DECIDER = "engine.to-decider";
+    /** Internal: migrations waiting for a slot, keyed by provider. */
+    public static final String TO_PLANNER = "engine.to-planner";
+    /** Internal, compacted: the latest view of every unit, replicated to every instance for scoring. */
+    public static final String UNIT_VIEWS = "engine.unit-views";
 
     public final Topic<String, Demand> demand;
     public final Topic<String, Telemetry> telemetry;
@@ -42,6 +50,10 @@ public final class Topics {
     public final Topic<String, MetricEvent> metrics;
     /** Dead letters keep the original bytes untouched, so nothing is lost by re-encoding. */
     public final Topic<byte[], byte[]> dlq;
+    public final Topic<String, byte[]> toLedger;
+    public final Topic<String, byte[]> toDecider;
+    public final Topic<String, byte[]> toPlanner;
+    public final Topic<String, byte[]> unitViews;
 
     private final String prefix;
 
@@ -59,6 +71,11 @@ public final class Topics {
         audit = new Topic<>(prefix + AUDIT, keys, serdes.forClass(AuditEvent.class));
         metrics = new Topic<>(prefix + METRICS, keys, serdes.forClass(MetricEvent.class));
         dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
+        // the engine encodes its internal messages itself
+        toLedger = new Topic<>(prefix + TO_LEDGER, keys, Serdes.ByteArray());
+        toDecider = new Topic<>(prefix + TO_DECIDER, keys, Serdes.ByteArray());
+        toPlanner = new Topic<>(prefix + TO_PLANNER, keys, Serdes.ByteArray());
+        unitViews = new Topic<>(prefix + UNIT_VIEWS, keys, Serdes.ByteArray());
     }
 
     /** Topics named {@code prefix + base name}, with Avro values registered in {@code registry}. */
@@ -70,13 +87,18 @@ public final class Topics {
         return prefix;
     }
 
-    /** Every topic in data-flow order, for creation and for printing. */
+    /** Every public topic in data-flow order, for printing. */
     public List<Topic<?, ?>> all() {
         return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, dlq);
     }
 
+    /** The engine's internal topics, created with the public ones. */
+    public List<Topic<?, ?>> internal() {
+        return List.of(toLedger, toDecider, toPlanner, unitViews);
+    }
+
     /** Tables are compacted: only the latest value per key matters. */
     public boolean isCompacted(final Topic<?, ?> topic) {
-        return topic == policy || topic == sla;
+        return topic == policy || topic == sla || topic == unitViews;
     }
 }

@@ -2,22 +2,42 @@ package dev.orchestrator.topology;
 
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
-import org.apache.kafka.common.utils.Bytes;
+import dev.orchestrator.topology.admission.ConsumerAccount;
+import dev.orchestrator.topology.decision.AllocationRecord;
+import dev.orchestrator.topology.decision.DecisionProcessor;
+import dev.orchestrator.topology.decision.SlaUpdater;
+import dev.orchestrator.topology.emit.Nodes;
+import dev.orchestrator.topology.intake.DemandIntake;
+import dev.orchestrator.topology.intake.OutcomeRouter;
+import dev.orchestrator.topology.ledger.LedgerProcessor;
+import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.messages.ToDecider;
+import dev.orchestrator.topology.messages.ToLedger;
+import dev.orchestrator.topology.messages.ToPlanner;
+import dev.orchestrator.topology.migration.MigrationPlanner;
+import dev.orchestrator.topology.migration.MigrationQueue;
+import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.normalize.UndecodableRecordHandler;
+import dev.orchestrator.topology.scoring.UnitIndex;
+import dev.orchestrator.topology.scoring.UnitViewUpdater;
+import dev.orchestrator.topology.serde.JsonSerde;
 import java.util.Map;
 import java.util.Properties;
-import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsConfig;
-import dev.orchestrator.topology.normalize.UndecodableRecordHandler;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.TopologyConfig;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 
 /**
  * The decision path of DESIGN.md section 3, built in one place for main, the bench and the tests.
- * So far it holds the operator tables (policies, SLAs) that admission and scoring read; the
- * normalize, admit, score, reserve and emit steps are issue 3 and are not here yet.
+ * Five processors, each in its own sub-topology, talk through keyed topics: intake (by demand),
+ * decider (by consumer), ledger (by unit), planner (by provider), plus the replicated unit view.
  */
 public final class DecisionTopology {
     private DecisionTopology() {
@@ -36,19 +56,92 @@ public final class DecisionTopology {
     }
 
     /** The topology for {@code streamsConfig}, which must include {@link #requiredConfig}. */
-    public static Topology build(final Topics topics, final Properties streamsConfig) {
-        final StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(streamsConfig)));
-        // Operators' policies, one per consumer: quotas, budget, weights
-        table(builder, topics.policy, StoreNames.POLICIES);
-        // SLA terms that placements and the watchdog check against
-        table(builder, topics.sla, StoreNames.SLAS);
-        return builder.build();
+    public static Topology build(final Topics topics, final EngineSettings settings, final Properties streamsConfig) {
+        final Topology topology = new Topology(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsConfig)));
+        final Normalizer normalizer = new Normalizer(settings.regions(), settings.currency());
+        final UnitIndex index = new UnitIndex();
+
+        // Intake, keyed by demand: drop duplicates, refuse the invalid with a reason, route the rest by consumer
+        source(topology, "demand-source", topics.demand);
+        topology.addProcessor(Nodes.INTAKE, () -> new DemandIntake(normalizer, topics.demand,
+                settings.metricsIntervalMillis()), "demand-source");
+        topology.addStateStore(store(StoreNames.DEMAND_IDS, Serdes.String()), Nodes.INTAKE);
+        sinks(topology, topics, Nodes.INTAKE, Nodes.ALLOCATIONS, Nodes.DLQ, Nodes.TO_DECIDER, Nodes.METRICS);
+
+        // Executors key outcomes by command; the ledger wants them by unit
+        source(topology, "outcome-source", topics.outcomes);
+        topology.addProcessor(Nodes.OUTCOMES, OutcomeRouter::new, "outcome-source");
+        sinks(topology, topics, Nodes.OUTCOMES, Nodes.TO_LEDGER);
+
+        // The ledger, keyed by unit: the one writer of capacity, lifecycle and health
+        source(topology, "data-unit-source", topics.dataUnit);
+        source(topology, "telemetry-source", topics.telemetry);
+        internalSource(topology, "to-ledger-source", topics.toLedger, ToLedger.class);
+        topology.addProcessor(Nodes.LEDGER, () -> new LedgerProcessor(normalizer, settings, topics),
+                "data-unit-source", "telemetry-source", "to-ledger-source");
+        topology.addStateStore(store(StoreNames.UNITS, JsonSerde.of(UnitRecord.class)), Nodes.LEDGER);
+        sinks(topology, topics, Nodes.LEDGER, Nodes.AUDIT, Nodes.UNIT_VIEWS, Nodes.TO_DECIDER, Nodes.TO_PLANNER,
+                Nodes.COMMANDS, Nodes.DLQ, Nodes.METRICS);
+
+        // Every instance scores against a replica of every unit's view, indexed by pool
+        topology.addGlobalStore(store(StoreNames.UNIT_VIEWS, JsonSerde.of(UnitView.class)).withLoggingDisabled(),
+                "unit-view-source", Serdes.String().deserializer(), JsonSerde.of(UnitView.class).deserializer(),
+                topics.unitViews.name(), "unit-view-updater", () -> new UnitViewUpdater(index));
+        topology.addGlobalStore(store(StoreNames.SLAS, JsonSerde.of(SlaTerms.class)).withLoggingDisabled(),
+                "sla-source", topics.sla.keySerde().deserializer(), topics.sla.valueSerde().deserializer(),
+                topics.sla.name(), "sla-updater", SlaUpdater::new);
+
+        // The decider, keyed by consumer: admission, scoring, retries, lifecycle of allocations
+        source(topology, "policy-source", topics.policy);
+        internalSource(topology, "to-decider-source", topics.toDecider, ToDecider.class);
+        topology.addProcessor(Nodes.DECIDER, () -> new DecisionProcessor(normalizer, settings, index, topics),
+                "policy-source", "to-decider-source");
+        topology.addStateStore(store(StoreNames.ALLOCATIONS, JsonSerde.of(AllocationRecord.class)), Nodes.DECIDER);
+        topology.addStateStore(store(StoreNames.ACCOUNTS, JsonSerde.of(ConsumerAccount.class)), Nodes.DECIDER);
+        topology.addStateStore(store(StoreNames.POLICIES, JsonSerde.of(PolicyTerms.class)), Nodes.DECIDER);
+        sinks(topology, topics, Nodes.DECIDER, Nodes.ALLOCATIONS, Nodes.AUDIT, Nodes.TO_LEDGER, Nodes.TO_PLANNER,
+                Nodes.DLQ, Nodes.METRICS);
+
+        // The planner, keyed by provider: at most N migrations in flight per provider
+        internalSource(topology, "to-planner-source", topics.toPlanner, ToPlanner.class);
+        topology.addProcessor(Nodes.PLANNER, () -> new MigrationPlanner(settings.migrationsPerProvider()),
+                "to-planner-source");
+        topology.addStateStore(store(StoreNames.MIGRATIONS, JsonSerde.of(MigrationQueue.class)), Nodes.PLANNER);
+        sinks(topology, topics, Nodes.PLANNER, Nodes.TO_DECIDER);
+        return topology;
     }
 
-    private static <V> void table(final StreamsBuilder builder, final Topic<String, V> topic, final String store) {
-        builder.table(topic.name(), Consumed.with(topic.keySerde(), topic.valueSerde()).withName("read-" + store),
-                Materialized.<String, V, KeyValueStore<Bytes, byte[]>>as(store)
-                        .withKeySerde(topic.keySerde())
-                        .withValueSerde(topic.valueSerde()));
+    private static <V> void source(final Topology topology, final String name, final Topic<String, V> topic) {
+        topology.addSource(name, topic.keySerde().deserializer(), topic.valueSerde().deserializer(), topic.name());
+    }
+
+    private static <V> void internalSource(final Topology topology, final String name, final Topic<String, byte[]> topic,
+                                           final Class<V> type) {
+        topology.addSource(name, Serdes.String().deserializer(), JsonSerde.of(type).deserializer(), topic.name());
+    }
+
+    private static <V> StoreBuilder<KeyValueStore<String, V>> store(final String name, final Serde<V> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    }
+
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void sinks(final Topology topology, final Topics topics, final String processor,
+                              final String... outputs) {
+        for (final String output : outputs) {
+            final Topic topic = switch (output) {
+                case Nodes.ALLOCATIONS -> topics.allocations;
+                case Nodes.COMMANDS -> topics.commands;
+                case Nodes.AUDIT -> topics.audit;
+                case Nodes.METRICS -> topics.metrics;
+                case Nodes.DLQ -> topics.dlq;
+                case Nodes.TO_LEDGER -> topics.toLedger;
+                case Nodes.TO_DECIDER -> topics.toDecider;
+                case Nodes.TO_PLANNER -> topics.toPlanner;
+                case Nodes.UNIT_VIEWS -> topics.unitViews;
+                default -> throw new IllegalArgumentException("no topic for output " + output);
+            };
+            topology.addSink(Nodes.sink(processor, output), topic.name(), topic.keySerde().serializer(),
+                    topic.valueSerde().serializer(), processor);
+        }
     }
 }

@@ -4,8 +4,20 @@ package dev.orchestrator.topology;
 public final class StoreNames {
     /** Latest policy per consumer. */
     public static final String POLICIES = "policies";
-    /** Latest SLA per SLA id. */
+    /** Latest SLA per SLA id, replicated to every instance. */
     public static final String SLAS = "slas";
+    /** Every demand id seen, with its consumer: the duplicate check. */
+    public static final String DEMAND_IDS = "demand-ids";
+    /** The ledger: every unit with its reservations, keyed by unit id. */
+    public static final String UNITS = "units";
+    /** Every allocation of a consumer, keyed consumerId|demandId. */
+    public static final String ALLOCATIONS = "allocations";
+    /** What each consumer holds and has spent. */
+    public static final String ACCOUNTS = "accounts";
+    /** The latest view of every unit, replicated to every instance, with an in-memory index. */
+    public static final String UNIT_VIEWS = "unit-views";
+    /** Migrations per provider: in flight and waiting. */
+    public static final String MIGRATIONS = "migrations";
 
     private StoreNames() {
     }

@@ -40,7 +40,7 @@ class LauncherIT {
 
         final Demo second = Demo.start(dir);
         assertThat(second.awaitReady(Duration.ofSeconds(90))).as("restart ready; output:%n%s", second.output()).isTrue();
-        assertThat(second.output()).contains("topics ready created=0 existing=11");
+        assertThat(second.output()).contains("topics ready created=0 existing=15");
         second.stopAndAssertGone();
     }
 

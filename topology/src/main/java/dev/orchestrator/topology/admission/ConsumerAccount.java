@@ -22,6 +22,11 @@ public record ConsumerAccount(int units, Capacity held, long committedMicros, lo
                 Math.max(0, committedMicros - costMicros), spentMicros + spent, periodStart);
     }
 
+    /** Bills time already used, without changing what is held. */
+    public ConsumerAccount charge(final long spent) {
+        return new ConsumerAccount(units, held, committedMicros, spentMicros + spent, periodStart);
+    }
+
     /** Starts a new budget period when the current one is over. */
     public ConsumerAccount rolled(final long now, final long periodMillis) {
         if (now - periodStart < periodMillis) {

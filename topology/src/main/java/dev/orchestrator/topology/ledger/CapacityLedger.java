@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.ledger;
 
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.lifecycle.OperatorState;
 import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.Prices;
 import dev.orchestrator.topology.model.Reservation;
@@ -40,8 +41,8 @@ public final class CapacityLedger {
                     + price + " micros/h", unit);
         }
         final Reservation reservation = new Reservation(request.allocationId(), request.demandId(), request.consumerId(),
-                request.capacity(), price, request.durationMillis(), now, now + confirmWithinMillis, 0, false,
-                request.commandId());
+                request.capacity(), price, request.durationMillis(), now, now + confirmWithinMillis, 0, 0, false,
+                request.commandId(), request.slaMaxLatencyMillis(), request.slaMinAvailability(), false);
         final Map<String, Reservation> next = new TreeMap<>(unit.reservations());
         next.put(reservation.allocationId(), reservation);
         return ReserveOutcome.committed(reservation, unit.withReservations(next));
@@ -70,6 +71,34 @@ public final class CapacityLedger {
         final Map<String, Reservation> next = new TreeMap<>(unit.reservations());
         next.put(allocationId, reservation.confirmed(now));
         return java.util.Optional.of(unit.withReservations(next));
+    }
+
+    /**
+     * Allocations that should leave this unit and have not been sent away yet: all of them when the
+     * unit takes no placements (maintenance, decommissioning, silent), otherwise those whose SLA the
+     * unit's health no longer meets.
+     */
+    public static List<Reservation> toMigrate(final UnitRecord unit) {
+        final List<Reservation> leaving = new ArrayList<>();
+        for (final Reservation reservation : unit.reservations().values()) {
+            if (reservation.leaving()) {
+                continue;
+            }
+            final boolean unitGone = !unit.allocatable() && unit.operatorState() != OperatorState.DECOMMISSIONED;
+            final boolean breached = reservation.confirmed() && reservation.hasSla()
+                    && !unit.health().meets(reservation.slaMaxLatencyMillis(), reservation.slaMinAvailability());
+            if (unitGone || breached) {
+                leaving.add(reservation);
+            }
+        }
+        return leaving;
+    }
+
+    /** Marks allocations as on their way out, so they are not sent away twice. */
+    public static UnitRecord markLeaving(final UnitRecord unit, final List<Reservation> leaving) {
+        final Map<String, Reservation> next = new TreeMap<>(unit.reservations());
+        leaving.forEach(r -> next.put(r.allocationId(), r.markedLeaving()));
+        return new UnitRecord(unit.spec(), unit.operatorState(), next, unit.health(), unit.auditSequence());
     }
 
     /** Reservations whose confirmation is overdue or whose duration has run out at {@code now}. */

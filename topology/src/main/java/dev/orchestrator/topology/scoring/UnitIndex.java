@@ -55,6 +55,12 @@ public final class UnitIndex {
         }
     }
 
+    /** Whether any allocatable unit of {@code kind} is in {@code regions} (all when empty), full or not. */
+    public boolean hasUnits(final UnitKind kind, final Collection<String> regions) {
+        final Collection<String> scope = regions.isEmpty() ? regionsByKind.getOrDefault(kind, Set.of()) : regions;
+        return scope.stream().map(r -> byPool.get(pool(kind, r))).anyMatch(set -> set != null && !set.isEmpty());
+    }
+
     public int size() {
         return byId.size();
     }

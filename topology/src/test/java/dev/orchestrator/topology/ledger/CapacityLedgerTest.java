@@ -63,7 +63,8 @@ class CapacityLedgerTest {
     @Test
     void expiresUnconfirmedReservationsAndEndsConfirmedOnesAfterTheirDuration() {
         UnitRecord unit = ledger.reserve(unit("u1").record(), request("never-confirmed", 1), 0).unit();
-        unit = ledger.reserve(unit, new ReserveRequest("timed", "d", "c", "u1", gb(1), Long.MAX_VALUE, 5_000, "k"), 0).unit();
+        unit = ledger.reserve(unit, new ReserveRequest("timed", "d", "c", "u1", gb(1), Long.MAX_VALUE, 5_000, "k",
+                ReserveRequest.NO_LATENCY_TARGET, 0), 0).unit();
         unit = CapacityLedger.confirm(unit, "timed", 1_000).orElseThrow();
 
         // confirmed at 1_000 with 5_000 ms to run: ends at 6_000; the other lapses at 0 + 30_000
@@ -84,6 +85,32 @@ class CapacityLedgerTest {
         assertThat(CapacityLedger.release(released, "a1")).isEmpty();
     }
 
+    @Test
+    void sendsEveryoneAwayFromAUnitInMaintenanceButOnlyOnce() {
+        UnitRecord unit = ledger.reserve(unit("u1").record(), request("a1", 1), 0).unit();
+        unit = ledger.reserve(unit, request("a2", 1), 0).unit().withState(OperatorState.MAINTENANCE);
+
+        final var leaving = CapacityLedger.toMigrate(unit);
+        final UnitRecord marked = CapacityLedger.markLeaving(unit, leaving);
+
+        assertThat(leaving).extracting(r -> r.allocationId()).containsExactly("a1", "a2");
+        assertThat(CapacityLedger.toMigrate(marked)).isEmpty();
+    }
+
+    @Test
+    void sendsAwayOnlyTheAllocationsWhoseSlaTheUnitBreaches() {
+        final ReserveRequest strict = new ReserveRequest("gold", "d", "c1", "u1", gb(1), Long.MAX_VALUE, 0, "k", 50, 0);
+        UnitRecord unit = ledger.reserve(unit("u1").latency(10).record(), strict, 0).unit();
+        unit = ledger.reserve(unit, request("plain", 1), 0).unit();
+        unit = CapacityLedger.confirm(unit, "gold", 1).orElseThrow();
+        unit = CapacityLedger.confirm(unit, "plain", 1).orElseThrow();
+
+        assertThat(CapacityLedger.toMigrate(unit)).isEmpty();
+        final UnitRecord slow = unit.withHealth(unit.health().observe(2, 500.0, true).observe(3, 500.0, true));
+
+        assertThat(CapacityLedger.toMigrate(slow)).extracting(r -> r.allocationId()).containsExactly("gold");
+    }
+
     private static Capacity gb(final long gb) {
         return new Capacity(0, 0, gb * GB, 0, null);
     }
@@ -93,6 +120,7 @@ class CapacityLedgerTest {
     }
 
     private static ReserveRequest capped(final String allocation, final long gb, final long cap) {
-        return new ReserveRequest(allocation, "d-" + allocation, "c1", "u1", gb(gb), cap, 0, "cmd-" + allocation);
+        return new ReserveRequest(allocation, "d-" + allocation, "c1", "u1", gb(gb), cap, 0, "cmd-" + allocation,
+                ReserveRequest.NO_LATENCY_TARGET, 0);
     }
 }

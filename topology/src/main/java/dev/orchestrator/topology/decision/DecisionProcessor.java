@@ -1,0 +1,408 @@
+package dev.orchestrator.topology.decision;
+
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.EntityType;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.EngineSettings;
+import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.admission.Admission;
+import dev.orchestrator.topology.admission.ConsumerAccount;
+import dev.orchestrator.topology.decision.AllocationRecord.Status;
+import dev.orchestrator.topology.emit.Counters;
+import dev.orchestrator.topology.emit.DeadLetters;
+import dev.orchestrator.topology.emit.Nodes;
+import dev.orchestrator.topology.emit.Outputs;
+import dev.orchestrator.topology.ledger.ReserveRequest;
+import dev.orchestrator.topology.messages.ToDecider;
+import dev.orchestrator.topology.messages.ToDecider.LedgerReply;
+import dev.orchestrator.topology.messages.ToLedger;
+import dev.orchestrator.topology.messages.ToPlanner;
+import dev.orchestrator.topology.model.PlaceRequest;
+import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.normalize.InvalidInputException;
+import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.scoring.Decision;
+import dev.orchestrator.topology.scoring.Filters;
+import dev.orchestrator.topology.scoring.ScoringContext;
+import dev.orchestrator.topology.scoring.ScoringPipeline;
+import dev.orchestrator.topology.scoring.UnitIndex;
+import dev.orchestrator.topology.serde.JsonSerde;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The decision step, keyed by consumer, so one task alone holds a consumer's quotas and budget:
+ * admits, scores against the replicated unit view, asks the unit's ledger to reserve, and turns the
+ * ledger's answers into decisions, retries, lifecycle updates and migrations.
+ */
+public final class DecisionProcessor implements Processor<String, Object, Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(DecisionProcessor.class);
+    private static final JsonSerde<ToLedger> TO_LEDGER = JsonSerde.of(ToLedger.class);
+    private static final JsonSerde<ToPlanner> TO_PLANNER = JsonSerde.of(ToPlanner.class);
+    private static final double MILLIS_PER_HOUR = 3_600_000.0;
+
+    private final Normalizer normalizer;
+    private final EngineSettings settings;
+    private final UnitIndex index;
+    private final Topics topics;
+    private final ScoringPipeline pipeline = new ScoringPipeline(Filters.ALL);
+    private final Counters counters = new Counters();
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, AllocationRecord> allocations;
+    private KeyValueStore<String, ConsumerAccount> accounts;
+    private KeyValueStore<String, PolicyTerms> policies;
+    private KeyValueStore<String, SlaTerms> slas;
+
+    public DecisionProcessor(final Normalizer normalizer, final EngineSettings settings, final UnitIndex index,
+                             final Topics topics) {
+        this.normalizer = normalizer;
+        this.settings = settings;
+        this.index = index;
+        this.topics = topics;
+    }
+
+    @Override
+    public void init(final ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.allocations = context.getStateStore(StoreNames.ALLOCATIONS);
+        this.accounts = context.getStateStore(StoreNames.ACCOUNTS);
+        this.policies = context.getStateStore(StoreNames.POLICIES);
+        this.slas = context.getStateStore(StoreNames.SLAS);
+        context.schedule(Duration.ofMillis(settings.metricsIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
+                now -> counters.drain(now).forEach(m -> context.forward(new Record<>(m.getName(), m, now), Nodes.sink(Nodes.DECIDER, Nodes.METRICS))));
+    }
+
+    @Override
+    public void process(final Record<String, Object> record) {
+        final Object value = record.value();
+        if (value instanceof ToDecider.Place place) {
+            place(place.request());
+        } else if (value instanceof LedgerReply reply) {
+            onReply(reply);
+        } else if (value instanceof ToDecider.ReleaseDemand release) {
+            release(release);
+        } else if (value instanceof ToDecider.Migrate migrate) {
+            migrate(migrate);
+        } else if (value instanceof Policy policy) {
+            onPolicy(record, policy);
+        } else if (value == null) {
+            policies.delete(record.key());
+        }
+    }
+
+    private void onPolicy(final Record<String, Object> record, final Policy policy) {
+        try {
+            if (!policy.getConsumerId().equals(record.key())) {
+                throw new InvalidInputException("key", "the record key must be the consumerId");
+            }
+            policies.put(record.key(), PolicyTermsMapper.terms(policy, normalizer, settings.regions()));
+            LOG.info("policy updated consumer={}", record.key());
+        } catch (final InvalidInputException e) {
+            final String topic = context.recordMetadata().map(m -> m.topic()).orElse(topics.policy.name());
+            context.forward(DeadLetters.of(topic, record.key(), topics.policy.valueSerde().serializer().serialize(topic, policy),
+                    ReasonCode.INVALID_INPUT.name(), e.field(), e.getMessage(), record.timestamp()), Nodes.sink(Nodes.DECIDER, Nodes.DLQ));
+            LOG.info("policy refused consumer={} field={} reason={}", record.key(), e.field(), e.getMessage());
+        }
+    }
+
+    private void place(final PlaceRequest request) {
+        final String key = key(request.consumerId(), request.demandId());
+        if (allocations.get(key) != null) {
+            return;
+        }
+        final AllocationRecord fresh = new AllocationRecord(request.demandId(), request.consumerId(), Status.PENDING,
+                request, "", "", "", 0, 0, 0, List.of(), "", 0, List.of(), null, 0);
+        final PolicyTerms policy = policy(request.consumerId());
+        final ConsumerAccount account = account(request.consumerId(), policy);
+        final Optional<ReasonCode> refusal = Admission.refusal(policy, account, request.capacity());
+        if (refusal.isPresent()) {
+            reject(fresh, refusal.get(), Admission.quotaProblem(policy, account, request.capacity())
+                    .orElse("budget for this period is spent"), List.of());
+            return;
+        }
+        if (!request.slaId().isEmpty() && slas.get(request.slaId()) == null) {
+            reject(fresh, ReasonCode.SLA_UNSATISFIABLE, "unknown SLA " + request.slaId(), List.of());
+            return;
+        }
+        attempt(fresh, policy, account);
+    }
+
+    /** Scores and asks the best unit's ledger; rejects when no unit is left to try. */
+    private void attempt(final AllocationRecord record, final PolicyTerms policy, final ConsumerAccount account) {
+        final PlaceRequest request = record.request();
+        final Optional<SlaTerms> sla = request.slaId().isEmpty() ? Optional.empty() : Optional.ofNullable(slas.get(request.slaId()));
+        final ScoringContext scoring = new ScoringContext(request, policy, sla, new HashSet<>(record.tried()),
+                Admission.budgetLeft(policy, account));
+        final List<UnitView> candidates = candidates(request, policy);
+        final Decision decision = pipeline.decide(scoring, candidates);
+        if (decision.chosen().isEmpty()) {
+            // the index only offers units with room; units that exist but are full mean no capacity
+            final boolean full = candidates.isEmpty() && index.hasUnits(request.kind(), scope(request, policy));
+            final ReasonCode reason = record.tried().isEmpty() && !full ? decision.rejection() : ReasonCode.NO_CAPACITY;
+            reject(record, reason, decision.detail(), Candidate.of(decision.breakdown()));
+            return;
+        }
+        final UnitView unit = decision.chosen().get();
+        final long cost = (long) Math.ceil(decision.pricePerHourMicros() * scoring.billedHours());
+        final AllocationRecord pending = record.pending(unit.unitId(), decision.pricePerHourMicros(), cost,
+                Candidate.of(decision.breakdown()));
+        accounts.put(request.consumerId(), account.hold(request.capacity(), cost));
+        allocations.put(key(request.consumerId(), request.demandId()), pending);
+        toLedger(unit.unitId(), new ToLedger.Reserve(reserveRequest(pending, unit.unitId(), "p" + pending.attempts(),
+                policy, sla), null));
+    }
+
+    private void onReply(final LedgerReply reply) {
+        final String key = key(reply.consumerId(), reply.demandId());
+        final AllocationRecord record = allocations.get(key);
+        if (record == null) {
+            LOG.warn("ledger reply for unknown allocation={} consumer={}", reply.allocationId(), reply.consumerId());
+            return;
+        }
+        if (record.migrating() && record.migratingTo().equals(reply.unitId())) {
+            onMigrationReply(record, reply);
+            return;
+        }
+        switch (reply.type()) {
+            case COMMITTED -> {
+                if (record.status() != Status.PENDING || !record.unitId().equals(reply.unitId())) {
+                    return;
+                }
+                final AllocationRecord placed = record.placed(reply.providerId(), reply.region(), reply.pricePerHourMicros());
+                save(record, placed, "PLACED");
+                publish(placedResult(placed, AllocationStatus.PLACED).build());
+            }
+            case REJECTED -> {
+                if (record.status() != Status.PENDING || !record.unitId().equals(reply.unitId())) {
+                    return;
+                }
+                final PolicyTerms policy = policy(record.consumerId());
+                final ConsumerAccount account = account(record.consumerId(), policy)
+                        .settle(record.request().capacity(), record.costMicros(), 0);
+                accounts.put(record.consumerId(), account);
+                final AllocationRecord retry = record.triedAndFailed(reply.unitId());
+                counters.increment("stale_reservations_total", Map.of("reason", reply.reason()));
+                if (retry.attempts() >= settings.maxAttempts()) {
+                    reject(retry, ReasonCode.NO_CAPACITY, "ledger refused " + retry.tried() + ": " + reply.detail(),
+                            record.candidates());
+                } else {
+                    attempt(retry, policy, account);
+                }
+            }
+            case CONFIRMED -> {
+                if (!record.unitId().equals(reply.unitId()) || !record.holdsCapacity()) {
+                    return;
+                }
+                final AllocationRecord active = record.active(reply.endpoint());
+                save(record, active, "ACTIVE");
+                publish(placedResult(active, AllocationStatus.ACTIVE).build());
+            }
+            case RELEASED, EXPIRED, FAILED -> ended(record, reply);
+        }
+    }
+
+    private void ended(final AllocationRecord record, final LedgerReply reply) {
+        final long spent = (long) Math.ceil(reply.pricePerHourMicros() * (reply.elapsedMillis() / MILLIS_PER_HOUR));
+        final PolicyTerms policy = policy(record.consumerId());
+        ConsumerAccount account = account(record.consumerId(), policy);
+        if (!record.unitId().equals(reply.unitId()) || !record.holdsCapacity()) {
+            // the old unit of a migrated allocation: only the time spent there is billed
+            accounts.put(record.consumerId(), account.charge(spent));
+            return;
+        }
+        account = account.settle(record.request().capacity(), record.costMicros(), spent);
+        accounts.put(record.consumerId(), account);
+        final Status status = reply.type() == ToDecider.ReplyType.RELEASED ? Status.RELEASED
+                : reply.type() == ToDecider.ReplyType.EXPIRED ? Status.EXPIRED : Status.FAILED;
+        final AllocationRecord ended = record.with(status);
+        save(record, ended, status.name());
+        final ReasonCode reason = reply.type() == ToDecider.ReplyType.FAILED ? ReasonCode.EXECUTION_FAILED
+                : reply.type() == ToDecider.ReplyType.EXPIRED ? ReasonCode.RESERVATION_EXPIRED : ReasonCode.NONE;
+        publish(placedResult(ended, reply.type() == ToDecider.ReplyType.RELEASED ? AllocationStatus.RELEASED
+                : AllocationStatus.EXPIRED).setReason(reason).setReasonDetail(reply.detail().isEmpty() ? reply.reason()
+                : reply.detail()).build());
+    }
+
+    private void release(final ToDecider.ReleaseDemand release) {
+        final AllocationRecord target = allocations.get(key(release.consumerId(), release.releaseOf()));
+        final long now = context.currentSystemTimeMs();
+        if (target == null || !target.holdsCapacity()) {
+            publish(Outputs.rejected(release.demandId(), release.consumerId(), ReasonCode.ALLOCATION_NOT_FOUND,
+                    "no live allocation for demand " + release.releaseOf(), now));
+            counters.increment("decisions_total", Map.of("status", "REJECTED", "reason", "ALLOCATION_NOT_FOUND"));
+            return;
+        }
+        toLedger(target.unitId(), new ToLedger.Release(target.demandId(), "RELEASED", false));
+        if (target.migrating()) {
+            toLedger(target.migratingTo(), new ToLedger.Release(target.demandId(), "RELEASED", false));
+        }
+        allocations.put(key(release.consumerId(), release.demandId()), new AllocationRecord(release.demandId(),
+                release.consumerId(), Status.RELEASE_DEMAND, target.request(), target.unitId(), "", "", 0, 0, 0,
+                List.of(), "", 0, List.of(), null, 0));
+        publish(Outputs.result(release.demandId(), release.consumerId(), AllocationStatus.RELEASED, ReasonCode.NONE, now)
+                .setAllocationId(target.demandId()).setDataUnitId(target.unitId()).build());
+        counters.increment("decisions_total", Map.of("status", "RELEASED", "reason", "NONE"));
+    }
+
+    private void migrate(final ToDecider.Migrate migrate) {
+        final AllocationRecord record = allocations.get(key(migrate.consumerId(), migrate.demandId()));
+        if (record == null || !record.holdsCapacity() || record.status() == Status.PENDING || record.migrating()
+                || !record.unitId().equals(migrate.sourceUnitId())) {
+            planner(migrate.providerId(), migrate.allocationId());
+            return;
+        }
+        tryMigration(record, Set.of(migrate.sourceUnitId()));
+    }
+
+    private void tryMigration(final AllocationRecord record, final Set<String> excluded) {
+        final PolicyTerms policy = policy(record.consumerId());
+        final PlaceRequest request = record.request();
+        final Optional<SlaTerms> sla = request.slaId().isEmpty() ? Optional.empty() : Optional.ofNullable(slas.get(request.slaId()));
+        final Set<String> skip = new HashSet<>(excluded);
+        skip.add(record.unitId());
+        final ScoringContext scoring = new ScoringContext(request, policy, sla, skip, Long.MAX_VALUE);
+        final Decision decision = pipeline.decide(scoring, candidates(request, policy));
+        if (decision.chosen().isEmpty() || record.migrationAttempts() >= settings.maxAttempts()) {
+            LOG.info("migration found no target allocation={} from={} reason={}", record.demandId(), record.unitId(),
+                    decision.rejection());
+            counters.increment("migrations_total", Map.of("result", "NO_TARGET"));
+            final AllocationRecord stays = record.migratingTo("");
+            save(record, stays, "MIGRATION_FAILED");
+            planner(record.providerId(), record.demandId());
+            return;
+        }
+        final String target = decision.chosen().get().unitId();
+        final AllocationRecord moving = record.migratingTo(target);
+        save(record, moving, "MIGRATING");
+        toLedger(target, new ToLedger.Reserve(reserveRequest(moving, target, "m" + moving.migrationAttempts(), policy, sla),
+                record.unitId()));
+    }
+
+    private void onMigrationReply(final AllocationRecord record, final LedgerReply reply) {
+        switch (reply.type()) {
+            case COMMITTED -> publish(placedResult(record, AllocationStatus.MIGRATING)
+                    .setDataUnitId(reply.unitId()).setProviderId(reply.providerId()).setRegion(reply.region()).build());
+            case REJECTED -> tryMigration(record.migratingTo(""), Set.of(reply.unitId()));
+            case CONFIRMED -> {
+                toLedger(record.unitId(), new ToLedger.Release(record.demandId(), "MIGRATED", true));
+                final AllocationRecord moved = record.movedTo(reply.unitId(), reply.providerId(), reply.region(),
+                        reply.pricePerHourMicros()).active(reply.endpoint());
+                save(record, moved, "MIGRATED");
+                publish(placedResult(moved, AllocationStatus.ACTIVE).build());
+                counters.increment("migrations_total", Map.of("result", "MIGRATED"));
+                planner(record.providerId(), record.demandId());
+            }
+            default -> {
+                final AllocationRecord stays = record.migratingTo("");
+                save(record, stays, "MIGRATION_FAILED");
+                counters.increment("migrations_total", Map.of("result", "FAILED"));
+                planner(record.providerId(), record.demandId());
+            }
+        }
+    }
+
+    /** Tells the source provider's planner that a migration slot is free. */
+    private void planner(final String provider, final String allocationId) {
+        final ToPlanner done = new ToPlanner.Done(allocationId, provider);
+        context.forward(new Record<Object, Object>(provider, TO_PLANNER.serializer().serialize(null, done),
+                context.currentSystemTimeMs()), Nodes.sink(Nodes.DECIDER, Nodes.TO_PLANNER));
+    }
+
+    private List<UnitView> candidates(final PlaceRequest request, final PolicyTerms policy) {
+        return index.candidates(request.kind(), scope(request, policy), request.kind().primary(request.capacity()),
+                policy.spread(), settings.candidatesPerRegion());
+    }
+
+    /** The regions to look in: the demand's, else the policy's, else all (empty). */
+    private static Set<String> scope(final PlaceRequest request, final PolicyTerms policy) {
+        return request.regions().isEmpty() ? policy.allowedRegions() : Set.copyOf(request.regions());
+    }
+
+    private ReserveRequest reserveRequest(final AllocationRecord record, final String unitId, final String attempt,
+                                          final PolicyTerms policy, final Optional<SlaTerms> sla) {
+        final PlaceRequest request = record.request();
+        return new ReserveRequest(request.demandId(), request.demandId(), request.consumerId(), unitId,
+                request.capacity(), Math.min(request.maxPriceMicros(), policy.maxPriceMicros()), request.durationMillis(),
+                request.demandId() + ":" + attempt, sla.map(SlaTerms::maxLatencyMillis).orElse(ReserveRequest.NO_LATENCY_TARGET),
+                sla.map(SlaTerms::minAvailability).orElse(0.0));
+    }
+
+    private void reject(final AllocationRecord record, final ReasonCode reason, final String detail,
+                        final List<Candidate> candidates) {
+        final AllocationRecord rejected = new AllocationRecord(record.demandId(), record.consumerId(), Status.REJECTED,
+                record.request(), "", "", "", 0, 0, record.attempts(), record.tried(), "", 0, candidates, null,
+                record.auditSequence());
+        save(record, rejected, "REJECTED");
+        LOG.debug("demand={} consumer={} decision=REJECTED reason={} detail={}", record.demandId(), record.consumerId(),
+                reason, detail);
+        publish(Outputs.result(record.demandId(), record.consumerId(), AllocationStatus.REJECTED, reason,
+                        context.currentSystemTimeMs()).setReasonDetail(detail).setAttempts(Math.max(1, record.attempts()))
+                .setCandidates(candidates.stream().map(Candidate::toAvro).toList()).build());
+    }
+
+    private AllocationResult.Builder placedResult(final AllocationRecord record, final AllocationStatus status) {
+        return Outputs.result(record.demandId(), record.consumerId(), status, ReasonCode.NONE, context.currentSystemTimeMs())
+                .setAllocationId(record.demandId()).setDataUnitId(record.unitId()).setProviderId(record.providerId())
+                .setRegion(record.region()).setCapacity(Outputs.capacity(record.request().capacity()))
+                .setPricePerHour(normalizer.currency().fromBaseMicros(record.pricePerHourMicros()))
+                .setEndpoint(record.endpoint()).setAttempts(Math.max(1, record.attempts()))
+                .setCandidates(record.candidates().stream().map(Candidate::toAvro).toList());
+    }
+
+    private void publish(final AllocationResult result) {
+        context.forward(new Record<Object, Object>(result.getDemandId(), result, context.currentSystemTimeMs()),
+                Nodes.sink(Nodes.DECIDER, Nodes.ALLOCATIONS));
+        counters.increment("decisions_total", Map.of("status", result.getStatus().name(), "reason", result.getReason().name()));
+    }
+
+    private void save(final AllocationRecord before, final AllocationRecord after, final String action) {
+        final AllocationRecord stored = after.audited();
+        allocations.put(key(after.consumerId(), after.demandId()), stored);
+        final long now = context.currentSystemTimeMs();
+        context.forward(new Record<Object, Object>(after.demandId(), Outputs.audit(EntityType.ALLOCATION, after.demandId(),
+                stored.auditSequence(), action, before.auditSequence() == 0 && before.status() == Status.PENDING
+                        && before.unitId().isEmpty() ? null : JsonSerde.json(snapshot(before)),
+                JsonSerde.json(snapshot(stored)), "consumer/" + after.consumerId(), now), now), Nodes.sink(Nodes.DECIDER, Nodes.AUDIT));
+    }
+
+    private static Map<String, Object> snapshot(final AllocationRecord record) {
+        return Map.of("status", record.status().name(), "unit", record.unitId(), "migratingTo", record.migratingTo(),
+                "capacity", record.request().capacity(), "pricePerHourMicros", record.pricePerHourMicros());
+    }
+
+    private void toLedger(final String unitId, final ToLedger message) {
+        context.forward(new Record<Object, Object>(unitId, TO_LEDGER.serializer().serialize(null, message),
+                context.currentSystemTimeMs()), Nodes.sink(Nodes.DECIDER, Nodes.TO_LEDGER));
+    }
+
+    private PolicyTerms policy(final String consumerId) {
+        return Objects.requireNonNullElse(policies.get(consumerId), PolicyTerms.UNLIMITED);
+    }
+
+    private ConsumerAccount account(final String consumerId, final PolicyTerms policy) {
+        final long now = context.currentSystemTimeMs();
+        return Objects.requireNonNullElse(accounts.get(consumerId), ConsumerAccount.empty(now))
+                .rolled(now, policy.budgetPeriodMillis());
+    }
+
+    private static String key(final String consumerId, final String demandId) {
+        return consumerId + '|' + demandId;
+    }
+}

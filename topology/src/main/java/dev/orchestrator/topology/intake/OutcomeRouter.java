@@ -1,0 +1,33 @@
+package dev.orchestrator.topology.intake;
+
+import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.topology.emit.Nodes;
+import dev.orchestrator.topology.messages.ToLedger;
+import dev.orchestrator.topology.serde.JsonSerde;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/** Executors key outcomes by command; the ledger needs them by unit, in the unit's order. */
+public final class OutcomeRouter implements Processor<String, ExecutionOutcome, Object, Object> {
+    private static final JsonSerde<ToLedger> TO_LEDGER = JsonSerde.of(ToLedger.class);
+    private ProcessorContext<Object, Object> context;
+
+    @Override
+    public void init(final ProcessorContext<Object, Object> context) {
+        this.context = context;
+    }
+
+    @Override
+    public void process(final Record<String, ExecutionOutcome> record) {
+        final ExecutionOutcome outcome = record.value();
+        if (outcome == null) {
+            return;
+        }
+        final ToLedger message = new ToLedger.Outcome(outcome.getCommandId(), outcome.getAllocationId(),
+                outcome.getStatus().name(), outcome.getEndpoint(),
+                outcome.getErrorCode() == null ? outcome.getErrorMessage() : outcome.getErrorCode() + ": " + outcome.getErrorMessage());
+        context.forward(new Record<Object, Object>(outcome.getDataUnitId(), TO_LEDGER.serializer().serialize(null, message),
+                record.timestamp()), Nodes.sink(Nodes.OUTCOMES, Nodes.TO_LEDGER));
+    }
+}

@@ -1,0 +1,413 @@
+package dev.orchestrator.topology.ledger;
+
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.EntityType;
+import dev.orchestrator.avro.MetricEvent;
+import dev.orchestrator.avro.MetricType;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.EngineSettings;
+import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.emit.Counters;
+import dev.orchestrator.topology.emit.DeadLetters;
+import dev.orchestrator.topology.emit.Nodes;
+import dev.orchestrator.topology.emit.Outputs;
+import dev.orchestrator.topology.lifecycle.OperatorState;
+import dev.orchestrator.topology.lifecycle.Transition;
+import dev.orchestrator.topology.lifecycle.UnitLifecycle;
+import dev.orchestrator.topology.messages.ToDecider;
+import dev.orchestrator.topology.messages.ToDecider.ReplyType;
+import dev.orchestrator.topology.messages.ToLedger;
+import dev.orchestrator.topology.messages.ToPlanner;
+import dev.orchestrator.topology.model.Reservation;
+import dev.orchestrator.topology.model.UnitKind;
+import dev.orchestrator.topology.model.UnitSpec;
+import dev.orchestrator.topology.normalize.InvalidInputException;
+import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.telemetry.Health;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The capacity ledger, keyed by unit: the single writer of every unit's capacity, lifecycle and
+ * health. Registrations, lifecycle changes, telemetry, reservations, releases and executor outcomes
+ * all arrive here, so each unit's changes happen one at a time, in order, each audited.
+ */
+public final class LedgerProcessor implements Processor<String, Object, Object, Object> {
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
+    private static final JsonSerde<ToDecider> TO_DECIDER = JsonSerde.of(ToDecider.class);
+    private static final JsonSerde<ToPlanner> TO_PLANNER = JsonSerde.of(ToPlanner.class);
+    private static final JsonSerde<dev.orchestrator.topology.model.UnitView> VIEWS =
+            JsonSerde.of(dev.orchestrator.topology.model.UnitView.class);
+    /** Publish a new view when smoothed latency moves by more than this share. */
+    private static final double LATENCY_CHANGE = 0.1;
+
+    private final Normalizer normalizer;
+    private final CapacityLedger ledger;
+    private final EngineSettings settings;
+    private final Topics topics;
+    private final Counters counters = new Counters();
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, UnitRecord> units;
+    private long lastMetrics;
+
+    public LedgerProcessor(final Normalizer normalizer, final EngineSettings settings, final Topics topics) {
+        this.normalizer = normalizer;
+        this.ledger = new CapacityLedger(settings.confirmWithinMillis());
+        this.settings = settings;
+        this.topics = topics;
+    }
+
+    @Override
+    public void init(final ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.units = context.getStateStore(StoreNames.UNITS);
+        context.schedule(Duration.ofMillis(settings.scanIntervalMillis()), PunctuationType.WALL_CLOCK_TIME, this::scan);
+    }
+
+    @Override
+    public void process(final Record<String, Object> record) {
+        final Object value = record.value();
+        if (value instanceof DataUnitEvent event) {
+            onUnitEvent(record, event);
+        } else if (value instanceof Telemetry telemetry) {
+            onTelemetry(record, telemetry);
+        } else if (value instanceof ToLedger.Reserve reserve) {
+            onReserve(reserve);
+        } else if (value instanceof ToLedger.Release release) {
+            onRelease(record.key(), release.allocationId(), release.reason(), release.quiet());
+        } else if (value instanceof ToLedger.Outcome outcome) {
+            onOutcome(record.key(), outcome);
+        } else {
+            deadLetter(record, ReasonCode.INVALID_INPUT, "value", "empty record (tombstone) on a stream topic");
+        }
+    }
+
+    private void onUnitEvent(final Record<String, Object> record, final DataUnitEvent event) {
+        if (!event.getDataUnitId().equals(record.key())) {
+            deadLetter(record, ReasonCode.INVALID_INPUT, "key", "the record key must be the dataUnitId");
+            return;
+        }
+        final UnitRecord current = units.get(event.getDataUnitId());
+        if (event.getType() == DataUnitEventType.REGISTER) {
+            register(record, event, current);
+        } else {
+            changeState(record, event, current);
+        }
+    }
+
+    private void register(final Record<String, Object> record, final DataUnitEvent event, final UnitRecord current) {
+        final UnitSpec spec;
+        try {
+            spec = normalizer.unit(event);
+        } catch (final InvalidInputException e) {
+            deadLetter(record, ReasonCode.INVALID_INPUT, e.field(), e.getMessage());
+            return;
+        }
+        final long now = now();
+        if (current == null) {
+            final UnitRecord created = new UnitRecord(spec, OperatorState.ACTIVE, Map.of(),
+                    Health.initial(now, spec.advertisedLatencyMillis()), 0);
+            save(null, created, "REGISTERED", cause(record));
+            LOG.info("unit={} registered provider={} region={} kind={}", spec.unitId(), spec.providerId(), spec.region(),
+                    spec.kind());
+            return;
+        }
+        final String refusal = current.operatorState() == OperatorState.DECOMMISSIONED ? "unit is decommissioned"
+                : !current.spec().providerId().equals(spec.providerId()) ? "unit belongs to provider " + current.spec().providerId()
+                : !spec.capacity().covers(current.used()) ? "new capacity is below what is reserved"
+                : spec.kind() != current.spec().kind() ? "a unit cannot change its kind" : "";
+        if (!refusal.isEmpty()) {
+            refuse(record, current, "REGISTER", refusal);
+            return;
+        }
+        save(current, current.withSpec(spec), "UPDATED", cause(record));
+    }
+
+    private void changeState(final Record<String, Object> record, final DataUnitEvent event, final UnitRecord current) {
+        if (current == null) {
+            deadLetter(record, ReasonCode.UNIT_NOT_FOUND, "dataUnitId", "unit " + event.getDataUnitId() + " is not registered");
+            return;
+        }
+        if (event.getTargetState() == null) {
+            deadLetter(record, ReasonCode.INVALID_INPUT, "targetState", "a CHANGE_STATE must name its target state");
+            return;
+        }
+        final Transition transition = UnitLifecycle.request(current.operatorState(), event.getTargetState(),
+                !current.reservations().isEmpty());
+        if (!transition.allowed()) {
+            refuse(record, current, String.valueOf(event.getTargetState()), transition.refusal());
+            return;
+        }
+        if (transition.next() == current.operatorState()) {
+            return;
+        }
+        UnitRecord next = current.withState(transition.next());
+        LOG.info("unit={} state {} -> {} reason={}", current.spec().unitId(), current.visibleState(), next.visibleState(),
+                event.getReason());
+        next = sendAway(next, transition.next() == OperatorState.MAINTENANCE ? "MAINTENANCE" : "DECOMMISSIONING");
+        save(current, next, "STATE_CHANGED", cause(record));
+    }
+
+    private void onTelemetry(final Record<String, Object> record, final Telemetry telemetry) {
+        final UnitRecord current = units.get(record.key());
+        if (current == null || !telemetry.getDataUnitId().equals(record.key())) {
+            deadLetter(record, current == null ? ReasonCode.UNIT_NOT_FOUND : ReasonCode.INVALID_INPUT, "dataUnitId",
+                    current == null ? "unit " + record.key() + " is not registered" : "the record key must be the dataUnitId");
+            return;
+        }
+        if (telemetry.getLatencyMillis() != null && !(telemetry.getLatencyMillis() >= 0)) {
+            deadLetter(record, ReasonCode.INVALID_INPUT, "latencyMillis", "must not be negative");
+            return;
+        }
+        final long now = now();
+        final Health health = current.health().observe(Math.min(now, telemetry.getObservedAt().toEpochMilli()),
+                telemetry.getLatencyMillis(), telemetry.getAvailable()).judged(now, settings.heartbeatLimitMillis());
+        final UnitRecord observed = current.withHealth(health);
+        if (health.healthy() != current.health().healthy()) {
+            save(current, sendAway(observed, "HEARTBEAT_MISSED"), "HEALTH_CHANGED", cause(record));
+            return;
+        }
+        final List<Reservation> breaching = CapacityLedger.toMigrate(observed);
+        final boolean moved = Math.abs(health.ewmaLatencyMillis() - current.health().ewmaLatencyMillis())
+                > LATENCY_CHANGE * Math.max(1, current.health().ewmaLatencyMillis())
+                || Math.abs(health.availability() - current.health().availability()) >= 0.01;
+        if (!breaching.isEmpty()) {
+            save(current, sendAway(observed, "SLA_BREACH"), "SLA_BREACHED", cause(record));
+        } else if (moved) {
+            units.put(record.key(), observed);
+            publish(observed);
+        } else {
+            units.put(record.key(), observed);
+        }
+    }
+
+    private void onReserve(final ToLedger.Reserve reserve) {
+        final ReserveRequest request = reserve.request();
+        final UnitRecord current = units.get(request.unitId());
+        if (current == null) {
+            reply(request.consumerId(), new ToDecider.LedgerReply(ReplyType.REJECTED, request.allocationId(),
+                    request.demandId(), request.consumerId(), request.unitId(), "", "", 0,
+                    ReasonCode.UNIT_NOT_FOUND.name(), "unit " + request.unitId() + " is not registered", null, 0));
+            return;
+        }
+        final boolean known = current.reservations().containsKey(request.allocationId());
+        final ReserveOutcome outcome = ledger.reserve(current, request, now());
+        if (!outcome.committed()) {
+            reply(request.consumerId(), new ToDecider.LedgerReply(ReplyType.REJECTED, request.allocationId(),
+                    request.demandId(), request.consumerId(), request.unitId(), current.spec().providerId(),
+                    current.spec().region(), 0, outcome.reason().name(), outcome.detail(), null, 0));
+            return;
+        }
+        if (!known) {
+            save(current, outcome.unit(), "RESERVED", "allocation/" + request.allocationId());
+            command(reserve.migrateFrom() == null ? CommandType.PROVISION : CommandType.MIGRATE,
+                    outcome.reservation(), outcome.unit(), reserve.migrateFrom(), outcome.reservation().commandId());
+        }
+        reply(request.consumerId(), new ToDecider.LedgerReply(ReplyType.COMMITTED, request.allocationId(),
+                request.demandId(), request.consumerId(), request.unitId(), current.spec().providerId(),
+                current.spec().region(), outcome.reservation().pricePerHourMicros(), ReasonCode.NONE.name(), "", null, 0));
+    }
+
+    private void onRelease(final String unitId, final String allocationId, final String reason, final boolean quiet) {
+        final UnitRecord current = units.get(unitId);
+        if (current == null || !current.reservations().containsKey(allocationId)) {
+            return;
+        }
+        final Reservation reservation = current.reservations().get(allocationId);
+        final UnitRecord next = CapacityLedger.release(current, allocationId).orElseThrow();
+        save(current, next, "RELEASED", "allocation/" + allocationId);
+        if (!quiet) {
+            command(CommandType.DEPROVISION, reservation, next, null, allocationId + ":deprovision:" + unitId);
+        }
+        final ReplyType type = ReasonCode.RESERVATION_EXPIRED.name().equals(reason) ? ReplyType.EXPIRED : ReplyType.RELEASED;
+        reply(reservation.consumerId(), new ToDecider.LedgerReply(type, allocationId, reservation.demandId(),
+                reservation.consumerId(), unitId, current.spec().providerId(), current.spec().region(),
+                reservation.pricePerHourMicros(), reason, "", null, reservation.runMillis(now())));
+    }
+
+    private void onOutcome(final String unitId, final ToLedger.Outcome outcome) {
+        final UnitRecord current = units.get(unitId);
+        if (current == null) {
+            return;
+        }
+        final Reservation reservation = current.reservations().get(outcome.allocationId());
+        if (reservation == null) {
+            return;
+        }
+        switch (outcome.status()) {
+            case "PROVISIONED", "MIGRATED" -> CapacityLedger.confirm(current, outcome.allocationId(), now()).ifPresent(next -> {
+                save(current, next, "CONFIRMED", "command/" + outcome.commandId());
+                reply(reservation.consumerId(), new ToDecider.LedgerReply(ReplyType.CONFIRMED, outcome.allocationId(),
+                        reservation.demandId(), reservation.consumerId(), unitId, current.spec().providerId(),
+                        current.spec().region(), reservation.pricePerHourMicros(), ReasonCode.NONE.name(), "",
+                        outcome.endpoint(), 0));
+            });
+            case "FAILED" -> {
+                final UnitRecord next = CapacityLedger.release(current, outcome.allocationId()).orElseThrow();
+                save(current, next, "EXECUTION_FAILED", "command/" + outcome.commandId());
+                reply(reservation.consumerId(), new ToDecider.LedgerReply(ReplyType.FAILED, outcome.allocationId(),
+                        reservation.demandId(), reservation.consumerId(), unitId, current.spec().providerId(),
+                        current.spec().region(), reservation.pricePerHourMicros(), ReasonCode.EXECUTION_FAILED.name(),
+                        String.valueOf(outcome.error()), null, 0));
+            }
+            default -> {
+                // DEPROVISIONED: the capacity was freed when the release was decided
+            }
+        }
+    }
+
+    /** Wall-clock sweep: silent units turn unhealthy, overdue reservations lapse, ended ones end. */
+    private void scan(final long now) {
+        final List<KeyValue<String, UnitRecord>> all = new ArrayList<>();
+        try (KeyValueIterator<String, UnitRecord> it = units.all()) {
+            it.forEachRemaining(all::add);
+        }
+        final Map<String, long[]> pools = new HashMap<>();
+        for (final KeyValue<String, UnitRecord> entry : all) {
+            UnitRecord unit = entry.value;
+            final Health judged = unit.health().judged(now, settings.heartbeatLimitMillis());
+            if (judged.healthy() != unit.health().healthy()) {
+                LOG.info("unit={} {} lastHeartbeat={}", entry.key, judged.healthy() ? "healthy again" : "unhealthy: heartbeat missed",
+                        Instant.ofEpochMilli(judged.lastHeartbeat()));
+                final UnitRecord next = sendAway(unit.withHealth(judged), "HEARTBEAT_MISSED");
+                save(unit, next, "HEALTH_CHANGED", "clock");
+                unit = units.get(entry.key);
+            }
+            for (final Reservation due : CapacityLedger.due(unit, now)) {
+                final boolean lapsed = !due.confirmed();
+                if (lapsed) {
+                    LOG.info("reservation expired allocation={} unit={} unconfirmed for {} ms", due.allocationId(), entry.key,
+                            now - due.reservedAt());
+                }
+                onRelease(entry.key, due.allocationId(),
+                        lapsed ? ReasonCode.RESERVATION_EXPIRED.name() : "DURATION_ENDED", false);
+                unit = units.get(entry.key);
+            }
+            final long[] pool = pools.computeIfAbsent(unit.spec().pool() + "|" + unit.spec().kind(), p -> new long[2]);
+            pool[0] += unit.spec().kind().primary(unit.used());
+            pool[1] += unit.spec().kind().primary(unit.spec().capacity());
+        }
+        if (now - lastMetrics >= settings.metricsIntervalMillis()) {
+            lastMetrics = now;
+            emitMetrics(now, pools);
+        }
+    }
+
+    private void emitMetrics(final long now, final Map<String, long[]> pools) {
+        final String task = context.taskId().toString();
+        pools.forEach((pool, usage) -> {
+            final String name = pool.substring(0, pool.lastIndexOf('|'));
+            for (final String metric : List.of("pool_used", "pool_capacity")) {
+                final MetricEvent event = MetricEvent.newBuilder().setName(metric).setType(MetricType.GAUGE)
+                        .setValue(metric.equals("pool_used") ? usage[0] : usage[1])
+                        .setLabels(Map.of("pool", name, "task", task)).setAt(Instant.ofEpochMilli(now)).build();
+                context.forward(new Record<Object, Object>(metric, event, now), Nodes.sink(Nodes.LEDGER, Nodes.METRICS));
+            }
+        });
+        counters.drain(now).forEach(m -> context.forward(new Record<Object, Object>(m.getName(), m, now), Nodes.sink(Nodes.LEDGER, Nodes.METRICS)));
+    }
+
+    /** Asks the planner to move every allocation that should leave {@code unit}; marks them so it asks once. */
+    private UnitRecord sendAway(final UnitRecord unit, final String reason) {
+        final List<Reservation> leaving = CapacityLedger.toMigrate(unit);
+        for (final Reservation reservation : leaving) {
+            final ToPlanner needed = new ToPlanner.Needed(reservation.allocationId(), reservation.demandId(),
+                    reservation.consumerId(), unit.spec().unitId(), unit.spec().providerId(), reason);
+            context.forward(new Record<Object, Object>(unit.spec().providerId(),
+                    TO_PLANNER.serializer().serialize(null, needed), now()), Nodes.sink(Nodes.LEDGER, Nodes.TO_PLANNER));
+            counters.increment("migrations_requested_total", Map.of("reason", reason));
+        }
+        return leaving.isEmpty() ? unit : CapacityLedger.markLeaving(unit, leaving);
+    }
+
+    private void save(final UnitRecord before, final UnitRecord after, final String action, final String cause) {
+        final UnitRecord stored = after.audited();
+        units.put(after.spec().unitId(), stored);
+        final long now = now();
+        context.forward(new Record<Object, Object>(after.spec().unitId(), Outputs.audit(EntityType.DATA_UNIT,
+                after.spec().unitId(), stored.auditSequence(), action,
+                before == null ? null : JsonSerde.json(UnitViews.snapshot(before)),
+                JsonSerde.json(UnitViews.snapshot(stored)), cause, now), now), Nodes.sink(Nodes.LEDGER, Nodes.AUDIT));
+        publish(stored);
+    }
+
+    private void publish(final UnitRecord unit) {
+        context.forward(new Record<Object, Object>(unit.spec().unitId(),
+                VIEWS.serializer().serialize(null, UnitViews.view(unit)), now()), Nodes.sink(Nodes.LEDGER, Nodes.UNIT_VIEWS));
+    }
+
+    private void refuse(final Record<String, Object> record, final UnitRecord current, final String target,
+                        final String why) {
+        LOG.info("unit={} transition to {} refused: {}", current.spec().unitId(), target, why);
+        final UnitRecord stored = current.audited();
+        units.put(current.spec().unitId(), stored);
+        final String snapshot = JsonSerde.json(UnitViews.snapshot(current));
+        context.forward(new Record<Object, Object>(current.spec().unitId(), Outputs.audit(EntityType.DATA_UNIT,
+                current.spec().unitId(), stored.auditSequence(), "TRANSITION_REFUSED", snapshot, snapshot,
+                cause(record) + " to " + target + ": " + why, now()), now()), Nodes.sink(Nodes.LEDGER, Nodes.AUDIT));
+        deadLetter(record, ReasonCode.ILLEGAL_TRANSITION, "targetState", why);
+    }
+
+    private void command(final CommandType type, final Reservation reservation, final UnitRecord unit,
+                         final String source, final String commandId) {
+        final long now = now();
+        final PlacementCommand command = PlacementCommand.newBuilder()
+                .setCommandId(commandId).setType(type).setAllocationId(reservation.allocationId())
+                .setDemandId(reservation.demandId()).setConsumerId(reservation.consumerId())
+                .setProviderId(unit.spec().providerId()).setDataUnitId(unit.spec().unitId()).setSourceDataUnitId(source)
+                .setKind(unit.spec().kind() == UnitKind.STORAGE ? ResourceKind.STORAGE : ResourceKind.COMPUTE)
+                .setCapacity(Outputs.capacity(reservation.capacity()))
+                .setPricePerHour(normalizer.currency().fromBaseMicros(reservation.pricePerHourMicros()))
+                .setIssuedAt(Instant.ofEpochMilli(now))
+                .setDeadline(type == CommandType.DEPROVISION ? null : Instant.ofEpochMilli(reservation.confirmBy()))
+                .build();
+        context.forward(new Record<Object, Object>(unit.spec().unitId(), command, now), Nodes.sink(Nodes.LEDGER, Nodes.COMMANDS));
+        counters.increment("commands_total", Map.of("type", type.name()));
+    }
+
+    private void reply(final String consumerId, final ToDecider.LedgerReply reply) {
+        context.forward(new Record<Object, Object>(consumerId, TO_DECIDER.serializer().serialize(null, reply), now()),
+                Nodes.sink(Nodes.LEDGER, Nodes.TO_DECIDER));
+    }
+
+    private void deadLetter(final Record<String, Object> record, final ReasonCode reason, final String field,
+                            final String message) {
+        final String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+        final byte[] value = record.value() instanceof DataUnitEvent event
+                ? topics.dataUnit.valueSerde().serializer().serialize(topic, event)
+                : record.value() instanceof Telemetry telemetry
+                ? topics.telemetry.valueSerde().serializer().serialize(topic, telemetry) : null;
+        LOG.debug("dead letter topic={} key={} reason={} field={} message={}", topic, record.key(), reason, field, message);
+        context.forward(DeadLetters.of(topic, record.key(), value, reason.name(), field, message, record.timestamp()),
+                Nodes.sink(Nodes.LEDGER, Nodes.DLQ));
+        counters.increment("dead_letters_total", Map.of("topic", topic, "reason", reason.name()));
+    }
+
+    private static String cause(final Record<String, Object> record) {
+        return record.value().getClass().getSimpleName() + "/" + record.key();
+    }
+
+    private long now() {
+        return context.currentSystemTimeMs();
+    }
+}

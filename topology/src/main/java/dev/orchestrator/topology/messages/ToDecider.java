@@ -1,0 +1,36 @@
+package dev.orchestrator.topology.messages;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.orchestrator.topology.model.PlaceRequest;
+
+/** What the decision step of one consumer is told, keyed by the consumer's id. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = ToDecider.Place.class, name = "place"),
+    @JsonSubTypes.Type(value = ToDecider.ReleaseDemand.class, name = "release"),
+    @JsonSubTypes.Type(value = ToDecider.LedgerReply.class, name = "reply"),
+    @JsonSubTypes.Type(value = ToDecider.Migrate.class, name = "migrate")})
+public sealed interface ToDecider {
+    record Place(PlaceRequest request) implements ToDecider {
+    }
+
+    /** A RELEASE demand for the allocation of {@code releaseOf}. */
+    record ReleaseDemand(String demandId, String consumerId, String releaseOf, long requestedAt) implements ToDecider {
+    }
+
+    /** The ledger's news about an allocation: see {@link ReplyType}. */
+    record LedgerReply(ReplyType type, String allocationId, String demandId, String consumerId, String unitId,
+                       String providerId, String region, long pricePerHourMicros, String reason, String detail,
+                       String endpoint, long elapsedMillis) implements ToDecider {
+    }
+
+    /** Move an allocation away from {@code sourceUnitId}, which no longer serves it well. */
+    record Migrate(String allocationId, String demandId, String consumerId, String sourceUnitId, String providerId,
+                   String reason)
+            implements ToDecider {
+    }
+
+    /** Kinds of ledger news. */
+    enum ReplyType { COMMITTED, REJECTED, CONFIRMED, RELEASED, EXPIRED, FAILED }
+}

@@ -1,0 +1,107 @@
+package dev.orchestrator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.EntityType;
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.serde.JsonSerde;
+import java.util.List;
+import org.apache.kafka.common.serialization.StringSerializer;
+import dev.orchestrator.topology.ledger.UnitViews;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class PlacementTest {
+    private final EngineHarness engine = new EngineHarness();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void placesOnTheCheapestFittingUnitAndPublishesDecisionCommandAndAudit() {
+        engine.register("u-dear", "p1", "eu-west-1", 100, "2.00")
+                .register("u-cheap", "p2", "eu-west-1", 100, "1.00")
+                .place("d1", "c1", 10);
+
+        final AllocationResult placed = engine.last("d1");
+        assertThat(placed.getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(placed.getDataUnitId()).isEqualTo("u-cheap");
+        // 10 GB of 100 GB at 1.00/h = 0.100000/h
+        assertThat(placed.getPricePerHour().getAmount()).isEqualByComparingTo("0.100000");
+        assertThat(placed.getCandidates()).extracting(c -> c.getDataUnitId()).containsExactly("u-cheap", "u-dear");
+        assertThat(engine.commands).singleElement().satisfies(c -> {
+            assertThat(c.getType()).isEqualTo(CommandType.PROVISION);
+            assertThat(c.getDataUnitId()).isEqualTo("u-cheap");
+            assertThat(c.getCapacity().getStorageBytes()).isEqualTo(10_000_000_000L);
+        });
+        assertThat(engine.audit).filteredOn(a -> a.getEntityType() == EntityType.ALLOCATION)
+                .extracting(a -> a.getAction()).containsExactly("PLACED");
+        assertThat(engine.audit).filteredOn(a -> a.getEntityId().equals("u-cheap"))
+                .extracting(a -> a.getAction()).containsExactly("REGISTERED", "RESERVED");
+        assertThat(engine.unit("u-cheap").used().storageBytes()).isEqualTo(10_000_000_000L);
+    }
+
+    @Test
+    void neverOvercommitsAUnit() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .place("d1", "c1", 60)
+                .place("d2", "c2", 60);
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+        assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.NO_CAPACITY);
+        assertThat(engine.unit("u1").used().storageBytes()).isEqualTo(60_000_000_000L);
+    }
+
+    @Test
+    void retriesElsewhereWhenTheViewWasStale() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .register("u2", "p1", "eu-west-1", 100, "1.00")
+                .place("d1", "c1", 80);
+        assertThat(engine.last("d1").getDataUnitId()).isEqualTo("u1");
+        // an old view of u1, as another instance might still hold it: all 100 GB free
+        final UnitView current = UnitViews.view(engine.unit("u1"));
+        final UnitView stale = new UnitView(current.unitId(), current.providerId(), current.kind(), current.region(),
+                current.pool(), current.capacity(), current.capacity(), current.pricePerHourMicros(), "AVAILABLE", true,
+                current.latencyMillis(), current.availability(), 0);
+        engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput("u1", JsonSerde.of(UnitView.class).serializer().serialize("", stale));
+
+        engine.place("d2", "c1", 50);
+
+        final AllocationResult placed = engine.last("d2");
+        assertThat(placed.getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(placed.getDataUnitId()).isEqualTo("u2");
+        assertThat(placed.getAttempts()).isEqualTo(2);
+        assertThat(engine.unit("u1").used().storageBytes()).isEqualTo(80_000_000_000L);
+    }
+
+    @Test
+    void rejectsWithTheReasonWhenNothingFits() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .place("too-big", "c1", 500)
+                .place("wrong-region", "c1", 1, d -> d.setRegions(List.of("us-east-1")));
+
+        assertThat(engine.last("too-big").getReason()).isEqualTo(ReasonCode.NO_CAPACITY);
+        assertThat(engine.last("wrong-region").getReason()).isEqualTo(ReasonCode.NO_FEASIBLE_UNIT);
+        assertThat(engine.last("wrong-region").getReasonDetail()).contains("no unit of this kind");
+        assertThat(engine.commands).isEmpty();
+    }
+
+    @Test
+    void decidesEachDemandOnceEvenWhenItArrivesTwice() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).place("d1", "c1", 10);
+
+        assertThat(engine.resultsFor("d1")).hasSize(1);
+        assertThat(engine.deadLetters).singleElement().satisfies(r ->
+                assertThat(new String(r.headers().lastHeader("orchestrator.error.reason").value())).isEqualTo("DUPLICATE"));
+        assertThat(engine.unit("u1").reservations()).hasSize(1);
+    }
+}
