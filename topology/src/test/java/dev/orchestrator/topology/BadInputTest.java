@@ -1,0 +1,120 @@
+package dev.orchestrator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.DataUnitState;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.avro.ResourceSpec;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every bad record gets a precise answer, a dead letter where it applies, and the stream goes on. */
+class BadInputTest {
+    private final EngineHarness engine = new EngineHarness();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    static List<Arguments> invalidDemands() {
+        return List.of(
+                Arguments.of("negative capacity", (Consumer<Demand.Builder>) d -> d.setResources(
+                        ResourceSpec.newBuilder().setStorage(new Quantity("-5", "GB")).build()), "resources.storage.amount"),
+                Arguments.of("unknown unit", (Consumer<Demand.Builder>) d -> d.setResources(
+                        ResourceSpec.newBuilder().setStorage(new Quantity("5", "parsecs")).build()), "resources.storage.unit"),
+                Arguments.of("oversized", (Consumer<Demand.Builder>) d -> d.setResources(
+                        ResourceSpec.newBuilder().setStorage(new Quantity("99999999", "PiB")).build()), "resources.storage.amount"),
+                Arguments.of("nothing asked", (Consumer<Demand.Builder>) d -> d.setResources(null), "resources"),
+                Arguments.of("region not a name", (Consumer<Demand.Builder>) d -> d.setRegions(List.of("?")), "regions[0]"),
+                Arguments.of("zero duration", (Consumer<Demand.Builder>) d -> d.setDurationMillis(0L), "durationMillis"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidDemands")
+    void rejectsAnInvalidDemandWithTheFieldAndDeadLettersIt(final String name, final Consumer<Demand.Builder> change,
+                                                            final String field) {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("bad", "c1", 1, change).place("good", "c1", 1);
+
+        assertThat(engine.last("bad").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+        assertThat(engine.last("bad").getReason()).isEqualTo(ReasonCode.INVALID_INPUT);
+        assertThat(engine.last("bad").getReasonDetail()).startsWith(field + ":");
+        assertThat(engine.deadLetters).singleElement().satisfies(r -> {
+            assertThat(header(r, "orchestrator.error.field")).isEqualTo(field);
+            assertThat(header(r, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
+        });
+        assertThat(engine.last("good").getStatus()).isEqualTo(AllocationStatus.PLACED);
+    }
+
+    @Test
+    void deadLettersUndecodableBytesThroughStreamsAndGoesOn() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .rawDemand("junk", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))
+                .rawDemand("unknown-id", new byte[] {0, 0, 0, 0, 99, 1, 2})
+                .place("good", "c1", 1);
+
+        assertThat(engine.deadLetters).hasSize(2).allSatisfy(r ->
+                assertThat(r.headers().lastHeader("__streams.errors.exception")).isNotNull());
+        assertThat(engine.allocations).extracting(a -> a.getDemandId()).containsExactly("good");
+    }
+
+    @Test
+    void refusesADemandKeyedByAnythingButItsId() {
+        engine.place("d1", "c1", 1, d -> d.setDemandId("d2"));
+
+        assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.INVALID_INPUT);
+        assertThat(engine.last("d2").getReasonDetail()).startsWith("key:");
+    }
+
+    @Test
+    void refusesAnIllegalLifecycleChangeAuditsItAndDeadLettersIt() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .changeState("u1", DataUnitState.IN_USE)
+                .changeState("ghost", DataUnitState.MAINTENANCE);
+
+        assertThat(engine.audit).filteredOn(a -> a.getAction().equals("TRANSITION_REFUSED")).singleElement()
+                .satisfies(a -> assertThat(a.getCause()).contains("set by the capacity ledger"));
+        assertThat(engine.deadLetters).extracting(r -> header(r, "orchestrator.error.reason"))
+                .containsExactly("ILLEGAL_TRANSITION", "UNIT_NOT_FOUND");
+    }
+
+    @Test
+    void refusesAnInvalidRegistrationAndTelemetryForUnknownUnits() {
+        engine.register("u1", "p1", "eu-west-1", 100, "-1.00")
+                .register("u2", "p1", "eu-west-1", 100, "1.00", e -> e.setAdvertisedAvailability(2.0))
+                .heartbeat("nobody", 5.0, true);
+
+        assertThat(engine.deadLetters).extracting(r -> header(r, "orchestrator.error.field"))
+                .containsExactly("pricePerHour.amount", "advertisedAvailability", "dataUnitId");
+        assertThat(engine.unit("u1")).isNull();
+    }
+
+    @Test
+    void refusesAnInvalidPolicyAndKeepsTheOldOne() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .policy(Policy.newBuilder().setConsumerId("c1").setMaxUnits(1).setUpdatedAt(Instant.EPOCH).build())
+                .policy(Policy.newBuilder().setConsumerId("c1").setWeights(Map.of("vibes", 1.0)).setUpdatedAt(Instant.EPOCH).build())
+                .place("d1", "c1", 1).place("d2", "c1", 1);
+
+        assertThat(engine.deadLetters).singleElement()
+                .satisfies(r -> assertThat(header(r, "orchestrator.error.field")).isEqualTo("weights.vibes"));
+        assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+    }
+
+    private static String header(final TestRecord<byte[], byte[]> record, final String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}

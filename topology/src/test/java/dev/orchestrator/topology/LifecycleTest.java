@@ -1,0 +1,120 @@
+package dev.orchestrator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.DataUnitState;
+import dev.orchestrator.avro.OutcomeStatus;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.avro.ReasonCode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Units through maintenance and silence; allocations through confirmation, release, expiry and their end. */
+class LifecycleTest {
+    private final EngineHarness engine = new EngineHarness();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void rejectsWhenUnitInMaintenanceAndPlacesAgainWhenBack() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .changeState("u1", DataUnitState.MAINTENANCE)
+                .place("d1", "c1", 1)
+                .changeState("u1", DataUnitState.AVAILABLE)
+                .place("d2", "c1", 1);
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+        assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(engine.audit).filteredOn(a -> a.getEntityId().equals("u1")).extracting(a -> a.getAction())
+                .containsExactly("REGISTERED", "STATE_CHANGED", "STATE_CHANGED", "RESERVED");
+    }
+
+    @Test
+    void marksASilentUnitUnhealthyOnTheClockAndHealthyWhenHeartbeatsReturn() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").advance(Duration.ofSeconds(31));
+
+        assertThat(engine.unit("u1").health().healthy()).isFalse();
+        engine.place("d1", "c1", 1);
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+
+        engine.heartbeat("u1", 12.0, true).place("d2", "c1", 1);
+        assertThat(engine.unit("u1").health().healthy()).isTrue();
+        assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(engine.audit).filteredOn(a -> a.getAction().equals("HEALTH_CHANGED")).hasSize(2);
+    }
+
+    @Test
+    void movesToInUseWhenProvisionedAndFreesCapacityOnRelease() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 40).confirmAll();
+
+        assertThat(engine.unit("u1").visibleState()).isEqualTo(DataUnitState.IN_USE);
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.ACTIVE);
+        assertThat(engine.last("d1").getEndpoint()).isEqualTo("pvc://u1");
+
+        engine.advance(Duration.ofMinutes(30)).heartbeat("u1", 10.0, true).release("r1", "c1", "d1");
+
+        assertThat(engine.last("r1").getStatus()).isEqualTo(AllocationStatus.RELEASED);
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.RELEASED);
+        assertThat(engine.commands).extracting(PlacementCommand::getType)
+                .containsExactly(CommandType.PROVISION, CommandType.DEPROVISION);
+        assertThat(engine.unit("u1").used().storageBytes()).isZero();
+        assertThat(engine.unit("u1").visibleState()).isEqualTo(DataUnitState.AVAILABLE);
+    }
+
+    @Test
+    void rejectsTheReleaseOfSomethingThatIsNotHeld() {
+        engine.release("r1", "c1", "never-placed");
+
+        assertThat(engine.last("r1").getReason()).isEqualTo(ReasonCode.ALLOCATION_NOT_FOUND);
+    }
+
+    @Test
+    void releasesAGhostReservationThatNoExecutorConfirmed() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 40).advance(Duration.ofSeconds(61));
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.EXPIRED);
+        assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.RESERVATION_EXPIRED);
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertThat(engine.audit).filteredOn(a -> a.getEntityId().equals("u1")).extracting(a -> a.getAction())
+                .contains("RELEASED");
+        assertThat(engine.commands).extracting(PlacementCommand::getType)
+                .containsExactly(CommandType.PROVISION, CommandType.DEPROVISION);
+    }
+
+    @Test
+    void endsAnAllocationWhenItsDurationRunsOut() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .place("d1", "c1", 10, d -> d.setDurationMillis(20_000L)).confirmAll()
+                .heartbeat("u1", 10.0, true).advance(Duration.ofSeconds(21));
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.RELEASED);
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+    }
+
+    @Test
+    void freesCapacityWhenProvisioningFails() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10)
+                .outcome(engine.commands.get(0), OutcomeStatus.FAILED);
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.EXPIRED);
+        assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.EXECUTION_FAILED);
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+    }
+
+    @Test
+    void decommissionsOnceTheLastAllocationLeaves() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).confirmAll()
+                .changeState("u1", DataUnitState.DECOMMISSIONING);
+        assertThat(engine.unit("u1").visibleState()).isEqualTo(DataUnitState.DECOMMISSIONING);
+
+        engine.release("r1", "c1", "d1");
+
+        assertThat(engine.unit("u1").visibleState()).isEqualTo(DataUnitState.DECOMMISSIONED);
+    }
+}

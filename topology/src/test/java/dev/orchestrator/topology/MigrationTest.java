@@ -1,0 +1,93 @@
+package dev.orchestrator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.DataUnitState;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.avro.Sla;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class MigrationTest {
+    private final EngineHarness engine = new EngineHarness();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void movesAllocationsOffAUnitGoingToMaintenanceAndReleasesTheSourceOnlyOnConfirmation() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).confirmAll()
+                .register("u2", "p1", "eu-west-1", 100, "1.00")
+                .changeState("u1", DataUnitState.MAINTENANCE);
+
+        final PlacementCommand migrate = engine.commands.get(engine.commands.size() - 1);
+        assertThat(migrate.getType()).isEqualTo(CommandType.MIGRATE);
+        assertThat(migrate.getSourceDataUnitId()).isEqualTo("u1");
+        assertThat(migrate.getDataUnitId()).isEqualTo("u2");
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.MIGRATING);
+        assertThat(engine.unit("u1").reservations()).containsKey("d1");
+
+        engine.confirmAll();
+
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertThat(engine.unit("u2").reservations()).containsKey("d1");
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.ACTIVE);
+        assertThat(engine.last("d1").getDataUnitId()).isEqualTo("u2");
+        assertThat(engine.commands).extracting(PlacementCommand::getType)
+                .containsExactly(CommandType.PROVISION, CommandType.MIGRATE);
+    }
+
+    @Test
+    void runsAtMostTheConfiguredMigrationsPerProviderAtOnce() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00");
+        for (int i = 0; i < 5; i++) {
+            engine.place("d" + i, "c1", 10);
+        }
+        engine.confirmAll().register("u2", "p2", "eu-west-1", 100, "1.00").changeState("u1", DataUnitState.MAINTENANCE);
+
+        // the default limit is 2 in flight for provider p1
+        assertThat(migrates()).hasSize(2);
+        engine.confirmAll();
+        assertThat(migrates()).hasSize(4);
+        engine.confirmAll();
+        assertThat(migrates()).hasSize(5);
+        engine.confirmAll();
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertThat(engine.unit("u2").reservations()).hasSize(5);
+    }
+
+    @Test
+    void movesAnAllocationWhoseSlaTheUnitBreaches() {
+        engine.sla(Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(50).setMinAvailability(0.9)
+                        .setUpdatedAt(Instant.EPOCH).build())
+                .register("u1", "p1", "eu-west-1", 100, "1.00")
+                .place("d1", "c1", 10, d -> d.setSlaId("gold")).confirmAll()
+                .register("u2", "p2", "eu-west-1", 100, "1.50");
+        for (int i = 0; i < 10; i++) {
+            engine.heartbeat("u1", 400.0, true);
+        }
+
+        assertThat(migrates()).singleElement().satisfies(m -> assertThat(m.getDataUnitId()).isEqualTo("u2"));
+        assertThat(engine.audit).extracting(a -> a.getAction()).contains("SLA_BREACHED");
+    }
+
+    @Test
+    void leavesTheAllocationWhereItIsWhenNoTargetExists() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).confirmAll()
+                .changeState("u1", DataUnitState.MAINTENANCE);
+
+        assertThat(migrates()).isEmpty();
+        assertThat(engine.unit("u1").reservations()).containsKey("d1");
+        assertThat(engine.audit).extracting(a -> a.getAction()).contains("MIGRATION_FAILED");
+    }
+
+    private List<PlacementCommand> migrates() {
+        return engine.commands.stream().filter(c -> c.getType() == CommandType.MIGRATE).toList();
+    }
+}
