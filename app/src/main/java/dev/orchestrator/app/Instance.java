@@ -12,6 +12,7 @@ import dev.orchestrator.schemas.serde.SchemaRegistry;
 import dev.orchestrator.topology.DecisionTopology;
 import dev.orchestrator.topology.EngineSettings;
 import io.javalin.Javalin;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +54,7 @@ final class Instance implements AutoCloseable {
             }
         }
         final Properties streamsConfig = streamsConfig(config, topics);
-        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, EngineSettings.defaults(), streamsConfig), streamsConfig);
+        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, engineSettings(config), streamsConfig), streamsConfig);
         streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("engine stopped by an unexpected error: {}", e.toString());
@@ -84,6 +85,26 @@ final class Instance implements AutoCloseable {
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         LOG.info("engine closed");
+    }
+
+    static EngineSettings engineSettings(final OrchestratorConfig config) {
+        final Map<String, BigDecimal> rates = new HashMap<>();
+        for (final String pair : config.string(ConfigKey.CURRENCY_RATES).split(",")) {
+            if (!pair.isEmpty()) {
+                rates.put(pair.substring(0, pair.indexOf(':')), new BigDecimal(pair.substring(pair.indexOf(':') + 1)));
+            }
+        }
+        final Map<String, String> aliases = new HashMap<>();
+        for (final String pair : config.string(ConfigKey.REGION_ALIASES).split(",")) {
+            if (!pair.isEmpty()) {
+                aliases.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+            }
+        }
+        final EngineSettings defaults = EngineSettings.defaults();
+        return new EngineSettings(config.integer(ConfigKey.CONFIRM_WITHIN_MS), config.integer(ConfigKey.HEARTBEAT_LIMIT_MS),
+                config.integer(ConfigKey.MAX_ATTEMPTS), config.integer(ConfigKey.CANDIDATES_PER_REGION),
+                defaults.scanIntervalMillis(), config.integer(ConfigKey.MIGRATIONS_PER_PROVIDER),
+                defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases);
     }
 
     private static SchemaRegistry registry(final OrchestratorConfig config) {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
@@ -85,6 +86,13 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback {
     public <K, V> List<ConsumerRecord<K, V>> readCommitted(final String topic, final int expected,
                                                            final Deserializer<K> keys, final Deserializer<V> values,
                                                            final Duration timeout) {
+        return readCommittedUntil(topic, keys, values, timeout, records -> records.size() >= expected);
+    }
+
+    /** Like {@link #readCommitted}, until {@code done} says what was read is enough. */
+    public <K, V> List<ConsumerRecord<K, V>> readCommittedUntil(final String topic, final Deserializer<K> keys,
+                                                                final Deserializer<V> values, final Duration timeout,
+                                                                final Predicate<List<ConsumerRecord<K, V>>> done) {
         final Map<String, Object> config = new HashMap<>(clientConfig());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "test-reader-" + UUID.randomUUID());
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -93,8 +101,8 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback {
         try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(config, keys, values)) {
             consumer.subscribe(List.of(topic));
             final long deadline = System.nanoTime() + timeout.toNanos();
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            while (!done.test(records) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
             }
         }
         return records;

@@ -87,7 +87,7 @@ public final class Fixtures {
             final Capacity total = new Capacity(0, 0, storageGb * GB, 0, null);
             return new UnitView(id, provider, UnitKind.STORAGE, region, region + "/storage", total,
                     new Capacity(0, 0, (storageGb - usedGb) * GB, 0, null), price, "AVAILABLE", allocatable,
-                    latency, availability, usedGb > 0 ? 1 : 0);
+                    latency, availability, usedGb > 0 ? 1 : 0, 0);
         }
 
         public UnitRecord record() {

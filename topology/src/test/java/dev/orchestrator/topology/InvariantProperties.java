@@ -119,7 +119,7 @@ class InvariantProperties {
         } else if (step instanceof Stale s && engine.unit(s.unit()) != null) {
             final UnitView real = UnitViews.view(engine.unit(s.unit()));
             final UnitView stale = new UnitView(real.unitId(), real.providerId(), real.kind(), real.region(), real.pool(),
-                    real.capacity(), real.capacity(), real.pricePerHourMicros(), "AVAILABLE", true, 1, 1, 0);
+                    real.capacity(), real.capacity(), real.pricePerHourMicros(), "AVAILABLE", true, 1, 1, 0, real.version());
             engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
                     .pipeInput(s.unit(), JsonSerde.of(UnitView.class).serializer().serialize("", stale));
         }

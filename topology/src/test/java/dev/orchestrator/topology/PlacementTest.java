@@ -70,7 +70,7 @@ class PlacementTest {
         final UnitView current = UnitViews.view(engine.unit("u1"));
         final UnitView stale = new UnitView(current.unitId(), current.providerId(), current.kind(), current.region(),
                 current.pool(), current.capacity(), current.capacity(), current.pricePerHourMicros(), "AVAILABLE", true,
-                current.latencyMillis(), current.availability(), 0);
+                current.latencyMillis(), current.availability(), 0, current.version());
         engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("u1", JsonSerde.of(UnitView.class).serializer().serialize("", stale));
 

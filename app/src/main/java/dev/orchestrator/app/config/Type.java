@@ -40,6 +40,15 @@ public interface Type {
         }
     };
 
+    Type CURRENCY = value -> value.matches("[A-Z]{3,5}")
+            ? Optional.empty() : Optional.of("expected a currency code such as USD");
+
+    Type RATES = value -> value.isEmpty() || value.matches("[A-Z]{3,5}:[0-9]{1,9}(\\.[0-9]{1,9})?(,[A-Z]{3,5}:[0-9]{1,9}(\\.[0-9]{1,9})?)*")
+            ? Optional.empty() : Optional.of("expected CODE:RATE[,CODE:RATE...], e.g. EUR:1.08");
+
+    Type ALIASES = value -> value.isEmpty() || value.matches("[a-z0-9-]+=[a-z0-9-]+(,[a-z0-9-]+=[a-z0-9-]+)*")
+            ? Optional.empty() : Optional.of("expected alias=region[,alias=region...] in lower case");
+
     static Type intRange(final int min, final int max) {
         return value -> {
             try {

@@ -165,6 +165,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                 Candidate.of(decision.breakdown()));
         accounts.put(request.consumerId(), account.hold(request.capacity(), cost));
         allocations.put(key(request.consumerId(), request.demandId()), pending);
+        index.hold(unit.unitId(), request.demandId(), request.capacity());
         toLedger(unit.unitId(), new ToLedger.Reserve(reserveRequest(pending, unit.unitId(), "p" + pending.attempts(),
                 policy, sla), null));
     }
@@ -175,6 +176,11 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         if (record == null) {
             LOG.warn("ledger reply for unknown allocation={} consumer={}", reply.allocationId(), reply.consumerId());
             return;
+        }
+        if (reply.type() == ToDecider.ReplyType.COMMITTED) {
+            index.committed(reply.unitId(), reply.allocationId(), reply.unitVersion());
+        } else if (reply.type() == ToDecider.ReplyType.REJECTED) {
+            index.released(reply.unitId(), reply.allocationId());
         }
         if (record.migrating() && record.migratingTo().equals(reply.unitId())) {
             onMigrationReply(record, reply);
@@ -291,6 +297,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final String target = decision.chosen().get().unitId();
         final AllocationRecord moving = record.migratingTo(target);
         save(record, moving, "MIGRATING");
+        index.hold(target, record.demandId(), request.capacity());
         toLedger(target, new ToLedger.Reserve(reserveRequest(moving, target, "m" + moving.migrationAttempts(), policy, sla),
                 record.unitId()));
     }

@@ -207,7 +207,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         if (current == null) {
             reply(request.consumerId(), new ToDecider.LedgerReply(ReplyType.REJECTED, request.allocationId(),
                     request.demandId(), request.consumerId(), request.unitId(), "", "", 0,
-                    ReasonCode.UNIT_NOT_FOUND.name(), "unit " + request.unitId() + " is not registered", null, 0));
+                    ReasonCode.UNIT_NOT_FOUND.name(), "unit " + request.unitId() + " is not registered", null, 0, 0));
             return;
         }
         final boolean known = current.reservations().containsKey(request.allocationId());
@@ -215,17 +215,19 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         if (!outcome.committed()) {
             reply(request.consumerId(), new ToDecider.LedgerReply(ReplyType.REJECTED, request.allocationId(),
                     request.demandId(), request.consumerId(), request.unitId(), current.spec().providerId(),
-                    current.spec().region(), 0, outcome.reason().name(), outcome.detail(), null, 0));
+                    current.spec().region(), 0, outcome.reason().name(), outcome.detail(), null, 0, 0));
             return;
         }
+        long version = current.auditSequence();
         if (!known) {
-            save(current, outcome.unit(), "RESERVED", "allocation/" + request.allocationId());
+            version = save(current, outcome.unit(), "RESERVED", "allocation/" + request.allocationId()).auditSequence();
             command(reserve.migrateFrom() == null ? CommandType.PROVISION : CommandType.MIGRATE,
                     outcome.reservation(), outcome.unit(), reserve.migrateFrom(), outcome.reservation().commandId());
         }
         reply(request.consumerId(), new ToDecider.LedgerReply(ReplyType.COMMITTED, request.allocationId(),
                 request.demandId(), request.consumerId(), request.unitId(), current.spec().providerId(),
-                current.spec().region(), outcome.reservation().pricePerHourMicros(), ReasonCode.NONE.name(), "", null, 0));
+                current.spec().region(), outcome.reservation().pricePerHourMicros(), ReasonCode.NONE.name(), "", null,
+                0, version));
     }
 
     private void onRelease(final String unitId, final String allocationId, final String reason, final boolean quiet) {
@@ -242,7 +244,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         final ReplyType type = ReasonCode.RESERVATION_EXPIRED.name().equals(reason) ? ReplyType.EXPIRED : ReplyType.RELEASED;
         reply(reservation.consumerId(), new ToDecider.LedgerReply(type, allocationId, reservation.demandId(),
                 reservation.consumerId(), unitId, current.spec().providerId(), current.spec().region(),
-                reservation.pricePerHourMicros(), reason, "", null, reservation.runMillis(now())));
+                reservation.pricePerHourMicros(), reason, "", null, reservation.runMillis(now()), 0));
     }
 
     private void onOutcome(final String unitId, final ToLedger.Outcome outcome) {
@@ -260,7 +262,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 reply(reservation.consumerId(), new ToDecider.LedgerReply(ReplyType.CONFIRMED, outcome.allocationId(),
                         reservation.demandId(), reservation.consumerId(), unitId, current.spec().providerId(),
                         current.spec().region(), reservation.pricePerHourMicros(), ReasonCode.NONE.name(), "",
-                        outcome.endpoint(), 0));
+                        outcome.endpoint(), 0, 0));
             });
             case "FAILED" -> {
                 final UnitRecord next = CapacityLedger.release(current, outcome.allocationId()).orElseThrow();
@@ -268,7 +270,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 reply(reservation.consumerId(), new ToDecider.LedgerReply(ReplyType.FAILED, outcome.allocationId(),
                         reservation.demandId(), reservation.consumerId(), unitId, current.spec().providerId(),
                         current.spec().region(), reservation.pricePerHourMicros(), ReasonCode.EXECUTION_FAILED.name(),
-                        String.valueOf(outcome.error()), null, 0));
+                        String.valueOf(outcome.error()), null, 0, 0));
             }
             default -> {
                 // DEPROVISIONED: the capacity was freed when the release was decided
@@ -340,7 +342,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         return leaving.isEmpty() ? unit : CapacityLedger.markLeaving(unit, leaving);
     }
 
-    private void save(final UnitRecord before, final UnitRecord after, final String action, final String cause) {
+    private UnitRecord save(final UnitRecord before, final UnitRecord after, final String action, final String cause) {
         final UnitRecord stored = after.audited();
         units.put(after.spec().unitId(), stored);
         final long now = now();
@@ -349,6 +351,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 before == null ? null : JsonSerde.json(UnitViews.snapshot(before)),
                 JsonSerde.json(UnitViews.snapshot(stored)), cause, now), now), Nodes.sink(Nodes.LEDGER, Nodes.AUDIT));
         publish(stored);
+        return stored;
     }
 
     private void publish(final UnitRecord unit) {

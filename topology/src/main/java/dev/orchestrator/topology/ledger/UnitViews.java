@@ -13,7 +13,7 @@ public final class UnitViews {
         return new UnitView(unit.spec().unitId(), unit.spec().providerId(), unit.spec().kind(), unit.spec().region(),
                 unit.spec().pool(), unit.spec().capacity(), unit.free(), unit.spec().pricePerHourMicros(),
                 unit.visibleState().name(), unit.allocatable(), unit.health().ewmaLatencyMillis(),
-                unit.health().availability(), unit.reservations().size());
+                unit.health().availability(), unit.reservations().size(), unit.auditSequence());
     }
 
     /** The audit snapshot: the state a replay must rebuild, without internals like probe bits. */

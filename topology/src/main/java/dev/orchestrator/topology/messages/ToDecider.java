@@ -19,10 +19,13 @@ public sealed interface ToDecider {
     record ReleaseDemand(String demandId, String consumerId, String releaseOf, long requestedAt) implements ToDecider {
     }
 
-    /** The ledger's news about an allocation: see {@link ReplyType}. */
+    /**
+     * The ledger's news about an allocation: see {@link ReplyType}. {@code elapsedMillis} is how long
+     * a released allocation ran; {@code unitVersion} the version of the unit's view that shows it.
+     */
     record LedgerReply(ReplyType type, String allocationId, String demandId, String consumerId, String unitId,
                        String providerId, String region, long pricePerHourMicros, String reason, String detail,
-                       String endpoint, long elapsedMillis) implements ToDecider {
+                       String endpoint, long elapsedMillis, long unitVersion) implements ToDecider {
     }
 
     /** Move an allocation away from {@code sourceUnitId}, which no longer serves it well. */
