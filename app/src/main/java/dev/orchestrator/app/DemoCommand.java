@@ -3,21 +3,33 @@ package dev.orchestrator.app;
 import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.demo.FleetSimulator;
+import dev.orchestrator.app.demo.SimulatedExecutor;
 import dev.orchestrator.schemas.Topic;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Everything on one machine with no setup: an embedded broker, the engine and the HTTP API. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start an embedded single-node Kafka broker (KRaft), create the topics, and run the engine "
-                + "and the HTTP API on it. Data lives under data/demo; delete that folder to start afresh.",
-                "Stop with Ctrl-C."})
+                + "and the HTTP API on it, with a simulated provider fleet, demand stream and executor. Data lives "
+                + "under data/demo; delete that folder to start afresh.", "Stop with Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions options = new ConfigOptions();
+
+    @Option(names = "--no-simulator", description = "run only the broker, engine and API: no simulated fleet, "
+            + "demand or executor")
+    boolean noSimulator;
+
+    @Option(names = "--rate", paramLabel = "N", defaultValue = "20",
+            description = "simulated demands per second (default: ${DEFAULT-VALUE})")
+    double rate;
 
     @Override
     public Integer call() throws InterruptedException {
@@ -36,7 +48,20 @@ final class DemoCommand implements Callable<Integer> {
             throw e;
         }
         printBanner(config, broker, instance, seconds(started));
-        RunCommand.awaitShutdown(instance, broker);
+        if (noSimulator) {
+            RunCommand.awaitShutdown(instance, broker);
+            return 0;
+        }
+        if (!(rate > 0 && rate <= 10_000)) {
+            throw new ConfigException("--rate=" + rate + ": expected a number of demands per second from 0 to 10000");
+        }
+        final SimulatedExecutor executor = new SimulatedExecutor(broker.bootstrapServers(), instance.topics());
+        final FleetSimulator fleet = new FleetSimulator(broker.bootstrapServers(), instance.topics());
+        executor.start();
+        fleet.start(rate);
+        System.out.printf("simulating %d providers, demand at %.0f/s and an executor; watch decisions with%n"
+                + "  ./orchestrator tail allocations%n", 5, rate);
+        RunCommand.awaitShutdown(fleet, executor, instance, broker);
         return 0;
     }
 

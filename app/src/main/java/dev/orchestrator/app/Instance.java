@@ -107,7 +107,7 @@ final class Instance implements AutoCloseable {
                 defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases);
     }
 
-    private static SchemaRegistry registry(final OrchestratorConfig config) {
+    static SchemaRegistry registry(final OrchestratorConfig config) {
         if (config.schemaRegistryUrl().isPresent()) {
             return new HttpSchemaRegistry(config.schemaRegistryUrl().get(), Duration.ofSeconds(10));
         }

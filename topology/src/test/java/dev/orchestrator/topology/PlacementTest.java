@@ -96,6 +96,24 @@ class PlacementTest {
     }
 
     @Test
+    void publishesDecisionCountsAndPoolUtilizationOnTheClock() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 25).place("d2", "c1", 500)
+                .advance(java.time.Duration.ofSeconds(6));
+
+        assertThat(engine.metrics).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("decisions_total");
+            assertThat(m.getLabels()).containsEntry("status", "PLACED");
+            assertThat(m.getValue()).isEqualTo(1.0);
+        });
+        assertThat(engine.metrics).anySatisfy(m -> assertThat(m.getLabels()).containsEntry("reason", "NO_CAPACITY"));
+        assertThat(engine.metrics).anySatisfy(m -> {
+            assertThat(m.getName()).isEqualTo("pool_used");
+            assertThat(m.getLabels()).containsEntry("pool", "eu-west-1/storage");
+            assertThat(m.getValue()).isEqualTo(25e9);
+        });
+    }
+
+    @Test
     void decidesEachDemandOnceEvenWhenItArrivesTwice() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).place("d1", "c1", 10);
 

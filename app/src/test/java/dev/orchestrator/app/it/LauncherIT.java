@@ -13,11 +13,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.schemas.evolution.KnownSchemas;
+import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,15 +43,27 @@ class LauncherIT {
     Path dir;
 
     @Test
-    void demoBecomesReadyStopsCleanlyAndReusesItsData() throws Exception {
+    void demoBecomesReadyDecidesMigratesStopsCleanlyAndReusesItsData() throws Exception {
         final long firstStart = System.nanoTime();
         final Demo first = Demo.start(dir);
         assertThat(first.awaitReady(Duration.ofSeconds(90))).as("ready within 90 s; output:%n%s", first.output()).isTrue();
         System.out.printf("demo ready in %.1f s%n", (System.nanoTime() - firstStart) / 1e9);
         assertThat(first.output()).contains("Kafka bootstrap  127.0.0.1:", "demand.v1  (created)", "dlq.v1  (created)");
+
+        final Matcher bootstrap = Pattern.compile("Kafka bootstrap  (127\\.0\\.0\\.1:\\d+)").matcher(first.output());
+        assertThat(bootstrap.find()).isTrue();
+        final Set<String> seen = awaitDecisionsAndMigrations(bootstrap.group(1), Duration.ofSeconds(75));
+        assertThat(seen).contains("PLACED", "REJECTED", "MIGRATE");
+        assertThat(seen.stream().filter(s -> s.startsWith("REJECTED:"))).isNotEmpty();
+
+        final Process tail = new ProcessBuilder(java(), "-jar", JAR, "tail", "allocations", "--bootstrap", bootstrap.group(1),
+                "--from-beginning", "--max", "3").redirectErrorStream(true).start();
+        final String tailed = new String(tail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(tail.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(tailed.lines().filter(l -> l.contains("\"status\": "))).hasSize(3);
         first.stopAndAssertGone();
 
-        final Demo second = Demo.start(dir);
+        final Demo second = Demo.start(dir, "--no-simulator");
         assertThat(second.awaitReady(Duration.ofSeconds(90))).as("restart ready; output:%n%s", second.output()).isTrue();
         assertThat(second.output()).contains("topics ready created=0 existing=15");
         second.stopAndAssertGone();
@@ -59,17 +84,47 @@ class LauncherIT {
                 "orchestrator: config error: unknown key 'http.prt' in " + bad + " (did you mean http.port?)");
     }
 
+    /** Statuses of decisions ("PLACED", "REJECTED:REASON") and command types seen on the demo's topics. */
+    private static Set<String> awaitDecisionsAndMigrations(final String bootstrap, final Duration timeout) {
+        final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
+        KnownSchemas.all().forEach(registry::preload);
+        final Topics topics = Topics.create("", registry);
+        final Set<String> seen = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "launcher-it",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.allocations.name(), topics.commands.name()));
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && !(seen.contains("MIGRATE") && seen.contains("PLACED") && seen.contains("REJECTED"))) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    if (record.topic().equals(topics.commands.name())) {
+                        seen.add(topics.commands.valueSerde().deserializer().deserialize(record.topic(), record.value())
+                                .getType().name());
+                    } else {
+                        final AllocationResult result = topics.allocations.valueSerde().deserializer()
+                                .deserialize(record.topic(), record.value());
+                        seen.add(result.getStatus().name());
+                        seen.add(result.getStatus().name() + ":" + result.getReason().name());
+                    }
+                }
+            }
+        }
+        return seen;
+    }
+
     private static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     /** A demo process with its output captured line by line. */
     private record Demo(Process process, List<String> lines, Thread reader) {
-        static Demo start(final Path dir) throws IOException {
-            final Process process = new ProcessBuilder(java(), "-Xmx512m", "-jar", JAR, "demo",
+        static Demo start(final Path dir, final String... extra) throws IOException {
+            final List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", JAR, "demo",
                     "--http-port", "0", "--set", "broker.port=0",
-                    "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state"))
-                    .redirectErrorStream(true).start();
+                    "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state")));
+            command.addAll(List.of(extra));
+            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
             final List<String> lines = new CopyOnWriteArrayList<>();
             final Thread reader = new Thread(() -> {
                 try (BufferedReader in = new BufferedReader(

@@ -1,0 +1,174 @@
+package dev.orchestrator.app.demo;
+
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.DataUnitState;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.avro.Sla;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.Topic;
+import dev.orchestrator.schemas.Topics;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The demo's outside world: providers registering units and sending heartbeats, operators writing
+ * policies and an SLA and sending units to maintenance, and consumers sending demand (some of it
+ * too large, some of it invalid) and releasing what they hold. Everything goes through the topics.
+ */
+public final class FleetSimulator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
+    private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1", "ap-south-1");
+    private static final int PROVIDERS = 5;
+    private static final int UNITS_PER_PROVIDER = 8;
+
+    private final Topics topics;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(1, r -> {
+        final Thread thread = new Thread(r, "demo-fleet");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Random random = new Random(7);
+    private final List<String> units = new ArrayList<>();
+    private final List<String[]> placed = new ArrayList<>();
+    private long demands;
+
+    public FleetSimulator(final String bootstrap, final Topics topics) {
+        this.topics = topics;
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Registers the fleet and starts the demand, telemetry and maintenance loops. */
+    public void start(final double demandsPerSecond) {
+        setUp();
+        clock.scheduleAtFixedRate(this::guarded, 0, Math.max(1, (long) (1000 / demandsPerSecond)), TimeUnit.MILLISECONDS);
+        clock.scheduleAtFixedRate(this::heartbeats, 0, 2, TimeUnit.SECONDS);
+        clock.scheduleAtFixedRate(this::maintenance, 15, 20, TimeUnit.SECONDS);
+        LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", PROVIDERS, units.size(), demandsPerSecond);
+    }
+
+    private void setUp() {
+        send(topics.sla, "gold", Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(40).setMinAvailability(0.95)
+                .setPenaltyPercent(10).setUpdatedAt(Instant.now()).build());
+        send(topics.policy, "team-a", Policy.newBuilder().setConsumerId("team-a").setMaxUnits(25)
+                .setUpdatedAt(Instant.now()).build());
+        send(topics.policy, "team-b", Policy.newBuilder().setConsumerId("team-b")
+                .setBudget(new Money(new BigDecimal("5.00"), "USD")).setAllowedRegions(List.of("eu-west"))
+                .setUpdatedAt(Instant.now()).build());
+        for (int p = 0; p < PROVIDERS; p++) {
+            for (int u = 0; u < UNITS_PER_PROVIDER; u++) {
+                final String id = "unit-" + p + "-" + u;
+                units.add(id);
+                send(topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("register-" + id).setDataUnitId(id)
+                        .setProviderId("provider-" + p).setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
+                        .setRegion(REGIONS.get((p + u) % REGIONS.size()))
+                        .setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(500 + 250 * (u % 3)), "GB")).build())
+                        .setPricePerHour(new Money(BigDecimal.valueOf(50 + random.nextInt(150), 2), "USD"))
+                        .setAdvertisedLatencyMillis(5.0 + random.nextInt(40)).setAdvertisedAvailability(0.999)
+                        .setAt(Instant.now()).build());
+            }
+        }
+        producer.flush();
+    }
+
+    private void guarded() {
+        try {
+            demand();
+        } catch (final RuntimeException e) {
+            LOG.warn("demo demand loop: {}", e.toString());
+        }
+    }
+
+    private void demand() {
+        final String id = "demand-" + (++demands);
+        final String consumer = List.of("team-a", "team-b", "team-c").get(random.nextInt(3));
+        if (!placed.isEmpty() && random.nextInt(5) == 0) {
+            final String[] target = placed.remove(random.nextInt(placed.size()));
+            send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId(target[1])
+                    .setType(DemandType.RELEASE).setReleaseOf(target[0]).setRequestedAt(Instant.now()).build());
+            return;
+        }
+        // now and then an impossible or malformed ask, so rejections show up with their reasons
+        final int roll = random.nextInt(40);
+        final String size = roll == 0 ? "5000" : roll == 1 ? "-3" : String.valueOf(5 + random.nextInt(120));
+        final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId(consumer).setType(DemandType.PLACE)
+                .setKind(ResourceKind.STORAGE)
+                .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(size, "GB")).build())
+                .setRequestedAt(Instant.now());
+        if (random.nextInt(4) == 0) {
+            demand.setSlaId("gold");
+        }
+        if (random.nextInt(3) == 0) {
+            demand.setDurationMillis(30_000L + random.nextInt(60_000));
+        }
+        send(topics.demand, id, demand.build());
+        placed.add(new String[] {id, consumer});
+        if (placed.size() > 2_000) {
+            placed.remove(0);
+        }
+    }
+
+    private void heartbeats() {
+        try {
+            for (final String unit : units) {
+                final int provider = Integer.parseInt(unit.split("-")[1]);
+                // provider-4 runs slow disks: its latency drifts above the gold SLA
+                final double latency = (provider == 4 ? 45 : 8) + random.nextGaussian() * 3;
+                send(topics.telemetry, unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("provider-" + provider)
+                        .setObservedAt(Instant.now()).setLatencyMillis(Math.max(0.5, latency))
+                        .setAvailable(random.nextInt(100) != 0).build());
+            }
+        } catch (final RuntimeException e) {
+            LOG.warn("demo telemetry loop: {}", e.toString());
+        }
+    }
+
+    private void maintenance() {
+        try {
+            final String unit = units.get(random.nextInt(units.size()));
+            LOG.info("demo operator sends unit={} to maintenance for 15 s", unit);
+            changeState(unit, DataUnitState.MAINTENANCE);
+            clock.schedule(() -> changeState(unit, DataUnitState.AVAILABLE), 15, TimeUnit.SECONDS);
+        } catch (final RuntimeException e) {
+            LOG.warn("demo maintenance loop: {}", e.toString());
+        }
+    }
+
+    private void changeState(final String unit, final DataUnitState state) {
+        send(topics.dataUnit, unit, DataUnitEvent.newBuilder().setEventId(unit + "-" + state + "-" + System.nanoTime())
+                .setDataUnitId(unit).setProviderId("provider-" + unit.split("-")[1]).setType(DataUnitEventType.CHANGE_STATE)
+                .setTargetState(state).setReason("demo maintenance window").setAt(Instant.now()).build());
+    }
+
+    private <V> void send(final Topic<String, V> topic, final String key, final V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    @Override
+    public void close() {
+        clock.shutdownNow();
+        producer.close();
+    }
+}

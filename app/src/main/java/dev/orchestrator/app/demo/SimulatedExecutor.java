@@ -1,0 +1,111 @@
+package dev.orchestrator.app.demo;
+
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.avro.OutcomeStatus;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.schemas.Topics;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A stand-in executor for the demo: reads placement commands and, after a short provisioning
+ * delay, reports them done (one in fifty fails), so units move from reserved to in use. The real
+ * executors (Kafka Connect, provider adapters) are issue 6.
+ */
+public final class SimulatedExecutor implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatedExecutor.class);
+
+    private final Topics topics;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(1, r -> {
+        final Thread thread = new Thread(r, "demo-executor-delays");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread poller;
+    private final Random random = new Random(11);
+
+    public SimulatedExecutor(final String bootstrap, final Topics topics) {
+        this.topics = topics;
+        this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "demo-simulated-executor", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                new StringSerializer(), new ByteArraySerializer());
+        this.poller = new Thread(this::run, "demo-executor");
+        this.poller.setDaemon(true);
+    }
+
+    public void start() {
+        consumer.subscribe(List.of(topics.commands.name()));
+        poller.start();
+    }
+
+    private void run() {
+        try {
+            while (running.get()) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    final PlacementCommand command = topics.commands.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value());
+                    if (command.getType() != CommandType.DEPROVISION) {
+                        delays.schedule(() -> report(command), 200 + random.nextInt(800), TimeUnit.MILLISECONDS);
+                    }
+                }
+            }
+        } catch (final org.apache.kafka.common.errors.WakeupException e) {
+            // closing
+        } catch (final RuntimeException e) {
+            LOG.warn("demo executor stopped: {}", e.toString());
+        } finally {
+            consumer.close();
+        }
+    }
+
+    private void report(final PlacementCommand command) {
+        final boolean failed = random.nextInt(50) == 0;
+        final OutcomeStatus status = failed ? OutcomeStatus.FAILED
+                : command.getType() == CommandType.MIGRATE ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED;
+        final ExecutionOutcome outcome = ExecutionOutcome.newBuilder().setCommandId(command.getCommandId())
+                .setAllocationId(command.getAllocationId()).setDataUnitId(command.getDataUnitId()).setStatus(status)
+                .setEndpoint(failed ? null : "sim://" + command.getDataUnitId() + "/" + command.getAllocationId())
+                .setErrorCode(failed ? "SIMULATED" : null).setErrorMessage(failed ? "simulated provider error" : null)
+                .setAt(Instant.now()).build();
+        producer.send(new ProducerRecord<>(topics.outcomes.name(), command.getCommandId(),
+                topics.outcomes.valueSerde().serializer().serialize(topics.outcomes.name(), outcome)));
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        consumer.wakeup();
+        try {
+            poller.join(5_000);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        delays.shutdownNow();
+        producer.close();
+    }
+}
