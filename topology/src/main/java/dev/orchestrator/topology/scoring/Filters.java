@@ -40,21 +40,13 @@ public final class Filters {
     }
 
     private static Filter of(final String name, final ReasonCode reason, final BiPredicate<ScoringContext, UnitView> test) {
-        return new Filter() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new Named(name, reason, test);
+    }
 
-            @Override
-            public ReasonCode reason() {
-                return reason;
-            }
-
-            @Override
-            public boolean test(final ScoringContext context, final UnitView unit) {
-                return test.test(context, unit);
-            }
-        };
+    private record Named(String name, ReasonCode reason, BiPredicate<ScoringContext, UnitView> predicate) implements Filter {
+        @Override
+        public boolean test(final ScoringContext context, final UnitView unit) {
+            return predicate.test(context, unit);
+        }
     }
 }

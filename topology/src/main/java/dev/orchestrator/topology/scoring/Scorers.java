@@ -41,16 +41,13 @@ public final class Scorers {
     }
 
     private static Scorer of(final String name, final ToDoubleBiFunction<ScoringContext, UnitView> raw) {
-        return new Scorer() {
-            @Override
-            public String name() {
-                return name;
-            }
+        return new Named(name, raw);
+    }
 
-            @Override
-            public double raw(final ScoringContext context, final UnitView unit) {
-                return raw.applyAsDouble(context, unit);
-            }
-        };
+    private record Named(String name, ToDoubleBiFunction<ScoringContext, UnitView> function) implements Scorer {
+        @Override
+        public double raw(final ScoringContext context, final UnitView unit) {
+            return function.applyAsDouble(context, unit);
+        }
     }
 }
