@@ -1,0 +1,57 @@
+package dev.orchestrator.app;
+
+import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.verify.Verifier;
+import dev.orchestrator.app.verify.VerifyReport;
+import dev.orchestrator.app.verify.Violation;
+import dev.orchestrator.schemas.Topics;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Checks the invariants of DESIGN.md section 4 on what a cluster has committed. */
+@Command(name = "verify", mixinStandardHelpOptions = true,
+        description = "Read every committed output topic and check: no overcommitted unit, one decision per demand, "
+                + "quotas held, audit replay matches the live state, inputs = decisions + dead letters. "
+                + "Exits 1 on any violation.")
+final class VerifyCommand implements Callable<Integer> {
+    private static final int SHOWN = 50;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
+            description = "Kafka brokers (default: the demo's, ${DEFAULT-VALUE})")
+    String bootstrap;
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() {
+        final OrchestratorConfig config = options.load(ConfigLoader.Mode.DEMO, Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap));
+        final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), Instance.registry(config));
+        return print(new Verifier(topics, bootstrap, config.kafkaClient()).verify());
+    }
+
+    /** Prints the summary and the violations; returns the exit status. */
+    static int print(final VerifyReport report) {
+        System.out.printf("verify: %d demand records, %d decisions, %d dead letters, %d audit events, %d units%n",
+                report.demands(), report.decisions(), report.deadLetters(), report.auditEvents(), report.units());
+        final String[] names = {"", "no overcommit, nothing placed on an unallocatable unit",
+            "exactly one decision per demand", "quotas held (allocations per consumer; budgets are not checked here)",
+            "audit replays to the live unit state", "inputs = decisions + dead letters"};
+        for (int invariant = 1; invariant <= 5; invariant++) {
+            final int n = invariant;
+            final long count = report.violations().stream().filter(v -> v.invariant() == n).count();
+            System.out.printf("  [%s] %d %s%s%n", count == 0 ? "ok" : "FAIL", invariant, names[invariant],
+                    count == 0 ? "" : " (" + count + " violations)");
+        }
+        report.violations().stream().limit(SHOWN).map(Violation::toString).forEach(v -> System.out.println("    " + v));
+        if (report.violations().size() > SHOWN) {
+            System.out.printf("    ... and %d more%n", report.violations().size() - SHOWN);
+        }
+        return report.passed() ? 0 : 1;
+    }
+}

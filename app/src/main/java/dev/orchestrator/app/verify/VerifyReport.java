@@ -1,0 +1,15 @@
+package dev.orchestrator.app.verify;
+
+import java.util.List;
+
+/** What the verifier read and every violation it found. */
+public record VerifyReport(long demands, long decisions, long deadLetters, long auditEvents, long units,
+                           List<Violation> violations) {
+    public VerifyReport {
+        violations = List.copyOf(violations);
+    }
+
+    public boolean passed() {
+        return violations.isEmpty();
+    }
+}
