@@ -23,7 +23,7 @@ import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.normalize.UndecodableRecordHandler;
 import dev.orchestrator.topology.scoring.UnitIndex;
 import dev.orchestrator.topology.scoring.UnitViewUpdater;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
@@ -79,15 +79,15 @@ public final class DecisionTopology {
         internalSource(topology, "to-ledger-source", topics.toLedger, ToLedger.class);
         topology.addProcessor(Nodes.LEDGER, () -> new LedgerProcessor(normalizer, settings, topics),
                 "data-unit-source", "telemetry-source", "to-ledger-source");
-        topology.addStateStore(store(StoreNames.UNITS, JsonSerde.of(UnitRecord.class)), Nodes.LEDGER);
+        topology.addStateStore(store(StoreNames.UNITS, InternalSerde.of(UnitRecord.class)), Nodes.LEDGER);
         sinks(topology, topics, Nodes.LEDGER, Nodes.AUDIT, Nodes.UNIT_VIEWS, Nodes.TO_DECIDER, Nodes.TO_PLANNER,
                 Nodes.COMMANDS, Nodes.DLQ, Nodes.METRICS);
 
         // Every instance scores against a replica of every unit's view, indexed by pool
-        topology.addGlobalStore(store(StoreNames.UNIT_VIEWS, JsonSerde.of(UnitView.class)).withLoggingDisabled(),
-                "unit-view-source", Serdes.String().deserializer(), JsonSerde.of(UnitView.class).deserializer(),
+        topology.addGlobalStore(store(StoreNames.UNIT_VIEWS, InternalSerde.of(UnitView.class)).withLoggingDisabled(),
+                "unit-view-source", Serdes.String().deserializer(), InternalSerde.of(UnitView.class).deserializer(),
                 topics.unitViews.name(), "unit-view-updater", () -> new UnitViewUpdater(index));
-        topology.addGlobalStore(store(StoreNames.SLAS, JsonSerde.of(SlaTerms.class)).withLoggingDisabled(),
+        topology.addGlobalStore(store(StoreNames.SLAS, InternalSerde.of(SlaTerms.class)).withLoggingDisabled(),
                 "sla-source", topics.sla.keySerde().deserializer(), topics.sla.valueSerde().deserializer(),
                 topics.sla.name(), "sla-updater", SlaUpdater::new);
 
@@ -96,9 +96,9 @@ public final class DecisionTopology {
         internalSource(topology, "to-decider-source", topics.toDecider, ToDecider.class);
         topology.addProcessor(Nodes.DECIDER, () -> new DecisionProcessor(normalizer, settings, index, topics),
                 "policy-source", "to-decider-source");
-        topology.addStateStore(store(StoreNames.ALLOCATIONS, JsonSerde.of(AllocationRecord.class)), Nodes.DECIDER);
-        topology.addStateStore(store(StoreNames.ACCOUNTS, JsonSerde.of(ConsumerAccount.class)), Nodes.DECIDER);
-        topology.addStateStore(store(StoreNames.POLICIES, JsonSerde.of(PolicyTerms.class)), Nodes.DECIDER);
+        topology.addStateStore(store(StoreNames.ALLOCATIONS, InternalSerde.of(AllocationRecord.class)), Nodes.DECIDER);
+        topology.addStateStore(store(StoreNames.ACCOUNTS, InternalSerde.of(ConsumerAccount.class)), Nodes.DECIDER);
+        topology.addStateStore(store(StoreNames.POLICIES, InternalSerde.of(PolicyTerms.class)), Nodes.DECIDER);
         sinks(topology, topics, Nodes.DECIDER, Nodes.ALLOCATIONS, Nodes.AUDIT, Nodes.TO_LEDGER, Nodes.TO_PLANNER,
                 Nodes.DLQ, Nodes.METRICS);
 
@@ -106,7 +106,7 @@ public final class DecisionTopology {
         internalSource(topology, "to-planner-source", topics.toPlanner, ToPlanner.class);
         topology.addProcessor(Nodes.PLANNER, () -> new MigrationPlanner(settings.migrationsPerProvider()),
                 "to-planner-source");
-        topology.addStateStore(store(StoreNames.MIGRATIONS, JsonSerde.of(MigrationQueue.class)), Nodes.PLANNER);
+        topology.addStateStore(store(StoreNames.MIGRATIONS, InternalSerde.of(MigrationQueue.class)), Nodes.PLANNER);
         sinks(topology, topics, Nodes.PLANNER, Nodes.TO_DECIDER);
         return topology;
     }
@@ -117,7 +117,7 @@ public final class DecisionTopology {
 
     private static <V> void internalSource(final Topology topology, final String name, final Topic<String, byte[]> topic,
                                            final Class<V> type) {
-        topology.addSource(name, Serdes.String().deserializer(), JsonSerde.of(type).deserializer(), topic.name());
+        topology.addSource(name, Serdes.String().deserializer(), InternalSerde.of(type).deserializer(), topic.name());
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(final String name, final Serde<V> values) {

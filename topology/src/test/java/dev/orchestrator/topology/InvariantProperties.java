@@ -15,7 +15,7 @@ import dev.orchestrator.topology.ledger.UnitRecord;
 import dev.orchestrator.topology.ledger.UnitViews;
 import dev.orchestrator.topology.model.Reservation;
 import dev.orchestrator.topology.model.UnitView;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,7 +121,7 @@ class InvariantProperties {
             final UnitView stale = new UnitView(real.unitId(), real.providerId(), real.kind(), real.region(), real.pool(),
                     real.capacity(), real.capacity(), real.pricePerHourMicros(), "AVAILABLE", true, 1, 1, 0, real.version());
             engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
-                    .pipeInput(s.unit(), JsonSerde.of(UnitView.class).serializer().serialize("", stale));
+                    .pipeInput(s.unit(), InternalSerde.of(UnitView.class).serializer().serialize("", stale));
         }
         return 0;
     }

@@ -8,7 +8,7 @@ import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.topology.model.UnitView;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.util.List;
 import org.apache.kafka.common.serialization.StringSerializer;
 import dev.orchestrator.topology.ledger.UnitViews;
@@ -72,7 +72,7 @@ class PlacementTest {
                 current.pool(), current.capacity(), current.capacity(), current.pricePerHourMicros(), "AVAILABLE", true,
                 current.latencyMillis(), current.availability(), 0, current.version());
         engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
-                .pipeInput("u1", JsonSerde.of(UnitView.class).serializer().serialize("", stale));
+                .pipeInput("u1", InternalSerde.of(UnitView.class).serializer().serialize("", stale));
 
         engine.place("d2", "c1", 50);
 

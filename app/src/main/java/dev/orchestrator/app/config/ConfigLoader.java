@@ -28,6 +28,8 @@ public final class ConfigLoader {
     private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
     private static final String KAFKA_PREFIX = "kafka.";
     private static final long MAX_FILE_BYTES = 1024 * 1024;
+    /** Read by the ./orchestrator script for the JVM's own options, not a setting. */
+    private static final String LAUNCHER_JAVA_OPTIONS = "ORCH_JAVA_OPTS";
     /** Variables Kafka's own scripts read; they are JVM options, not client settings. */
     private static final Set<String> KAFKA_SCRIPT_VARIABLES = Set.of("KAFKA_HEAP_OPTS", "KAFKA_OPTS",
             "KAFKA_JVM_PERFORMANCE_OPTS", "KAFKA_LOG4J_OPTS", "KAFKA_JMX_OPTS", "KAFKA_GC_LOG_OPTS", "KAFKA_DEBUG",
@@ -101,6 +103,9 @@ public final class ConfigLoader {
 
     private void readEnvironment(final Map<String, String> environment) {
         new TreeMap<>(environment).forEach((name, value) -> {
+            if (name.equals(LAUNCHER_JAVA_OPTIONS)) {
+                return;
+            }
             if (name.startsWith("ORCH_")) {
                 final String key = name.substring("ORCH_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
                 if (ConfigKey.byKey(key).isEmpty()) {

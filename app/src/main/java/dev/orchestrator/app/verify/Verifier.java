@@ -8,6 +8,8 @@ import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -51,9 +53,9 @@ public final class Verifier {
             final AuditEvent event = topics.audit.valueSerde().deserializer().deserialize(r.topic(), r.value());
             audit.computeIfAbsent(event.getEntityType() + "/" + event.getEntityId(), k -> new ArrayList<>()).add(event);
         });
-        final Map<String, JsonNode> views = new HashMap<>();
-        reader.readAll(topics.unitViews.name(), r -> views.put(key(r), r.value() == null ? null : json(new String(r.value(),
-                StandardCharsets.UTF_8))));
+        final Map<String, UnitView> views = new HashMap<>();
+        reader.readAll(topics.unitViews.name(), r -> views.put(key(r), InternalSerde.of(UnitView.class).deserializer()
+                .deserialize(r.topic(), r.value())));
         final Map<String, Policy> policies = new HashMap<>();
         reader.readAll(topics.policy.name(), r -> {
             try {
@@ -149,7 +151,7 @@ public final class Verifier {
     }
 
     /** Invariant 4: per entity, audit sequences run 1..n, each change starts where the last ended, and the end is the live state. */
-    private void checkAudit(final Map<String, List<AuditEvent>> audit, final Map<String, JsonNode> views) {
+    private void checkAudit(final Map<String, List<AuditEvent>> audit, final Map<String, UnitView> views) {
         audit.forEach((entity, events) -> {
             String previous = null;
             for (int i = 0; i < events.size(); i++) {
@@ -168,15 +170,15 @@ public final class Verifier {
             }
             if (entity.startsWith(EntityType.DATA_UNIT + "/") && previous != null) {
                 final String unit = entity.substring(entity.indexOf('/') + 1);
-                final JsonNode view = views.get(unit);
+                final UnitView view = views.get(unit);
                 final JsonNode replayed = json(previous);
                 if (view == null) {
                     violations.add(new Violation(4, unit, "audited but never published to the unit view"));
-                } else if (!view.path("state").asText().equals(replayed.path("state").asText())
-                        || view.path("free").path("storageBytes").asLong() != replayed.path("capacity").path("storageBytes").asLong()
+                } else if (!view.state().equals(replayed.path("state").asText())
+                        || view.free().storageBytes() != replayed.path("capacity").path("storageBytes").asLong()
                         - replayed.path("used").path("storageBytes").asLong()) {
                     violations.add(new Violation(4, unit, "audit replay gives " + replayed.path("state").asText()
-                            + " but the live view is " + view.path("state").asText()));
+                            + " but the live view is " + view.state()));
                 }
             }
         });

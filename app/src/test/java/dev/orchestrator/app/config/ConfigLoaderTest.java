@@ -100,6 +100,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void leavesTheLaunchersJavaOptionsAlone() {
+        final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), Map.of("ORCH_JAVA_OPTS", "-Xmx2g"), Map.of(),
+                ConfigLoader.Mode.DEMO);
+
+        assertThat(config.describe()).noneMatch(line -> line.contains("Xmx"));
+    }
+
+    @Test
     void namesTheEnvironmentVariableThatHoldsABadValue() {
         assertThatThrownBy(() -> ConfigLoader.load(Optional.empty(), Map.of("ORCH_STREAMS_THREADS", "0"), Map.of(),
                 ConfigLoader.Mode.DEMO))

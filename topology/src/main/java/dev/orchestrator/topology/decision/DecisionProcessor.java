@@ -31,7 +31,7 @@ import dev.orchestrator.topology.scoring.Filters;
 import dev.orchestrator.topology.scoring.ScoringContext;
 import dev.orchestrator.topology.scoring.ScoringPipeline;
 import dev.orchestrator.topology.scoring.UnitIndex;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +54,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionProcessor implements Processor<String, Object, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionProcessor.class);
-    private static final JsonSerde<ToLedger> TO_LEDGER = JsonSerde.of(ToLedger.class);
-    private static final JsonSerde<ToPlanner> TO_PLANNER = JsonSerde.of(ToPlanner.class);
+    private static final InternalSerde<ToLedger> TO_LEDGER = InternalSerde.of(ToLedger.class);
+    private static final InternalSerde<ToPlanner> TO_PLANNER = InternalSerde.of(ToPlanner.class);
     private static final double MILLIS_PER_HOUR = 3_600_000.0;
 
     private final Normalizer normalizer;
@@ -385,8 +385,8 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final long now = context.currentSystemTimeMs();
         context.forward(new Record<Object, Object>(after.demandId(), Outputs.audit(EntityType.ALLOCATION, after.demandId(),
                 stored.auditSequence(), action, before.auditSequence() == 0 && before.status() == Status.PENDING
-                        && before.unitId().isEmpty() ? null : JsonSerde.json(snapshot(before)),
-                JsonSerde.json(snapshot(stored)), "consumer/" + after.consumerId(), now), now), Nodes.sink(Nodes.DECIDER, Nodes.AUDIT));
+                        && before.unitId().isEmpty() ? null : InternalSerde.json(snapshot(before)),
+                InternalSerde.json(snapshot(stored)), "consumer/" + after.consumerId(), now), now), Nodes.sink(Nodes.DECIDER, Nodes.AUDIT));
     }
 
     private static Map<String, Object> snapshot(final AllocationRecord record) {

@@ -12,7 +12,7 @@ import dev.orchestrator.topology.emit.Outputs;
 import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.normalize.InvalidInputException;
 import dev.orchestrator.topology.normalize.Normalizer;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class DemandIntake implements Processor<String, Demand, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(DemandIntake.class);
-    private static final JsonSerde<ToDecider> MESSAGES = JsonSerde.of(ToDecider.class);
+    private static final InternalSerde<ToDecider> MESSAGES = InternalSerde.of(ToDecider.class);
 
     private final Normalizer normalizer;
     private final Topic<String, Demand> source;

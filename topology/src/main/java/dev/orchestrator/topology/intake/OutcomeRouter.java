@@ -3,14 +3,14 @@ package dev.orchestrator.topology.intake;
 import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.topology.emit.Nodes;
 import dev.orchestrator.topology.messages.ToLedger;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /** Executors key outcomes by command; the ledger needs them by unit, in the unit's order. */
 public final class OutcomeRouter implements Processor<String, ExecutionOutcome, Object, Object> {
-    private static final JsonSerde<ToLedger> TO_LEDGER = JsonSerde.of(ToLedger.class);
+    private static final InternalSerde<ToLedger> TO_LEDGER = InternalSerde.of(ToLedger.class);
     private ProcessorContext<Object, Object> context;
 
     @Override

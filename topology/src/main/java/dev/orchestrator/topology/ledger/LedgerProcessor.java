@@ -29,7 +29,7 @@ import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.model.UnitSpec;
 import dev.orchestrator.topology.normalize.InvalidInputException;
 import dev.orchestrator.topology.normalize.Normalizer;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import dev.orchestrator.topology.telemetry.Health;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,10 +54,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class LedgerProcessor implements Processor<String, Object, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
-    private static final JsonSerde<ToDecider> TO_DECIDER = JsonSerde.of(ToDecider.class);
-    private static final JsonSerde<ToPlanner> TO_PLANNER = JsonSerde.of(ToPlanner.class);
-    private static final JsonSerde<dev.orchestrator.topology.model.UnitView> VIEWS =
-            JsonSerde.of(dev.orchestrator.topology.model.UnitView.class);
+    private static final InternalSerde<ToDecider> TO_DECIDER = InternalSerde.of(ToDecider.class);
+    private static final InternalSerde<ToPlanner> TO_PLANNER = InternalSerde.of(ToPlanner.class);
+    private static final InternalSerde<dev.orchestrator.topology.model.UnitView> VIEWS =
+            InternalSerde.of(dev.orchestrator.topology.model.UnitView.class);
     /** Publish a new view when smoothed latency moves by more than this share. */
     private static final double LATENCY_CHANGE = 0.1;
 
@@ -348,8 +348,8 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         final long now = now();
         context.forward(new Record<Object, Object>(after.spec().unitId(), Outputs.audit(EntityType.DATA_UNIT,
                 after.spec().unitId(), stored.auditSequence(), action,
-                before == null ? null : JsonSerde.json(UnitViews.snapshot(before)),
-                JsonSerde.json(UnitViews.snapshot(stored)), cause, now), now), Nodes.sink(Nodes.LEDGER, Nodes.AUDIT));
+                before == null ? null : InternalSerde.json(UnitViews.snapshot(before)),
+                InternalSerde.json(UnitViews.snapshot(stored)), cause, now), now), Nodes.sink(Nodes.LEDGER, Nodes.AUDIT));
         publish(stored);
         return stored;
     }
@@ -364,7 +364,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         LOG.info("unit={} transition to {} refused: {}", current.spec().unitId(), target, why);
         final UnitRecord stored = current.audited();
         units.put(current.spec().unitId(), stored);
-        final String snapshot = JsonSerde.json(UnitViews.snapshot(current));
+        final String snapshot = InternalSerde.json(UnitViews.snapshot(current));
         context.forward(new Record<Object, Object>(current.spec().unitId(), Outputs.audit(EntityType.DATA_UNIT,
                 current.spec().unitId(), stored.auditSequence(), "TRANSITION_REFUSED", snapshot, snapshot,
                 cause(record) + " to " + target + ": " + why, now()), now()), Nodes.sink(Nodes.LEDGER, Nodes.AUDIT));

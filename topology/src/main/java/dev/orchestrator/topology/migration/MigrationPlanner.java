@@ -4,7 +4,7 @@ import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.emit.Nodes;
 import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToPlanner;
-import dev.orchestrator.topology.serde.JsonSerde;
+import dev.orchestrator.topology.serde.InternalSerde;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MigrationPlanner implements Processor<String, ToPlanner, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(MigrationPlanner.class);
-    private static final JsonSerde<ToDecider> TO_DECIDER = JsonSerde.of(ToDecider.class);
+    private static final InternalSerde<ToDecider> TO_DECIDER = InternalSerde.of(ToDecider.class);
 
     private final int limit;
     private ProcessorContext<Object, Object> context;

@@ -77,6 +77,16 @@ public final class ScoringPipeline {
                 raw[s][u] = scorers.get(s).raw(context, feasible.get(u));
             }
         }
+        final double[] min = new double[scorers.size()];
+        final double[] max = new double[scorers.size()];
+        for (int s = 0; s < scorers.size(); s++) {
+            min[s] = Double.POSITIVE_INFINITY;
+            max[s] = Double.NEGATIVE_INFINITY;
+            for (final double value : raw[s]) {
+                min[s] = Math.min(min[s], value);
+                max[s] = Math.max(max[s], value);
+            }
+        }
         final List<ScoreEntry> entries = new ArrayList<>();
         for (int u = 0; u < feasible.size(); u++) {
             final Map<String, Double> contributions = new HashMap<>();
@@ -84,7 +94,7 @@ public final class ScoringPipeline {
             double weights = 0;
             for (int s = 0; s < scorers.size(); s++) {
                 final String name = scorers.get(s).name();
-                final double normalized = normalize(raw[s], u);
+                final double normalized = normalize(raw[s][u], min[s], max[s]);
                 final double weight = context.policy().weights().getOrDefault(name, Scorers.DEFAULT_WEIGHTS.get(name));
                 contributions.put(name, normalized);
                 total += weight * normalized;
@@ -96,13 +106,7 @@ public final class ScoringPipeline {
     }
 
     /** Min-max over the candidates: the best gets 1, the worst 0, all equal get 1. */
-    static double normalize(final double[] values, final int index) {
-        double min = Double.POSITIVE_INFINITY;
-        double max = Double.NEGATIVE_INFINITY;
-        for (final double value : values) {
-            min = Math.min(min, value);
-            max = Math.max(max, value);
-        }
-        return max == min ? 1.0 : (values[index] - min) / (max - min);
+    static double normalize(final double value, final double min, final double max) {
+        return max == min ? 1.0 : (value - min) / (max - min);
     }
 }

@@ -1,0 +1,137 @@
+package dev.orchestrator.app;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.orchestrator.app.bench.BenchProfile;
+import dev.orchestrator.app.bench.BenchReport;
+import dev.orchestrator.app.bench.BenchResult;
+import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
+import dev.orchestrator.app.config.ConfigException;
+import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.demo.SimulatedExecutor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Measures the engine under a profile of load, against its pass-through ceiling, then verifies it. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {"Run a benchmark profile on an embedded broker (default) or --bootstrap: register a fleet, send "
+                + "demand open-loop with telemetry flowing, and report placements per second, latency percentiles from "
+                + "each demand's intended send time, the pass-through baseline and the ratio, CPU and heap; then run "
+                + "verify. Exits 1 when verify finds a violation.",
+                "Profiles: steady (10,000 units, 1,000,000 demands), contention (80% of demand on one region), "
+                        + "migration-storm (10% of units to maintenance halfway)."})
+final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention or migration-storm "
+            + "(default: ${DEFAULT-VALUE})")
+    String profile;
+
+    @Option(names = "--rate", defaultValue = "0", paramLabel = "N",
+            description = "demands per second, open-loop; 0 sends as fast as the producer can (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--demands", paramLabel = "N", description = "override the profile's number of demands")
+    Long demands;
+
+    @Option(names = "--units", paramLabel = "N", description = "override the profile's number of units")
+    Integer units;
+
+    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", description = "an existing cluster instead of an embedded broker")
+    String bootstrap;
+
+    @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
+    Path json;
+
+    @Mixin
+    ConfigOptions options = new ConfigOptions();
+
+    @Override
+    public Integer call() throws Exception {
+        BenchProfile chosen;
+        try {
+            chosen = BenchProfile.named(profile);
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException("--profile: " + e.getMessage());
+        }
+        if (demands != null) {
+            if (demands < 1 || demands > 100_000_000) {
+                throw new ConfigException("--demands=" + demands + ": expected 1 to 100000000");
+            }
+            chosen = chosen.withDemands(demands);
+        }
+        if (units != null) {
+            if (units < 1 || units > 1_000_000) {
+                throw new ConfigException("--units=" + units + ": expected 1 to 1000000");
+            }
+            chosen = chosen.withUnits(units);
+        }
+        if (!(rate >= 0 && rate <= 10_000_000)) {
+            throw new ConfigException("--rate=" + rate + ": expected 0 (as fast as possible) to 10000000");
+        }
+        final String run = "bench-" + System.currentTimeMillis();
+        final Path dir = Path.of("data", "bench", run);
+        final OrchestratorConfig settings = options.load(ConfigLoader.Mode.DEMO, Map.of(
+                ConfigKey.STATE_DIR.key(), dir.resolve("state").toString(),
+                ConfigKey.BROKER_DATA_DIR.key(), dir.resolve("broker").toString(),
+                ConfigKey.APPLICATION_ID.key(), run, ConfigKey.HTTP_PORT.key(), "0",
+                ConfigKey.TOPIC_PREFIX.key(), bootstrap == null ? "" : run + ".",
+                // no executor confirms in steady and contention: reservations must outlive the run
+                ConfigKey.CONFIRM_WITHIN_MS.key(), "86400000",
+                ConfigKey.HEARTBEAT_LIMIT_MS.key(), "60000"));
+        System.out.printf("bench %s: %,d units, %,d demands, rate %s, %s%n", chosen.name(), chosen.units(), chosen.demands(),
+                rate == 0 ? "as fast as possible" : String.format("%,.0f/s", rate), settings.string(ConfigKey.PROCESSING_GUARANTEE));
+        EmbeddedKafkaBroker broker = null;
+        try {
+            String servers = bootstrap;
+            if (servers == null) {
+                broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
+                servers = broker.bootstrapServers();
+            }
+            final OrchestratorConfig config = settings.with(ConfigKey.BOOTSTRAP_SERVERS, servers);
+            final BenchResult result;
+            try (Instance engine = Instance.start(config)) {
+                SimulatedExecutor executor = null;
+                if (chosen.maintenanceShare() > 0) {
+                    executor = new SimulatedExecutor(servers, engine.topics());
+                    executor.start();
+                }
+                try {
+                    result = BenchReport.run(chosen, servers, engine.topics(), rate,
+                            config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
+                } finally {
+                    if (executor != null) {
+                        executor.close();
+                    }
+                }
+            }
+            BenchReport.print(result, System.out);
+            if (json != null) {
+                Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+                System.out.println("wrote " + json);
+            }
+            return result.verified() ? 0 : 1;
+        } finally {
+            if (broker != null) {
+                broker.close();
+                deleteQuietly(dir);
+            }
+        }
+    }
+
+    private static void deleteQuietly(final Path dir) {
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (final IOException e) {
+            System.err.println("could not delete " + dir + ": " + e.getMessage());
+        }
+    }
+}

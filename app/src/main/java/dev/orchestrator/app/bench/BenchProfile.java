@@ -1,0 +1,28 @@
+package dev.orchestrator.app.bench;
+
+import java.util.Locale;
+
+/**
+ * The shape of a benchmark run. {@code hotShare}: share of demand aimed at one small pool
+ * (contention); {@code maintenanceShare}: share of units sent to maintenance halfway (migration storm).
+ */
+public record BenchProfile(String name, int units, long demands, int consumers, int regions, double releaseShare,
+                           double hotShare, double maintenanceShare) {
+    public static BenchProfile named(final String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "steady" -> new BenchProfile("steady", 10_000, 1_000_000, 200, 10, 0.1, 0, 0);
+            case "contention" -> new BenchProfile("contention", 10_000, 200_000, 200, 10, 0.1, 0.8, 0);
+            case "migration-storm" -> new BenchProfile("migration-storm", 10_000, 200_000, 200, 10, 0.1, 0, 0.1);
+            default -> throw new IllegalArgumentException("unknown profile '" + name
+                    + "'; known: steady, contention, migration-storm (quality is not built yet)");
+        };
+    }
+
+    public BenchProfile withDemands(final long count) {
+        return new BenchProfile(name, units, count, consumers, regions, releaseShare, hotShare, maintenanceShare);
+    }
+
+    public BenchProfile withUnits(final int count) {
+        return new BenchProfile(name, count, demands, consumers, regions, releaseShare, hotShare, maintenanceShare);
+    }
+}

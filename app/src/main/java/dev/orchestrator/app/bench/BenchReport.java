@@ -1,0 +1,32 @@
+package dev.orchestrator.app.bench;
+
+import dev.orchestrator.schemas.Topics;
+import java.io.PrintStream;
+
+/** Runs a profile and prints its results as a table. */
+public final class BenchReport {
+    private BenchReport() {
+    }
+
+    public static BenchResult run(final BenchProfile profile, final String bootstrap, final Topics topics, final double rate,
+                                  final String guarantee, final String baselineStateDir) throws InterruptedException {
+        return new BenchRunner(profile, bootstrap, topics, System.out).run(rate, guarantee, baselineStateDir);
+    }
+
+    public static void print(final BenchResult r, final PrintStream out) {
+        out.println();
+        out.printf("%-34s %s%n", "profile", r.profile());
+        out.printf("%-34s %,d units, %,d demands sent%n", "load", r.units(), r.demands());
+        out.printf("%-34s %,d in %.1f s%n", "decisions", r.decisions(), r.seconds());
+        out.printf("%-34s %,.0f/s (placed %,.0f/s)%n", "decisions per second", r.decisionsPerSecond(), r.placedPerSecond());
+        out.printf("%-34s %,.0f/s%n", "pass-through baseline, same broker", r.baselinePerSecond());
+        out.printf("%-34s %.3f%n", "ratio to baseline", r.ratio());
+        out.printf("%-34s p50 %,d  p99 %,d  p99.9 %,d  max %,d%n", "latency ms (from intended send)", r.p50Millis(),
+                r.p99Millis(), r.p999Millis(), r.maxMillis());
+        out.printf("%-34s %.2f (broker, engine and load in one JVM)%n", "CPU seconds per 1,000 placements",
+                r.cpuSecondsPer1000());
+        out.printf("%-34s %,d MB%n", "peak heap (sampled each second)", r.peakHeapMb());
+        out.printf("%-34s %s%n", "rejections by reason", r.rejections().isEmpty() ? "none" : r.rejections());
+        out.printf("%-34s %s%n", "verify", r.verified() ? "passed" : "FAILED with " + r.violations() + " violations");
+    }
+}

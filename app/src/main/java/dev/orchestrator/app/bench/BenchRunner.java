@@ -1,0 +1,303 @@
+package dev.orchestrator.app.bench;
+
+import dev.orchestrator.app.verify.Verifier;
+import dev.orchestrator.app.verify.VerifyReport;
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.DataUnitState;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.Topic;
+import dev.orchestrator.schemas.Topics;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Drives one profile through a running engine: loads the fleet and policies, sends demand open-loop
+ * (latency counts from each demand's intended send time, so a stalled pipeline cannot hide its
+ * queue), streams telemetry at the same time, and measures decisions as they are committed.
+ */
+final class BenchRunner {
+    private static final long GB = 1_000_000_000L;
+    private static final long UNIT_GB = 1_000;
+
+    private final BenchProfile profile;
+    private final String bootstrap;
+    private final Topics topics;
+    private final PrintStream out;
+    private final long[] intendedMillis;
+    private final Histogram latency = new Histogram(3_600_000L, 3);
+    private final Map<String, Long> rejections = new ConcurrentHashMap<>();
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong decided = new AtomicLong();
+    private final AtomicLong placed = new AtomicLong();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private volatile long lastDecisionNanos;
+    private long maxHeapMb;
+
+    BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final PrintStream out) {
+        this.profile = profile;
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+        this.out = out;
+        this.intendedMillis = new long[Math.toIntExact(profile.demands())];
+    }
+
+    BenchResult run(final double rate, final String guarantee, final String baselineStateDir) throws InterruptedException {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            loadFleet(producer);
+            awaitUnitViews();
+            final Thread collector = thread("bench-collector", this::collect);
+            final Thread telemetry = thread("bench-telemetry", () -> telemetry(producer));
+            collector.start();
+            telemetry.start();
+            final long cpuBefore = cpuNanos();
+            final long started = System.nanoTime();
+            final Thread driver = thread("bench-driver", () -> drive(producer, rate, started));
+            driver.start();
+            while (decided.get() < profile.demands()
+                    && System.nanoTime() - Math.max(lastDecisionNanos, started) < Duration.ofSeconds(60).toNanos()) {
+                Thread.sleep(1_000);
+                progress(started);
+            }
+            running.set(false);
+            driver.join();
+            telemetry.join();
+            collector.join();
+            out.println();
+            final double seconds = (lastDecisionNanos - started) / 1e9;
+            final double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
+            out.println("... measuring the pass-through baseline on the same broker");
+            final double baseline = PassThroughBaseline.measure(bootstrap, topics.demand.name(),
+                    topics.prefix() + "bench.passthrough", sent.get(), guarantee, baselineStateDir);
+            out.println("... verifying the committed output");
+            final VerifyReport report = new Verifier(topics, bootstrap, Map.of()).verify();
+            final double perSecond = decided.get() / seconds;
+            return new BenchResult(profile.name(), profile.units(), sent.get(), decided.get(), placed.get(), seconds,
+                    perSecond, placed.get() / seconds, rate, latency.getValueAtPercentile(50),
+                    latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue(), baseline,
+                    baseline > 0 ? perSecond / baseline : 0, placed.get() == 0 ? 0 : cpuSeconds * 1000 / placed.get(),
+                    maxHeapMb, new TreeMap<>(rejections), report.passed(), report.violations().size());
+        }
+    }
+
+    private void loadFleet(final KafkaProducer<String, byte[]> producer) {
+        out.printf("... registering %,d units in %d regions and %d consumers%n", profile.units(), profile.regions(),
+                profile.consumers());
+        final Random random = new Random(1);
+        for (int u = 0; u < profile.units(); u++) {
+            final String id = "u" + u;
+            send(producer, topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("reg-" + id).setDataUnitId(id)
+                    .setProviderId("p" + u % 100).setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
+                    .setRegion("region-" + u % profile.regions())
+                    .setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(UNIT_GB), "GB")).build())
+                    .setPricePerHour(new Money(BigDecimal.valueOf(50 + random.nextInt(200), 2), "USD"))
+                    .setAdvertisedLatencyMillis(2.0 + random.nextInt(30)).setAdvertisedAvailability(0.999)
+                    .setAt(Instant.now()).build());
+        }
+        for (int c = 0; c < profile.consumers(); c++) {
+            send(producer, topics.policy, "c" + c, Policy.newBuilder().setConsumerId("c" + c).setMaxUnits(1_000_000)
+                    .setUpdatedAt(Instant.now()).build());
+        }
+        producer.flush();
+    }
+
+    /** Waits until the engine has published a view of every unit, so scoring sees the whole fleet. */
+    private void awaitUnitViews() throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long views = 0;
+            while (views < profile.units() && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+                final var partitions = admin.describeTopics(List.of(topics.unitViews.name())).allTopicNames().get()
+                        .get(topics.unitViews.name()).partitions().stream()
+                        .map(p -> new TopicPartition(topics.unitViews.name(), p.partition()))
+                        .collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
+                views = admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+                out.printf("\r... waiting for unit views: %,d of %,d", views, profile.units());
+            }
+            out.println();
+        } catch (final java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot read unit view offsets: " + e.getCause().getMessage(), e);
+        }
+        // the global store applies what was published a moment later
+        Thread.sleep(2_000);
+    }
+
+    private void drive(final KafkaProducer<String, byte[]> producer, final double rate, final long started) {
+        final Random random = new Random(2);
+        final long startMillis = System.currentTimeMillis();
+        final int hotRegion = 0;
+        final Map<Integer, List<Integer>> earlier = new java.util.HashMap<>();
+        for (int i = 0; i < profile.demands() && running.get(); i++) {
+            long intended = System.currentTimeMillis();
+            if (rate > 0) {
+                intended = startMillis + (long) (i * 1000 / rate);
+                final long wait = intended - System.currentTimeMillis();
+                if (wait > 0) {
+                    sleep(wait);
+                }
+            }
+            intendedMillis[i] = intended;
+            final String id = "d" + i;
+            final int consumer = random.nextInt(profile.consumers());
+            final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId("c" + consumer)
+                    .setRequestedAt(Instant.ofEpochMilli(intended));
+            final List<Integer> mine = earlier.computeIfAbsent(consumer, c -> new java.util.ArrayList<>());
+            if (!mine.isEmpty() && random.nextDouble() < profile.releaseShare()) {
+                // release an earlier demand of the same consumer, placed or not
+                demand.setType(DemandType.RELEASE).setReleaseOf("d" + mine.remove(random.nextInt(mine.size())));
+            } else {
+                mine.add(i);
+                demand.setType(DemandType.PLACE).setKind(ResourceKind.STORAGE)
+                        .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(1 + random.nextInt(20)),
+                                "GB")).build());
+                if (random.nextDouble() < profile.hotShare()) {
+                    demand.setRegions(List.of("region-" + hotRegion));
+                }
+            }
+            send(producer, topics.demand, id, demand.build());
+            sent.incrementAndGet();
+            if (profile.maintenanceShare() > 0 && i == profile.demands() / 2) {
+                storm(producer);
+            }
+        }
+        producer.flush();
+    }
+
+    private void storm(final KafkaProducer<String, byte[]> producer) {
+        final int count = (int) (profile.units() * profile.maintenanceShare());
+        out.printf("%n... sending %,d units to maintenance%n", count);
+        for (int u = 0; u < count; u++) {
+            send(producer, topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("storm-" + u).setDataUnitId("u" + u)
+                    .setProviderId("p" + u % 100).setType(DataUnitEventType.CHANGE_STATE)
+                    .setTargetState(DataUnitState.MAINTENANCE).setAt(Instant.now()).build());
+        }
+    }
+
+    private void telemetry(final KafkaProducer<String, byte[]> producer) {
+        final Random random = new Random(3);
+        // every unit once per 10 s, spread evenly
+        final long pauseNanos = Duration.ofSeconds(10).toNanos() / Math.max(1, profile.units());
+        int unit = 0;
+        long next = System.nanoTime();
+        while (running.get()) {
+            send(producer, topics.telemetry, "u" + unit, Telemetry.newBuilder().setDataUnitId("u" + unit)
+                    .setProviderId("p" + unit % 100).setObservedAt(Instant.now())
+                    .setLatencyMillis(2.0 + random.nextInt(30)).setAvailable(true).build());
+            unit = (unit + 1) % profile.units();
+            next += pauseNanos;
+            final long wait = next - System.nanoTime();
+            if (wait > 1_000_000) {
+                sleep(wait / 1_000_000);
+            }
+        }
+    }
+
+    private void collect() {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.allocations.name()));
+            while (running.get()) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    final AllocationResult result = topics.allocations.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value());
+                    if (!isDecision(result) || !result.getDemandId().startsWith("d")) {
+                        continue;
+                    }
+                    final int index = Integer.parseInt(result.getDemandId().substring(1));
+                    final long now = System.currentTimeMillis();
+                    latency.recordValue(Math.max(0, Math.min(now - intendedMillis[index], latency.getHighestTrackableValue())));
+                    decided.incrementAndGet();
+                    lastDecisionNanos = System.nanoTime();
+                    if (result.getStatus() == AllocationStatus.PLACED) {
+                        placed.incrementAndGet();
+                    } else if (result.getStatus() == AllocationStatus.REJECTED) {
+                        rejections.merge(result.getReason().name(), 1L, Long::sum);
+                    }
+                }
+            }
+        }
+    }
+
+    private void progress(final long started) {
+        final double seconds = (System.nanoTime() - started) / 1e9;
+        final long heap = usedHeapMb();
+        maxHeapMb = Math.max(maxHeapMb, heap);
+        out.printf("\r[%s] %4.0f s  sent %,d/%,d  decided %,d (%,.0f/s)  p99 %,d ms  heap %,d MB   ", profile.name(),
+                seconds, sent.get(), profile.demands(), decided.get(), decided.get() / seconds,
+                latency.getValueAtPercentile(99), heap);
+    }
+
+    private static boolean isDecision(final AllocationResult result) {
+        return result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
+                || result.getStatus() == AllocationStatus.RELEASED && !result.getDemandId().equals(result.getAllocationId());
+    }
+
+    private KafkaProducer<String, byte[]> producer() {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 131_072,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private <V> void send(final KafkaProducer<String, byte[]> producer, final Topic<String, V> topic, final String key,
+                          final V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+
+    private static Thread thread(final String name, final Runnable body) {
+        final Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    private static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private static long usedHeapMb() {
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024);
+    }
+}
