@@ -1,8 +1,6 @@
 package dev.orchestrator.topology.decision;
 
-import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AllocationStatus;
-import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.schemas.Topics;
@@ -19,7 +17,6 @@ import dev.orchestrator.topology.ledger.ReserveRequest;
 import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToDecider.LedgerReply;
 import dev.orchestrator.topology.messages.ToLedger;
-import dev.orchestrator.topology.messages.ToPlanner;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
@@ -31,7 +28,6 @@ import dev.orchestrator.topology.scoring.Filters;
 import dev.orchestrator.topology.scoring.ScoringContext;
 import dev.orchestrator.topology.scoring.ScoringPipeline;
 import dev.orchestrator.topology.scoring.UnitIndex;
-import dev.orchestrator.topology.serde.InternalSerde;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -54,8 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionProcessor implements Processor<String, Object, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionProcessor.class);
-    private static final InternalSerde<ToLedger> TO_LEDGER = InternalSerde.of(ToLedger.class);
-    private static final InternalSerde<ToPlanner> TO_PLANNER = InternalSerde.of(ToPlanner.class);
     private static final double MILLIS_PER_HOUR = 3_600_000.0;
 
     private final Normalizer normalizer;
@@ -69,6 +63,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
     private KeyValueStore<String, ConsumerAccount> accounts;
     private KeyValueStore<String, PolicyTerms> policies;
     private KeyValueStore<String, SlaTerms> slas;
+    private DecisionOutputs out;
 
     public DecisionProcessor(final Normalizer normalizer, final EngineSettings settings, final UnitIndex index,
                              final Topics topics) {
@@ -85,6 +80,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         this.accounts = context.getStateStore(StoreNames.ACCOUNTS);
         this.policies = context.getStateStore(StoreNames.POLICIES);
         this.slas = context.getStateStore(StoreNames.SLAS);
+        this.out = new DecisionOutputs(context, allocations, normalizer, counters);
         context.schedule(Duration.ofMillis(settings.metricsIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
                 now -> counters.drain(now).forEach(m -> context.forward(new Record<>(m.getName(), m, now), Nodes.sink(Nodes.DECIDER, Nodes.METRICS))));
     }
@@ -123,7 +119,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
     }
 
     private void place(final PlaceRequest request) {
-        final String key = key(request.consumerId(), request.demandId());
+        final String key = DecisionOutputs.key(request.consumerId(), request.demandId());
         if (allocations.get(key) != null) {
             return;
         }
@@ -164,14 +160,14 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final AllocationRecord pending = record.pending(unit.unitId(), decision.pricePerHourMicros(), cost,
                 Candidate.of(decision.breakdown()));
         accounts.put(request.consumerId(), account.hold(request.capacity(), cost));
-        allocations.put(key(request.consumerId(), request.demandId()), pending);
+        allocations.put(DecisionOutputs.key(request.consumerId(), request.demandId()), pending);
         index.hold(unit.unitId(), request.demandId(), request.capacity());
-        toLedger(unit.unitId(), new ToLedger.Reserve(reserveRequest(pending, unit.unitId(), "p" + pending.attempts(),
+        out.toLedger(unit.unitId(), new ToLedger.Reserve(reserveRequest(pending, unit.unitId(), "p" + pending.attempts(),
                 policy, sla), null));
     }
 
     private void onReply(final LedgerReply reply) {
-        final String key = key(reply.consumerId(), reply.demandId());
+        final String key = DecisionOutputs.key(reply.consumerId(), reply.demandId());
         final AllocationRecord record = allocations.get(key);
         if (record == null) {
             LOG.warn("ledger reply for unknown allocation={} consumer={}", reply.allocationId(), reply.consumerId());
@@ -192,8 +188,8 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                     return;
                 }
                 final AllocationRecord placed = record.placed(reply.providerId(), reply.region(), reply.pricePerHourMicros());
-                save(record, placed, "PLACED");
-                publish(placedResult(placed, AllocationStatus.PLACED).build());
+                out.save(record, placed, "PLACED");
+                out.publish(out.placedResult(placed, AllocationStatus.PLACED).build());
             }
             case REJECTED -> {
                 if (record.status() != Status.PENDING || !record.unitId().equals(reply.unitId())) {
@@ -217,8 +213,8 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                     return;
                 }
                 final AllocationRecord active = record.active(reply.endpoint());
-                save(record, active, "ACTIVE");
-                publish(placedResult(active, AllocationStatus.ACTIVE).build());
+                out.save(record, active, "ACTIVE");
+                out.publish(out.placedResult(active, AllocationStatus.ACTIVE).build());
             }
             case RELEASED, EXPIRED, FAILED -> ended(record, reply);
         }
@@ -238,40 +234,40 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final Status status = reply.type() == ToDecider.ReplyType.RELEASED ? Status.RELEASED
                 : reply.type() == ToDecider.ReplyType.EXPIRED ? Status.EXPIRED : Status.FAILED;
         final AllocationRecord ended = record.with(status);
-        save(record, ended, status.name());
+        out.save(record, ended, status.name());
         final ReasonCode reason = reply.type() == ToDecider.ReplyType.FAILED ? ReasonCode.EXECUTION_FAILED
                 : reply.type() == ToDecider.ReplyType.EXPIRED ? ReasonCode.RESERVATION_EXPIRED : ReasonCode.NONE;
-        publish(placedResult(ended, reply.type() == ToDecider.ReplyType.RELEASED ? AllocationStatus.RELEASED
+        out.publish(out.placedResult(ended, reply.type() == ToDecider.ReplyType.RELEASED ? AllocationStatus.RELEASED
                 : AllocationStatus.EXPIRED).setReason(reason).setReasonDetail(reply.detail().isEmpty() ? reply.reason()
                 : reply.detail()).build());
     }
 
     private void release(final ToDecider.ReleaseDemand release) {
-        final AllocationRecord target = allocations.get(key(release.consumerId(), release.releaseOf()));
+        final AllocationRecord target = allocations.get(DecisionOutputs.key(release.consumerId(), release.releaseOf()));
         final long now = context.currentSystemTimeMs();
         if (target == null || !target.holdsCapacity()) {
-            publish(Outputs.rejected(release.demandId(), release.consumerId(), ReasonCode.ALLOCATION_NOT_FOUND,
+            out.publish(Outputs.rejected(release.demandId(), release.consumerId(), ReasonCode.ALLOCATION_NOT_FOUND,
                     "no live allocation for demand " + release.releaseOf(), now));
             counters.increment("decisions_total", Map.of("status", "REJECTED", "reason", "ALLOCATION_NOT_FOUND"));
             return;
         }
-        toLedger(target.unitId(), new ToLedger.Release(target.demandId(), "RELEASED", false));
+        out.toLedger(target.unitId(), new ToLedger.Release(target.demandId(), "RELEASED", false));
         if (target.migrating()) {
-            toLedger(target.migratingTo(), new ToLedger.Release(target.demandId(), "RELEASED", false));
+            out.toLedger(target.migratingTo(), new ToLedger.Release(target.demandId(), "RELEASED", false));
         }
-        allocations.put(key(release.consumerId(), release.demandId()), new AllocationRecord(release.demandId(),
+        allocations.put(DecisionOutputs.key(release.consumerId(), release.demandId()), new AllocationRecord(release.demandId(),
                 release.consumerId(), Status.RELEASE_DEMAND, target.request(), target.unitId(), "", "", 0, 0, 0,
                 List.of(), "", 0, List.of(), null, 0));
-        publish(Outputs.result(release.demandId(), release.consumerId(), AllocationStatus.RELEASED, ReasonCode.NONE, now)
+        out.publish(Outputs.result(release.demandId(), release.consumerId(), AllocationStatus.RELEASED, ReasonCode.NONE, now)
                 .setAllocationId(target.demandId()).setDataUnitId(target.unitId()).build());
         counters.increment("decisions_total", Map.of("status", "RELEASED", "reason", "NONE"));
     }
 
     private void migrate(final ToDecider.Migrate migrate) {
-        final AllocationRecord record = allocations.get(key(migrate.consumerId(), migrate.demandId()));
+        final AllocationRecord record = allocations.get(DecisionOutputs.key(migrate.consumerId(), migrate.demandId()));
         if (record == null || !record.holdsCapacity() || record.status() == Status.PENDING || record.migrating()
                 || !record.unitId().equals(migrate.sourceUnitId())) {
-            planner(migrate.providerId(), migrate.allocationId());
+            out.planner(migrate.providerId(), migrate.allocationId());
             return;
         }
         tryMigration(record, Set.of(migrate.sourceUnitId()));
@@ -290,46 +286,39 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                     decision.rejection());
             counters.increment("migrations_total", Map.of("result", "NO_TARGET"));
             final AllocationRecord stays = record.migratingTo("");
-            save(record, stays, "MIGRATION_FAILED");
-            planner(record.providerId(), record.demandId());
+            out.save(record, stays, "MIGRATION_FAILED");
+            out.planner(record.providerId(), record.demandId());
             return;
         }
         final String target = decision.chosen().get().unitId();
         final AllocationRecord moving = record.migratingTo(target);
-        save(record, moving, "MIGRATING");
+        out.save(record, moving, "MIGRATING");
         index.hold(target, record.demandId(), request.capacity());
-        toLedger(target, new ToLedger.Reserve(reserveRequest(moving, target, "m" + moving.migrationAttempts(), policy, sla),
+        out.toLedger(target, new ToLedger.Reserve(reserveRequest(moving, target, "m" + moving.migrationAttempts(), policy, sla),
                 record.unitId()));
     }
 
     private void onMigrationReply(final AllocationRecord record, final LedgerReply reply) {
         switch (reply.type()) {
-            case COMMITTED -> publish(placedResult(record, AllocationStatus.MIGRATING)
+            case COMMITTED -> out.publish(out.placedResult(record, AllocationStatus.MIGRATING)
                     .setDataUnitId(reply.unitId()).setProviderId(reply.providerId()).setRegion(reply.region()).build());
             case REJECTED -> tryMigration(record.migratingTo(""), Set.of(reply.unitId()));
             case CONFIRMED -> {
-                toLedger(record.unitId(), new ToLedger.Release(record.demandId(), "MIGRATED", true));
+                out.toLedger(record.unitId(), new ToLedger.Release(record.demandId(), "MIGRATED", true));
                 final AllocationRecord moved = record.movedTo(reply.unitId(), reply.providerId(), reply.region(),
                         reply.pricePerHourMicros()).active(reply.endpoint());
-                save(record, moved, "MIGRATED");
-                publish(placedResult(moved, AllocationStatus.ACTIVE).build());
+                out.save(record, moved, "MIGRATED");
+                out.publish(out.placedResult(moved, AllocationStatus.ACTIVE).build());
                 counters.increment("migrations_total", Map.of("result", "MIGRATED"));
-                planner(record.providerId(), record.demandId());
+                out.planner(record.providerId(), record.demandId());
             }
             default -> {
                 final AllocationRecord stays = record.migratingTo("");
-                save(record, stays, "MIGRATION_FAILED");
+                out.save(record, stays, "MIGRATION_FAILED");
                 counters.increment("migrations_total", Map.of("result", "FAILED"));
-                planner(record.providerId(), record.demandId());
+                out.planner(record.providerId(), record.demandId());
             }
         }
-    }
-
-    /** Tells the source provider's planner that a migration slot is free. */
-    private void planner(final String provider, final String allocationId) {
-        final ToPlanner done = new ToPlanner.Done(allocationId, provider);
-        context.forward(new Record<Object, Object>(provider, TO_PLANNER.serializer().serialize(null, done),
-                context.currentSystemTimeMs()), Nodes.sink(Nodes.DECIDER, Nodes.TO_PLANNER));
     }
 
     private List<UnitView> candidates(final PlaceRequest request, final PolicyTerms policy) {
@@ -356,47 +345,12 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final AllocationRecord rejected = new AllocationRecord(record.demandId(), record.consumerId(), Status.REJECTED,
                 record.request(), "", "", "", 0, 0, record.attempts(), record.tried(), "", 0, candidates, null,
                 record.auditSequence());
-        save(record, rejected, "REJECTED");
+        out.save(record, rejected, "REJECTED");
         LOG.debug("demand={} consumer={} decision=REJECTED reason={} detail={}", record.demandId(), record.consumerId(),
                 reason, detail);
-        publish(Outputs.result(record.demandId(), record.consumerId(), AllocationStatus.REJECTED, reason,
+        out.publish(Outputs.result(record.demandId(), record.consumerId(), AllocationStatus.REJECTED, reason,
                         context.currentSystemTimeMs()).setReasonDetail(detail).setAttempts(Math.max(1, record.attempts()))
                 .setCandidates(candidates.stream().map(Candidate::toAvro).toList()).build());
-    }
-
-    private AllocationResult.Builder placedResult(final AllocationRecord record, final AllocationStatus status) {
-        return Outputs.result(record.demandId(), record.consumerId(), status, ReasonCode.NONE, context.currentSystemTimeMs())
-                .setAllocationId(record.demandId()).setDataUnitId(record.unitId()).setProviderId(record.providerId())
-                .setRegion(record.region()).setCapacity(Outputs.capacity(record.request().capacity()))
-                .setPricePerHour(normalizer.currency().fromBaseMicros(record.pricePerHourMicros()))
-                .setEndpoint(record.endpoint()).setAttempts(Math.max(1, record.attempts()))
-                .setCandidates(record.candidates().stream().map(Candidate::toAvro).toList());
-    }
-
-    private void publish(final AllocationResult result) {
-        context.forward(new Record<Object, Object>(result.getDemandId(), result, context.currentSystemTimeMs()),
-                Nodes.sink(Nodes.DECIDER, Nodes.ALLOCATIONS));
-        counters.increment("decisions_total", Map.of("status", result.getStatus().name(), "reason", result.getReason().name()));
-    }
-
-    private void save(final AllocationRecord before, final AllocationRecord after, final String action) {
-        final AllocationRecord stored = after.audited();
-        allocations.put(key(after.consumerId(), after.demandId()), stored);
-        final long now = context.currentSystemTimeMs();
-        context.forward(new Record<Object, Object>(after.demandId(), Outputs.audit(EntityType.ALLOCATION, after.demandId(),
-                stored.auditSequence(), action, before.auditSequence() == 0 && before.status() == Status.PENDING
-                        && before.unitId().isEmpty() ? null : InternalSerde.json(snapshot(before)),
-                InternalSerde.json(snapshot(stored)), "consumer/" + after.consumerId(), now), now), Nodes.sink(Nodes.DECIDER, Nodes.AUDIT));
-    }
-
-    private static Map<String, Object> snapshot(final AllocationRecord record) {
-        return Map.of("status", record.status().name(), "unit", record.unitId(), "migratingTo", record.migratingTo(),
-                "capacity", record.request().capacity(), "pricePerHourMicros", record.pricePerHourMicros());
-    }
-
-    private void toLedger(final String unitId, final ToLedger message) {
-        context.forward(new Record<Object, Object>(unitId, TO_LEDGER.serializer().serialize(null, message),
-                context.currentSystemTimeMs()), Nodes.sink(Nodes.DECIDER, Nodes.TO_LEDGER));
     }
 
     private PolicyTerms policy(final String consumerId) {
@@ -407,9 +361,5 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final long now = context.currentSystemTimeMs();
         return Objects.requireNonNullElse(accounts.get(consumerId), ConsumerAccount.empty(now))
                 .rolled(now, policy.budgetPeriodMillis());
-    }
-
-    private static String key(final String consumerId, final String demandId) {
-        return consumerId + '|' + demandId;
     }
 }

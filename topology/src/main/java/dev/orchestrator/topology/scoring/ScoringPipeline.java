@@ -5,7 +5,6 @@ import dev.orchestrator.avro.ScoreEntry;
 import dev.orchestrator.topology.model.Prices;
 import dev.orchestrator.topology.model.UnitView;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -50,14 +49,58 @@ public final class ScoringPipeline {
                     : candidates.size() + " candidates removed: " + removals;
             return new Decision(Optional.empty(), 0, reason, detail, removed, candidates.size());
         }
-        final List<ScoreEntry> scored = score(context, feasible, scorers);
-        scored.sort(Comparator.comparingDouble(ScoreEntry::getTotal).reversed().thenComparing(ScoreEntry::getDataUnitId));
-        final String best = scored.get(0).getDataUnitId();
-        final UnitView chosen = feasible.stream().filter(u -> u.unitId().equals(best)).findFirst().orElseThrow();
-        final List<ScoreEntry> breakdown = new ArrayList<>(scored.subList(0, Math.min(KEPT_CANDIDATES, scored.size())));
+        // totals for every feasible unit, the score breakdown only for the few an explanation shows
+        final double[][] normalized = normalized(context, feasible, scorers);
+        final double[] weights = new double[scorers.size()];
+        double weightSum = 0;
+        for (int s = 0; s < scorers.size(); s++) {
+            weights[s] = context.policy().weights().getOrDefault(scorers.get(s).name(),
+                    Scorers.DEFAULT_WEIGHTS.get(scorers.get(s).name()));
+            weightSum += weights[s];
+        }
+        final double[] totals = new double[feasible.size()];
+        for (int u = 0; u < feasible.size(); u++) {
+            double total = 0;
+            for (int s = 0; s < scorers.size(); s++) {
+                total += weights[s] * normalized[s][u];
+            }
+            totals[u] = weightSum > 0 ? total / weightSum : 0;
+        }
+        final List<Integer> best = top(feasible, totals, KEPT_CANDIDATES);
+        final List<ScoreEntry> breakdown = new ArrayList<>();
+        for (final int u : best) {
+            final Map<String, Double> contributions = new HashMap<>();
+            for (int s = 0; s < scorers.size(); s++) {
+                contributions.put(scorers.get(s).name(), normalized[s][u]);
+            }
+            breakdown.add(new ScoreEntry(feasible.get(u).unitId(), totals[u], contributions, null));
+        }
         breakdown.addAll(removed);
+        final UnitView chosen = feasible.get(best.get(0));
         return new Decision(Optional.of(chosen), Prices.proRata(chosen.pricePerHourMicros(), chosen.capacity(),
                 context.demand().capacity()), ReasonCode.NONE, "", breakdown, candidates.size());
+    }
+
+    /** Indices of the {@code k} best totals, best first; ties go to the smaller unit id. */
+    private static List<Integer> top(final List<UnitView> units, final double[] totals, final int k) {
+        final List<Integer> best = new ArrayList<>(k + 1);
+        for (int u = 0; u < totals.length; u++) {
+            int at = best.size();
+            while (at > 0 && better(units, totals, u, best.get(at - 1))) {
+                at--;
+            }
+            if (at < k) {
+                best.add(at, u);
+                if (best.size() > k) {
+                    best.remove(k);
+                }
+            }
+        }
+        return best;
+    }
+
+    private static boolean better(final List<UnitView> units, final double[] totals, final int a, final int b) {
+        return totals[a] > totals[b] || totals[a] == totals[b] && units.get(a).unitId().compareTo(units.get(b).unitId()) < 0;
     }
 
     private Optional<Filter> firstFailing(final ScoringContext context, final UnitView unit) {
@@ -69,40 +112,23 @@ public final class ScoringPipeline {
         return Optional.empty();
     }
 
-    private static List<ScoreEntry> score(final ScoringContext context, final List<UnitView> feasible,
-                                          final List<Scorer> scorers) {
-        final double[][] raw = new double[scorers.size()][feasible.size()];
+    /** Each scorer's raw values over the feasible units, min-max normalized to [0, 1]. */
+    private static double[][] normalized(final ScoringContext context, final List<UnitView> feasible,
+                                         final List<Scorer> scorers) {
+        final double[][] values = new double[scorers.size()][feasible.size()];
         for (int s = 0; s < scorers.size(); s++) {
+            double min = Double.POSITIVE_INFINITY;
+            double max = Double.NEGATIVE_INFINITY;
             for (int u = 0; u < feasible.size(); u++) {
-                raw[s][u] = scorers.get(s).raw(context, feasible.get(u));
+                values[s][u] = scorers.get(s).raw(context, feasible.get(u));
+                min = Math.min(min, values[s][u]);
+                max = Math.max(max, values[s][u]);
+            }
+            for (int u = 0; u < feasible.size(); u++) {
+                values[s][u] = normalize(values[s][u], min, max);
             }
         }
-        final double[] min = new double[scorers.size()];
-        final double[] max = new double[scorers.size()];
-        for (int s = 0; s < scorers.size(); s++) {
-            min[s] = Double.POSITIVE_INFINITY;
-            max[s] = Double.NEGATIVE_INFINITY;
-            for (final double value : raw[s]) {
-                min[s] = Math.min(min[s], value);
-                max[s] = Math.max(max[s], value);
-            }
-        }
-        final List<ScoreEntry> entries = new ArrayList<>();
-        for (int u = 0; u < feasible.size(); u++) {
-            final Map<String, Double> contributions = new HashMap<>();
-            double total = 0;
-            double weights = 0;
-            for (int s = 0; s < scorers.size(); s++) {
-                final String name = scorers.get(s).name();
-                final double normalized = normalize(raw[s][u], min[s], max[s]);
-                final double weight = context.policy().weights().getOrDefault(name, Scorers.DEFAULT_WEIGHTS.get(name));
-                contributions.put(name, normalized);
-                total += weight * normalized;
-                weights += weight;
-            }
-            entries.add(new ScoreEntry(feasible.get(u).unitId(), weights > 0 ? total / weights : 0, contributions, null));
-        }
-        return entries;
+        return values;
     }
 
     /** Min-max over the candidates: the best gets 1, the worst 0, all equal get 1. */
