@@ -1,7 +1,5 @@
 package dev.orchestrator.app;
 
-import dev.orchestrator.app.config.ConfigKey;
-import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.schemas.Topic;
@@ -31,10 +29,6 @@ final class TailCommand implements Callable<Integer> {
     @Parameters(paramLabel = "TOPIC", description = "topic name without prefix and version, e.g. allocations")
     String topic;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka brokers (default: the demo's, ${DEFAULT-VALUE})")
-    String bootstrap;
-
     @Option(names = "--from-beginning", description = "start at the oldest record instead of now")
     boolean fromBeginning;
 
@@ -42,18 +36,18 @@ final class TailCommand implements Callable<Integer> {
     long max;
 
     @Mixin
-    ConfigOptions options = new ConfigOptions();
+    ClusterOptions cluster = new ClusterOptions();
 
     @Override
     public Integer call() {
-        final OrchestratorConfig config = options.load(ConfigLoader.Mode.DEMO, Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap));
-        final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), Instance.registry(config));
+        final OrchestratorConfig config = cluster.config();
+        final Topics topics = cluster.topics(config);
         final Topic<?, ?> chosen = topics.all().stream()
                 .filter(t -> t.name().equals(topics.prefix() + topic) || t.name().equals(topics.prefix() + topic + ".v1"))
                 .findFirst().orElseThrow(() -> new ConfigException("unknown topic '" + topic + "'; known: "
                         + topics.all().stream().map(t -> t.name().substring(topics.prefix().length())).toList()));
         final Map<String, Object> props = new HashMap<>(config.kafkaClient());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "orchestrator-tail-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

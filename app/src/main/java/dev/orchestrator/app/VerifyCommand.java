@@ -1,17 +1,12 @@
 package dev.orchestrator.app;
 
-import dev.orchestrator.app.config.ConfigKey;
-import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
 import dev.orchestrator.app.verify.Violation;
-import dev.orchestrator.schemas.Topics;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** Checks the invariants of DESIGN.md section 4 on what a cluster has committed. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -21,18 +16,13 @@ import picocli.CommandLine.Option;
 final class VerifyCommand implements Callable<Integer> {
     private static final int SHOWN = 50;
 
-    @Option(names = "--bootstrap", paramLabel = "HOST:PORT", defaultValue = "127.0.0.1:9092",
-            description = "Kafka brokers (default: the demo's, ${DEFAULT-VALUE})")
-    String bootstrap;
-
     @Mixin
-    ConfigOptions options = new ConfigOptions();
+    ClusterOptions cluster = new ClusterOptions();
 
     @Override
     public Integer call() {
-        final OrchestratorConfig config = options.load(ConfigLoader.Mode.DEMO, Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap));
-        final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), Instance.registry(config));
-        return print(new Verifier(topics, bootstrap, config.kafkaClient()).verify());
+        final OrchestratorConfig config = cluster.config();
+        return print(new Verifier(cluster.topics(config), cluster.bootstrap, config.kafkaClient()).verify());
     }
 
     /** Prints the summary and the violations; returns the exit status. */
