@@ -7,6 +7,7 @@ import dev.orchestrator.app.verify.Violation;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** Checks the invariants of DESIGN.md section 4 on what a cluster has committed. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -19,16 +20,25 @@ final class VerifyCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
 
+    @Option(names = "--settle", paramLabel = "SECONDS", defaultValue = "10",
+            description = "on a live cluster, demand younger than this is not expected to be decided yet "
+                    + "(default: ${DEFAULT-VALUE}; 0 after a finished run)")
+    long settleSeconds;
+
     @Override
     public Integer call() {
         final OrchestratorConfig config = cluster.config();
-        return print(new Verifier(cluster.topics(config), cluster.bootstrap, config.kafkaClient()).verify());
+        if (settleSeconds < 0 || settleSeconds > 86_400) {
+            throw new dev.orchestrator.app.config.ConfigException("--settle=" + settleSeconds + ": expected 0 to 86400 seconds");
+        }
+        return print(new Verifier(cluster.topics(config), cluster.bootstrap, config.kafkaClient(), settleSeconds * 1000).verify());
     }
 
     /** Prints the summary and the violations; returns the exit status. */
     static int print(final VerifyReport report) {
-        System.out.printf("verify: %d demand records, %d decisions, %d dead letters, %d audit events, %d units%n",
-                report.demands(), report.decisions(), report.deadLetters(), report.auditEvents(), report.units());
+        System.out.printf("verify: %d demand records (%d too recent to judge), %d decisions, %d dead letters, "
+                + "%d audit events, %d units%n", report.demands(), report.recentDemands(), report.decisions(),
+                report.deadLetters(), report.auditEvents(), report.units());
         final String[] names = {"", "no overcommit, nothing placed on an unallocatable unit",
             "exactly one decision per demand", "quotas held (allocations per consumer; budgets are not checked here)",
             "audit replays to the live unit state", "inputs = decisions + dead letters"};

@@ -80,7 +80,7 @@ class VerifyIT {
                     Duration.ofSeconds(60), records -> records.stream().map(r -> r.key()).distinct().count() >= DEMANDS + 1);
             Thread.sleep(1_000);
 
-            final VerifyReport report = new Verifier(topics, KAFKA.bootstrapServers(), Map.of()).verify();
+            final VerifyReport report = new Verifier(topics, KAFKA.bootstrapServers(), Map.of(), 0).verify();
 
             assertThat(report.violations()).isEmpty();
             assertThat(report.demands()).isEqualTo(DEMANDS + 2);
@@ -109,7 +109,7 @@ class VerifyIT {
         final int status;
         System.setOut(new java.io.PrintStream(out, true));
         try {
-            status = Main.execute(new PrintWriter(err, true), "verify", "--bootstrap", KAFKA.bootstrapServers(),
+            status = Main.execute(new PrintWriter(err, true), "verify", "--bootstrap", KAFKA.bootstrapServers(), "--settle", "0",
                     "--set", "state.dir=" + dir.resolve("v"));
         } finally {
             System.setOut(saved);

@@ -103,7 +103,7 @@ final class BenchRunner {
             final double baseline = PassThroughBaseline.measure(bootstrap, topics.demand.name(),
                     topics.prefix() + "bench.passthrough", sent.get(), guarantee, baselineStateDir);
             out.println("... verifying the committed output");
-            final VerifyReport report = new Verifier(topics, bootstrap, Map.of()).verify();
+            final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).verify();
             final double perSecond = decided.get() / seconds;
             return new BenchResult(profile.name(), profile.units(), sent.get(), decided.get(), placed.get(), seconds,
                     perSecond, placed.get() / seconds, rate, latency.getValueAtPercentile(50),

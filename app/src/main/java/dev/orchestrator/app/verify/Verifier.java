@@ -35,14 +35,28 @@ public final class Verifier {
     private final TopicReader reader;
     private final List<Violation> violations = new ArrayList<>();
 
-    public Verifier(final Topics topics, final String bootstrap, final Map<String, String> clientSettings) {
+    private final long settleMillis;
+
+    /** {@code settleMillis}: demand younger than this is not expected to be decided yet (0 after a finished run). */
+    public Verifier(final Topics topics, final String bootstrap, final Map<String, String> clientSettings,
+                    final long settleMillis) {
         this.topics = topics;
         this.reader = new TopicReader(bootstrap, clientSettings);
+        this.settleMillis = settleMillis;
     }
 
     public VerifyReport verify() {
+        // on a live cluster, records younger than this may still be on their way through the engine
+        final long cutoff = System.currentTimeMillis() - settleMillis;
         final Map<String, Integer> inputs = new HashMap<>();
-        final long demandRecords = reader.readAll(topics.demand.name(), r -> inputs.merge(key(r), 1, Integer::sum));
+        final long[] recent = new long[1];
+        final long demandRecords = reader.readAll(topics.demand.name(), r -> {
+            if (r.timestamp() <= cutoff) {
+                inputs.merge(key(r), 1, Integer::sum);
+            } else {
+                recent[0]++;
+            }
+        });
         final List<AllocationResult> results = new ArrayList<>();
         reader.readAll(topics.allocations.name(), r -> results.add(topics.allocations.valueSerde().deserializer()
                 .deserialize(r.topic(), r.value())));
@@ -69,10 +83,10 @@ public final class Verifier {
         final Map<String, Integer> decisions = checkDecisions(inputs, results, deadLetters);
         checkQuotas(results, policies);
         checkAudit(audit, views);
-        checkAccounting(demandRecords, decisions, deadLetters);
+        checkAccounting(inputs, decisions, deadLetters);
         final long units = audit.keySet().stream().filter(k -> k.startsWith("DATA_UNIT/")).count();
-        return new VerifyReport(demandRecords, decisions.values().stream().mapToLong(Integer::longValue).sum(), dlqRecords,
-                auditRecords, units, violations);
+        return new VerifyReport(demandRecords, recent[0], decisions.values().stream().mapToLong(Integer::longValue).sum(),
+                dlqRecords, auditRecords, units, violations);
     }
 
     /** Invariant 1: every unit state in the audit log holds no more than its capacity; reservations land on allocatable units. */
@@ -126,28 +140,50 @@ public final class Verifier {
         return decisions;
     }
 
-    /** Invariant 3: no consumer ever held more allocations than its policy's maxUnits. */
+    /**
+     * Invariant 3: no consumer ever held more allocations than its policy's maxUnits. Each allocation
+     * holds from its PLACED to its end (RELEASED or EXPIRED), read in its own partition's order.
+     */
     private void checkQuotas(final List<AllocationResult> results, final Map<String, Policy> policies) {
-        final List<AllocationResult> ordered = new ArrayList<>(results);
-        // releases first on a tie: a placement decided in the same millisecond saw the freed slot
-        ordered.sort(Comparator.comparing(AllocationResult::getDecidedAt).thenComparing(r -> r.getStatus() == AllocationStatus.PLACED));
-        final Map<String, Integer> held = new HashMap<>();
-        final Set<String> live = new HashSet<>();
-        for (final AllocationResult result : ordered) {
-            final String consumer = result.getConsumerId();
+        final Map<String, long[]> spans = new HashMap<>();
+        final Map<String, String> consumerOf = new HashMap<>();
+        for (final AllocationResult result : results) {
+            final String demand = result.getDemandId();
+            final long at = result.getDecidedAt().toEpochMilli();
             if (result.getStatus() == AllocationStatus.PLACED) {
-                live.add(result.getDemandId());
-                final int now = held.merge(consumer, 1, Integer::sum);
-                final Policy policy = policies.get(consumer);
-                if (policy != null && policy.getMaxUnits() != null && now > policy.getMaxUnits()) {
-                    violations.add(new Violation(3, consumer, "holds " + now + " allocations, quota " + policy.getMaxUnits()
-                            + " (at " + result.getDemandId() + ")"));
-                }
+                spans.put(demand, new long[] {at, Long.MAX_VALUE});
+                consumerOf.put(demand, result.getConsumerId());
             } else if ((result.getStatus() == AllocationStatus.RELEASED || result.getStatus() == AllocationStatus.EXPIRED)
-                    && result.getDemandId().equals(result.getAllocationId()) && live.remove(result.getDemandId())) {
-                held.merge(consumer, -1, Integer::sum);
+                    && demand.equals(result.getAllocationId()) && spans.containsKey(demand)) {
+                final long[] span = spans.get(demand);
+                span[1] = Math.min(span[1], Math.max(at, span[0]));
             }
         }
+        // a sweep per consumer: an end at the same millisecond as a start frees its slot first
+        final Map<String, List<long[]>> events = new HashMap<>();
+        spans.forEach((demand, span) -> {
+            final List<long[]> list = events.computeIfAbsent(consumerOf.get(demand), c -> new ArrayList<>());
+            list.add(new long[] {span[0], 1});
+            if (span[1] != Long.MAX_VALUE) {
+                list.add(new long[] {span[1], -1});
+            }
+        });
+        events.forEach((consumer, list) -> {
+            final Policy policy = policies.get(consumer);
+            if (policy == null || policy.getMaxUnits() == null) {
+                return;
+            }
+            list.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+            long held = 0;
+            for (final long[] event : list) {
+                held += event[1];
+                if (held > policy.getMaxUnits()) {
+                    violations.add(new Violation(3, consumer, "held " + held + " allocations at "
+                            + java.time.Instant.ofEpochMilli(event[0]) + ", quota " + policy.getMaxUnits()));
+                    return;
+                }
+            }
+        });
     }
 
     /** Invariant 4: per entity, audit sequences run 1..n, each change starts where the last ended, and the end is the live state. */
@@ -174,33 +210,36 @@ public final class Verifier {
                 final JsonNode replayed = json(previous);
                 if (view == null) {
                     violations.add(new Violation(4, unit, "audited but never published to the unit view"));
-                } else if (!view.state().equals(replayed.path("state").asText())
+                } else if (view.version() == events.get(events.size() - 1).getSequence()
+                        && !view.state().equals(replayed.path("state").asText())
                         || view.free().storageBytes() != replayed.path("capacity").path("storageBytes").asLong()
                         - replayed.path("used").path("storageBytes").asLong()) {
                     violations.add(new Violation(4, unit, "audit replay gives " + replayed.path("state").asText()
-                            + " but the live view is " + view.state()));
+                            + " with " + replayed.path("used").path("storageBytes").asLong() + " B used but the live view (version "
+                            + view.version() + ") is " + view.state() + " with " + view.free().storageBytes() + " B free"));
                 }
             }
         });
     }
 
-    /** Invariant 5: every demand record was decided or dead-lettered (an invalid one, both). */
-    private void checkAccounting(final long demandRecords, final Map<String, Integer> decisions,
+    /** Invariant 5: every settled demand record was decided or dead-lettered (an invalid one, both). */
+    private void checkAccounting(final Map<String, Integer> inputs, final Map<String, Integer> decisions,
                                  final List<ConsumerRecord<byte[], byte[]>> deadLetters) {
         long fromDemand = 0;
         long both = 0;
         for (final ConsumerRecord<byte[], byte[]> record : deadLetters) {
             final String source = header(record, "orchestrator.error.topic", header(record, "__streams.errors.topic", ""));
-            if (source.equals(topics.demand.name())) {
+            if (source.equals(topics.demand.name()) && inputs.containsKey(key(record))) {
                 fromDemand++;
                 if ("INVALID_INPUT".equals(header(record, "orchestrator.error.reason", "")) && decisions.containsKey(key(record))) {
                     both++;
                 }
             }
         }
-        final long decided = decisions.values().stream().mapToLong(Integer::longValue).sum();
-        if (demandRecords != decided + fromDemand - both) {
-            violations.add(new Violation(5, "*", "demand records " + demandRecords + " != decisions " + decided
+        final long records = inputs.values().stream().mapToLong(Integer::longValue).sum();
+        final long decided = inputs.keySet().stream().mapToLong(k -> decisions.getOrDefault(k, 0)).sum();
+        if (records != decided + fromDemand - both) {
+            violations.add(new Violation(5, "*", "demand records " + records + " != decisions " + decided
                     + " + dead letters " + fromDemand + " - both " + both));
         }
     }

@@ -2,8 +2,8 @@ package dev.orchestrator.app.verify;
 
 import java.util.List;
 
-/** What the verifier read and every violation it found. */
-public record VerifyReport(long demands, long decisions, long deadLetters, long auditEvents, long units,
+/** What the verifier read and every violation it found; {@code recentDemands} were too young to judge. */
+public record VerifyReport(long demands, long recentDemands, long decisions, long deadLetters, long auditEvents, long units,
                            List<Violation> violations) {
     public VerifyReport {
         violations = List.copyOf(violations);

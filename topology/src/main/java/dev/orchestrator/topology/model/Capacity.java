@@ -1,5 +1,7 @@
 package dev.orchestrator.topology.model;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+
 /** Capacity in canonical units; the engine's arithmetic on it never goes below zero silently. */
 public record Capacity(long cpuMillis, long memoryBytes, long storageBytes, int gpuCount, String gpuType) {
     public static final Capacity ZERO = new Capacity(0, 0, 0, 0, null);
@@ -29,6 +31,7 @@ public record Capacity(long cpuMillis, long memoryBytes, long storageBytes, int 
                 && (wanted.gpuCount == 0 || wanted.gpuType == null || wanted.gpuType.equals(gpuType));
     }
 
+    @JsonIgnore
     public boolean isZero() {
         return cpuMillis == 0 && memoryBytes == 0 && storageBytes == 0 && gpuCount == 0;
     }
