@@ -85,10 +85,12 @@ class InvariantProperties {
             engine.policy(Policy.newBuilder().setConsumerId("c2").setBudget(new Money(BigDecimal.valueOf(C2_BUDGET_MICROS, 6),
                     "USD")).setUpdatedAt(Instant.EPOCH).build());
             final List<String> placed = new ArrayList<>();
+            final Map<String, UnitView> lastViews = new HashMap<>();
             int demands = 0;
             for (final Step step : steps) {
                 demands += apply(engine, step, placed, demands);
                 checkInvariants(engine, demands);
+                checkViews(engine, lastViews);
             }
         }
     }
@@ -130,6 +132,20 @@ class InvariantProperties {
         final List<PlacementCommand> open = engine.commands.stream()
                 .filter(c -> c.getType() != dev.orchestrator.avro.CommandType.DEPROVISION).toList();
         return open.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(open.get(which % open.size()));
+    }
+
+    private static void checkViews(final EngineHarness engine, final Map<String, UnitView> lastViews) {
+        engine.driver.createOutputTopic(engine.topics.unitViews.name(), new org.apache.kafka.common.serialization.StringDeserializer(),
+                InternalSerde.of(UnitView.class).deserializer()).readKeyValuesToList()
+                .forEach(kv -> lastViews.put(kv.key, kv.value));
+        final KeyValueStore<String, UnitRecord> units = engine.driver.getKeyValueStore(StoreNames.UNITS);
+        lastViews.forEach((id, view) -> {
+            final UnitRecord unit = units.get(id);
+            if (unit != null && unit.auditSequence() == view.version()) {
+                // invariant 4: a view of the same version shows the same capacity as the ledger holds
+                assertThat(view.free()).as("view of %s at version %d", id, view.version()).isEqualTo(unit.free());
+            }
+        });
     }
 
     private static void checkInvariants(final EngineHarness engine, final int demands) {

@@ -211,9 +211,9 @@ public final class Verifier {
                 if (view == null) {
                     violations.add(new Violation(4, unit, "audited but never published to the unit view"));
                 } else if (view.version() == events.get(events.size() - 1).getSequence()
-                        && !view.state().equals(replayed.path("state").asText())
+                        && (!view.state().equals(replayed.path("state").asText())
                         || view.free().storageBytes() != replayed.path("capacity").path("storageBytes").asLong()
-                        - replayed.path("used").path("storageBytes").asLong()) {
+                        - replayed.path("used").path("storageBytes").asLong())) {
                     violations.add(new Violation(4, unit, "audit replay gives " + replayed.path("state").asText()
                             + " with " + replayed.path("used").path("storageBytes").asLong() + " B used but the live view (version "
                             + view.version() + ") is " + view.state() + " with " + view.free().storageBytes() + " B free"));
