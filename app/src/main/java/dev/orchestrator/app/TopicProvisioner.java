@@ -14,6 +14,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,17 @@ final class TopicProvisioner {
                 }
             }
             if (!missing.isEmpty()) {
-                admin.createTopics(missing).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                for (final Map.Entry<String, org.apache.kafka.common.KafkaFuture<Void>> created
+                        : admin.createTopics(missing).values().entrySet()) {
+                    try {
+                        created.getValue().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    } catch (final ExecutionException e) {
+                        // another instance starting at the same moment created it first: that is fine
+                        if (!(e.getCause() instanceof TopicExistsException)) {
+                            throw e;
+                        }
+                    }
+                }
             }
             warnOnPartitionMismatch(admin, wanted, partitions);
             final List<String> created = missing.stream().map(NewTopic::name).toList();
