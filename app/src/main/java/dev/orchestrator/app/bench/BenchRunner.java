@@ -87,10 +87,16 @@ final class BenchRunner {
             final long started = System.nanoTime();
             final Thread driver = thread("bench-driver", () -> drive(producer, rate, started));
             driver.start();
+            boolean stormed = profile.maintenanceShare() == 0;
             while (decided.get() < profile.demands()
                     && System.nanoTime() - Math.max(lastDecisionNanos, started) < Duration.ofSeconds(60).toNanos()) {
                 Thread.sleep(1_000);
                 progress(started);
+                // halfway through the decisions, not the sends: the units must be holding allocations
+                if (!stormed && decided.get() >= profile.demands() / 2) {
+                    storm(producer);
+                    stormed = true;
+                }
             }
             running.set(false);
             driver.join();
@@ -190,9 +196,6 @@ final class BenchRunner {
             }
             send(producer, topics.demand, id, demand.build());
             sent.incrementAndGet();
-            if (profile.maintenanceShare() > 0 && i == profile.demands() / 2) {
-                storm(producer);
-            }
         }
         producer.flush();
     }
