@@ -1,0 +1,37 @@
+package dev.orchestrator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A small bench run through the packaged jar, so the benchmark keeps working between measurements. */
+class BenchIT {
+    private static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsAProfileEndToEndAndVerifiesIt() throws Exception {
+        final Path json = dir.resolve("bench.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "steady", "--units", "200", "--demands", "2000",
+                "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("ratio to baseline", "verify                             passed");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("decisions").asLong()).isEqualTo(2000);
+        assertThat(result.path("baselinePerSecond").asDouble()).isPositive();
+        assertThat(result.path("p99Millis").asLong()).isPositive();
+        assertThat(result.path("verified").asBoolean()).isTrue();
+    }
+}
