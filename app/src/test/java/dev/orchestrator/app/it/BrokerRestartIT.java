@@ -4,27 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
-import dev.orchestrator.avro.DataUnitEvent;
-import dev.orchestrator.avro.DataUnitEventType;
-import dev.orchestrator.avro.Demand;
-import dev.orchestrator.avro.DemandType;
-import dev.orchestrator.avro.Money;
-import dev.orchestrator.avro.Quantity;
-import dev.orchestrator.avro.ResourceKind;
-import dev.orchestrator.avro.ResourceSpec;
-import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
-import dev.orchestrator.schemas.evolution.KnownSchemas;
-import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,7 +21,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -61,28 +47,16 @@ class BrokerRestartIT {
         Process engine = null;
         try {
             awaitPort(port);
-            engine = new ProcessBuilder(java(), "-Xmx384m", "-jar", JAR, "run", "--bootstrap", bootstrap, "--http-port", "0",
-                    "--set", "state.dir=" + dir.resolve("engine"), "--set", "http.host=127.0.0.1")
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("engine.log").toFile()).start();
-            final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
-            KnownSchemas.all().forEach(registry::preload);
-            final Topics topics = Topics.create("", registry);
-            awaitLog(dir.resolve("engine.log"), "engine state REBALANCING -> RUNNING", Duration.ofSeconds(90));
+            engine = FaultRig.engine(dir, "engine", bootstrap);
+            final Topics topics = FaultRig.topics();
+            FaultRig.awaitLog(dir.resolve("engine.log"), "engine state REBALANCING -> RUNNING", Duration.ofSeconds(90));
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000),
                     new StringSerializer(), new ByteArraySerializer())) {
-                for (int u = 0; u < 20; u++) {
-                    send(producer, topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("e" + u).setDataUnitId("u" + u)
-                            .setProviderId("p").setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
-                            .setRegion("eu-west-1").setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity("300", "GB")).build())
-                            .setPricePerHour(new Money(BigDecimal.ONE, "USD")).setAt(Instant.now()).build());
-                }
+                FaultRig.registerUnits(producer, topics, 20, 300);
                 final Random random = new Random(4);
                 for (int d = 0; d < DEMANDS; d++) {
-                    send(producer, topics.demand, "d" + d, Demand.newBuilder().setDemandId("d" + d)
-                            .setConsumerId("c" + random.nextInt(10)).setType(DemandType.PLACE).setKind(ResourceKind.STORAGE)
-                            .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(1 + random.nextInt(4)), "GB"))
-                                    .build()).setRequestedAt(Instant.now()).build());
+                    FaultRig.place(producer, topics, "d" + d, "c" + random.nextInt(10), 1 + random.nextInt(4));
                     if (d % 200 == 0) {
                         Thread.sleep(250);
                     }
@@ -118,7 +92,7 @@ class BrokerRestartIT {
     }
 
     private Process broker(final int port) throws IOException {
-        return new ProcessBuilder(java(), "-Xmx512m", "-jar", JAR, "broker", "--data", dir.resolve("broker").toString(),
+        return new ProcessBuilder(FaultRig.java(), "-Xmx512m", "-jar", FaultRig.JAR, "broker", "--data", dir.resolve("broker").toString(),
                 "--port", String.valueOf(port)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("broker.log").toFile())).start();
     }
@@ -152,29 +126,9 @@ class BrokerRestartIT {
         throw new AssertionError("broker did not listen on " + port);
     }
 
-    private static void awaitLog(final Path log, final String line, final Duration timeout) throws Exception {
-        final long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
-                return;
-            }
-            Thread.sleep(250);
-        }
-        throw new AssertionError("engine never logged '" + line + "': " + (Files.exists(log) ? Files.readString(log) : ""));
-    }
-
     private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
-    }
-
-    private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    private static <V> void send(final KafkaProducer<String, byte[]> producer, final Topic<String, V> topic, final String key,
-                                 final V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
     }
 }

@@ -4,31 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
-import dev.orchestrator.avro.DataUnitEvent;
-import dev.orchestrator.avro.DataUnitEventType;
-import dev.orchestrator.avro.Demand;
-import dev.orchestrator.avro.DemandType;
-import dev.orchestrator.avro.Money;
-import dev.orchestrator.avro.Quantity;
-import dev.orchestrator.avro.ResourceKind;
-import dev.orchestrator.avro.ResourceSpec;
-import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
-import dev.orchestrator.schemas.evolution.KnownSchemas;
-import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.testing.TestKafka;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -45,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class KillNineIT {
     @RegisterExtension
     static final TestKafka KAFKA = new TestKafka();
-    private static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
     private static final int DEMANDS = 6_000;
     private static final int KILLS = 3;
 
@@ -54,27 +39,17 @@ class KillNineIT {
 
     @Test
     void survivesSigkillWithoutLosingOrDuplicatingDecisions() throws Exception {
-        final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
-        KnownSchemas.all().forEach(registry::preload);
-        final Topics topics = Topics.create("", registry);
+        final Topics topics = FaultRig.topics();
         final List<Process> engines = new ArrayList<>(List.of(engine("a"), engine("b")));
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(KAFKA.clientConfig(), new StringSerializer(),
                 new ByteArraySerializer())) {
             awaitTopics(topics);
-            for (int u = 0; u < 30; u++) {
-                send(producer, topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("e" + u).setDataUnitId("u" + u)
-                        .setProviderId("p").setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
-                        .setRegion("eu-west-1").setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity("200", "GB")).build())
-                        .setPricePerHour(new Money(BigDecimal.ONE, "USD")).setAt(Instant.now()).build());
-            }
+            FaultRig.registerUnits(producer, topics, 30, 200);
             final Random random = new Random(9);
             final long started = System.nanoTime();
             int kills = 0;
             for (int d = 0; d < DEMANDS; d++) {
-                send(producer, topics.demand, "d" + d, Demand.newBuilder().setDemandId("d" + d).setConsumerId("c" + random.nextInt(20))
-                        .setType(DemandType.PLACE).setKind(ResourceKind.STORAGE)
-                        .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(1 + random.nextInt(4)), "GB")).build())
-                        .setRequestedAt(Instant.now()).build());
+                FaultRig.place(producer, topics, "d" + d, "c" + random.nextInt(20), 1 + random.nextInt(4));
                 // 6,000 demands over about 40 s, one kill every 10 s
                 Thread.sleep(d % 150 == 0 ? 1_000 : 0);
                 if (kills < KILLS && System.nanoTime() - started > (kills + 1) * Duration.ofSeconds(10).toNanos()) {
@@ -106,14 +81,9 @@ class KillNineIT {
     }
 
     private Process engine(final String name) throws IOException {
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx384m", "-jar",
-                JAR, "run", "--bootstrap", KAFKA.bootstrapServers(), "--http-port", "0",
-                "--set", "state.dir=" + dir.resolve(name), "--set", "application.id=kill-nine",
-                "--set", "http.host=127.0.0.1",
-                // a killed member must leave the group quickly for the test to stay short
-                "--set", "kafka.main.consumer.session.timeout.ms=6000",
-                "--set", "kafka.main.consumer.heartbeat.interval.ms=1000")
-                .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        // a killed member must leave the group quickly for the test to stay short
+        return FaultRig.engine(dir, name, KAFKA.bootstrapServers(), "application.id=kill-nine",
+                "kafka.main.consumer.session.timeout.ms=6000", "kafka.main.consumer.heartbeat.interval.ms=1000");
     }
 
     private static void awaitTopics(final Topics topics) throws Exception {
@@ -122,10 +92,5 @@ class KillNineIT {
                 && !KAFKA.admin().listTopics().names().get().contains(topics.unitViews.name())) {
             Thread.sleep(200);
         }
-    }
-
-    private static <V> void send(final KafkaProducer<String, byte[]> producer, final Topic<String, V> topic, final String key,
-                                 final V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
     }
 }
