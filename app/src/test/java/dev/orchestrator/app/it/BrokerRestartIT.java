@@ -33,7 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * restarted on the same data; the engine (its own JVM too) rides it out and every invariant holds.
  */
 class BrokerRestartIT {
-    private static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
     private static final int DEMANDS = 4_000;
 
     @TempDir
