@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.orchestrator.app.bench.BenchProfile;
 import dev.orchestrator.app.bench.BenchReport;
 import dev.orchestrator.app.bench.BenchResult;
+import dev.orchestrator.app.bench.BenchRunner;
 import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.ConfigKey;
@@ -105,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
                     executor.start();
                 }
                 try {
-                    result = BenchReport.run(chosen, servers, engine.topics(), rate,
+                    result = new BenchRunner(chosen, servers, engine.topics(), System.out).run(rate,
                             config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
                 } finally {
                     if (executor != null) {

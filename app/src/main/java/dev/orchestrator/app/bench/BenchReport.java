@@ -1,16 +1,10 @@
 package dev.orchestrator.app.bench;
 
-import dev.orchestrator.schemas.Topics;
 import java.io.PrintStream;
 
-/** Runs a profile and prints its results as a table. */
+/** Prints a benchmark's results as a table. */
 public final class BenchReport {
     private BenchReport() {
-    }
-
-    public static BenchResult run(final BenchProfile profile, final String bootstrap, final Topics topics, final double rate,
-                                  final String guarantee, final String baselineStateDir) throws InterruptedException {
-        return new BenchRunner(profile, bootstrap, topics, System.out).run(rate, guarantee, baselineStateDir);
     }
 
     public static void print(final BenchResult r, final PrintStream out) {

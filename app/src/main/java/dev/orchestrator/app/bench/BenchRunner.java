@@ -1,5 +1,6 @@
 package dev.orchestrator.app.bench;
 
+import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
 import dev.orchestrator.avro.AllocationResult;
@@ -15,7 +16,6 @@ import dev.orchestrator.avro.Quantity;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.avro.Telemetry;
-import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
@@ -35,21 +35,17 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Drives one profile through a running engine: loads the fleet and policies, sends demand open-loop
  * (latency counts from each demand's intended send time, so a stalled pipeline cannot hide its
  * queue), streams telemetry at the same time, and measures decisions as they are committed.
  */
-final class BenchRunner {
+public final class BenchRunner {
     private static final long GB = 1_000_000_000L;
     private static final long UNIT_GB = 1_000;
 
@@ -67,7 +63,7 @@ final class BenchRunner {
     private volatile long lastDecisionNanos;
     private long maxHeapMb;
 
-    BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final PrintStream out) {
+    public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final PrintStream out) {
         this.profile = profile;
         this.bootstrap = bootstrap;
         this.topics = topics;
@@ -75,8 +71,9 @@ final class BenchRunner {
         this.intendedMillis = new long[Math.toIntExact(profile.demands())];
     }
 
-    BenchResult run(final double rate, final String guarantee, final String baselineStateDir) throws InterruptedException {
-        try (KafkaProducer<String, byte[]> producer = producer()) {
+    public BenchResult run(final double rate, final String guarantee, final String baselineStateDir) throws InterruptedException {
+        try (TopicWriter producer = new TopicWriter(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 131_072, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
             loadFleet(producer);
             awaitUnitViews();
             final Thread collector = thread("bench-collector", this::collect);
@@ -119,13 +116,13 @@ final class BenchRunner {
         }
     }
 
-    private void loadFleet(final KafkaProducer<String, byte[]> producer) {
+    private void loadFleet(final TopicWriter producer) {
         out.printf("... registering %,d units in %d regions and %d consumers%n", profile.units(), profile.regions(),
                 profile.consumers());
         final Random random = new Random(1);
         for (int u = 0; u < profile.units(); u++) {
             final String id = "u" + u;
-            send(producer, topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("reg-" + id).setDataUnitId(id)
+            producer.send(topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("reg-" + id).setDataUnitId(id)
                     .setProviderId("p" + u % 100).setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
                     .setRegion("region-" + u % profile.regions())
                     .setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(UNIT_GB), "GB")).build())
@@ -134,7 +131,7 @@ final class BenchRunner {
                     .setAt(Instant.now()).build());
         }
         for (int c = 0; c < profile.consumers(); c++) {
-            send(producer, topics.policy, "c" + c, Policy.newBuilder().setConsumerId("c" + c).setMaxUnits(1_000_000)
+            producer.send(topics.policy, "c" + c, Policy.newBuilder().setConsumerId("c" + c).setMaxUnits(1_000_000)
                     .setUpdatedAt(Instant.now()).build());
         }
         producer.flush();
@@ -162,7 +159,7 @@ final class BenchRunner {
         Thread.sleep(2_000);
     }
 
-    private void drive(final KafkaProducer<String, byte[]> producer, final double rate, final long started) {
+    private void drive(final TopicWriter producer, final double rate, final long started) {
         final Random random = new Random(2);
         final long startMillis = System.currentTimeMillis();
         final int hotRegion = 0;
@@ -194,30 +191,30 @@ final class BenchRunner {
                     demand.setRegions(List.of("region-" + hotRegion));
                 }
             }
-            send(producer, topics.demand, id, demand.build());
+            producer.send(topics.demand, id, demand.build());
             sent.incrementAndGet();
         }
         producer.flush();
     }
 
-    private void storm(final KafkaProducer<String, byte[]> producer) {
+    private void storm(final TopicWriter producer) {
         final int count = (int) (profile.units() * profile.maintenanceShare());
         out.printf("%n... sending %,d units to maintenance%n", count);
         for (int u = 0; u < count; u++) {
-            send(producer, topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("storm-" + u).setDataUnitId("u" + u)
+            producer.send(topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("storm-" + u).setDataUnitId("u" + u)
                     .setProviderId("p" + u % 100).setType(DataUnitEventType.CHANGE_STATE)
                     .setTargetState(DataUnitState.MAINTENANCE).setAt(Instant.now()).build());
         }
     }
 
-    private void telemetry(final KafkaProducer<String, byte[]> producer) {
+    private void telemetry(final TopicWriter producer) {
         final Random random = new Random(3);
         // every unit once per 10 s, spread evenly
         final long pauseNanos = Duration.ofSeconds(10).toNanos() / Math.max(1, profile.units());
         int unit = 0;
         long next = System.nanoTime();
         while (running.get()) {
-            send(producer, topics.telemetry, "u" + unit, Telemetry.newBuilder().setDataUnitId("u" + unit)
+            producer.send(topics.telemetry, "u" + unit, Telemetry.newBuilder().setDataUnitId("u" + unit)
                     .setProviderId("p" + unit % 100).setObservedAt(Instant.now())
                     .setLatencyMillis(2.0 + random.nextInt(30)).setAvailable(true).build());
             unit = (unit + 1) % profile.units();
@@ -239,7 +236,7 @@ final class BenchRunner {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
                     final AllocationResult result = topics.allocations.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
-                    if (!isDecision(result) || !result.getDemandId().startsWith("d")) {
+                    if (!Verifier.isDecision(result) || !result.getDemandId().startsWith("d")) {
                         continue;
                     }
                     final int index = Integer.parseInt(result.getDemandId().substring(1));
@@ -264,22 +261,6 @@ final class BenchRunner {
         out.printf("\r[%s] %4.0f s  sent %,d/%,d  decided %,d (%,.0f/s)  p99 %,d ms  heap %,d MB   ", profile.name(),
                 seconds, sent.get(), profile.demands(), decided.get(), decided.get() / seconds,
                 latency.getValueAtPercentile(99), heap);
-    }
-
-    private static boolean isDecision(final AllocationResult result) {
-        return result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
-                || result.getStatus() == AllocationStatus.RELEASED && !result.getDemandId().equals(result.getAllocationId());
-    }
-
-    private KafkaProducer<String, byte[]> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5, ProducerConfig.BATCH_SIZE_CONFIG, 131_072,
-                ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"), new StringSerializer(), new ByteArraySerializer());
-    }
-
-    private <V> void send(final KafkaProducer<String, byte[]> producer, final Topic<String, V> topic, final String key,
-                          final V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
     }
 
     private static Thread thread(final String name, final Runnable body) {

@@ -12,7 +12,7 @@ import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.avro.Telemetry;
-import dev.orchestrator.schemas.Topic;
+import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.schemas.Topics;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,11 +23,7 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +39,7 @@ public final class FleetSimulator implements AutoCloseable {
     private static final int UNITS_PER_PROVIDER = 8;
 
     private final Topics topics;
-    private final KafkaProducer<String, byte[]> producer;
+    private final TopicWriter producer;
     private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(1, r -> {
         final Thread thread = new Thread(r, "demo-fleet");
         thread.setDaemon(true);
@@ -56,8 +52,7 @@ public final class FleetSimulator implements AutoCloseable {
 
     public FleetSimulator(final String bootstrap, final Topics topics) {
         this.topics = topics;
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.LINGER_MS_CONFIG, 5), new StringSerializer(), new ByteArraySerializer());
+        this.producer = new TopicWriter(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
     }
 
     /** Registers the fleet and starts the demand, telemetry and maintenance loops. */
@@ -70,18 +65,18 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void setUp() {
-        send(topics.sla, "gold", Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(40).setMinAvailability(0.95)
+        producer.send(topics.sla, "gold", Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(40).setMinAvailability(0.95)
                 .setPenaltyPercent(10).setUpdatedAt(Instant.now()).build());
-        send(topics.policy, "team-a", Policy.newBuilder().setConsumerId("team-a").setMaxUnits(25)
+        producer.send(topics.policy, "team-a", Policy.newBuilder().setConsumerId("team-a").setMaxUnits(25)
                 .setUpdatedAt(Instant.now()).build());
-        send(topics.policy, "team-b", Policy.newBuilder().setConsumerId("team-b")
+        producer.send(topics.policy, "team-b", Policy.newBuilder().setConsumerId("team-b")
                 .setBudget(new Money(new BigDecimal("5.00"), "USD")).setAllowedRegions(List.of("eu-west"))
                 .setUpdatedAt(Instant.now()).build());
         for (int p = 0; p < PROVIDERS; p++) {
             for (int u = 0; u < UNITS_PER_PROVIDER; u++) {
                 final String id = "unit-" + p + "-" + u;
                 units.add(id);
-                send(topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("register-" + id).setDataUnitId(id)
+                producer.send(topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("register-" + id).setDataUnitId(id)
                         .setProviderId("provider-" + p).setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
                         .setRegion(REGIONS.get((p + u) % REGIONS.size()))
                         .setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(500 + 250 * (u % 3)), "GB")).build())
@@ -106,7 +101,7 @@ public final class FleetSimulator implements AutoCloseable {
         final String consumer = List.of("team-a", "team-b", "team-c").get(random.nextInt(3));
         if (!placed.isEmpty() && random.nextInt(5) == 0) {
             final String[] target = placed.remove(random.nextInt(placed.size()));
-            send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId(target[1])
+            producer.send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId(target[1])
                     .setType(DemandType.RELEASE).setReleaseOf(target[0]).setRequestedAt(Instant.now()).build());
             return;
         }
@@ -123,7 +118,7 @@ public final class FleetSimulator implements AutoCloseable {
         if (random.nextInt(3) == 0) {
             demand.setDurationMillis(30_000L + random.nextInt(60_000));
         }
-        send(topics.demand, id, demand.build());
+        producer.send(topics.demand, id, demand.build());
         placed.add(new String[] {id, consumer});
         if (placed.size() > 2_000) {
             placed.remove(0);
@@ -136,7 +131,7 @@ public final class FleetSimulator implements AutoCloseable {
                 final int provider = Integer.parseInt(unit.split("-")[1]);
                 // provider-4 runs slow disks: its latency drifts above the gold SLA
                 final double latency = (provider == 4 ? 45 : 8) + random.nextGaussian() * 3;
-                send(topics.telemetry, unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("provider-" + provider)
+                producer.send(topics.telemetry, unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("provider-" + provider)
                         .setObservedAt(Instant.now()).setLatencyMillis(Math.max(0.5, latency))
                         .setAvailable(random.nextInt(100) != 0).build());
             }
@@ -157,13 +152,9 @@ public final class FleetSimulator implements AutoCloseable {
     }
 
     private void changeState(final String unit, final DataUnitState state) {
-        send(topics.dataUnit, unit, DataUnitEvent.newBuilder().setEventId(unit + "-" + state + "-" + System.nanoTime())
+        producer.send(topics.dataUnit, unit, DataUnitEvent.newBuilder().setEventId(unit + "-" + state + "-" + System.nanoTime())
                 .setDataUnitId(unit).setProviderId("provider-" + unit.split("-")[1]).setType(DataUnitEventType.CHANGE_STATE)
                 .setTargetState(state).setReason("demo maintenance window").setAt(Instant.now()).build());
-    }
-
-    private <V> void send(final Topic<String, V> topic, final String key, final V value) {
-        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
     }
 
     @Override

@@ -4,6 +4,7 @@ import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.OutcomeStatus;
 import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,13 +18,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,7 +33,7 @@ public final class SimulatedExecutor implements AutoCloseable {
 
     private final Topics topics;
     private final KafkaConsumer<String, byte[]> consumer;
-    private final KafkaProducer<String, byte[]> producer;
+    private final TopicWriter producer;
     private final ScheduledExecutorService delays = Executors.newScheduledThreadPool(1, r -> {
         final Thread thread = new Thread(r, "demo-executor-delays");
         thread.setDaemon(true);
@@ -52,8 +48,7 @@ public final class SimulatedExecutor implements AutoCloseable {
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "demo-simulated-executor", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
-                new StringSerializer(), new ByteArraySerializer());
+        this.producer = new TopicWriter(bootstrap, Map.of());
         this.poller = new Thread(this::run, "demo-executor");
         this.poller.setDaemon(true);
     }
@@ -92,8 +87,7 @@ public final class SimulatedExecutor implements AutoCloseable {
                 .setEndpoint(failed ? null : "sim://" + command.getDataUnitId() + "/" + command.getAllocationId())
                 .setErrorCode(failed ? "SIMULATED" : null).setErrorMessage(failed ? "simulated provider error" : null)
                 .setAt(Instant.now()).build();
-        producer.send(new ProducerRecord<>(topics.outcomes.name(), command.getCommandId(),
-                topics.outcomes.valueSerde().serializer().serialize(topics.outcomes.name(), outcome)));
+        producer.send(topics.outcomes, command.getCommandId(), outcome);
     }
 
     @Override

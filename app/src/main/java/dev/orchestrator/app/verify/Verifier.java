@@ -68,8 +68,9 @@ public final class Verifier {
             audit.computeIfAbsent(event.getEntityType() + "/" + event.getEntityId(), k -> new ArrayList<>()).add(event);
         });
         final Map<String, UnitView> views = new HashMap<>();
-        reader.readAll(topics.unitViews.name(), r -> views.put(key(r), InternalSerde.of(UnitView.class).deserializer()
-                .deserialize(r.topic(), r.value())));
+        final org.apache.kafka.common.serialization.Deserializer<UnitView> viewReader =
+                InternalSerde.of(UnitView.class).deserializer();
+        reader.readAll(topics.unitViews.name(), r -> views.put(key(r), viewReader.deserialize(r.topic(), r.value())));
         final Map<String, Policy> policies = new HashMap<>();
         reader.readAll(topics.policy.name(), r -> {
             try {
@@ -245,7 +246,7 @@ public final class Verifier {
     }
 
     /** PLACED and REJECTED decide a PLACE; a RELEASE demand is answered RELEASED for another allocation. */
-    static boolean isDecision(final AllocationResult result) {
+    public static boolean isDecision(final AllocationResult result) {
         return result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
                 || result.getStatus() == AllocationStatus.RELEASED && result.getAllocationId() != null
                 && !result.getAllocationId().equals(result.getDemandId());

@@ -35,7 +35,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -81,8 +80,8 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         this.policies = context.getStateStore(StoreNames.POLICIES);
         this.slas = context.getStateStore(StoreNames.SLAS);
         this.out = new DecisionOutputs(context, allocations, normalizer, counters);
-        context.schedule(Duration.ofMillis(settings.metricsIntervalMillis()), PunctuationType.WALL_CLOCK_TIME,
-                now -> counters.drain(now).forEach(m -> context.forward(new Record<>(m.getName(), m, now), Nodes.sink(Nodes.DECIDER, Nodes.METRICS))));
+        counters.flushEvery(context, Duration.ofMillis(settings.metricsIntervalMillis()),
+                Nodes.sink(Nodes.DECIDER, Nodes.METRICS));
     }
 
     @Override

@@ -6,7 +6,6 @@ import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.topology.model.Capacity;
-import dev.orchestrator.topology.normalize.CurrencyConverter;
 import java.time.Instant;
 
 /** Builds the Avro records the engine publishes from its internal values. */
@@ -38,9 +37,5 @@ public final class Outputs {
                         + ":" + sequence)
                 .setEntityType(type).setEntityId(entityId).setSequence(sequence).setAction(action)
                 .setBefore(before).setAfter(after).setCause(cause).setAt(Instant.ofEpochMilli(at)).build();
-    }
-
-    public static dev.orchestrator.avro.Money money(final CurrencyConverter currency, final long micros) {
-        return currency.fromBaseMicros(micros);
     }
 }

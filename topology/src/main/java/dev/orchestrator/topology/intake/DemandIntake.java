@@ -15,7 +15,6 @@ import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.serde.InternalSerde;
 import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -49,8 +48,7 @@ public final class DemandIntake implements Processor<String, Demand, Object, Obj
     public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
         this.seen = context.getStateStore(StoreNames.DEMAND_IDS);
-        context.schedule(Duration.ofMillis(metricsIntervalMillis), PunctuationType.WALL_CLOCK_TIME,
-                now -> counters.drain(now).forEach(m -> context.forward(new Record<>(m.getName(), m, now), Nodes.sink(Nodes.INTAKE, Nodes.METRICS))));
+        counters.flushEvery(context, Duration.ofMillis(metricsIntervalMillis), Nodes.sink(Nodes.INTAKE, Nodes.METRICS));
     }
 
     @Override

@@ -326,7 +326,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 context.forward(new Record<Object, Object>(metric, event, now), Nodes.sink(Nodes.LEDGER, Nodes.METRICS));
             }
         });
-        counters.drain(now).forEach(m -> context.forward(new Record<Object, Object>(m.getName(), m, now), Nodes.sink(Nodes.LEDGER, Nodes.METRICS)));
+        counters.forward(context, Nodes.sink(Nodes.LEDGER, Nodes.METRICS), now);
     }
 
     /** Asks the planner to move every allocation that should leave {@code unit}; marks them so it asks once. */
