@@ -10,13 +10,14 @@ import dev.orchestrator.topology.emit.Nodes;
 import dev.orchestrator.topology.intake.DemandIntake;
 import dev.orchestrator.topology.intake.OutcomeRouter;
 import dev.orchestrator.topology.ledger.LedgerProcessor;
-import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.ledger.UnitHeader;
 import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToLedger;
 import dev.orchestrator.topology.messages.ToPlanner;
 import dev.orchestrator.topology.migration.MigrationPlanner;
 import dev.orchestrator.topology.migration.MigrationQueue;
 import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.Reservation;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.normalize.Normalizer;
@@ -79,7 +80,8 @@ public final class DecisionTopology {
         internalSource(topology, "to-ledger-source", topics.toLedger, ToLedger.class);
         topology.addProcessor(Nodes.LEDGER, () -> new LedgerProcessor(normalizer, settings, topics),
                 "data-unit-source", "telemetry-source", "to-ledger-source");
-        topology.addStateStore(store(StoreNames.UNITS, InternalSerde.of(UnitRecord.class)), Nodes.LEDGER);
+        topology.addStateStore(store(StoreNames.UNITS, InternalSerde.of(UnitHeader.class)), Nodes.LEDGER);
+        topology.addStateStore(store(StoreNames.RESERVATIONS, InternalSerde.of(Reservation.class)), Nodes.LEDGER);
         sinks(topology, topics, Nodes.LEDGER, Nodes.AUDIT, Nodes.UNIT_VIEWS, Nodes.TO_DECIDER, Nodes.TO_PLANNER,
                 Nodes.COMMANDS, Nodes.DLQ, Nodes.METRICS);
 

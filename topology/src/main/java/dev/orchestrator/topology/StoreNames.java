@@ -8,8 +8,10 @@ public final class StoreNames {
     public static final String SLAS = "slas";
     /** Every demand id seen, with its consumer: the duplicate check. */
     public static final String DEMAND_IDS = "demand-ids";
-    /** The ledger: every unit with its reservations, keyed by unit id. */
-    public static final String UNITS = "units";
+    /** The ledger's units without their reservations, keyed by unit id. */
+    public static final String UNITS = "unit-headers";
+    /** The ledger's reservations, keyed unitId|allocationId. */
+    public static final String RESERVATIONS = "unit-reservations";
     /** Every allocation of a consumer, keyed consumerId|demandId. */
     public static final String ALLOCATIONS = "allocations";
     /** What each consumer holds and has spent. */

@@ -22,6 +22,7 @@ import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.ledger.UnitStore;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -200,8 +201,12 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     public UnitRecord unit(final String id) {
-        final KeyValueStore<String, UnitRecord> units = driver.getKeyValueStore(StoreNames.UNITS);
-        return units.get(id);
+        return units().get(id);
+    }
+
+    /** The ledger's units as its stores hold them. */
+    public java.util.Map<String, UnitRecord> units() {
+        return UnitStore.readAll(driver.getKeyValueStore(StoreNames.UNITS), driver.getKeyValueStore(StoreNames.RESERVATIONS));
     }
 
     /** The decisions (PLACED, REJECTED) and, for release demands, RELEASED answers, of {@code demand}. */

@@ -32,9 +32,6 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.Size;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Random sequences of registrations, lifecycle changes, telemetry, demands, releases, executor
@@ -138,7 +135,7 @@ class InvariantProperties {
         engine.driver.createOutputTopic(engine.topics.unitViews.name(), new org.apache.kafka.common.serialization.StringDeserializer(),
                 InternalSerde.of(UnitView.class).deserializer()).readKeyValuesToList()
                 .forEach(kv -> lastViews.put(kv.key, kv.value));
-        final KeyValueStore<String, UnitRecord> units = engine.driver.getKeyValueStore(StoreNames.UNITS);
+        final Map<String, UnitRecord> units = engine.units();
         lastViews.forEach((id, view) -> {
             final UnitRecord unit = units.get(id);
             if (unit != null && unit.auditSequence() == view.version()) {
@@ -150,16 +147,11 @@ class InvariantProperties {
 
     private static void checkInvariants(final EngineHarness engine, final int demands) {
         final Map<String, List<Reservation>> byConsumer = new HashMap<>();
-        final KeyValueStore<String, UnitRecord> units = engine.driver.getKeyValueStore(StoreNames.UNITS);
-        try (KeyValueIterator<String, UnitRecord> it = units.all()) {
-            while (it.hasNext()) {
-                final KeyValue<String, UnitRecord> unit = it.next();
-                // invariant 1: reservations never exceed capacity
-                assertThat(unit.value.spec().capacity().covers(unit.value.used())).as("overcommit on %s", unit.key).isTrue();
-                unit.value.reservations().values().forEach(r ->
-                        byConsumer.computeIfAbsent(r.consumerId(), c -> new ArrayList<>()).add(r));
-            }
-        }
+        engine.units().forEach((id, unit) -> {
+            // invariant 1: reservations never exceed capacity
+            assertThat(unit.spec().capacity().covers(unit.used())).as("overcommit on %s", id).isTrue();
+            unit.reservations().values().forEach(r -> byConsumer.computeIfAbsent(r.consumerId(), c -> new ArrayList<>()).add(r));
+        });
         // invariant 1: nothing reserved on a unit that takes no placements
         for (final AuditEvent event : engine.audit) {
             if (event.getAction().equals("RESERVED")) {

@@ -12,10 +12,10 @@ import dev.orchestrator.topology.messages.ToLedger;
 import dev.orchestrator.topology.messages.ToPlanner;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.state.DecodedStore;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Everything the decision step writes: results, audited allocation changes, ledger and planner messages. */
 final class DecisionOutputs {
@@ -23,11 +23,11 @@ final class DecisionOutputs {
     private static final InternalSerde<ToPlanner> TO_PLANNER = InternalSerde.of(ToPlanner.class);
 
     private final ProcessorContext<Object, Object> context;
-    private final KeyValueStore<String, AllocationRecord> allocations;
+    private final DecodedStore<AllocationRecord> allocations;
     private final Normalizer normalizer;
     private final Counters counters;
 
-    DecisionOutputs(final ProcessorContext<Object, Object> context, final KeyValueStore<String, AllocationRecord> allocations,
+    DecisionOutputs(final ProcessorContext<Object, Object> context, final DecodedStore<AllocationRecord> allocations,
                     final Normalizer normalizer, final Counters counters) {
         this.context = context;
         this.allocations = allocations;

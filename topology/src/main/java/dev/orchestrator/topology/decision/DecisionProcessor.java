@@ -28,6 +28,7 @@ import dev.orchestrator.topology.scoring.Filters;
 import dev.orchestrator.topology.scoring.ScoringContext;
 import dev.orchestrator.topology.scoring.ScoringPipeline;
 import dev.orchestrator.topology.scoring.UnitIndex;
+import dev.orchestrator.topology.state.DecodedStore;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -50,6 +51,8 @@ import org.slf4j.LoggerFactory;
 public final class DecisionProcessor implements Processor<String, Object, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionProcessor.class);
     private static final double MILLIS_PER_HOUR = 3_600_000.0;
+    /** Decoded allocations, accounts and policies kept per task: the working set of pending and recent demand. */
+    private static final int RECENT_ENTRIES = 50_000;
 
     private final Normalizer normalizer;
     private final EngineSettings settings;
@@ -58,9 +61,9 @@ public final class DecisionProcessor implements Processor<String, Object, Object
     private final ScoringPipeline pipeline = new ScoringPipeline(Filters.ALL);
     private final Counters counters = new Counters();
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, AllocationRecord> allocations;
-    private KeyValueStore<String, ConsumerAccount> accounts;
-    private KeyValueStore<String, PolicyTerms> policies;
+    private DecodedStore<AllocationRecord> allocations;
+    private DecodedStore<ConsumerAccount> accounts;
+    private DecodedStore<PolicyTerms> policies;
     private KeyValueStore<String, SlaTerms> slas;
     private DecisionOutputs out;
 
@@ -75,9 +78,9 @@ public final class DecisionProcessor implements Processor<String, Object, Object
     @Override
     public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.allocations = context.getStateStore(StoreNames.ALLOCATIONS);
-        this.accounts = context.getStateStore(StoreNames.ACCOUNTS);
-        this.policies = context.getStateStore(StoreNames.POLICIES);
+        this.allocations = new DecodedStore<>(context.getStateStore(StoreNames.ALLOCATIONS), RECENT_ENTRIES);
+        this.accounts = new DecodedStore<>(context.getStateStore(StoreNames.ACCOUNTS), RECENT_ENTRIES);
+        this.policies = new DecodedStore<>(context.getStateStore(StoreNames.POLICIES), RECENT_ENTRIES);
         this.slas = context.getStateStore(StoreNames.SLAS);
         this.out = new DecisionOutputs(context, allocations, normalizer, counters);
         counters.flushEvery(context, Duration.ofMillis(settings.metricsIntervalMillis()),

@@ -33,17 +33,13 @@ import dev.orchestrator.topology.serde.InternalSerde;
 import dev.orchestrator.topology.telemetry.Health;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +63,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
     private final Topics topics;
     private final Counters counters = new Counters();
     private ProcessorContext<Object, Object> context;
-    private KeyValueStore<String, UnitRecord> units;
+    private UnitStore units;
     private long lastMetrics;
 
     public LedgerProcessor(final Normalizer normalizer, final EngineSettings settings, final Topics topics) {
@@ -80,7 +76,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
     @Override
     public void init(final ProcessorContext<Object, Object> context) {
         this.context = context;
-        this.units = context.getStateStore(StoreNames.UNITS);
+        this.units = new UnitStore(context.getStateStore(StoreNames.UNITS), context.getStateStore(StoreNames.RESERVATIONS));
         context.schedule(Duration.ofMillis(settings.scanIntervalMillis()), PunctuationType.WALL_CLOCK_TIME, this::scan);
     }
 
@@ -194,10 +190,10 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         if (!breaching.isEmpty()) {
             save(current, sendAway(observed, "SLA_BREACH"), "SLA_BREACHED", cause(record));
         } else if (moved) {
-            units.put(record.key(), observed);
+            units.put(observed);
             publish(observed);
         } else {
-            units.put(record.key(), observed);
+            units.put(observed);
         }
     }
 
@@ -280,30 +276,26 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
 
     /** Wall-clock sweep: silent units turn unhealthy, overdue reservations lapse, ended ones end. */
     private void scan(final long now) {
-        final List<KeyValue<String, UnitRecord>> all = new ArrayList<>();
-        try (KeyValueIterator<String, UnitRecord> it = units.all()) {
-            it.forEachRemaining(all::add);
-        }
         final Map<String, long[]> pools = new HashMap<>();
-        for (final KeyValue<String, UnitRecord> entry : all) {
-            UnitRecord unit = entry.value;
+        for (final String unitId : units.unitIds()) {
+            UnitRecord unit = units.get(unitId);
             final Health judged = unit.health().judged(now, settings.heartbeatLimitMillis());
             if (judged.healthy() != unit.health().healthy()) {
-                LOG.info("unit={} {} lastHeartbeat={}", entry.key, judged.healthy() ? "healthy again" : "unhealthy: heartbeat missed",
+                LOG.info("unit={} {} lastHeartbeat={}", unitId, judged.healthy() ? "healthy again" : "unhealthy: heartbeat missed",
                         Instant.ofEpochMilli(judged.lastHeartbeat()));
                 final UnitRecord next = sendAway(unit.withHealth(judged), "HEARTBEAT_MISSED");
                 save(unit, next, "HEALTH_CHANGED", "clock");
-                unit = units.get(entry.key);
+                unit = units.get(unitId);
             }
             for (final Reservation due : CapacityLedger.due(unit, now)) {
                 final boolean lapsed = !due.confirmed();
                 if (lapsed) {
-                    LOG.info("reservation expired allocation={} unit={} unconfirmed for {} ms", due.allocationId(), entry.key,
+                    LOG.info("reservation expired allocation={} unit={} unconfirmed for {} ms", due.allocationId(), unitId,
                             now - due.reservedAt());
                 }
-                onRelease(entry.key, due.allocationId(),
+                onRelease(unitId, due.allocationId(),
                         lapsed ? ReasonCode.RESERVATION_EXPIRED.name() : "DURATION_ENDED", false);
-                unit = units.get(entry.key);
+                unit = units.get(unitId);
             }
             final long[] pool = pools.computeIfAbsent(unit.spec().pool() + "|" + unit.spec().kind(), p -> new long[2]);
             pool[0] += unit.spec().kind().primary(unit.used());
@@ -344,7 +336,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
 
     private UnitRecord save(final UnitRecord before, final UnitRecord after, final String action, final String cause) {
         final UnitRecord stored = after.audited();
-        units.put(after.spec().unitId(), stored);
+        units.put(stored);
         final long now = now();
         context.forward(new Record<Object, Object>(after.spec().unitId(), Outputs.audit(EntityType.DATA_UNIT,
                 after.spec().unitId(), stored.auditSequence(), action,
@@ -363,7 +355,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                         final String why) {
         LOG.info("unit={} transition to {} refused: {}", current.spec().unitId(), target, why);
         final UnitRecord stored = current.audited();
-        units.put(current.spec().unitId(), stored);
+        units.put(stored);
         final String snapshot = InternalSerde.json(UnitViews.snapshot(current));
         context.forward(new Record<Object, Object>(current.spec().unitId(), Outputs.audit(EntityType.DATA_UNIT,
                 current.spec().unitId(), stored.auditSequence(), "TRANSITION_REFUSED", snapshot, snapshot,

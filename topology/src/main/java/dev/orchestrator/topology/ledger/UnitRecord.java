@@ -7,6 +7,7 @@ import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.Reservation;
 import dev.orchestrator.topology.model.UnitSpec;
 import dev.orchestrator.topology.telemetry.Health;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -14,7 +15,7 @@ import java.util.TreeMap;
 public record UnitRecord(UnitSpec spec, OperatorState operatorState, Map<String, Reservation> reservations,
                          Health health, long auditSequence) {
     public UnitRecord {
-        reservations = new TreeMap<>(reservations);
+        reservations = Collections.unmodifiableSortedMap(new TreeMap<>(reservations));
     }
 
     public Capacity used() {

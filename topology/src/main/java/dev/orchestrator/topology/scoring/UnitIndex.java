@@ -5,12 +5,12 @@ import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.model.UnitView;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -27,7 +27,8 @@ public final class UnitIndex {
     /** A hold whose ledger answer never came (a rebalance moved the consumer) stops counting after this. */
     private static final long HOLD_TIMEOUT_MILLIS = 30_000;
 
-    private record Entry(long freePrimary, String unitId) implements Comparable<Entry> {
+    /** A unit's place in its pool, with its view as scoring sees it (holds subtracted), computed once per change. */
+    private record Entry(long freePrimary, String unitId, UnitView effective) implements Comparable<Entry> {
         @Override
         public int compareTo(final Entry other) {
             final int byFree = Long.compare(freePrimary, other.freePrimary);
@@ -40,15 +41,18 @@ public final class UnitIndex {
 
     private final Map<String, UnitView> byId = new HashMap<>();
     private final Map<String, Entry> entryById = new HashMap<>();
-    private final Map<String, NavigableSet<Entry>> byPool = new HashMap<>();
-    private final Map<UnitKind, Set<String>> regionsByKind = new HashMap<>();
+    private final Map<UnitKind, Map<String, NavigableSet<Entry>>> pools = new EnumMap<>(UnitKind.class);
     private final Map<String, Map<String, Hold>> holds = new HashMap<>();
+    private long lastExpiry = System.currentTimeMillis();
 
     /** Adds or replaces a unit; a unit that takes no placements leaves the index. */
     public synchronized void put(final UnitView view) {
         final Map<String, Hold> unitHolds = holds.get(view.unitId());
         if (unitHolds != null) {
             unitHolds.values().removeIf(h -> h.untilVersion() <= view.version());
+            if (unitHolds.isEmpty()) {
+                holds.remove(view.unitId());
+            }
         }
         unindex(view.unitId());
         byId.remove(view.unitId());
@@ -67,9 +71,13 @@ public final class UnitIndex {
 
     /** This instance asked the unit's ledger to reserve {@code capacity} for {@code allocationId}. */
     public synchronized void hold(final String unitId, final String allocationId, final Capacity capacity) {
-        holds.computeIfAbsent(unitId, u -> new HashMap<>())
-                .put(allocationId, new Hold(capacity, Long.MAX_VALUE, System.currentTimeMillis()));
+        final long now = System.currentTimeMillis();
+        holds.computeIfAbsent(unitId, u -> new HashMap<>()).put(allocationId, new Hold(capacity, Long.MAX_VALUE, now));
         refresh(unitId);
+        if (now - lastExpiry > HOLD_TIMEOUT_MILLIS / 6) {
+            lastExpiry = now;
+            expireHolds(now);
+        }
     }
 
     /** The ledger committed: keep holding until a view of at least {@code version} arrives. */
@@ -98,8 +106,9 @@ public final class UnitIndex {
 
     /** Whether any allocatable unit of {@code kind} is in {@code regions} (all when empty), full or not. */
     public synchronized boolean hasUnits(final UnitKind kind, final Collection<String> regions) {
-        final Collection<String> scope = regions.isEmpty() ? regionsByKind.getOrDefault(kind, Set.of()) : regions;
-        return scope.stream().map(r -> byPool.get(pool(kind, r))).anyMatch(set -> set != null && !set.isEmpty());
+        final Map<String, NavigableSet<Entry>> byRegion = pools.getOrDefault(kind, Map.of());
+        final Collection<String> scope = regions.isEmpty() ? byRegion.keySet() : regions;
+        return scope.stream().map(byRegion::get).anyMatch(set -> set != null && !set.isEmpty());
     }
 
     public synchronized int size() {
@@ -113,26 +122,24 @@ public final class UnitIndex {
      */
     public synchronized List<UnitView> candidates(final UnitKind kind, final Collection<String> regions,
                                                   final long requiredPrimary, final boolean spread, final int perRegion) {
-        final Collection<String> scope = regions.isEmpty() ? regionsByKind.getOrDefault(kind, Set.of()) : regions;
+        final Map<String, NavigableSet<Entry>> byRegion = pools.getOrDefault(kind, Map.of());
+        final Collection<String> scope = regions.isEmpty() ? byRegion.keySet() : regions;
         final List<UnitView> out = new ArrayList<>();
         for (final String region : scope) {
-            final NavigableSet<Entry> set = byPool.get(pool(kind, region));
+            final NavigableSet<Entry> set = byRegion.get(region);
             if (set == null) {
                 continue;
             }
             final Iterator<Entry> it = spread ? set.descendingIterator()
-                    : set.tailSet(new Entry(requiredPrimary, ""), true).iterator();
+                    : set.tailSet(new Entry(requiredPrimary, "", null), true).iterator();
             int taken = 0;
             while (it.hasNext() && taken < perRegion) {
                 final Entry entry = it.next();
                 if (entry.freePrimary < requiredPrimary) {
                     break;
                 }
-                final UnitView view = byId.get(entry.unitId);
-                if (view != null) {
-                    out.add(effective(view));
-                    taken++;
-                }
+                out.add(entry.effective);
+                taken++;
             }
         }
         return out;
@@ -147,19 +154,30 @@ public final class UnitIndex {
     }
 
     private void reindex(final UnitView view) {
-        final Entry entry = new Entry(view.kind().primary(effective(view).free()), view.unitId());
+        final UnitView effective = effective(view);
+        final Entry entry = new Entry(view.kind().primary(effective.free()), view.unitId(), effective);
         entryById.put(view.unitId(), entry);
-        byPool.computeIfAbsent(pool(view.kind(), view.region()), p -> new TreeSet<>()).add(entry);
-        regionsByKind.computeIfAbsent(view.kind(), k -> new java.util.HashSet<>()).add(view.region());
+        pools.computeIfAbsent(view.kind(), k -> new HashMap<>())
+                .computeIfAbsent(view.region(), r -> new TreeSet<>()).add(entry);
     }
 
     private void unindex(final String unitId) {
         final UnitView old = byId.get(unitId);
         final Entry entry = entryById.remove(unitId);
         if (old != null && entry != null) {
-            final NavigableSet<Entry> set = byPool.get(pool(old.kind(), old.region()));
-            if (set != null) {
-                set.remove(entry);
+            pools.get(old.kind()).get(old.region()).remove(entry);
+        }
+    }
+
+    /** Drops holds older than the timeout, so a lost answer does not hide a unit's capacity for ever. */
+    private void expireHolds(final long now) {
+        for (final String unitId : List.copyOf(holds.keySet())) {
+            final Map<String, Hold> unitHolds = holds.get(unitId);
+            if (unitHolds.values().removeIf(h -> now - h.createdAt() > HOLD_TIMEOUT_MILLIS)) {
+                refresh(unitId);
+            }
+            if (unitHolds.isEmpty()) {
+                holds.remove(unitId);
             }
         }
     }
@@ -169,8 +187,6 @@ public final class UnitIndex {
         if (unitHolds == null || unitHolds.isEmpty()) {
             return view;
         }
-        final long now = System.currentTimeMillis();
-        unitHolds.values().removeIf(h -> now - h.createdAt() > HOLD_TIMEOUT_MILLIS);
         Capacity held = Capacity.ZERO;
         for (final Hold hold : unitHolds.values()) {
             held = held.plus(hold.capacity());
@@ -180,9 +196,5 @@ public final class UnitIndex {
                 Math.max(0, free.memoryBytes() - held.memoryBytes()),
                 Math.max(0, free.storageBytes() - held.storageBytes()),
                 Math.max(0, free.gpuCount() - held.gpuCount()), free.gpuType()));
-    }
-
-    private static String pool(final UnitKind kind, final String region) {
-        return kind.name() + '|' + region;
     }
 }
