@@ -6,6 +6,9 @@ import dev.orchestrator.app.bench.BenchProfile;
 import dev.orchestrator.app.bench.BenchReport;
 import dev.orchestrator.app.bench.BenchResult;
 import dev.orchestrator.app.bench.BenchRunner;
+import dev.orchestrator.app.bench.quality.QualityInstance;
+import dev.orchestrator.app.bench.quality.QualityResult;
+import dev.orchestrator.app.bench.quality.QualityRun;
 import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.ConfigKey;
@@ -15,6 +18,7 @@ import dev.orchestrator.app.demo.SimulatedExecutor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -29,10 +33,11 @@ import picocli.CommandLine.Option;
                 + "demand open-loop with telemetry flowing, and report placements per second, latency percentiles from "
                 + "each demand's intended send time, the pass-through baseline and the ratio, CPU and heap; then run "
                 + "verify. Exits 1 when verify finds a violation.",
-                "Profiles: steady (10,000 units, 1,000,000 demands), contention (80% of demand on one region), "
-                        + "migration-storm (10% of units to maintenance halfway)."})
+                "Profiles: steady (10,000 units, 1,000,000 demands), contention (80%% of demand on one region), "
+                        + "migration-storm (10%% of units to maintenance halfway), quality (200 units, 2,000 demands "
+                        + "replayed in arrival order; cost compared with first-fit-decreasing and the Timefold solver)."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention or migration-storm "
+    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm or quality "
             + "(default: ${DEFAULT-VALUE})")
     String profile;
 
@@ -51,6 +56,10 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
+
+    @Option(names = "--solver-seconds", defaultValue = "30", paramLabel = "N",
+            description = "quality profile: time limit of the offline solver (default: ${DEFAULT-VALUE})")
+    int solverSeconds;
 
     @Mixin
     ConfigOptions options = new ConfigOptions();
@@ -75,6 +84,12 @@ final class BenchCommand implements Callable<Integer> {
             }
             chosen = chosen.withUnits(units);
         }
+        if (chosen.name().equals("quality") && chosen.demands() > 20_000) {
+            throw new ConfigException("--demands=" + chosen.demands() + ": the quality profile takes up to 20000");
+        }
+        if (solverSeconds < 1 || solverSeconds > 3_600) {
+            throw new ConfigException("--solver-seconds=" + solverSeconds + ": expected 1 to 3600");
+        }
         if (!(rate >= 0 && rate <= 10_000_000)) {
             throw new ConfigException("--rate=" + rate + ": expected 0 (as fast as possible) to 10000000");
         }
@@ -98,6 +113,9 @@ final class BenchCommand implements Callable<Integer> {
                 servers = broker.bootstrapServers();
             }
             final OrchestratorConfig config = settings.with(ConfigKey.BOOTSTRAP_SERVERS, servers);
+            if (chosen.name().equals("quality")) {
+                return quality(chosen, config);
+            }
             final BenchResult result;
             try (Instance engine = Instance.start(config)) {
                 SimulatedExecutor executor = null;
@@ -115,16 +133,33 @@ final class BenchCommand implements Callable<Integer> {
                 }
             }
             BenchReport.print(result, System.out);
-            if (json != null) {
-                Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
-                System.out.println("wrote " + json);
-            }
+            writeJson(result);
             return result.verified() ? 0 : 1;
         } finally {
             if (broker != null) {
                 broker.close();
                 deleteQuietly(dir);
             }
+        }
+    }
+
+    private int quality(final BenchProfile chosen, final OrchestratorConfig config) throws Exception {
+        final QualityResult result;
+        try (Instance engine = Instance.start(config)) {
+            final QualityInstance instance = QualityInstance.generate(7, chosen.units(), Math.toIntExact(chosen.demands()),
+                    chosen.regions());
+            result = new QualityRun(instance, config.string(ConfigKey.BOOTSTRAP_SERVERS), engine.topics(), System.out)
+                    .run(Duration.ofSeconds(solverSeconds));
+        }
+        result.print(System.out);
+        writeJson(result);
+        return result.verified() ? 0 : 1;
+    }
+
+    private void writeJson(final Object result) throws IOException {
+        if (json != null) {
+            Files.writeString(json, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(result));
+            System.out.println("wrote " + json);
         }
     }
 

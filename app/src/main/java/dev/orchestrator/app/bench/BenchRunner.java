@@ -30,13 +30,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.HdrHistogram.Histogram;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -75,7 +72,7 @@ public final class BenchRunner {
         try (TopicWriter producer = new TopicWriter(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 131_072, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
             loadFleet(producer);
-            awaitUnitViews();
+            UnitViewWait.await(bootstrap, topics, profile.units(), out);
             final Thread collector = thread("bench-collector", this::collect);
             final Thread telemetry = thread("bench-telemetry", () -> telemetry(producer));
             collector.start();
@@ -135,28 +132,6 @@ public final class BenchRunner {
                     .setUpdatedAt(Instant.now()).build());
         }
         producer.flush();
-    }
-
-    /** Waits until the engine has published a view of every unit, so scoring sees the whole fleet. */
-    private void awaitUnitViews() throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            long views = 0;
-            while (views < profile.units() && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                final var partitions = admin.describeTopics(List.of(topics.unitViews.name())).allTopicNames().get()
-                        .get(topics.unitViews.name()).partitions().stream()
-                        .map(p -> new TopicPartition(topics.unitViews.name(), p.partition()))
-                        .collect(java.util.stream.Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-                views = admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-                out.printf("\r... waiting for unit views: %,d of %,d", views, profile.units());
-            }
-            out.println();
-        } catch (final java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("cannot read unit view offsets: " + e.getCause().getMessage(), e);
-        }
-        // the global store applies what was published a moment later
-        Thread.sleep(2_000);
     }
 
     private void drive(final TopicWriter producer, final double rate, final long started) {

@@ -34,4 +34,24 @@ class BenchIT {
         assertThat(result.path("p99Millis").asLong()).isPositive();
         assertThat(result.path("verified").asBoolean()).isTrue();
     }
+
+    @Test
+    void comparesTheEnginesPlacementsWithTheOfflineBaselines() throws Exception {
+        final Path json = dir.resolve("quality.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--units", "40", "--demands", "300",
+                "--solver-seconds", "3", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("engine (arrival order)", "first-fit-decreasing", "Timefold (best known)", "verify: passed");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("plans")).hasSize(3);
+        for (final JsonNode plan : result.path("plans")) {
+            assertThat(plan.path("placed").asInt() + plan.path("unplaced").asInt()).isEqualTo(300);
+        }
+        assertThat(result.path("engineGapPercent").asDouble()).isGreaterThanOrEqualTo(0);
+        assertThat(result.path("verified").asBoolean()).isTrue();
+    }
 }

@@ -1,0 +1,161 @@
+package dev.orchestrator.app.bench.quality;
+
+import dev.orchestrator.app.bench.UnitViewWait;
+import dev.orchestrator.app.kafka.TopicWriter;
+import dev.orchestrator.app.verify.Verifier;
+import dev.orchestrator.app.verify.VerifyReport;
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.avro.Sla;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.Topics;
+import java.io.PrintStream;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+/**
+ * The {@code quality} profile: replays a seeded {@link QualityInstance} through the running engine in
+ * arrival order, then plans the same instance offline with first-fit-decreasing and with the solver,
+ * and compares what each placement costs.
+ */
+public final class QualityRun {
+    /** Consumers of the instance care about cost alone, so the engine's choice is comparable. */
+    private static final Map<String, Double> PRICE_ONLY = Map.of("price", 1.0, "latency", 0.0, "reliability", 0.0,
+            "packing", 0.0);
+
+    private final QualityInstance instance;
+    private final String bootstrap;
+    private final Topics topics;
+    private final PrintStream out;
+
+    public QualityRun(final QualityInstance instance, final String bootstrap, final Topics topics, final PrintStream out) {
+        this.instance = instance;
+        this.bootstrap = bootstrap;
+        this.topics = topics;
+        this.out = out;
+    }
+
+    public QualityResult run(final Duration solverLimit) throws InterruptedException {
+        out.printf("... quality instance: %d units (CPU and memory) in %d regions, %,d demands, 30%% bound to a region, "
+                + "40%% under a latency SLA%n", instance.units().size(), instance.regions().size(), instance.demands().size());
+        final long started = System.nanoTime();
+        final Map<String, String> engine = new HashMap<>();
+        final Map<String, Long> rejections = new TreeMap<>();
+        try (TopicWriter producer = new TopicWriter(bootstrap, Map.of())) {
+            register(producer);
+            UnitViewWait.await(bootstrap, topics, instance.units().size(), out);
+            for (final QualityInstance.Need need : instance.demands()) {
+                producer.send(topics.demand, need.id(), demand(need));
+            }
+            producer.flush();
+            collect(engine, rejections);
+        }
+        final PlanCost streamed = PlanCost.of("engine (arrival order)", instance, engine, (System.nanoTime() - started) / 1e9);
+        out.println("... first-fit-decreasing");
+        long t0 = System.nanoTime();
+        final PlanCost ffd = PlanCost.of("first-fit-decreasing", instance, FirstFitDecreasing.solve(instance),
+                (System.nanoTime() - t0) / 1e9);
+        out.printf("... Timefold solver, up to %d s%n", solverLimit.toSeconds());
+        t0 = System.nanoTime();
+        final PlanCost solved = PlanCost.of("Timefold (best known)", instance, SolverPlan.solve(instance, solverLimit),
+                (System.nanoTime() - t0) / 1e9);
+        out.println("... verifying the committed output");
+        final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).verify();
+        final PlanCost best = List.of(streamed, ffd, solved).stream()
+                .min((a, b) -> Long.compare(a.objectiveMicros(), b.objectiveMicros())).orElseThrow();
+        return new QualityResult(instance.units().size(), instance.demands().size(), List.of(streamed, ffd, solved),
+                best.method(), streamed.gapPercent(best), ffd.gapPercent(best), rejections, report.passed(),
+                report.violations().size());
+    }
+
+    private void register(final TopicWriter producer) {
+        producer.send(topics.sla, QualityInstance.SLA_IDS[1], sla(QualityInstance.SLA_IDS[1], QualityInstance.SLA_LATENCY[1]));
+        producer.send(topics.sla, QualityInstance.SLA_IDS[2], sla(QualityInstance.SLA_IDS[2], QualityInstance.SLA_LATENCY[2]));
+        instance.demands().stream().map(QualityInstance.Need::consumerId).distinct().forEach(consumer ->
+                producer.send(topics.policy, consumer, Policy.newBuilder().setConsumerId(consumer).setMaxUnits(1_000_000)
+                        .setWeights(PRICE_ONLY).setUpdatedAt(Instant.now()).build()));
+        for (final QualityInstance.Unit unit : instance.units()) {
+            producer.send(topics.dataUnit, unit.id(), DataUnitEvent.newBuilder().setEventId("reg-" + unit.id())
+                    .setDataUnitId(unit.id()).setProviderId(unit.providerId()).setType(DataUnitEventType.REGISTER)
+                    .setKind(ResourceKind.COMPUTE).setRegion(unit.region()).setCapacity(spec(unit.capacity()))
+                    .setPricePerHour(new Money(BigDecimal.valueOf(unit.pricePerHourMicros(), 6), "USD"))
+                    .setAdvertisedLatencyMillis(unit.latencyMillis()).setAdvertisedAvailability(0.999)
+                    .setAt(Instant.now()).build());
+            // one probe at the advertised latency: the SLA filter reads what telemetry says
+            producer.send(topics.telemetry, unit.id(), Telemetry.newBuilder().setDataUnitId(unit.id())
+                    .setProviderId(unit.providerId()).setObservedAt(Instant.now()).setLatencyMillis(unit.latencyMillis())
+                    .setAvailable(true).build());
+        }
+        producer.flush();
+    }
+
+    private static Sla sla(final String id, final double maxLatency) {
+        return Sla.newBuilder().setSlaId(id).setMaxLatencyMillis(maxLatency).setMinAvailability(0.9)
+                .setWindowMillis(60_000).setPenaltyPercent(0).setUpdatedAt(Instant.now()).build();
+    }
+
+    private static Demand demand(final QualityInstance.Need need) {
+        final Demand.Builder demand = Demand.newBuilder().setDemandId(need.id()).setConsumerId(need.consumerId())
+                .setType(DemandType.PLACE).setKind(ResourceKind.COMPUTE).setResources(spec(need.capacity()))
+                .setRequestedAt(Instant.now());
+        if (!need.region().isEmpty()) {
+            demand.setRegions(List.of(need.region()));
+        }
+        if (need.sla() != 0) {
+            demand.setSlaId(QualityInstance.SLA_IDS[need.sla()]);
+        }
+        return demand.build();
+    }
+
+    private static ResourceSpec spec(final dev.orchestrator.topology.model.Capacity capacity) {
+        return ResourceSpec.newBuilder().setCpu(new Quantity(String.valueOf(capacity.cpuMillis()), "m"))
+                .setMemory(new Quantity(String.valueOf(capacity.memoryBytes() / 1_000_000), "MB")).build();
+    }
+
+    private void collect(final Map<String, String> engine, final Map<String, Long> rejections) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "quality-" + System.nanoTime(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.allocations.name()));
+            final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            int decided = 0;
+            while (decided < instance.demands().size() && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    final AllocationResult result = topics.allocations.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value());
+                    if (!Verifier.isDecision(result)) {
+                        continue;
+                    }
+                    decided++;
+                    if (result.getStatus() == AllocationStatus.PLACED) {
+                        engine.put(result.getDemandId(), result.getDataUnitId());
+                    } else {
+                        rejections.merge(result.getReason().name(), 1L, Long::sum);
+                    }
+                }
+                out.printf("\r[quality] decided %,d of %,d", decided, instance.demands().size());
+            }
+            out.println();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.orchestrator.app.bench.quality;
+
+import ai.timefold.solver.core.api.score.buildin.hardsoftlong.HardSoftLongScore;
+import ai.timefold.solver.core.api.score.stream.Constraint;
+import ai.timefold.solver.core.api.score.stream.ConstraintCollectors;
+import ai.timefold.solver.core.api.score.stream.ConstraintFactory;
+import ai.timefold.solver.core.api.score.stream.ConstraintProvider;
+
+/** Hard: no unit over capacity on any dimension. Soft: the objective of {@link PlanCost}, cost plus unplaced penalties. */
+public class SlotConstraints implements ConstraintProvider {
+    private static final long MB = 1_000_000;
+
+    @Override
+    public Constraint[] defineConstraints(final ConstraintFactory factory) {
+        return new Constraint[] {
+            factory.forEach(Slot.class)
+                    .groupBy(Slot::getUnit, ConstraintCollectors.sumLong(s -> s.getNeed().capacity().cpuMillis()),
+                            ConstraintCollectors.sumLong(s -> s.getNeed().capacity().memoryBytes() / MB))
+                    .filter((unit, cpu, memory) -> cpu > unit.capacity().cpuMillis()
+                            || memory > unit.capacity().memoryBytes() / MB)
+                    .penalizeLong(HardSoftLongScore.ONE_HARD, (unit, cpu, memory) ->
+                            Math.max(0, cpu - unit.capacity().cpuMillis()) + Math.max(0, memory - unit.capacity().memoryBytes() / MB))
+                    .asConstraint("capacity"),
+            factory.forEach(Slot.class)
+                    .penalizeLong(HardSoftLongScore.ONE_SOFT, s -> QualityInstance.cost(s.getNeed(), s.getUnit()))
+                    .asConstraint("cost"),
+            factory.forEachIncludingUnassigned(Slot.class)
+                    .filter(s -> s.getUnit() == null)
+                    .penalizeLong(HardSoftLongScore.ONE_SOFT, Slot::getUnplacedPenalty)
+                    .asConstraint("unplaced")
+        };
+    }
+}
