@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 /** The {@code orchestrator} command line. */
 @Command(name = "orchestrator", mixinStandardHelpOptions = true, version = "orchestrator 0.1.0",
         description = "A streaming resource orchestrator on Kafka Streams.",
-        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, VerifyCommand.class, TailCommand.class,
+        subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, VerifyCommand.class, ChaosCommand.class,
+            TailCommand.class,
             BrokerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -1,0 +1,150 @@
+package dev.orchestrator.app.chaos;
+
+import dev.orchestrator.app.verify.Verifier;
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.schemas.Topic;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.schemas.evolution.KnownSchemas;
+import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** The load of the fault runs: a storage fleet, demand records (valid or poison), and counting decisions. */
+public final class ChaosLoad implements AutoCloseable {
+    private final String bootstrap;
+    private final Topics topics;
+    private final KafkaProducer<String, byte[]> producer;
+
+    public ChaosLoad(final String bootstrap) {
+        this.bootstrap = bootstrap;
+        this.topics = topics();
+        // a broker that dies mid-run must not fail the sends that wait for it to return
+        this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.LINGER_MS_CONFIG, 5),
+                new StringSerializer(), new ByteArraySerializer());
+    }
+
+    /** Topics decoded the way a separate engine process writes them: schema ids come from the schema text. */
+    public static Topics topics() {
+        final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
+        KnownSchemas.all().forEach(registry::preload);
+        return Topics.create("", registry);
+    }
+
+    public Topics topicNames() {
+        return topics;
+    }
+
+    /** Waits until an engine has created the topics, so the first records are not written to auto-created ones. */
+    public void awaitTopics(final Duration timeout) throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    if (admin.listTopics().names().get().contains(topics.unitViews.name())) {
+                        return;
+                    }
+                } catch (final java.util.concurrent.ExecutionException e) {
+                    // the broker may still be starting
+                }
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("no engine created the topics within " + timeout.toSeconds() + " s");
+    }
+
+    public void registerUnits(final int count, final int gb) {
+        for (int u = 0; u < count; u++) {
+            send(topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("e" + u).setDataUnitId("u" + u)
+                    .setProviderId("p" + u % 5).setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE)
+                    .setRegion("eu-west-1").setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(gb), "GB")).build())
+                    .setPricePerHour(new Money(BigDecimal.ONE, "USD")).setAt(Instant.now()).build());
+        }
+        producer.flush();
+    }
+
+    public void place(final String id, final String consumer, final int gb) {
+        send(topics.demand, id, demand(id, consumer, String.valueOf(gb)));
+    }
+
+    /** A poison demand record of one of three kinds: random bytes, an unknown schema id, valid Avro with a negative size. */
+    public void poison(final String id, final int kind, final java.util.Random random) {
+        final byte[] value = switch (kind % 3) {
+            case 0 -> {
+                final byte[] bytes = new byte[1 + random.nextInt(64)];
+                random.nextBytes(bytes);
+                bytes[0] = (byte) (1 + random.nextInt(120));
+                yield bytes;
+            }
+            case 1 -> new byte[] {0, 0x7f, 0x12, 0x34, 0x56, 2, 'x'};
+            default -> topics.demand.valueSerde().serializer().serialize(topics.demand.name(),
+                    demand(id, "c" + random.nextInt(20), "-" + (1 + random.nextInt(9))));
+        };
+        producer.send(new ProducerRecord<>(topics.demand.name(), id, value));
+    }
+
+    public void flush() {
+        producer.flush();
+    }
+
+    /** Reads committed decisions until {@code expected} distinct demands are decided or the time is up; returns the count. */
+    public long awaitDecisions(final long expected, final Duration timeout) {
+        final Set<String> decided = new HashSet<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.GROUP_ID_CONFIG, "chaos-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topics.allocations.name()));
+            final long deadline = System.nanoTime() + timeout.toNanos();
+            while (decided.size() < expected && System.nanoTime() < deadline) {
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
+                    final AllocationResult result = topics.allocations.valueSerde().deserializer()
+                            .deserialize(record.topic(), record.value());
+                    if (Verifier.isDecision(result)) {
+                        decided.add(result.getDemandId());
+                    }
+                }
+            }
+        }
+        return decided.size();
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(30));
+    }
+
+    private static Demand demand(final String id, final String consumer, final String gb) {
+        return Demand.newBuilder().setDemandId(id).setConsumerId(consumer).setType(DemandType.PLACE)
+                .setKind(ResourceKind.STORAGE).setResources(ResourceSpec.newBuilder().setStorage(new Quantity(gb, "GB")).build())
+                .setRequestedAt(Instant.now()).build();
+    }
+
+    private <V> void send(final Topic<String, V> topic, final String key, final V value) {
+        producer.send(new ProducerRecord<>(topic.name(), key, topic.valueSerde().serializer().serialize(topic.name(), value)));
+    }
+}

@@ -1,0 +1,122 @@
+package dev.orchestrator.app.chaos;
+
+import dev.orchestrator.app.Main;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Brokers and engines as separate JVMs from the orchestrator's own jar, so a fault can be a real
+ * SIGKILL. Each process logs to {@code <dir>/<name>.log}; every wait is bounded.
+ */
+public final class Processes {
+    private final Path dir;
+    private final Path jar;
+
+    public Processes(final Path dir) {
+        this.dir = dir;
+        this.jar = jar();
+    }
+
+    /** The jar to launch: {@code -Dorchestrator.jar}, else the jar this class was loaded from. */
+    static Path jar() {
+        final String configured = System.getProperty("orchestrator.jar");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath();
+        }
+        try {
+            final Path self = Path.of(Main.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isRegularFile(self)) {
+                return self;
+            }
+        } catch (final URISyntaxException | SecurityException e) {
+            // fall through to the build's location
+        }
+        return Path.of("app", "target", "orchestrator.jar").toAbsolutePath();
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** A single-node KRaft broker ({@code orchestrator broker}) on {@code port}, data under {@code <dir>/broker}. */
+    public Process broker(final int port) throws IOException, InterruptedException {
+        final Process broker = start("broker", List.of("-Xmx512m", "-jar", jar.toString(), "broker", "--data",
+                dir.resolve("broker").toString(), "--port", String.valueOf(port)));
+        awaitPort(port, broker);
+        return broker;
+    }
+
+    /** An {@code orchestrator run} JVM against {@code bootstrap}, state under {@code <dir>/<name>}. */
+    public Process engine(final String name, final String bootstrap, final List<String> settings) throws IOException {
+        final List<String> args = new ArrayList<>(List.of("-Xmx384m", "-jar", jar.toString(), "run", "--bootstrap", bootstrap,
+                "--http-port", "0", "--set", "state.dir=" + dir.resolve(name), "--set", "http.host=127.0.0.1"));
+        for (final String setting : settings) {
+            args.add("--set");
+            args.add(setting);
+        }
+        return start(name, args);
+    }
+
+    /** Waits until {@code <name>.log} contains {@code line}; fails with the log's tail. */
+    public void awaitLog(final String name, final String line, final Duration timeout) throws IOException, InterruptedException {
+        final Path log = dir.resolve(name + ".log");
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(log) && Files.readString(log).contains(line)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new IllegalStateException(name + " never logged '" + line + "' within " + timeout.toSeconds() + " s; see " + log);
+    }
+
+    /** SIGKILL, then wait for the process to be gone. */
+    public static void kill(final Process process) throws InterruptedException {
+        process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, then SIGKILL if it has not stopped in 30 s. */
+    public static void stop(final Process process) throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            kill(process);
+        }
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private Process start(final String name, final List<String> args) throws IOException {
+        Files.createDirectories(dir);
+        final List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(args);
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
+    }
+
+    private void awaitPort(final int port, final Process broker) throws InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline && broker.isAlive()) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
+                return;
+            } catch (final IOException e) {
+                Thread.sleep(250);
+            }
+        }
+        throw new IllegalStateException("the broker did not listen on port " + port + "; see " + dir.resolve("broker.log"));
+    }
+}

@@ -1,0 +1,66 @@
+package dev.orchestrator.app.chaos;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** One scenario's processes: an out-of-process broker and named engine JVMs, all stopped on close. */
+final class Rig implements AutoCloseable {
+    private final Processes processes;
+    private final int port;
+    private final Map<String, Process> engines = new LinkedHashMap<>();
+    private Process broker;
+
+    Rig(final Path dir) throws IOException, InterruptedException {
+        this.processes = new Processes(dir);
+        this.port = Processes.freePort();
+        this.broker = processes.broker(port);
+    }
+
+    String bootstrap() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Starts (or restarts) engine {@code name}. */
+    void engine(final String name, final List<String> settings) throws IOException {
+        engines.put(name, processes.engine(name, bootstrap(), settings));
+    }
+
+    /** One engine named "engine" with the default settings, running. */
+    void startOneEngine() throws IOException, InterruptedException {
+        engine("engine", List.of());
+        awaitRunning("engine");
+    }
+
+    void awaitRunning(final String name) throws IOException, InterruptedException {
+        processes.awaitLog(name, "-> RUNNING", Duration.ofSeconds(90));
+    }
+
+    void kill(final String name) throws InterruptedException {
+        Processes.kill(engines.get(name));
+    }
+
+    boolean alive(final String name) {
+        return engines.get(name).isAlive();
+    }
+
+    /** SIGKILLs the broker, waits {@code pause}, starts it on the same data; returns the seconds it was down. */
+    double killAndRestartBroker(final Duration pause) throws IOException, InterruptedException {
+        final long killed = System.nanoTime();
+        Processes.kill(broker);
+        Thread.sleep(pause.toMillis());
+        broker = processes.broker(port);
+        return (System.nanoTime() - killed) / 1e9;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (final Process engine : engines.values()) {
+            Processes.stop(engine);
+        }
+        Processes.stop(broker);
+    }
+}

@@ -1,0 +1,177 @@
+package dev.orchestrator.app.chaos;
+
+import dev.orchestrator.app.verify.Verifier;
+import dev.orchestrator.app.verify.VerifyReport;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The fault runs of issue 4, each on its own out-of-process broker and engine JVMs, loopback only,
+ * bounded in time. The short versions run in the test command; {@code orchestrator chaos} runs the
+ * full ones. Each ends with {@code verify}.
+ */
+public final class Scenarios {
+    /** A killed member must leave the group quickly for the runs to stay short. */
+    private static final List<String> FAST_FAILOVER = List.of("kafka.main.consumer.session.timeout.ms=6000",
+            "kafka.main.consumer.heartbeat.interval.ms=1000");
+    private static final Duration START = Duration.ofSeconds(90);
+
+    private final Path root;
+    private final PrintStream out;
+
+    public Scenarios(final Path root, final PrintStream out) {
+        this.root = root;
+        this.out = out;
+    }
+
+    /** Two engine JVMs share the work; one is SIGKILLed every {@code every} and restarted while {@code demands} flow at {@code rate}/s. */
+    public ScenarioResult killNine(final int demands, final int rate, final Duration every) throws Exception {
+        final List<String> settings = new ArrayList<>(FAST_FAILOVER);
+        settings.add("application.id=chaos-kill-nine");
+        try (Rig rig = new Rig(root.resolve("kill-nine")); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
+            rig.engine("a", settings);
+            rig.engine("b", settings);
+            load.awaitTopics(START);
+            load.registerUnits(100, Math.max(100, demands * 3 / 100));
+            final Random random = new Random(9);
+            final long started = System.nanoTime();
+            int kills = 0;
+            for (int d = 0; d < demands; d++) {
+                load.place("d" + d, "c" + random.nextInt(50), 1 + random.nextInt(4));
+                pace(d, rate, started);
+                if (System.nanoTime() - started > (kills + 1) * every.toNanos()) {
+                    final String victim = kills % 2 == 0 ? "a" : "b";
+                    rig.kill(victim);
+                    rig.engine(victim, settings);
+                    kills++;
+                    out.printf("\r[kill-nine] %,d of %,d demands sent, %d SIGKILLs", d + 1, demands, kills);
+                }
+            }
+            load.flush();
+            final long sentAt = System.nanoTime();
+            out.printf("%n[kill-nine] all sent after %d kills; waiting for every decision%n", kills);
+            final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
+            final double drain = (System.nanoTime() - sentAt) / 1e9;
+            return result("kill-nine", rig.bootstrap(), started, String.format(
+                    "%d kills; %,d of %,d decided; last decision %.1f s after the last send", kills, decided, demands, drain),
+                    List.of());
+        }
+    }
+
+    /** The broker is SIGKILLed halfway through {@code demands} and restarted on the same data 3 s later. */
+    public ScenarioResult brokerRestart(final int demands, final int rate) throws Exception {
+        try (Rig rig = new Rig(root.resolve("broker-restart")); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
+            rig.startOneEngine();
+            load.registerUnits(20, Math.max(300, demands * 3 / 20));
+            final Random random = new Random(4);
+            final long started = System.nanoTime();
+            double downSeconds = 0;
+            for (int d = 0; d < demands; d++) {
+                load.place("d" + d, "c" + random.nextInt(10), 1 + random.nextInt(4));
+                pace(d, rate, started);
+                if (d == demands / 2) {
+                    load.flush();
+                    out.printf("[broker-restart] SIGKILL to the broker after %,d demands%n", d + 1);
+                    downSeconds = rig.killAndRestartBroker(Duration.ofSeconds(3));
+                    out.printf("[broker-restart] broker back on the same data after %.1f s%n", downSeconds);
+                }
+            }
+            load.flush();
+            final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
+            final boolean alive = rig.alive("engine");
+            return result("broker-restart", rig.bootstrap(), started, String.format("broker down %.1f s; engine %s; %,d of %,d "
+                    + "decided", downSeconds, alive ? "rode it out" : "DIED", decided, demands), died(alive));
+        }
+    }
+
+    /** 10% of {@code records} are poison (random bytes, unknown schema ids, valid Avro with invalid values). */
+    public ScenarioResult poisonMix(final int records) throws Exception {
+        try (Rig rig = new Rig(root.resolve("poison-mix")); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
+            rig.startOneEngine();
+            load.registerUnits(20, Math.max(500, records * 4 / 20));
+            final Random random = new Random(5);
+            final long started = System.nanoTime();
+            int poison = 0;
+            for (int d = 0; d < records; d++) {
+                if (d % 10 == 0) {
+                    load.poison("d" + d, poison++, random);
+                } else {
+                    load.place("d" + d, "c" + random.nextInt(20), 1 + random.nextInt(5));
+                }
+            }
+            load.flush();
+            // random bytes and unknown ids never reach a decision; invalid values are decided as REJECTED
+            final long undecodable = poison - poison / 3;
+            final long decided = load.awaitDecisions(records - undecodable, Duration.ofSeconds(Math.max(120, records / 100)));
+            final boolean alive = rig.alive("engine");
+            return result("poison-mix", rig.bootstrap(), started, String.format("%,d poison records; engine %s; %,d decided",
+                    poison, alive ? "kept running" : "DIED", decided), died(alive));
+        }
+    }
+
+    /** Two engines with one standby each; one is SIGKILLed and the time until {@code batch} new demands are all decided is measured. */
+    public ScenarioResult failover(final int batch) throws Exception {
+        final List<String> settings = new ArrayList<>(FAST_FAILOVER);
+        settings.addAll(List.of("application.id=chaos-failover", "standby.replicas=1"));
+        try (Rig rig = new Rig(root.resolve("failover")); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
+            rig.engine("a", settings);
+            rig.engine("b", settings);
+            rig.awaitRunning("a");
+            rig.awaitRunning("b");
+            load.registerUnits(20, Math.max(500, batch * 3 / 10));
+            final long started = System.nanoTime();
+            sendBatch(load, "warm", batch);
+            if (load.awaitDecisions(batch, Duration.ofSeconds(90)) < batch) {
+                throw new IllegalStateException("the warm-up batch was not decided before the kill");
+            }
+            rig.kill("a");
+            final long killed = System.nanoTime();
+            sendBatch(load, "after", batch);
+            final long decided = load.awaitDecisions(2L * batch, Duration.ofSeconds(120));
+            final double resumed = (System.nanoTime() - killed) / 1e9;
+            return result("failover", rig.bootstrap(), started, String.format(
+                    "every partition decided again %.1f s after the kill (%,d of %,d decided)", resumed, decided, 2L * batch),
+                    List.of());
+        }
+    }
+
+    private static void sendBatch(final ChaosLoad load, final String prefix, final int batch) {
+        for (int d = 0; d < batch; d++) {
+            load.place(prefix + d, "c" + d % 30, 1);
+        }
+        load.flush();
+    }
+
+    private static List<String> died(final boolean alive) {
+        return alive ? List.of() : List.of("the engine process died");
+    }
+
+    private ScenarioResult result(final String name, final String bootstrap, final long started, final String measured,
+                                  final List<String> problems) {
+        out.printf("[%s] verifying the committed output%n", name);
+        final VerifyReport report = new Verifier(ChaosLoad.topics(), bootstrap, Map.of(), 0).verify();
+        final List<String> violations = new ArrayList<>(problems);
+        report.violations().forEach(v -> violations.add(v.toString()));
+        final ScenarioResult result = new ScenarioResult(name, report.demands(), report.decisions(), report.deadLetters(),
+                violations, (System.nanoTime() - started) / 1e9, measured);
+        out.printf("[%s] %s; verify: %s%n", name, measured, result.passed() ? "passed" : violations.size() + " violations");
+        return result;
+    }
+
+    /** Open-loop pacing at {@code rate} demands per second; 0 sends as fast as the producer can. */
+    private static void pace(final int sent, final int rate, final long started) throws InterruptedException {
+        if (rate <= 0) {
+            return;
+        }
+        final long due = started + (long) ((sent + 1) * 1e9 / rate);
+        final long wait = due - System.nanoTime();
+        if (wait > 1_000_000) {
+            Thread.sleep(wait / 1_000_000);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.orchestrator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.app.chaos.ScenarioResult;
+import dev.orchestrator.app.chaos.Scenarios;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The short versions of the fault runs that {@code orchestrator chaos} runs at full length: real
+ * SIGKILLs of engine and broker JVMs started from the packaged jar, each followed by verify.
+ */
+class FaultScenariosIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoEnginesSurviveRepeatedSigkillWithoutLosingOrDuplicatingDecisions() throws Exception {
+        // 6,000 demands at 150/s: about 40 s, a SIGKILL every 10 s
+        final ScenarioResult result = scenarios().killNine(6_000, 150, Duration.ofSeconds(10));
+
+        assertThat(result.measured()).startsWith("3 kills");
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.decisions()).isEqualTo(6_000);
+        assertThat(result.passed()).isTrue();
+    }
+
+    @Test
+    void theEngineRidesOutABrokerKilledAndRestartedMidRun() throws Exception {
+        final ScenarioResult result = scenarios().brokerRestart(4_000, 800);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.measured()).contains("rode it out");
+        assertThat(result.decisions()).isEqualTo(4_000);
+    }
+
+    @Test
+    void poisonRecordsGoToTheDeadLetterTopicAndTheRestIsDecided() throws Exception {
+        final ScenarioResult result = scenarios().poisonMix(3_000);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.inputs()).isEqualTo(3_000);
+        // 300 poison records: 200 undecodable (dead letters from Streams' DLQ), 100 invalid values (refused with a reason)
+        assertThat(result.deadLetters()).isEqualTo(300);
+        assertThat(result.decisions()).isEqualTo(2_800);
+    }
+
+    @Test
+    void decisionsResumeSoonAfterAnEngineWithAStandbyDies() throws Exception {
+        final ScenarioResult result = scenarios().failover(300);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.decisions()).isEqualTo(600);
+        assertThat(result.measured()).startsWith("every partition decided again");
+    }
+
+    private Scenarios scenarios() {
+        return new Scenarios(dir, System.out);
+    }
+}
