@@ -23,6 +23,9 @@ import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.topology.ledger.UnitRecord;
 import dev.orchestrator.topology.ledger.UnitStore;
+import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.ledger.UnitViews;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -69,7 +72,8 @@ public final class EngineHarness implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(DecisionTopology.requiredConfig(topics));
         driver = new TopologyTestDriver(DecisionTopology.build(topics, settings, props), props, START);
-        rawDemand = driver.createInputTopic(topics.demand.name(), new StringSerializer(), new ByteArraySerializer());
+        rawDemand = driver.createInputTopic(topics.demand.name(), new StringSerializer(), new ByteArraySerializer(), START,
+                Duration.ZERO);
         allocationOut = output(topics.allocations);
         commandOut = output(topics.commands);
         auditOut = output(topics.audit);
@@ -85,7 +89,7 @@ public final class EngineHarness implements AutoCloseable {
     @SuppressWarnings("unchecked")
     private <V> TestInputTopic<String, V> input(final Topic<String, V> topic) {
         return (TestInputTopic<String, V>) inputs.computeIfAbsent(topic.name(), n -> driver.createInputTopic(topic.name(),
-                topic.keySerde().serializer(), topic.valueSerde().serializer(), START, Duration.ZERO));
+                topic.keySerde().serializer(), topic.valueSerde().serializer(), now(), Duration.ZERO));
     }
 
     /** Collects what the engine published since the last call. */
@@ -158,6 +162,32 @@ public final class EngineHarness implements AutoCloseable {
         return drain();
     }
 
+    /** An audit snapshot as a JSON tree, so snapshots compare by content, not by field order. */
+    public static com.fasterxml.jackson.databind.JsonNode json(final String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Publishes a view of {@code unit} that shows it empty and allocatable, as a view lagging behind its ledger would. */
+    public EngineHarness staleView(final String unit) {
+        final UnitView real = UnitViews.view(unit(unit));
+        final UnitView stale = new UnitView(real.unitId(), real.providerId(), real.kind(), real.region(), real.pool(),
+                real.capacity(), real.capacity(), real.pricePerHourMicros(), "AVAILABLE", true, 1, 1, 0, real.version());
+        driver.createInputTopic(topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
+                .pipeInput(unit, InternalSerde.of(UnitView.class).serializer().serialize("", stale));
+        return this;
+    }
+
+    /** A heartbeat written (and observed) at {@code at} that reaches the engine only now, as under a backlog. */
+    public EngineHarness lateHeartbeat(final String unit, final Instant at) {
+        input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("p")
+                .setObservedAt(at).setLatencyMillis(10.0).setAvailable(true).build(), at);
+        return drain();
+    }
+
     public EngineHarness heartbeat(final String unit, final Double latency, final boolean available) {
         input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("p")
                 .setObservedAt(now()).setLatencyMillis(latency).setAvailable(available).build());
@@ -191,6 +221,9 @@ public final class EngineHarness implements AutoCloseable {
 
     public EngineHarness advance(final Duration duration) {
         offsetMillis += duration.toMillis();
+        // producers stamp records with their own clock, which moves with the wall clock
+        inputs.values().forEach(topic -> topic.advanceTime(duration));
+        rawDemand.advanceTime(duration);
         driver.advanceWallClockTime(duration);
         return drain();
     }

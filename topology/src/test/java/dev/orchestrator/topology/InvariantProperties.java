@@ -116,11 +116,7 @@ class InvariantProperties {
         } else if (step instanceof Tick t) {
             engine.advance(Duration.ofSeconds(t.seconds()));
         } else if (step instanceof Stale s && engine.unit(s.unit()) != null) {
-            final UnitView real = UnitViews.view(engine.unit(s.unit()));
-            final UnitView stale = new UnitView(real.unitId(), real.providerId(), real.kind(), real.region(), real.pool(),
-                    real.capacity(), real.capacity(), real.pricePerHourMicros(), "AVAILABLE", true, 1, 1, 0, real.version());
-            engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
-                    .pipeInput(s.unit(), InternalSerde.of(UnitView.class).serializer().serialize("", stale));
+            engine.staleView(s.unit());
         }
         return 0;
     }
@@ -157,6 +153,17 @@ class InvariantProperties {
             if (event.getAction().equals("RESERVED")) {
                 assertThat(event.getBefore()).contains("\"healthy\":true")
                         .containsAnyOf("\"state\":\"AVAILABLE\"", "\"state\":\"RESERVED\"", "\"state\":\"IN_USE\"");
+            }
+        }
+        // invariant 4: per entity, sequences run 1..n and each change starts where the last one ended
+        final Map<String, AuditEvent> lastByEntity = new HashMap<>();
+        for (final AuditEvent event : engine.audit) {
+            final String entity = event.getEntityType() + "/" + event.getEntityId();
+            final AuditEvent last = lastByEntity.put(entity, event);
+            assertThat(event.getSequence()).as("sequence of %s", entity).isEqualTo(last == null ? 1 : last.getSequence() + 1);
+            if (last != null && event.getBefore() != null) {
+                assertThat(EngineHarness.json(event.getBefore())).as("%s change %d starts where %d ended", entity, event.getSequence(),
+                        last.getSequence()).isEqualTo(EngineHarness.json(last.getAfter()));
             }
         }
         // invariant 2: every demand so far has exactly one decision

@@ -50,6 +50,22 @@ class LifecycleTest {
     }
 
     @Test
+    void judgesHeartbeatsByHowFarItHasReadItsInputNotByTheWallClock() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").register("u2", "p1", "eu-west-1", 100, "1.00")
+                .advance(Duration.ofSeconds(20));
+        final java.time.Instant written = engine.now().minusSeconds(19);
+
+        // the ledger is 19 s behind its input: 40 s of wall clock since u1's registration, 21 s of input
+        engine.lateHeartbeat("u2", written).advance(Duration.ofSeconds(20));
+        assertThat(engine.unit("u1").health().healthy()).isTrue();
+
+        // caught up: the wall clock counts again
+        engine.heartbeat("u2", 10.0, true).advance(Duration.ofSeconds(1));
+        assertThat(engine.unit("u1").health().healthy()).isFalse();
+        assertThat(engine.unit("u2").health().healthy()).isTrue();
+    }
+
+    @Test
     void movesToInUseWhenProvisionedAndFreesCapacityOnRelease() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 40).confirmAll();
 

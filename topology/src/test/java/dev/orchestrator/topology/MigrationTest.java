@@ -87,6 +87,25 @@ class MigrationTest {
         assertThat(engine.audit).extracting(a -> a.getAction()).contains("MIGRATION_FAILED");
     }
 
+    @Test
+    void triesTheNextTargetWhenTheFirstRefusesAndAuditsEveryStep() {
+        engine.register("u2", "p2", "eu-west-1", 100, "1.00").place("d2", "c1", 95).confirmAll()
+                .register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).confirmAll()
+                .register("u3", "p3", "eu-west-1", 100, "9.00")
+                // u2's view lags: it looks empty, so it is the first choice, and its ledger refuses
+                .staleView("u2")
+                .changeState("u1", DataUnitState.MAINTENANCE);
+
+        assertThat(migrates()).singleElement().satisfies(m -> assertThat(m.getDataUnitId()).isEqualTo("u3"));
+        final List<dev.orchestrator.avro.AuditEvent> d1 = engine.audit.stream()
+                .filter(a -> a.getEntityId().equals("d1")).toList();
+        assertThat(d1).extracting(a -> a.getAction()).containsSubsequence("MIGRATING", "MIGRATING");
+        for (int i = 1; i < d1.size(); i++) {
+            assertThat(EngineHarness.json(d1.get(i).getBefore())).as("change %d starts where %d ended", i + 1, i)
+                    .isEqualTo(EngineHarness.json(d1.get(i - 1).getAfter()));
+        }
+    }
+
     private List<PlacementCommand> migrates() {
         return engine.commands.stream().filter(c -> c.getType() == CommandType.MIGRATE).toList();
     }

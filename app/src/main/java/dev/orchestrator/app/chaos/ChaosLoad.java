@@ -10,6 +10,7 @@ import dev.orchestrator.avro.Money;
 import dev.orchestrator.avro.Quantity;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.evolution.KnownSchemas;
@@ -21,8 +22,9 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -39,14 +41,21 @@ public final class ChaosLoad implements AutoCloseable {
     private final String bootstrap;
     private final Topics topics;
     private final KafkaProducer<String, byte[]> producer;
+    private final ScheduledExecutorService heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+        final Thread thread = new Thread(r, "chaos-heartbeats");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public ChaosLoad(final String bootstrap) {
         this.bootstrap = bootstrap;
         this.topics = topics();
-        // a broker that dies mid-run must not fail the sends that wait for it to return
+        // a broker that dies mid-run must not fail the sends that wait for it to return; one request in
+        // flight, because a retried first batch behind a later one that landed fails for ever with
+        // OUT_OF_ORDER_SEQUENCE_NUMBER (seen while partitions were getting their leaders)
         this.producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.LINGER_MS_CONFIG, 5),
-                new StringSerializer(), new ByteArraySerializer());
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 300_000, ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1), new StringSerializer(), new ByteArraySerializer());
     }
 
     /** Topics decoded the way a separate engine process writes them: schema ids come from the schema text. */
@@ -60,24 +69,7 @@ public final class ChaosLoad implements AutoCloseable {
         return topics;
     }
 
-    /** Waits until an engine has created the topics, so the first records are not written to auto-created ones. */
-    public void awaitTopics(final Duration timeout) throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline) {
-                try {
-                    if (admin.listTopics().names().get().contains(topics.unitViews.name())) {
-                        return;
-                    }
-                } catch (final java.util.concurrent.ExecutionException e) {
-                    // the broker may still be starting
-                }
-                Thread.sleep(250);
-            }
-        }
-        throw new IllegalStateException("no engine created the topics within " + timeout.toSeconds() + " s");
-    }
-
+    /** Registers {@code count} units and keeps them heartbeating every 5 s until closed, so they stay healthy. */
     public void registerUnits(final int count, final int gb) {
         for (int u = 0; u < count; u++) {
             send(topics.dataUnit, "u" + u, DataUnitEvent.newBuilder().setEventId("e" + u).setDataUnitId("u" + u)
@@ -86,6 +78,12 @@ public final class ChaosLoad implements AutoCloseable {
                     .setPricePerHour(new Money(BigDecimal.ONE, "USD")).setAt(Instant.now()).build());
         }
         producer.flush();
+        heartbeats.scheduleAtFixedRate(() -> {
+            for (int u = 0; u < count; u++) {
+                send(topics.telemetry, "u" + u, Telemetry.newBuilder().setDataUnitId("u" + u).setProviderId("p" + u % 5)
+                        .setObservedAt(Instant.now()).setLatencyMillis(5.0).setAvailable(true).build());
+            }
+        }, 5, 5, TimeUnit.SECONDS);
     }
 
     public void place(final String id, final String consumer, final int gb) {
@@ -135,6 +133,7 @@ public final class ChaosLoad implements AutoCloseable {
 
     @Override
     public void close() {
+        heartbeats.shutdownNow();
         producer.close(Duration.ofSeconds(30));
     }
 

@@ -1,5 +1,6 @@
 package dev.orchestrator.app.chaos;
 
+import dev.orchestrator.app.demo.SimulatedExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,7 @@ final class Rig implements AutoCloseable {
     private final int port;
     private final Map<String, Process> engines = new LinkedHashMap<>();
     private Process broker;
+    private SimulatedExecutor executor;
 
     Rig(final Path dir) throws IOException, InterruptedException {
         this.processes = new Processes(dir);
@@ -29,10 +31,17 @@ final class Rig implements AutoCloseable {
         engines.put(name, processes.engine(name, bootstrap(), settings));
     }
 
-    /** One engine named "engine" with the default settings, running. */
+    /** One engine named "engine" with the default settings, running, and the executor. */
     void startOneEngine() throws IOException, InterruptedException {
         engine("engine", List.of());
         awaitRunning("engine");
+        startExecutor();
+    }
+
+    /** The demo's stand-in executor, so reservations are confirmed as a real executor would, not left to expire. */
+    void startExecutor() {
+        executor = new SimulatedExecutor(bootstrap(), ChaosLoad.topics());
+        executor.start();
     }
 
     void awaitRunning(final String name) throws IOException, InterruptedException {
@@ -58,6 +67,9 @@ final class Rig implements AutoCloseable {
 
     @Override
     public void close() throws InterruptedException {
+        if (executor != null) {
+            executor.close();
+        }
         for (final Process engine : engines.values()) {
             Processes.stop(engine);
         }

@@ -19,7 +19,6 @@ public final class Scenarios {
     /** A killed member must leave the group quickly for the runs to stay short. */
     private static final List<String> FAST_FAILOVER = List.of("kafka.main.consumer.session.timeout.ms=6000",
             "kafka.main.consumer.heartbeat.interval.ms=1000");
-    private static final Duration START = Duration.ofSeconds(90);
 
     private final Path root;
     private final PrintStream out;
@@ -36,7 +35,9 @@ public final class Scenarios {
         try (Rig rig = new Rig(root.resolve("kill-nine")); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
             rig.engine("a", settings);
             rig.engine("b", settings);
-            load.awaitTopics(START);
+            rig.awaitRunning("a");
+            rig.awaitRunning("b");
+            rig.startExecutor();
             load.registerUnits(100, Math.max(100, demands * 3 / 100));
             final Random random = new Random(9);
             final long started = System.nanoTime();
@@ -123,6 +124,7 @@ public final class Scenarios {
             rig.engine("b", settings);
             rig.awaitRunning("a");
             rig.awaitRunning("b");
+            rig.startExecutor();
             load.registerUnits(20, Math.max(500, batch * 3 / 10));
             final long started = System.nanoTime();
             sendBatch(load, "warm", batch);

@@ -304,7 +304,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         switch (reply.type()) {
             case COMMITTED -> out.publish(out.placedResult(record, AllocationStatus.MIGRATING)
                     .setDataUnitId(reply.unitId()).setProviderId(reply.providerId()).setRegion(reply.region()).build());
-            case REJECTED -> tryMigration(record.migratingTo(""), Set.of(reply.unitId()));
+            case REJECTED -> tryMigration(record, Set.of(reply.unitId()));
             case CONFIRMED -> {
                 out.toLedger(record.unitId(), new ToLedger.Release(record.demandId(), "MIGRATED", true));
                 final AllocationRecord moved = record.movedTo(reply.unitId(), reply.providerId(), reply.region(),

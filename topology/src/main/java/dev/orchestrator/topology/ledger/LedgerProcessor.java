@@ -62,6 +62,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
     private final EngineSettings settings;
     private final Topics topics;
     private final Counters counters = new Counters();
+    private final InputClock clock;
     private ProcessorContext<Object, Object> context;
     private UnitStore units;
     private long lastMetrics;
@@ -69,6 +70,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
     public LedgerProcessor(final Normalizer normalizer, final EngineSettings settings, final Topics topics) {
         this.normalizer = normalizer;
         this.ledger = new CapacityLedger(settings.confirmWithinMillis());
+        this.clock = new InputClock(4L * settings.heartbeatLimitMillis());
         this.settings = settings;
         this.topics = topics;
     }
@@ -82,6 +84,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
 
     @Override
     public void process(final Record<String, Object> record) {
+        clock.processing(now(), record.timestamp());
         final Object value = record.value();
         if (value instanceof DataUnitEvent event) {
             onUnitEvent(record, event);
@@ -177,7 +180,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         }
         final long now = now();
         final Health health = current.health().observe(Math.min(now, telemetry.getObservedAt().toEpochMilli()),
-                telemetry.getLatencyMillis(), telemetry.getAvailable()).judged(now, settings.heartbeatLimitMillis());
+                telemetry.getLatencyMillis(), telemetry.getAvailable()).judged(clock.at(now), settings.heartbeatLimitMillis());
         final UnitRecord observed = current.withHealth(health);
         if (health.healthy() != current.health().healthy()) {
             save(current, sendAway(observed, "HEARTBEAT_MISSED"), "HEALTH_CHANGED", cause(record));
@@ -274,8 +277,9 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         }
     }
 
-    /** Wall-clock sweep: silent units turn unhealthy, overdue reservations lapse, ended ones end. */
-    private void scan(final long now) {
+    /** Wall-clock sweep: silent units turn unhealthy, overdue reservations lapse, ended ones end, by the input clock. */
+    private void scan(final long wallClock) {
+        final long now = clock.at(wallClock);
         final Map<String, long[]> pools = new HashMap<>();
         for (final String unitId : units.unitIds()) {
             UnitRecord unit = units.get(unitId);
@@ -301,9 +305,9 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
             pool[0] += unit.spec().kind().primary(unit.used());
             pool[1] += unit.spec().kind().primary(unit.spec().capacity());
         }
-        if (now - lastMetrics >= settings.metricsIntervalMillis()) {
-            lastMetrics = now;
-            emitMetrics(now, pools);
+        if (wallClock - lastMetrics >= settings.metricsIntervalMillis()) {
+            lastMetrics = wallClock;
+            emitMetrics(wallClock, pools);
         }
     }
 

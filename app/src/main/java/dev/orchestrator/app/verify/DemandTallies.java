@@ -1,0 +1,144 @@
+package dev.orchestrator.app.verify;
+
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.Policy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Invariants 2, 3 and 5, kept as one small tally per demand rather than the records themselves, so
+ * a million-demand run fits in memory: how often it came in and was decided, and when the consumer
+ * held its allocation.
+ */
+final class DemandTallies {
+    private static final class Tally {
+        private int inputs;
+        private int decisions;
+        private String consumer;
+        private long heldFrom = -1;
+        private long heldUntil = Long.MAX_VALUE;
+    }
+
+    /** A dead letter as far as accounting cares: whose it was, where it came from, why. */
+    record DeadLetter(String key, String sourceTopic, String reason) {
+    }
+
+    private final List<Violation> violations;
+    private final Map<String, Tally> tallies = new HashMap<>();
+
+    DemandTallies(final List<Violation> violations) {
+        this.violations = violations;
+    }
+
+    void input(final String demandId) {
+        tally(demandId).inputs++;
+    }
+
+    /** Results in their partition's order: decisions count, and PLACED to RELEASED or EXPIRED is a held span. */
+    void result(final AllocationResult result) {
+        final String demand = result.getDemandId();
+        if (Verifier.isDecision(result)) {
+            tally(demand).decisions++;
+        }
+        final long at = result.getDecidedAt().toEpochMilli();
+        if (result.getStatus() == AllocationStatus.PLACED) {
+            final Tally tally = tally(demand);
+            tally.consumer = result.getConsumerId();
+            tally.heldFrom = at;
+            tally.heldUntil = Long.MAX_VALUE;
+        } else if ((result.getStatus() == AllocationStatus.RELEASED || result.getStatus() == AllocationStatus.EXPIRED)
+                && demand.equals(result.getAllocationId())) {
+            final Tally tally = tallies.get(demand);
+            if (tally != null && tally.heldFrom >= 0) {
+                tally.heldUntil = Math.min(tally.heldUntil, Math.max(at, tally.heldFrom));
+            }
+        }
+    }
+
+    /** Invariant 2: one decision per demand, and none missing unless it was dead-lettered. */
+    void checkDecisions(final List<DeadLetter> deadLetters) {
+        final Set<String> deadKeys = new HashSet<>();
+        deadLetters.forEach(d -> deadKeys.add(d.key()));
+        tallies.forEach((demand, tally) -> {
+            if (tally.decisions > 1) {
+                violations.add(new Violation(2, demand, tally.decisions + " decisions"));
+            }
+            if (tally.inputs > 0 && tally.decisions == 0 && !deadKeys.contains(demand)) {
+                violations.add(new Violation(2, demand, "no decision and no dead letter"));
+            }
+        });
+    }
+
+    /** Invariant 3: no consumer ever held more allocations than its policy's maxUnits. */
+    void checkQuotas(final Map<String, Policy> policies) {
+        final Map<String, List<long[]>> events = new HashMap<>();
+        tallies.values().forEach(tally -> {
+            if (tally.heldFrom < 0) {
+                return;
+            }
+            final List<long[]> list = events.computeIfAbsent(tally.consumer, c -> new ArrayList<>());
+            list.add(new long[] {tally.heldFrom, 1});
+            if (tally.heldUntil != Long.MAX_VALUE) {
+                list.add(new long[] {tally.heldUntil, -1});
+            }
+        });
+        events.forEach((consumer, list) -> {
+            final Policy policy = policies.get(consumer);
+            if (policy == null || policy.getMaxUnits() == null) {
+                return;
+            }
+            // an end at the same millisecond as a start frees its slot first
+            list.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+            long held = 0;
+            for (final long[] event : list) {
+                held += event[1];
+                if (held > policy.getMaxUnits()) {
+                    violations.add(new Violation(3, consumer, "held " + held + " allocations at "
+                            + java.time.Instant.ofEpochMilli(event[0]) + ", quota " + policy.getMaxUnits()));
+                    return;
+                }
+            }
+        });
+    }
+
+    /** Invariant 5: every settled demand record was decided or dead-lettered (an invalid one, both). */
+    void checkAccounting(final List<DeadLetter> deadLetters, final String demandTopic) {
+        long fromDemand = 0;
+        long both = 0;
+        for (final DeadLetter letter : deadLetters) {
+            final Tally tally = tallies.get(letter.key());
+            if (letter.sourceTopic().equals(demandTopic) && tally != null && tally.inputs > 0) {
+                fromDemand++;
+                if ("INVALID_INPUT".equals(letter.reason()) && tally.decisions > 0) {
+                    both++;
+                }
+            }
+        }
+        long records = 0;
+        long decided = 0;
+        for (final Tally tally : tallies.values()) {
+            if (tally.inputs > 0) {
+                records += tally.inputs;
+                decided += tally.decisions;
+            }
+        }
+        if (records != decided + fromDemand - both) {
+            violations.add(new Violation(5, "*", "demand records " + records + " != decisions " + decided
+                    + " + dead letters " + fromDemand + " - both " + both));
+        }
+    }
+
+    long decisions() {
+        return tallies.values().stream().mapToLong(t -> t.decisions).sum();
+    }
+
+    private Tally tally(final String demand) {
+        return tallies.computeIfAbsent(demand, d -> new Tally());
+    }
+}
