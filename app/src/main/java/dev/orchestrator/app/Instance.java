@@ -1,6 +1,10 @@
 package dev.orchestrator.app;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.api.HttpApi;
+import dev.orchestrator.api.query.Peers;
+import dev.orchestrator.api.query.QueryRoutes;
+import dev.orchestrator.api.query.StateAccess;
 import dev.orchestrator.api.health.StreamsReadiness;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.OrchestratorConfig;
@@ -23,6 +27,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,15 +58,20 @@ final class Instance implements AutoCloseable {
                         config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
             }
         }
+        // other instances forward queries to application.server, so the port must be known before Streams starts
+        final int port = config.integer(ConfigKey.HTTP_PORT) == 0 ? freePort() : config.integer(ConfigKey.HTTP_PORT);
+        final HostInfo advertised = new HostInfo(advertisedHost(config), port);
         final Properties streamsConfig = streamsConfig(config, topics);
+        streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, engineSettings(config), streamsConfig), streamsConfig);
         streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("engine stopped by an unexpected error: {}", e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        final Javalin http = HttpApi.create(new StreamsReadiness(streams))
-                .start(config.string(ConfigKey.HTTP_HOST), config.integer(ConfigKey.HTTP_PORT));
+        final Javalin http = HttpApi.create(new StreamsReadiness(streams),
+                        new QueryRoutes(new StateAccess(streams, advertised), new Peers(), new ObjectMapper()))
+                .start(config.string(ConfigKey.HTTP_HOST), port);
         streams.start();
         return new Instance(topics, streams, http, created);
     }
@@ -76,6 +86,18 @@ final class Instance implements AutoCloseable {
 
     List<String> createdTopics() {
         return createdTopics;
+    }
+
+    /** Which instance ({@code host:port}) owns {@code key} of {@code store}: for tests of query forwarding. */
+    String ownerOf(final String store, final String key) {
+        final var metadata = streams.queryMetadataForKey(store, key, org.apache.kafka.common.serialization.Serdes.String().serializer());
+        return metadata.activeHost().host() + ":" + metadata.activeHost().port();
+    }
+
+    /** Stops without leaving the group, as a killed process would: the others wait out the session timeout. */
+    void crash() {
+        http.stop();
+        streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
     }
 
     @Override
@@ -122,6 +144,24 @@ final class Instance implements AutoCloseable {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(ConfigKey.BOOTSTRAP_SERVERS));
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         return props;
+    }
+
+    /** Where other instances reach this one: the configured host, else the bind address unless it binds all. */
+    static String advertisedHost(final OrchestratorConfig config) {
+        final String advertised = config.string(ConfigKey.HTTP_ADVERTISED_HOST);
+        if (!advertised.isEmpty()) {
+            return advertised;
+        }
+        final String bind = config.string(ConfigKey.HTTP_HOST);
+        return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException("no free port for the HTTP API", e);
+        }
     }
 
     static Properties streamsConfig(final OrchestratorConfig config, final Topics topics) {

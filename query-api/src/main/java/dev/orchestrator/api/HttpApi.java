@@ -2,6 +2,10 @@ package dev.orchestrator.api;
 
 import dev.orchestrator.api.health.Readiness;
 import dev.orchestrator.api.health.ReadinessReport;
+import dev.orchestrator.api.query.BadParameter;
+import dev.orchestrator.api.query.NotFound;
+import dev.orchestrator.api.query.QueryRoutes;
+import dev.orchestrator.api.query.Unavailable;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -19,11 +23,26 @@ public final class HttpApi {
     }
 
     public static Javalin create(final Readiness readiness) {
+        return create(readiness, null);
+    }
+
+    /** With {@code queries}, the read API under {@code /v1} too. */
+    public static Javalin create(final Readiness readiness, final QueryRoutes queries) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
             config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             config.routes.get("/health/ready", ctx -> ready(ctx, readiness.report()));
+            if (queries != null) {
+                queries.register(config.routes);
+            }
+            config.routes.exception(Unavailable.class, (e, ctx) -> {
+                ctx.header("Retry-After", "2");
+                error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", e.getMessage());
+            });
+            config.routes.exception(NotFound.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND", e.getMessage()));
+            config.routes.exception(BadParameter.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
+                    .json(new ApiError("INVALID_PARAMETER", e.getMessage(), e.field())));
             config.routes.error(404, "*", ctx -> error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND",
                     "no route for " + ctx.method() + " " + ctx.path()));
             config.routes.exception(Exception.class, (e, ctx) -> {

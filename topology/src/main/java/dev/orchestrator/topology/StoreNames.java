@@ -23,4 +23,14 @@ public final class StoreNames {
 
     private StoreNames() {
     }
+
+    /** The key of an allocation in {@link #ALLOCATIONS}. */
+    public static String allocationKey(final String consumerId, final String demandId) {
+        return consumerId + '|' + demandId;
+    }
+
+    /** The key of a reservation in {@link #RESERVATIONS}. */
+    public static String reservationKey(final String unitId, final String allocationId) {
+        return unitId + '|' + allocationId;
+    }
 }

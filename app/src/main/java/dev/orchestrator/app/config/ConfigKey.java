@@ -22,6 +22,8 @@ public enum ConfigKey {
             "address the HTTP API listens on"),
     HTTP_PORT("http.port", Type.intRange(0, 65_535), "8080", false,
             "port of the HTTP API; 0 picks a free one"),
+    HTTP_ADVERTISED_HOST("http.advertised.host", Type.STRING, "", false,
+            "host other instances reach this one's HTTP API on; empty: http.host, or 127.0.0.1 when that is 0.0.0.0"),
     SCHEMA_REGISTRY_URL("schema.registry.url", Type.URL, null, false,
             "Confluent-compatible schema registry; unset uses the in-process registry under state.dir"),
     STATE_DIR("state.dir", Type.STRING, "data/state", false,

@@ -4,6 +4,7 @@ import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AllocationStatus;
 import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.decision.AllocationRecord.Status;
 import dev.orchestrator.topology.emit.Counters;
 import dev.orchestrator.topology.emit.Nodes;
@@ -79,6 +80,6 @@ final class DecisionOutputs {
     }
 
     static String key(final String consumerId, final String demandId) {
-        return consumerId + '|' + demandId;
+        return StoreNames.allocationKey(consumerId, demandId);
     }
 }

@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.ledger;
 
+import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.model.Reservation;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -74,7 +75,7 @@ public final class UnitStore {
     }
 
     private static String key(final String unitId, final String allocationId) {
-        return unitId + "|" + allocationId;
+        return StoreNames.reservationKey(unitId, allocationId);
     }
 
     /** The unit part of a reservation key; ids may contain '|', so cut by the allocation id's length. */

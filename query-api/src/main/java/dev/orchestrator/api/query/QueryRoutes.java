@@ -1,0 +1,276 @@
+package dev.orchestrator.api.query;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.decision.AllocationRecord;
+import dev.orchestrator.topology.ledger.UnitHeader;
+import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.model.Reservation;
+import dev.orchestrator.topology.model.UnitView;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * The read side of the HTTP API over the engine's live state stores. A key owned by another
+ * instance is read there (one hop); lists of replicated state (units, pools, providers) come from
+ * this instance's replica; lists of partitioned state (allocations) are gathered from every
+ * instance. {@code ?stale=true} accepts a standby's copy while the owner is away, marked
+ * {@code "stale": true}.
+ */
+public final class QueryRoutes {
+    private final StateAccess state;
+    private final Lookup lookup;
+    private final JavaType allocationType;
+    private final JavaType unitType;
+    private final JavaType consumerType;
+    private final JavaType pageType;
+
+    public QueryRoutes(final StateAccess state, final Peers peers, final ObjectMapper json) {
+        this.state = state;
+        this.lookup = new Lookup(state, peers, json);
+        this.allocationType = json.constructType(AllocationRecord.class);
+        this.unitType = json.constructType(UnitRecord.class);
+        this.consumerType = json.constructType(ConsumerOf.class);
+        this.pageType = json.getTypeFactory().constructCollectionType(List.class, AllocationRecord.class);
+    }
+
+    public void register(final RoutesConfig routes) {
+        routes.get("/v1/demands/{id}", ctx -> ctx.json(demand(ctx, r -> Views.Demand.of(r.value(), r.stale()))));
+        routes.get("/v1/demands/{id}/explain", ctx -> ctx.json(demand(ctx, r -> Views.Explanation.of(r.value(), r.stale()))));
+        routes.get("/v1/consumers/{id}/allocations", this::consumerAllocations);
+        routes.get("/v1/allocations", this::allocations);
+        routes.get("/v1/units/{id}", this::unit);
+        routes.get("/v1/units", this::units);
+        routes.get("/v1/pools", this::pools);
+        routes.get("/v1/providers/{id}", this::provider);
+        // what one instance answers for another: only from its own stores, never forwarded again
+        routes.get("/internal/v1/demand-consumer/{id}", ctx -> answer(ctx, demandConsumer(ctx.pathParam("id"), stale(ctx))));
+        routes.get("/internal/v1/allocations/{key}", ctx -> answer(ctx, localAllocation(ctx.pathParam("key"), stale(ctx))));
+        routes.get("/internal/v1/units/{id}", ctx -> answer(ctx, localUnit(ctx.pathParam("id"), stale(ctx))));
+        routes.get("/internal/v1/allocations", ctx -> ctx.json(localAllocations(Paging.of(ctx), ctx.queryParam("status"),
+                ctx.queryParam("consumer"), stale(ctx))));
+    }
+
+    private <T> T demand(final Context ctx, final java.util.function.Function<Located<AllocationRecord>, T> view) {
+        final String id = ctx.pathParam("id");
+        final boolean stale = stale(ctx);
+        final boolean forwarded = forwarded(ctx);
+        final Located<ConsumerOf> consumer = lookup.<ConsumerOf>find(StoreNames.DEMAND_IDS, id, stale, forwarded, consumerType,
+                "/internal/v1/demand-consumer/" + Peers.encode(id), s -> demandConsumer(id, s))
+                .orElseThrow(() -> new NotFound("demand " + id + " is not known (yet)"));
+        final String key = StoreNames.allocationKey(consumer.value().consumerId(), id);
+        final Located<AllocationRecord> record = lookup.<AllocationRecord>find(StoreNames.ALLOCATIONS, consumer.value().consumerId(), stale,
+                        forwarded, allocationType, "/internal/v1/allocations/" + Peers.encode(key), s -> localAllocation(key, s))
+                .orElseThrow(() -> new NotFound("demand " + id + " has not reached its decision step yet"));
+        return view.apply(new Located<>(record.value(), record.stale() || consumer.stale()));
+    }
+
+    private void consumerAllocations(final Context ctx) {
+        final String consumer = ctx.pathParam("id");
+        final Paging paging = Paging.of(ctx);
+        final boolean stale = stale(ctx);
+        final String path = "/internal/v1/allocations?consumer=" + Peers.encode(consumer) + "&limit=" + paging.limit()
+                + (paging.after() == null ? "" : "&cursor=" + Paging.cursor(paging.after()));
+        final Located<List<AllocationRecord>> found = lookup.<List<AllocationRecord>>find(StoreNames.ALLOCATIONS, consumer,
+                stale, forwarded(ctx), pageType, path, s -> Optional.of(localAllocations(paging, null, consumer, s)))
+                .orElse(new Located<>(List.of(), false));
+        ctx.json(page(found.value(), paging, found.stale()));
+    }
+
+    /** Every instance's allocations, merged in key order. */
+    private void allocations(final Context ctx) {
+        final Paging paging = Paging.of(ctx);
+        final String status = ctx.queryParam("status");
+        if (status != null && java.util.Arrays.stream(AllocationRecord.Status.values()).noneMatch(s -> s.name().equals(status))) {
+            throw new BadParameter("status", "unknown status '" + status + "'; known: "
+                    + java.util.Arrays.toString(AllocationRecord.Status.values()));
+        }
+        final boolean stale = stale(ctx);
+        final TreeMap<String, AllocationRecord> merged = new TreeMap<>();
+        for (final String instance : state.instances()) {
+            final List<AllocationRecord> part = instance.equals(state.self()) ? localAllocations(paging, status, null, stale)
+                    : lookup.<List<AllocationRecord>>remote(instance, "/internal/v1/allocations?limit=" + paging.limit()
+                            + (status == null ? "" : "&status=" + status)
+                            + (paging.after() == null ? "" : "&cursor=" + Paging.cursor(paging.after()))
+                            + (stale ? "&stale=true" : ""), pageType).orElse(List.of());
+            part.forEach(r -> merged.put(StoreNames.allocationKey(r.consumerId(), r.demandId()), r));
+        }
+        ctx.json(page(new ArrayList<>(merged.values()), paging, stale));
+    }
+
+    private Views.Page<Views.Demand> page(final List<AllocationRecord> records, final Paging paging, final boolean stale) {
+        final List<AllocationRecord> items = records.stream().limit(paging.limit()).toList();
+        final String next = records.size() > paging.limit() || items.size() == paging.limit() && !items.isEmpty()
+                ? Paging.cursor(StoreNames.allocationKey(items.get(items.size() - 1).consumerId(), items.get(items.size() - 1).demandId()))
+                : null;
+        return new Views.Page<>(items.stream().map(r -> Views.Demand.of(r, stale)).toList(), next, stale);
+    }
+
+    private void unit(final Context ctx) {
+        final String id = ctx.pathParam("id");
+        final Located<UnitRecord> unit = lookup.<UnitRecord>find(StoreNames.UNITS, id, stale(ctx), forwarded(ctx), unitType,
+                        "/internal/v1/units/" + Peers.encode(id), s -> localUnit(id, s))
+                .orElseThrow(() -> new NotFound("unit " + id + " is not registered"));
+        ctx.json(Views.Unit.of(unit.value(), unit.stale()));
+    }
+
+    /** Units from this instance's replica of every unit's view, filtered, in id order. */
+    private void units(final Context ctx) {
+        final Paging paging = Paging.of(ctx);
+        final String region = ctx.queryParam("region");
+        final String provider = ctx.queryParam("provider");
+        final String unitState = ctx.queryParam("state");
+        final String kind = ctx.queryParam("kind");
+        final List<Views.UnitSummary> items = new ArrayList<>();
+        String last = null;
+        boolean more = false;
+        try (KeyValueIterator<String, UnitView> it = state.<UnitView, KeyValueIterator<String, UnitView>>read(
+                StoreNames.UNIT_VIEWS, false, s -> s.range(paging.after(), null))) {
+            while (it.hasNext()) {
+                final UnitView view = it.next().value;
+                if (!paging.admits(view.unitId()) || region != null && !region.equals(view.region())
+                        || provider != null && !provider.equals(view.providerId())
+                        || unitState != null && !unitState.equalsIgnoreCase(view.state())
+                        || kind != null && !kind.equalsIgnoreCase(view.kind().name())) {
+                    continue;
+                }
+                if (items.size() == paging.limit()) {
+                    more = true;
+                    break;
+                }
+                items.add(Views.UnitSummary.of(view));
+                last = view.unitId();
+            }
+        }
+        ctx.json(new Views.Page<>(items, more ? Paging.cursor(last) : null, false));
+    }
+
+    private void pools(final Context ctx) {
+        final Map<String, long[]> pools = new TreeMap<>();
+        forEachView(view -> {
+            final long[] pool = pools.computeIfAbsent(view.kind() + "|" + view.region(), p -> new long[4]);
+            pool[0]++;
+            pool[1] += view.allocatable() ? 1 : 0;
+            pool[2] += view.kind().primary(view.capacity());
+            pool[3] += view.kind().primary(view.free());
+        });
+        final List<Views.Pool> items = new ArrayList<>();
+        pools.forEach((key, p) -> items.add(new Views.Pool(key.substring(0, key.indexOf('|')), key.substring(key.indexOf('|') + 1),
+                (int) p[0], (int) p[1], p[2], p[3], p[2] == 0 ? 0 : 1.0 - (double) p[3] / p[2])));
+        ctx.json(Map.of("pools", items));
+    }
+
+    private void provider(final Context ctx) {
+        final String id = ctx.pathParam("id");
+        final int[] counts = new int[2];
+        final double[] sums = new double[2];
+        final Map<String, Integer> byState = new TreeMap<>();
+        forEachView(view -> {
+            if (view.providerId().equals(id)) {
+                counts[0]++;
+                counts[1] += view.allocatable() ? 1 : 0;
+                sums[0] += view.latencyMillis();
+                sums[1] += view.availability();
+                byState.merge(view.state(), 1, Integer::sum);
+            }
+        });
+        if (counts[0] == 0) {
+            throw new NotFound("provider " + id + " has no registered units");
+        }
+        ctx.json(new Views.Provider(id, counts[0], counts[1], byState, sums[0] / counts[0], sums[1] / counts[0]));
+    }
+
+    private void forEachView(final java.util.function.Consumer<UnitView> action) {
+        state.<UnitView, Void>read(StoreNames.UNIT_VIEWS, false, s -> {
+            try (KeyValueIterator<String, UnitView> it = s.all()) {
+                it.forEachRemaining(kv -> action.accept(kv.value));
+            }
+            return null;
+        });
+    }
+
+    private Optional<ConsumerOf> demandConsumer(final String demandId, final boolean stale) {
+        return state.<String>get(StoreNames.DEMAND_IDS, demandId, stale).map(ConsumerOf::new);
+    }
+
+    /** Whose demand it is: what one instance tells another about a demand id it holds. */
+    record ConsumerOf(String consumerId) {
+    }
+
+    private Optional<AllocationRecord> localAllocation(final String key, final boolean stale) {
+        return state.get(StoreNames.ALLOCATIONS, key, stale);
+    }
+
+    private Optional<UnitRecord> localUnit(final String unitId, final boolean stale) {
+        final Optional<UnitHeader> header = state.get(StoreNames.UNITS, unitId, stale);
+        if (header.isEmpty()) {
+            return Optional.empty();
+        }
+        final Map<String, Reservation> reservations = new HashMap<>();
+        final String prefix = StoreNames.reservationKey(unitId, "");
+        state.<Reservation, Void>read(StoreNames.RESERVATIONS, stale, s -> {
+            try (KeyValueIterator<String, Reservation> it = s.prefixScan(prefix, org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> reservations.put(kv.value.allocationId(), kv.value));
+            }
+            return null;
+        });
+        final UnitHeader h = header.get();
+        return Optional.of(new UnitRecord(h.spec(), h.operatorState(), reservations, h.health(), h.auditSequence()));
+    }
+
+    /**
+     * The first {@code limit + 1} allocations after the cursor held here, in key order. The local
+     * stores are read whole: a page costs a scan of this instance's allocations (fine for thousands,
+     * a partition-ordered merge is the next step for millions).
+     */
+    private List<AllocationRecord> localAllocations(final Paging paging, final String status, final String consumer,
+                                                    final boolean stale) {
+        final TreeMap<String, AllocationRecord> firsts = new TreeMap<>();
+        state.<AllocationRecord, Void>read(StoreNames.ALLOCATIONS, stale, s -> {
+            try (KeyValueIterator<String, AllocationRecord> it = consumer == null ? s.all()
+                    : s.prefixScan(StoreNames.allocationKey(consumer, ""), org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+                it.forEachRemaining(kv -> {
+                    if (paging.admits(kv.key) && (status == null || kv.value.status().name().equals(status))) {
+                        firsts.put(kv.key, kv.value);
+                        if (firsts.size() > paging.limit() + 1) {
+                            firsts.pollLastEntry();
+                        }
+                    }
+                });
+            }
+            return null;
+        });
+        return new ArrayList<>(firsts.values());
+    }
+
+    private static <T> void answer(final Context ctx, final Optional<T> value) {
+        if (value.isEmpty()) {
+            throw new NotFound("not held here");
+        }
+        ctx.json(value.get());
+    }
+
+    private static boolean stale(final Context ctx) {
+        final String stale = ctx.queryParam("stale");
+        if (stale == null || stale.equals("false")) {
+            return false;
+        }
+        if (stale.equals("true")) {
+            return true;
+        }
+        throw new BadParameter("stale", "stale must be true or false");
+    }
+
+    private static boolean forwarded(final Context ctx) {
+        return ctx.header(Peers.HOP_HEADER) != null;
+    }
+
+}

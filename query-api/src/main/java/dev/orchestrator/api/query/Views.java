@@ -1,0 +1,78 @@
+package dev.orchestrator.api.query;
+
+import dev.orchestrator.topology.decision.AllocationRecord;
+import dev.orchestrator.topology.decision.Candidate;
+import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.Reservation;
+import dev.orchestrator.topology.model.UnitView;
+import java.util.List;
+import java.util.Map;
+
+/** What the read API answers: views of the engine's records for people and services, without internals. */
+public final class Views {
+    private Views() {
+    }
+
+    /** A demand and where it stands. */
+    public record Demand(String demandId, String consumerId, String status, String unitId, String providerId, String region,
+                         Capacity capacity, long pricePerHourMicros, long costMicros, int attempts, String migratingTo,
+                         String endpoint, boolean stale) {
+        static Demand of(final AllocationRecord r, final boolean stale) {
+            return new Demand(r.demandId(), r.consumerId(), r.status().name(), r.unitId(), r.providerId(), r.region(),
+                    r.request().capacity(), r.pricePerHourMicros(), r.costMicros(), r.attempts(), r.migratingTo(),
+                    r.endpoint(), stale);
+        }
+    }
+
+    /** Why a demand went where it went: the units tried and refused, and the candidates with their scores. */
+    public record Explanation(String demandId, String status, int attempts, List<String> refusedBy,
+                              List<Candidate> candidates, boolean stale) {
+        static Explanation of(final AllocationRecord r, final boolean stale) {
+            return new Explanation(r.demandId(), r.status().name(), r.attempts(), r.tried(), r.candidates(), stale);
+        }
+    }
+
+    /** One allocation held on a unit. */
+    public record Held(String allocationId, String demandId, String consumerId, Capacity capacity, boolean confirmed,
+                       boolean leaving) {
+        static Held of(final Reservation r) {
+            return new Held(r.allocationId(), r.demandId(), r.consumerId(), r.capacity(), r.confirmed(), r.leaving());
+        }
+    }
+
+    /** A unit as its ledger holds it: state, capacity, use, health, allocations. */
+    public record Unit(String unitId, String providerId, String kind, String region, String pool, String state,
+                       boolean healthy, Capacity capacity, Capacity used, Capacity free, long pricePerHourMicros,
+                       double latencyMillis, double availability, long lastHeartbeat, List<Held> allocations, boolean stale) {
+        static Unit of(final UnitRecord u, final boolean stale) {
+            return new Unit(u.spec().unitId(), u.spec().providerId(), u.spec().kind().name(), u.spec().region(),
+                    u.spec().pool(), u.visibleState().name(), u.health().healthy(), u.spec().capacity(), u.used(), u.free(),
+                    u.spec().pricePerHourMicros(), u.health().ewmaLatencyMillis(), u.health().availability(),
+                    u.health().lastHeartbeat(), u.reservations().values().stream().map(Held::of).toList(), stale);
+        }
+    }
+
+    /** A unit in a list: its latest published view. */
+    public record UnitSummary(String unitId, String providerId, String kind, String region, String state,
+                              boolean allocatable, Capacity capacity, Capacity free, long pricePerHourMicros,
+                              double latencyMillis, double availability, int allocations) {
+        static UnitSummary of(final UnitView v) {
+            return new UnitSummary(v.unitId(), v.providerId(), v.kind().name(), v.region(), v.state(), v.allocatable(),
+                    v.capacity(), v.free(), v.pricePerHourMicros(), v.latencyMillis(), v.availability(), v.allocations());
+        }
+    }
+
+    /** Use of one pool (kind and region) on the kind's primary dimension (storage bytes or CPU millis). */
+    public record Pool(String kind, String region, int units, int allocatable, long capacity, long free, double utilization) {
+    }
+
+    /** A provider's fleet at a glance. */
+    public record Provider(String providerId, int units, int allocatable, Map<String, Integer> byState,
+                           double meanLatencyMillis, double meanAvailability) {
+    }
+
+    /** One page of a list; {@code next} is the cursor of the following page, absent on the last. */
+    public record Page<T>(List<T> items, String next, boolean stale) {
+    }
+}
