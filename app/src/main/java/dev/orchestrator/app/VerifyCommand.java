@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 /** Checks the invariants of DESIGN.md section 4 on what a cluster has committed. */
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = "Read every committed output topic and check: no overcommitted unit, one decision per demand, "
-                + "quotas held, audit replay matches the live state, inputs = decisions + dead letters. "
+                + "quotas and budgets held, audit replay matches the live state, inputs = decisions + dead letters. "
                 + "Exits 1 on any violation.")
 final class VerifyCommand implements Callable<Integer> {
     private static final int SHOWN = 50;
@@ -40,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
                 + "%d audit events, %d units%n", report.demands(), report.recentDemands(), report.decisions(),
                 report.deadLetters(), report.auditEvents(), report.units());
         final String[] names = {"", "no overcommit, nothing placed on an unallocatable unit",
-            "exactly one decision per demand", "quotas held (allocations per consumer; budgets are not checked here)",
+            "exactly one decision per demand", "quotas and budgets held",
             "audit replays to the live unit state", "inputs = decisions + dead letters"};
         for (int invariant = 1; invariant <= 5; invariant++) {
             final int n = invariant;

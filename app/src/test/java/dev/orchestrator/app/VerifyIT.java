@@ -103,6 +103,17 @@ class VerifyIT {
                 "\"used\":{\"cpuMillis\":0,\"memoryBytes\":0,\"storageBytes\":250000000000");
         send(topics.audit, "u0", Outputs.audit(last.getSequence() + 1, last.getAfter(), overcommitted));
 
+        // a consumer with a budget of 1.00/period holding two open-ended placements of 0.80/h at once
+        send(topics.policy, "rich", dev.orchestrator.avro.Policy.newBuilder().setConsumerId("rich").setMaxUnits(100)
+                .setBudget(new dev.orchestrator.avro.Money(new java.math.BigDecimal("1.000000"), "USD"))
+                .setUpdatedAt(Instant.now()).build());
+        for (final String id : List.of("b1", "b2")) {
+            send(topics.allocations, id, AllocationResult.newBuilder().setDemandId(id).setConsumerId("rich")
+                    .setStatus(AllocationStatus.PLACED).setReason(ReasonCode.NONE).setAllocationId(id).setDataUnitId("u1")
+                    .setPricePerHour(new dev.orchestrator.avro.Money(new java.math.BigDecimal("0.800000"), "USD"))
+                    .setDecidedAt(Instant.now()).build());
+        }
+
         final StringWriter err = new StringWriter();
         final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         final java.io.PrintStream saved = System.out;
@@ -119,7 +130,8 @@ class VerifyIT {
         assertThat(status).as(printed + err).isEqualTo(1);
         assertThat(printed).contains("[FAIL] 1 no overcommit", "[FAIL] 2 exactly one decision per demand")
                 .contains("invariant 2 key=d3: 2 decisions")
-                .contains("invariant 1 key=u0: overcommitted at audit sequence " + (last.getSequence() + 1));
+                .contains("invariant 1 key=u0: overcommitted at audit sequence " + (last.getSequence() + 1))
+                .contains("invariant 3 key=rich: held allocations costing 1600000 micros");
     }
 
     private static Demand demand(final String id, final String gb) {

@@ -23,6 +23,9 @@ final class DemandTallies {
         private String consumer;
         private long heldFrom = -1;
         private long heldUntil = Long.MAX_VALUE;
+        private long durationMillis;
+        private long costMicros;
+        private String currency;
     }
 
     /** A dead letter as far as accounting cares: whose it was, where it came from, why. */
@@ -40,6 +43,11 @@ final class DemandTallies {
         tally(demandId).inputs++;
     }
 
+    /** How long the demand asked for: with the price it was placed at, what its placement holds against the budget. */
+    void duration(final String demandId, final long durationMillis) {
+        tally(demandId).durationMillis = durationMillis;
+    }
+
     /** Results in their partition's order: decisions count, and PLACED to RELEASED or EXPIRED is a held span. */
     void result(final AllocationResult result) {
         final String demand = result.getDemandId();
@@ -52,6 +60,13 @@ final class DemandTallies {
             tally.consumer = result.getConsumerId();
             tally.heldFrom = at;
             tally.heldUntil = Long.MAX_VALUE;
+            if (result.getPricePerHour() != null) {
+                // the engine holds ceil(price per hour x hours asked, or 1 h when open-ended) against the budget
+                final long priceMicros = result.getPricePerHour().getAmount().movePointRight(6).longValue();
+                final double hours = tally.durationMillis > 0 ? tally.durationMillis / 3_600_000.0 : 1.0;
+                tally.costMicros = (long) Math.ceil(priceMicros * hours);
+                tally.currency = result.getPricePerHour().getCurrency();
+            }
         } else if ((result.getStatus() == AllocationStatus.RELEASED || result.getStatus() == AllocationStatus.EXPIRED)
                 && demand.equals(result.getAllocationId())) {
             final Tally tally = tallies.get(demand);
@@ -101,6 +116,41 @@ final class DemandTallies {
                 if (held > policy.getMaxUnits()) {
                     violations.add(new Violation(3, consumer, "held " + held + " allocations at "
                             + java.time.Instant.ofEpochMilli(event[0]) + ", quota " + policy.getMaxUnits()));
+                    return;
+                }
+            }
+        });
+    }
+
+    /**
+     * Invariant 3, budgets: what a consumer's allocations hold at any moment never exceeds its budget.
+     * The engine holds each placement's up-front cost from before it is placed until it ends, plus
+     * what ended ones cost this period, within the budget; so the cost of what is held at once must
+     * fit too. A budget in another currency than the prices is skipped (the rates are engine config).
+     */
+    void checkBudgets(final Map<String, Policy> policies) {
+        final Map<String, List<long[]>> events = new HashMap<>();
+        tallies.values().forEach(tally -> {
+            final Policy policy = policies.get(tally.consumer);
+            if (tally.heldFrom < 0 || policy == null || policy.getBudget() == null
+                    || !policy.getBudget().getCurrency().equals(tally.currency)) {
+                return;
+            }
+            final List<long[]> list = events.computeIfAbsent(tally.consumer, c -> new ArrayList<>());
+            list.add(new long[] {tally.heldFrom, tally.costMicros});
+            if (tally.heldUntil != Long.MAX_VALUE) {
+                list.add(new long[] {tally.heldUntil, -tally.costMicros});
+            }
+        });
+        events.forEach((consumer, list) -> {
+            final long budget = policies.get(consumer).getBudget().getAmount().movePointRight(6).longValue();
+            list.sort(Comparator.<long[]>comparingLong(e -> e[0]).thenComparingLong(e -> e[1]));
+            long held = 0;
+            for (final long[] event : list) {
+                held += event[1];
+                if (held > budget) {
+                    violations.add(new Violation(3, consumer, "held allocations costing " + held + " micros at "
+                            + java.time.Instant.ofEpochMilli(event[0]) + ", budget " + budget));
                     return;
                 }
             }

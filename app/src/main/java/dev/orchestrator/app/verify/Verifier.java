@@ -41,6 +41,7 @@ public final class Verifier {
         final long demandRecords = reader.readAll(topics.demand.name(), r -> {
             if (r.timestamp() <= cutoff) {
                 demands.input(key(r));
+                durationOf(r).ifPresent(duration -> demands.duration(key(r), duration));
             } else {
                 recent[0]++;
             }
@@ -70,9 +71,20 @@ public final class Verifier {
         audit.compareWithViews(views);
         demands.checkDecisions(deadLetters);
         demands.checkQuotas(policies);
+        demands.checkBudgets(policies);
         demands.checkAccounting(deadLetters, topics.demand.name());
         return new VerifyReport(demandRecords, recent[0], demands.decisions(), dlqRecords, auditRecords, audit.units(),
                 violations);
+    }
+
+    private java.util.Optional<Long> durationOf(final ConsumerRecord<byte[], byte[]> record) {
+        try {
+            return java.util.Optional.ofNullable(topics.demand.valueSerde().deserializer().deserialize(record.topic(),
+                    record.value())).map(d -> d.getDurationMillis());
+        } catch (final RuntimeException e) {
+            // an undecodable demand was dead-lettered; it holds nothing
+            return java.util.Optional.empty();
+        }
     }
 
     /** PLACED and REJECTED decide a PLACE; a RELEASE demand is answered RELEASED for another allocation. */
