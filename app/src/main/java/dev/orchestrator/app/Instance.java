@@ -16,6 +16,12 @@ import dev.orchestrator.schemas.serde.SchemaRegistry;
 import dev.orchestrator.topology.DecisionTopology;
 import dev.orchestrator.topology.EngineSettings;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.HashMap;
@@ -41,8 +47,11 @@ final class Instance implements AutoCloseable {
     private final KafkaStreams streams;
     private final Javalin http;
     private final List<String> createdTopics;
+    private final KafkaStreamsMetrics streamsMetrics;
 
-    private Instance(final Topics topics, final KafkaStreams streams, final Javalin http, final List<String> createdTopics) {
+    private Instance(final Topics topics, final KafkaStreams streams, final Javalin http, final List<String> createdTopics,
+                     final KafkaStreamsMetrics streamsMetrics) {
+        this.streamsMetrics = streamsMetrics;
         this.topics = topics;
         this.streams = streams;
         this.http = http;
@@ -69,11 +78,17 @@ final class Instance implements AutoCloseable {
             LOG.error("engine stopped by an unexpected error: {}", e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
+        final PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        final KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(metrics);
+        new JvmMemoryMetrics().bindTo(metrics);
+        new JvmGcMetrics().bindTo(metrics);
+        new ProcessorMetrics().bindTo(metrics);
         final Javalin http = HttpApi.create(new StreamsReadiness(streams),
-                        new QueryRoutes(new StateAccess(streams, advertised), new Peers(), new ObjectMapper()))
+                        new QueryRoutes(new StateAccess(streams, advertised), new Peers(), new ObjectMapper()), metrics)
                 .start(config.string(ConfigKey.HTTP_HOST), port);
         streams.start();
-        return new Instance(topics, streams, http, created);
+        return new Instance(topics, streams, http, created, streamsMetrics);
     }
 
     Topics topics() {
@@ -96,12 +111,14 @@ final class Instance implements AutoCloseable {
 
     /** Stops without leaving the group, as a killed process would: the others wait out the session timeout. */
     void crash() {
+        streamsMetrics.close();
         http.stop();
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
     }
 
     @Override
     public void close() {
+        streamsMetrics.close();
         http.stop();
         // leave the group: a deliberate stop should hand partitions over now, not after the session timeout
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)

@@ -92,6 +92,13 @@ class QueryAcrossInstancesIT {
             assertThat(JSON.readTree(get(a, "/v1/units/u0").body()).path("allocations")).isNotEmpty();
             assertThat(JSON.readTree(get(b, "/v1/pools").body()).path("pools").get(0).path("units").asInt()).isEqualTo(10);
 
+            // Prometheus text with Kafka Streams' own metrics and the timings of the requests above
+            final HttpResponse<String> metrics = get(a, "/metrics");
+            assertThat(metrics.statusCode()).isEqualTo(200);
+            assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
+            assertThat(metrics.body()).contains("kafka_stream_", "jvm_memory_used_bytes")
+                    .contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/v1/demands/{id}\"}");
+
             // B dies without leaving the group: its partitions have no live owner until the session times out
             b.crash();
             final HttpResponse<String> gone = get(a, "/v1/demands/" + demandOfB);

@@ -7,9 +7,12 @@ import dev.orchestrator.api.query.NotFound;
 import dev.orchestrator.api.query.QueryRoutes;
 import dev.orchestrator.api.query.Unavailable;
 import io.javalin.Javalin;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,6 +21,7 @@ public final class HttpApi {
     /** Bodies above this are refused with 413 before they are read. */
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+    private static final String STARTED = "orchestrator.started";
 
     private HttpApi() {
     }
@@ -28,9 +32,20 @@ public final class HttpApi {
 
     /** With {@code queries}, the read API under {@code /v1} too. */
     public static Javalin create(final Readiness readiness, final QueryRoutes queries) {
+        return create(readiness, queries, null);
+    }
+
+    /** With {@code metrics}, {@code /metrics} in Prometheus' text format and a timer of every request. */
+    public static Javalin create(final Readiness readiness, final QueryRoutes queries, final PrometheusMeterRegistry metrics) {
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.http.maxRequestSize = MAX_BODY_BYTES;
+            if (metrics != null) {
+                config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape()));
+                config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+                config.routes.after(ctx -> time(metrics, ctx));
+            }
             config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
             config.routes.get("/health/ready", ctx -> ready(ctx, readiness.report()));
             if (queries != null) {
@@ -51,6 +66,19 @@ public final class HttpApi {
                 error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
             });
         });
+    }
+
+    /** Records the request under its route template (bounded tags), method and status. */
+    private static void time(final PrometheusMeterRegistry metrics, final Context ctx) {
+        final Long started = ctx.attribute(STARTED);
+        if (started == null) {
+            return;
+        }
+        final var endpoint = ctx.endpoints().lastHttpEndpoint();
+        Timer.builder("http.server.requests").description("HTTP requests answered by the API")
+                .tag("method", ctx.method().name()).tag("uri", endpoint == null ? "UNMATCHED" : endpoint.path)
+                .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
+                .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
     }
 
     private static void ready(final Context ctx, final ReadinessReport report) {
