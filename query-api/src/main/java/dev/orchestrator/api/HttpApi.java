@@ -22,6 +22,8 @@ public final class HttpApi {
     public static final long MAX_BODY_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String STARTED = "orchestrator.started";
+    /** Every route, described; HttpApiTest fails when a registered route is missing from it. */
+    private static final String OPENAPI = resource("openapi.json");
 
     private HttpApi() {
     }
@@ -47,6 +49,7 @@ public final class HttpApi {
                 config.routes.after(ctx -> time(metrics, ctx));
             }
             config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
             config.routes.get("/health/ready", ctx -> ready(ctx, readiness.report()));
             if (queries != null) {
                 queries.register(config.routes);
@@ -79,6 +82,14 @@ public final class HttpApi {
                 .tag("method", ctx.method().name()).tag("uri", endpoint == null ? "UNMATCHED" : endpoint.path)
                 .tag("status", String.valueOf(ctx.statusCode())).register(metrics)
                 .record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+    }
+
+    private static String resource(final String name) {
+        try (java.io.InputStream in = HttpApi.class.getResourceAsStream(name)) {
+            return new String(java.util.Objects.requireNonNull(in, name).readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (final java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + name, e);
+        }
     }
 
     private static void ready(final Context ctx, final ReadinessReport report) {

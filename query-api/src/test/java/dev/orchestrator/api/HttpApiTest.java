@@ -68,4 +68,32 @@ class HttpApiTest {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
+
+    @Test
+    void describesEveryRegisteredRouteInItsOpenApiDocument() throws Exception {
+        final Javalin full = HttpApi.create(readiness::get, new dev.orchestrator.api.query.QueryRoutes(
+                        new dev.orchestrator.api.query.StateAccess(null, new org.apache.kafka.streams.state.HostInfo("127.0.0.1", 1)),
+                        new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper()),
+                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+                .start("127.0.0.1", 0);
+        try {
+            final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + full.port()
+                    + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            final com.fasterxml.jackson.databind.JsonNode paths = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(answer.body()).path("paths");
+            final java.util.List<String> routes = full.unsafe.internalRouter.allHttpHandlers().stream()
+                    .filter(h -> h.endpoint.method.isHttpMethod())
+                    .map(h -> h.endpoint.method.name().toLowerCase(java.util.Locale.ROOT) + " " + h.endpoint.path)
+                    .toList();
+
+            assertThat(routes).hasSizeGreaterThan(10);
+            assertThat(routes).allSatisfy(route -> {
+                final String[] parts = route.split(" ");
+                assertThat(paths.path(parts[1]).has(parts[0])).as("%s is in /openapi.json", route).isTrue();
+            });
+        } finally {
+            full.stop();
+        }
+    }
 }
