@@ -108,7 +108,8 @@ public final class QueryRoutes {
 
     private Views.Page<Views.Demand> page(final List<AllocationRecord> records, final Paging paging, final boolean stale) {
         final List<AllocationRecord> items = records.stream().limit(paging.limit()).toList();
-        final String next = records.size() > paging.limit() || items.size() == paging.limit() && !items.isEmpty()
+        // every source returns one more than a page when it has more, so a longer list means another page
+        final String next = records.size() > paging.limit()
                 ? Paging.cursor(StoreNames.allocationKey(items.get(items.size() - 1).consumerId(), items.get(items.size() - 1).demandId()))
                 : null;
         return new Views.Page<>(items.stream().map(r -> Views.Demand.of(r, stale)).toList(), next, stale);
