@@ -28,7 +28,7 @@ final class Lookup {
                                   final JavaType type, final String internalPath, final LocalRead<T> local) {
         if (forwarded) {
             // the sender thinks we own it; answer from what is here, never forward again
-            return local.read(true).map(v -> new Located<>(v, false));
+            return local.read(stale).map(v -> new Located<>(v, stale));
         }
         final Owner owner;
         try {
