@@ -68,7 +68,7 @@ final class Instance implements AutoCloseable {
             }
         }
         // other instances forward queries to application.server, so the port must be known before Streams starts
-        final int port = config.integer(ConfigKey.HTTP_PORT) == 0 ? freePort() : config.integer(ConfigKey.HTTP_PORT);
+        final int port = config.integer(ConfigKey.HTTP_PORT) == 0 ? LocalPorts.free() : config.integer(ConfigKey.HTTP_PORT);
         final HostInfo advertised = new HostInfo(advertisedHost(config), port);
         final Properties streamsConfig = streamsConfig(config, topics);
         streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
@@ -171,14 +171,6 @@ final class Instance implements AutoCloseable {
         }
         final String bind = config.string(ConfigKey.HTTP_HOST);
         return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
-    }
-
-    private static int freePort() {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (final java.io.IOException e) {
-            throw new java.io.UncheckedIOException("no free port for the HTTP API", e);
-        }
     }
 
     static Properties streamsConfig(final OrchestratorConfig config, final Topics topics) {

@@ -1,5 +1,6 @@
 package dev.orchestrator.app.broker;
 
+import dev.orchestrator.app.LocalPorts;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -45,8 +46,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(final Path dataDir, final int preferredPort) {
         final Path logDir = dataDir.toAbsolutePath().resolve("kafka-logs");
-        final int brokerPort = preferredPort > 0 && isFree(preferredPort) ? preferredPort : freePort();
-        final Properties props = serverProperties(logDir, brokerPort, freePort());
+        final int brokerPort = preferredPort > 0 && isFree(preferredPort) ? preferredPort : LocalPorts.free();
+        final Properties props = serverProperties(logDir, brokerPort, LocalPorts.free());
         try {
             Files.createDirectories(logDir);
             if (!Files.exists(logDir.resolve("meta.properties"))) {
@@ -126,14 +127,6 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             return true;
         } catch (final IOException e) {
             return false;
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getByName(HOST))) {
-            return socket.getLocalPort();
-        } catch (final IOException e) {
-            throw new UncheckedIOException("no free port on " + HOST, e);
         }
     }
 }

@@ -3,7 +3,6 @@ package dev.orchestrator.app.chaos;
 import dev.orchestrator.app.Main;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -89,12 +88,6 @@ public final class Processes {
         process.destroy();
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             kill(process);
-        }
-    }
-
-    public static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.orchestrator.app.chaos;
 
+import dev.orchestrator.app.LocalPorts;
 import dev.orchestrator.app.demo.SimulatedExecutor;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -18,7 +19,7 @@ final class Rig implements AutoCloseable {
 
     Rig(final Path dir) throws IOException, InterruptedException {
         this.processes = new Processes(dir);
-        this.port = Processes.freePort();
+        this.port = LocalPorts.free();
         this.broker = processes.broker(port);
     }
 

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
@@ -218,7 +219,7 @@ public final class QueryRoutes {
         final Map<String, Reservation> reservations = new HashMap<>();
         final String prefix = StoreNames.reservationKey(unitId, "");
         state.<Reservation, Void>read(StoreNames.RESERVATIONS, stale, s -> {
-            try (KeyValueIterator<String, Reservation> it = s.prefixScan(prefix, org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+            try (KeyValueIterator<String, Reservation> it = s.prefixScan(prefix, Serdes.String().serializer())) {
                 it.forEachRemaining(kv -> reservations.put(kv.value.allocationId(), kv.value));
             }
             return null;
@@ -237,7 +238,7 @@ public final class QueryRoutes {
         final TreeMap<String, AllocationRecord> firsts = new TreeMap<>();
         state.<AllocationRecord, Void>read(StoreNames.ALLOCATIONS, stale, s -> {
             try (KeyValueIterator<String, AllocationRecord> it = consumer == null ? s.all()
-                    : s.prefixScan(StoreNames.allocationKey(consumer, ""), org.apache.kafka.common.serialization.Serdes.String().serializer())) {
+                    : s.prefixScan(StoreNames.allocationKey(consumer, ""), Serdes.String().serializer())) {
                 it.forEachRemaining(kv -> {
                     if (paging.admits(kv.key) && (status == null || kv.value.status().name().equals(status))) {
                         firsts.put(kv.key, kv.value);

@@ -14,8 +14,14 @@ import java.util.TreeMap;
 /** The ledger's whole knowledge of one unit: spec, lifecycle, health and every reservation on it. */
 public record UnitRecord(UnitSpec spec, OperatorState operatorState, Map<String, Reservation> reservations,
                          Health health, long auditSequence) {
+    /** The class of the read-only sorted maps this record keeps, which are safe to share. */
+    private static final Class<?> FROZEN = Collections.unmodifiableSortedMap(new TreeMap<>()).getClass();
+
     public UnitRecord {
-        reservations = Collections.unmodifiableSortedMap(new TreeMap<>(reservations));
+        // a record made from another (new health, state, audit sequence) shares its map: no copy per heartbeat
+        if (reservations.getClass() != FROZEN) {
+            reservations = Collections.unmodifiableSortedMap(new TreeMap<>(reservations));
+        }
     }
 
     public Capacity used() {

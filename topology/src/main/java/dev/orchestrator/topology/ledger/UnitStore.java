@@ -56,6 +56,11 @@ public final class UnitStore {
         final UnitRecord before = units.get(unitId);
         final Map<String, Reservation> old = before == null ? Map.of() : before.reservations();
         headers.put(unitId, UnitHeader.of(unit));
+        units.put(unitId, unit);
+        if (unit.reservations() == old) {
+            // a change of health or state only: the reservations are the very same map
+            return;
+        }
         unit.reservations().forEach((allocationId, reservation) -> {
             if (old.get(allocationId) != reservation && !reservation.equals(old.get(allocationId))) {
                 reservations.put(key(unitId, allocationId), reservation);
@@ -66,7 +71,6 @@ public final class UnitStore {
                 reservations.delete(key(unitId, allocationId));
             }
         });
-        units.put(unitId, unit);
     }
 
     /** Every unit id, copied so the caller may write while it walks them. */
