@@ -2,7 +2,10 @@ package dev.orchestrator.app;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.api.HttpApi;
-import dev.orchestrator.api.query.Peers;
+import dev.orchestrator.api.events.EventFeed;
+import dev.orchestrator.api.events.EventRoutes;
+import dev.orchestrator.api.ingest.KafkaPublisher;
+import dev.orchestrator.api.ingest.WriteRoutes;
 import dev.orchestrator.api.query.QueryRoutes;
 import dev.orchestrator.api.query.StateAccess;
 import dev.orchestrator.api.health.StreamsReadiness;
@@ -15,6 +18,10 @@ import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.schemas.serde.SchemaRegistry;
 import dev.orchestrator.topology.DecisionTopology;
 import dev.orchestrator.topology.EngineSettings;
+import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.normalize.Normalizer;
+import java.time.Clock;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -42,15 +49,23 @@ import org.slf4j.LoggerFactory;
 final class Instance implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Instance.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    /** How long an HTTP write waits for the broker before answering 503. */
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+    private static final int EVENT_BUFFER = 10_000;
+    private static final int EVENT_BACKFILL = 50;
+    private static final int MAX_EVENT_CLIENTS = 64;
 
     private final Topics topics;
     private final KafkaStreams streams;
     private final Javalin http;
     private final List<String> createdTopics;
     private final KafkaStreamsMetrics streamsMetrics;
+    /** The HTTP API's own Kafka clients (ingest producer, event feed), closed after the server stops. */
+    private final List<AutoCloseable> httpParts;
 
     private Instance(final Topics topics, final KafkaStreams streams, final Javalin http, final List<String> createdTopics,
-                     final KafkaStreamsMetrics streamsMetrics) {
+                     final KafkaStreamsMetrics streamsMetrics, final List<AutoCloseable> httpParts) {
+        this.httpParts = httpParts;
         this.streamsMetrics = streamsMetrics;
         this.topics = topics;
         this.streams = streams;
@@ -84,11 +99,23 @@ final class Instance implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        final Javalin http = HttpApi.create(new StreamsReadiness(streams),
-                        new QueryRoutes(new StateAccess(streams, advertised), new Peers(), new ObjectMapper()), metrics)
+        final HttpServing serving = HttpServing.of(config);
+        final StateAccess state = new StateAccess(streams, advertised);
+        final EngineSettings settings = engineSettings(config);
+        final Map<String, Object> clients = clientConfig(config);
+        final KafkaPublisher publisher = new KafkaPublisher(clients, PUBLISH_TIMEOUT);
+        final EventFeed feed = new EventFeed(clients, topics, EVENT_BUFFER, EVENT_BACKFILL);
+        final Javalin http = serving.apply(HttpApi.builder(new StreamsReadiness(streams))
+                        .queries(new QueryRoutes(state, serving.peers(), new ObjectMapper()))
+                        .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
+                                settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC()))
+                        .events(new EventRoutes(feed, MAX_EVENT_CLIENTS))
+                        .metrics(metrics).dashboard()).build()
                 .start(config.string(ConfigKey.HTTP_HOST), port);
+        LOG.info("HTTP API on {}://{}:{} ({})", serving.scheme(), config.string(ConfigKey.HTTP_HOST), http.port(),
+                serving.describe());
         streams.start();
-        return new Instance(topics, streams, http, created, streamsMetrics);
+        return new Instance(topics, streams, http, created, streamsMetrics, List.of(feed, publisher));
     }
 
     Topics topics() {
@@ -113,6 +140,7 @@ final class Instance implements AutoCloseable {
     void crash() {
         streamsMetrics.close();
         http.stop();
+        closeHttpParts();
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
     }
 
@@ -120,10 +148,28 @@ final class Instance implements AutoCloseable {
     public void close() {
         streamsMetrics.close();
         http.stop();
+        closeHttpParts();
         // leave the group: a deliberate stop should hand partitions over now, not after the session timeout
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
         LOG.info("engine closed");
+    }
+
+    private void closeHttpParts() {
+        for (final AutoCloseable part : httpParts) {
+            try {
+                part.close();
+            } catch (final Exception e) {
+                LOG.warn("closing {} failed: {}", part.getClass().getSimpleName(), e.toString());
+            }
+        }
+    }
+
+    /** Bootstrap servers and the user's {@code kafka.*} settings, for the API's own clients. */
+    private static Map<String, Object> clientConfig(final OrchestratorConfig config) {
+        final Map<String, Object> props = new HashMap<>(config.kafkaClient());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(ConfigKey.BOOTSTRAP_SERVERS));
+        return props;
     }
 
     static EngineSettings engineSettings(final OrchestratorConfig config) {
@@ -157,8 +203,7 @@ final class Instance implements AutoCloseable {
     }
 
     private static Map<String, Object> adminConfig(final OrchestratorConfig config) {
-        final Map<String, Object> props = new HashMap<>(config.kafkaClient());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.string(ConfigKey.BOOTSTRAP_SERVERS));
+        final Map<String, Object> props = clientConfig(config);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 30_000);
         return props;
     }

@@ -6,6 +6,10 @@ import dev.orchestrator.api.query.BadParameter;
 import dev.orchestrator.api.query.NotFound;
 import dev.orchestrator.api.query.QueryRoutes;
 import dev.orchestrator.api.query.Unavailable;
+import dev.orchestrator.api.events.EventRoutes;
+import dev.orchestrator.api.ingest.WriteRoutes;
+import dev.orchestrator.api.security.Access;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -19,7 +23,7 @@ import org.slf4j.LoggerFactory;
 /** Builds the HTTP API without starting it, so tests can drive it in-process or over a socket. */
 public final class HttpApi {
     /** Bodies above this are refused with 413 before they are read. */
-    public static final long MAX_BODY_BYTES = 1024 * 1024;
+    public static final long MAX_BODY_BYTES = WriteRoutes.MAX_BODY_BYTES;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String STARTED = "orchestrator.started";
     /** Every route, described; HttpApiTest fails when a registered route is missing from it. */
@@ -29,45 +33,130 @@ public final class HttpApi {
     }
 
     public static Javalin create(final Readiness readiness) {
-        return create(readiness, null);
+        return builder(readiness).build();
     }
 
-    /** With {@code queries}, the read API under {@code /v1} too. */
-    public static Javalin create(final Readiness readiness, final QueryRoutes queries) {
-        return create(readiness, queries, null);
+    public static Builder builder(final Readiness readiness) {
+        return new Builder(readiness);
     }
 
-    /** With {@code metrics}, {@code /metrics} in Prometheus' text format and a timer of every request. */
-    public static Javalin create(final Readiness readiness, final QueryRoutes queries, final PrometheusMeterRegistry metrics) {
-        return Javalin.create(config -> {
-            config.startup.showJavalinBanner = false;
-            config.http.maxRequestSize = MAX_BODY_BYTES;
-            if (metrics != null) {
-                config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
-                        .result(metrics.scrape()));
-                config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
-                config.routes.after(ctx -> time(metrics, ctx));
-            }
-            config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
-            config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
-            config.routes.get("/health/ready", ctx -> ready(ctx, readiness.report()));
-            if (queries != null) {
-                queries.register(config.routes);
-            }
-            config.routes.exception(Unavailable.class, (e, ctx) -> {
-                ctx.header("Retry-After", "2");
-                error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", e.getMessage());
+    /** The parts an instance serves; each is optional except readiness. */
+    public static final class Builder {
+        private final Readiness readiness;
+        private QueryRoutes queries;
+        private WriteRoutes writes;
+        private EventRoutes events;
+        private PrometheusMeterRegistry metrics;
+        private Access access = Access.open();
+        private boolean dashboard;
+        private java.nio.file.Path keystore;
+        private String keystorePassword;
+
+        private Builder(final Readiness readiness) {
+            this.readiness = readiness;
+        }
+
+        /** The read API under {@code /v1}. */
+        public Builder queries(final QueryRoutes routes) {
+            this.queries = routes;
+            return this;
+        }
+
+        /** The write API under {@code /v1}. */
+        public Builder writes(final WriteRoutes routes) {
+            this.writes = routes;
+            return this;
+        }
+
+        /** The live stream, {@code /v1/events}. */
+        public Builder events(final EventRoutes routes) {
+            this.events = routes;
+            return this;
+        }
+
+        /** {@code /metrics} in Prometheus' text format and a timer of every request. */
+        public Builder metrics(final PrometheusMeterRegistry registry) {
+            this.metrics = registry;
+            return this;
+        }
+
+        public Builder access(final Access rules) {
+            this.access = rules;
+            return this;
+        }
+
+        /** The dashboard at {@code /} and its static files. */
+        public Builder dashboard() {
+            this.dashboard = true;
+            return this;
+        }
+
+        /** Serve HTTPS only, with the certificate in a PKCS12 keystore. */
+        public Builder tls(final java.nio.file.Path pkcs12, final String password) {
+            this.keystore = pkcs12;
+            this.keystorePassword = password;
+            return this;
+        }
+
+        public Javalin build() {
+            return Javalin.create(config -> {
+                config.startup.showJavalinBanner = false;
+                if (keystore != null) {
+                    // the only connector, so plain HTTP is not served beside it
+                    config.jetty.addConnector((server, http) -> Tls.connector(server, http, keystore, keystorePassword,
+                            config.jetty.host, config.jetty.port));
+                }
+                config.http.maxRequestSize = MAX_BODY_BYTES;
+                if (dashboard) {
+                    config.staticFiles.add(files -> {
+                        files.hostedPath = "/";
+                        files.directory = "/dev/orchestrator/api/dashboard";
+                        files.location = Location.CLASSPATH;
+                    });
+                    config.staticFiles.enableWebjars();
+                }
+                config.routes.before(access::check);
+                if (metrics != null) {
+                    config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                            .result(metrics.scrape()));
+                    config.routes.before(ctx -> ctx.attribute(STARTED, System.nanoTime()));
+                    config.routes.after(ctx -> time(metrics, ctx));
+                }
+                config.routes.get("/health/live", ctx -> ctx.json(Map.of("status", "UP")));
+                config.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(OPENAPI));
+                config.routes.get("/health/ready", ctx -> ready(ctx, readiness.report()));
+                if (queries != null) {
+                    queries.register(config.routes);
+                }
+                if (writes != null) {
+                    writes.register(config.routes);
+                }
+                if (events != null) {
+                    events.register(config.routes);
+                }
+                errors(config.routes);
             });
-            config.routes.exception(NotFound.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND", e.getMessage()));
-            config.routes.exception(BadParameter.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
-                    .json(new ApiError("INVALID_PARAMETER", e.getMessage(), e.field())));
-            config.routes.error(404, "*", ctx -> error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND",
-                    "no route for " + ctx.method() + " " + ctx.path()));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                // one line in the log and no stack trace in the answer
-                LOG.error("request failed method={} path={} error={}", ctx.method(), ctx.path(), e.toString());
-                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
-            });
+        }
+    }
+
+    private static void errors(final io.javalin.config.RoutesConfig routes) {
+        routes.exception(Unavailable.class, (e, ctx) -> {
+            ctx.header("Retry-After", "2");
+            error(ctx, HttpStatus.SERVICE_UNAVAILABLE, "UNAVAILABLE", e.getMessage());
+        });
+        routes.exception(NotFound.class, (e, ctx) -> error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND", e.getMessage()));
+        routes.exception(BadParameter.class, (e, ctx) -> ctx.status(HttpStatus.BAD_REQUEST)
+                .json(new ApiError("INVALID_PARAMETER", e.getMessage(), e.field())));
+        routes.exception(Rejected.class, (e, ctx) -> ctx.status(e.status()).json(new ApiError(e.code(), e.getMessage(), e.field())));
+        routes.error(404, "*", ctx -> {
+            if (ctx.endpoints().lastHttpEndpoint() == null) {
+                error(ctx, HttpStatus.NOT_FOUND, "NOT_FOUND", "no route for " + ctx.method() + " " + ctx.path());
+            }
+        });
+        routes.exception(Exception.class, (e, ctx) -> {
+            // one line in the log and no stack trace in the answer
+            LOG.error("request failed method={} path={} error={}", ctx.method(), ctx.path(), e.toString());
+            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "INTERNAL", "internal error");
         });
     }
 

@@ -71,11 +71,14 @@ class HttpApiTest {
 
     @Test
     void describesEveryRegisteredRouteInItsOpenApiDocument() throws Exception {
-        final Javalin full = HttpApi.create(readiness::get, new dev.orchestrator.api.query.QueryRoutes(
+        final Javalin full = HttpApi.builder(readiness::get).queries(new dev.orchestrator.api.query.QueryRoutes(
                         new dev.orchestrator.api.query.StateAccess(null, new org.apache.kafka.streams.state.HostInfo("127.0.0.1", 1)),
-                        new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper()),
-                new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
-                .start("127.0.0.1", 0);
+                        new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper()))
+                .metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
+                .writes(WriteRoutesTest.routes(new java.util.ArrayList<>()))
+                .events(new dev.orchestrator.api.events.EventRoutes(new dev.orchestrator.api.events.EventFeed(java.util.Map.of(),
+                        null, 10, 0), 1))
+                .dashboard().build().start("127.0.0.1", 0);
         try {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + full.port()
                     + "/openapi.json")).build(), HttpResponse.BodyHandlers.ofString());

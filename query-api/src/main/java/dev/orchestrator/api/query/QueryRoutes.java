@@ -51,6 +51,7 @@ public final class QueryRoutes {
         routes.get("/v1/units/{id}", this::unit);
         routes.get("/v1/units", this::units);
         routes.get("/v1/pools", this::pools);
+        routes.get("/v1/providers", ctx -> ctx.json(Map.of("providers", providers().values())));
         routes.get("/v1/providers/{id}", this::provider);
         // what one instance answers for another: only from its own stores, never forwarded again
         routes.get("/internal/v1/demand-consumer/{id}", ctx -> answer(ctx, demandConsumer(ctx.pathParam("id"), stale(ctx))));
@@ -172,22 +173,38 @@ public final class QueryRoutes {
 
     private void provider(final Context ctx) {
         final String id = ctx.pathParam("id");
-        final int[] counts = new int[2];
-        final double[] sums = new double[2];
-        final Map<String, Integer> byState = new TreeMap<>();
-        forEachView(view -> {
-            if (view.providerId().equals(id)) {
-                counts[0]++;
-                counts[1] += view.allocatable() ? 1 : 0;
-                sums[0] += view.latencyMillis();
-                sums[1] += view.availability();
-                byState.merge(view.state(), 1, Integer::sum);
-            }
-        });
-        if (counts[0] == 0) {
+        final Views.Provider provider = providers().get(id);
+        if (provider == null) {
             throw new NotFound("provider " + id + " has no registered units");
         }
-        ctx.json(new Views.Provider(id, counts[0], counts[1], byState, sums[0] / counts[0], sums[1] / counts[0]));
+        ctx.json(provider);
+    }
+
+    /** Every provider with its fleet's health, in id order, from this instance's replica of the unit views. */
+    private Map<String, Views.Provider> providers() {
+        final Map<String, ProviderTally> tallies = new TreeMap<>();
+        forEachView(view -> tallies.computeIfAbsent(view.providerId(), p -> new ProviderTally()).add(view));
+        final Map<String, Views.Provider> providers = new java.util.LinkedHashMap<>();
+        tallies.forEach((id, t) -> providers.put(id, new Views.Provider(id, t.units, t.allocatable, t.byState,
+                t.latency / t.units, t.availability / t.units)));
+        return providers;
+    }
+
+    /** Running sums of one provider's units. */
+    private static final class ProviderTally {
+        private final Map<String, Integer> byState = new TreeMap<>();
+        private int units;
+        private int allocatable;
+        private double latency;
+        private double availability;
+
+        void add(final UnitView view) {
+            units++;
+            allocatable += view.allocatable() ? 1 : 0;
+            latency += view.latencyMillis();
+            availability += view.availability();
+            byState.merge(view.state(), 1, Integer::sum);
+        }
     }
 
     private void forEachView(final java.util.function.Consumer<UnitView> action) {

@@ -1,0 +1,109 @@
+package dev.orchestrator.app;
+
+import dev.orchestrator.api.HttpApi;
+import dev.orchestrator.api.query.Peers;
+import dev.orchestrator.api.security.Access;
+import dev.orchestrator.app.config.ConfigException;
+import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.time.Duration;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * How this instance's HTTP API is protected, from the {@code http.*} settings: who may call what
+ * (tokens), and whether it speaks HTTPS. Instances call each other with the peer token and, under
+ * TLS, trust the certificate in the same keystore, which must name the advertised host.
+ */
+final class HttpServing {
+    private final Access access;
+    private final Peers peers;
+    private final Path keystore;
+    private final String password;
+    private final String description;
+
+    private HttpServing(final Access access, final Peers peers, final Path keystore, final String password, final String description) {
+        this.access = access;
+        this.peers = peers;
+        this.keystore = keystore;
+        this.password = password;
+        this.description = description;
+    }
+
+    static HttpServing of(final OrchestratorConfig config) {
+        final String token = config.string(ConfigKey.HTTP_TOKEN);
+        final String peerToken = config.string(ConfigKey.HTTP_PEER_TOKEN).isEmpty() ? token : config.string(ConfigKey.HTTP_PEER_TOKEN);
+        final boolean reads = config.bool(ConfigKey.HTTP_TOKEN_READS);
+        if (reads && token.isEmpty()) {
+            throw new ConfigException(ConfigKey.HTTP_TOKEN_READS.key() + "=true needs " + ConfigKey.HTTP_TOKEN.key());
+        }
+        final Access access = new Access(token, peerToken, reads);
+        final String description = token.isEmpty() ? "no token required"
+                : "token required for writes and /metrics" + (reads ? " and reads" : "");
+        final String store = config.string(ConfigKey.HTTP_TLS_KEYSTORE);
+        if (store.isEmpty()) {
+            return new HttpServing(access, new Peers(client(null), "http", peerToken), null, null, description);
+        }
+        final Path path = Path.of(store);
+        final String password = config.string(ConfigKey.HTTP_TLS_KEYSTORE_PASSWORD);
+        return new HttpServing(access, new Peers(client(trusting(path, password)), "https", peerToken), path, password,
+                description + ", HTTPS");
+    }
+
+    HttpApi.Builder apply(final HttpApi.Builder builder) {
+        builder.access(access);
+        return keystore == null ? builder : builder.tls(keystore, password);
+    }
+
+    Peers peers() {
+        return peers;
+    }
+
+    String scheme() {
+        return keystore == null ? "http" : "https";
+    }
+
+    String describe() {
+        return description;
+    }
+
+    private static HttpClient client(final SSLContext tls) {
+        final HttpClient.Builder builder = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2));
+        return (tls == null ? builder : builder.sslContext(tls)).build();
+    }
+
+    private static SSLContext trusting(final Path keystore, final String password) {
+        try (InputStream in = Files.newInputStream(keystore)) {
+            final KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(in, password.toCharArray());
+            // the certificates of the key entries become trust anchors: a key entry alone is not one
+            final KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
+            anchors.load(null, null);
+            for (final String alias : java.util.Collections.list(store.aliases())) {
+                final java.security.cert.Certificate[] chain = store.getCertificateChain(alias);
+                if (chain != null) {
+                    for (int i = 0; i < chain.length; i++) {
+                        anchors.setCertificateEntry(alias + "-" + i, chain[i]);
+                    }
+                } else if (store.getCertificate(alias) != null) {
+                    anchors.setCertificateEntry(alias, store.getCertificate(alias));
+                }
+            }
+            final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(anchors);
+            final SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (final IOException | GeneralSecurityException e) {
+            throw new ConfigException(ConfigKey.HTTP_TLS_KEYSTORE.key() + ": cannot load " + keystore + " as PKCS12 with "
+                    + ConfigKey.HTTP_TLS_KEYSTORE_PASSWORD.key() + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.orchestrator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.testing.TestKafka;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Issue 5's writes on a real broker and a running instance with a token: every bad request in the
+ * table gets its documented status, code and field, and no record reaches any input topic or the
+ * DLQ; good writes are placed and show up in the reads and the live stream, which resumes by
+ * {@code Last-Event-ID}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class HttpWritesIT {
+    @RegisterExtension
+    static final TestKafka KAFKA = new TestKafka();
+    private static final String TOKEN = "it-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String UNIT = """
+            {"dataUnitId": "u-1", "providerId": "p-1", "kind": "STORAGE", "region": "eu-west", "capacity": {"storage": "1000 GB"},
+             "pricePerHour": {"amount": "0.50", "currency": "USD"}}""";
+
+    @TempDir
+    static Path dir;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+    private Instance instance;
+    private long inputsBefore;
+
+    @BeforeAll
+    void start() throws Exception {
+        final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
+                "bootstrap.servers", KAFKA.bootstrapServers(), "http.port", "0", "http.host", "127.0.0.1",
+                "state.dir", dir.resolve("state").toString(), "application.id", "writes-it", "topic.partitions", "2",
+                "http.token", TOKEN), ConfigLoader.Mode.RUN);
+        instance = Instance.start(config);
+        assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
+        // u-1 is registered, so the state-change and telemetry rows have a unit to be refused about
+        assertThat(send("POST", "/v1/data-units", UNIT).statusCode()).isEqualTo(202);
+        awaitStatus("/v1/units/u-1", 200);
+        inputsBefore = inputRecords();
+    }
+
+    @AfterAll
+    void stop() {
+        if (instance != null) {
+            instance.close();
+        }
+    }
+
+    static Stream<Arguments> badRequests() {
+        final String big = "{\"consumerId\": \"a\", \"labels\": {\"x\": \"" + "y".repeat(2 * 1024 * 1024) + "\"}}";
+        final String demand = "{\"consumerId\": \"team-a\", \"resources\": {\"storage\": \"1 GB\"}";
+        return Stream.of(
+                row("malformed JSON", "POST", "/v1/demands", "{\"consumerId\": ", 400, "MALFORMED_JSON", null),
+                row("trailing garbage", "POST", "/v1/demands", demand + "} x", 400, "MALFORMED_JSON", null),
+                row("empty body", "POST", "/v1/demands", "", 400, "MALFORMED_JSON", null),
+                row("array, not object", "POST", "/v1/demands", "[1, 2]", 400, "INVALID_FIELD", null),
+                row("number for a string", "POST", "/v1/demands", "{\"consumerId\": 5}", 400, "INVALID_FIELD", "consumerId"),
+                row("string for a number", "POST", "/v1/demands", demand + ", \"durationMillis\": \"ten\"}", 400, "INVALID_FIELD", "durationMillis"),
+                row("fraction for a whole number", "POST", "/v1/slas", "{\"slaId\": \"s\", \"maxLatencyMillis\": 5, \"minAvailability\": 0.9, \"penaltyPercent\": 1.5}",
+                        400, "INVALID_FIELD", "penaltyPercent"),
+                row("missing consumer", "POST", "/v1/demands", "{\"resources\": {\"storage\": \"1 GB\"}}", 400, "INVALID_FIELD", "consumerId"),
+                row("PLACE without resources", "POST", "/v1/demands", "{\"consumerId\": \"team-a\"}", 400, "INVALID_FIELD", "resources"),
+                row("unit without capacity", "POST", "/v1/data-units", UNIT.replace("\"capacity\": {\"storage\": \"1000 GB\"},", ""),
+                        400, "INVALID_FIELD", "capacity"),
+                row("negative capacity", "POST", "/v1/data-units", UNIT.replace("1000 GB", "-5 GB"), 400, "INVALID_FIELD", "capacity.storage"),
+                row("negative quota", "POST", "/v1/policies", "{\"consumerId\": \"a\", \"maxCapacity\": {\"cpuMillis\": -1}}",
+                        400, "INVALID_FIELD", "maxCapacity.cpuMillis"),
+                row("negative price", "POST", "/v1/data-units", UNIT.replace("\"0.50\"", "\"-0.50\""), 400, "INVALID_FIELD", "pricePerHour.amount"),
+                row("too many decimals", "POST", "/v1/data-units", UNIT.replace("\"0.50\"", "\"0.0000001\""), 400, "INVALID_FIELD", "pricePerHour.amount"),
+                row("availability above 1", "POST", "/v1/slas", "{\"slaId\": \"s\", \"maxLatencyMillis\": 5, \"minAvailability\": 1.5}",
+                        400, "INVALID_FIELD", "minAvailability"),
+                row("id too long", "POST", "/v1/demands", demand + ", \"demandId\": \"" + "d".repeat(200) + "\"}", 400, "INVALID_FIELD", "demandId"),
+                row("unknown unit of measure", "POST", "/v1/demands", "{\"consumerId\": \"a\", \"resources\": {\"storage\": \"1 parsec\"}}",
+                        400, "INVALID_FIELD", "resources.storage.unit"),
+                row("unknown enum value", "POST", "/v1/demands", demand + ", \"kind\": \"QUANTUM\"}", 400, "INVALID_FIELD", "kind"),
+                row("unknown target state", "PUT", "/v1/data-units/u-1/state", "{\"state\": \"BROKEN\"}", 400, "INVALID_FIELD", "state"),
+                row("unknown field", "POST", "/v1/demands", demand + ", \"priority\": 9}", 400, "UNKNOWN_FIELD", "priority"),
+                row("duplicate field", "POST", "/v1/demands", demand + ", \"consumerId\": \"team-b\"}", 400, "DUPLICATE_FIELD", null),
+                row("2 MB body", "POST", "/v1/demands", big, 413, "BODY_TOO_LARGE", null),
+                new Arguments[] {Arguments.of("wrong content type", "POST", "/v1/demands", "text/plain", demand + "}", "Bearer " + TOKEN,
+                        415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type")},
+                row("unknown route", "POST", "/v1/nothing-here", demand + "}", 404, "NOT_FOUND", null),
+                row("telemetry of an unknown unit", "POST", "/v1/telemetry", "{\"dataUnitId\": \"ghost\"}", 404, "NOT_FOUND", "dataUnitId"),
+                row("ledger-only state", "PUT", "/v1/data-units/u-1/state", "{\"state\": \"IN_USE\"}", 409, "ILLEGAL_TRANSITION", "state"),
+                row("unit taken by another provider", "POST", "/v1/data-units", UNIT.replace("\"p-1\"", "\"p-2\""), 409, "CONFLICT", "providerId"),
+                new Arguments[] {Arguments.of("missing token", "POST", "/v1/demands", "application/json", demand + "}", null,
+                        401, "UNAUTHORIZED", "Authorization")},
+                new Arguments[] {Arguments.of("wrong token", "POST", "/v1/demands", "application/json", demand + "}", "Bearer nope",
+                        401, "UNAUTHORIZED", "Authorization")}
+        ).flatMap(Stream::of);
+    }
+
+    private static Arguments[] row(final String name, final String method, final String path, final String body, final int status,
+                                   final String code, final String field) {
+        return new Arguments[] {Arguments.of(name, method, path, "application/json", body, "Bearer " + TOKEN, status, code, field)};
+    }
+
+    @Order(1)
+    @ParameterizedTest(name = "{0} -> {6} {7}")
+    @MethodSource("badRequests")
+    void aBadRequestGetsItsStatusCodeAndField(final String name, final String method, final String path, final String contentType,
+                                              final String body, final String authorization, final int status, final String code,
+                                              final String field) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        final JsonNode error = JSON.readTree(answer.body());
+        assertThat(error.path("code").asText()).as(answer.body()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception", "\tat ");
+        if (field != null) {
+            assertThat(error.path("field").asText()).as(answer.body()).isEqualTo(field);
+        }
+    }
+
+    @Order(2)
+    @Test
+    void nothingReachedKafkaFromTheRefusedRequests() throws Exception {
+        assertThat(inputRecords()).isEqualTo(inputsBefore);
+    }
+
+    @Order(3)
+    @Test
+    void goodWritesArePlacedAndStreamedAndTheStreamResumes() throws Exception {
+        assertThat(send("POST", "/v1/policies", "{\"consumerId\": \"team-a\", \"maxUnits\": 10}").statusCode()).isEqualTo(202);
+        assertThat(send("POST", "/v1/slas", "{\"slaId\": \"gold\", \"maxLatencyMillis\": 50, \"minAvailability\": 0.9}").statusCode())
+                .isEqualTo(202);
+        assertThat(send("POST", "/v1/telemetry", "{\"dataUnitId\": \"u-1\", \"latencyMillis\": 4.5}").statusCode()).isEqualTo(202);
+        Thread.sleep(1_000);
+
+        try (SseReader live = new SseReader(base() + "/v1/events?type=decision&consumer=team-a",
+                Map.of("Authorization", "Bearer " + TOKEN))) {
+            final HttpResponse<String> first = send("POST", "/v1/demands",
+                    "{\"demandId\": \"w-1\", \"consumerId\": \"team-a\", \"resources\": {\"storage\": \"100 GB\"}, \"slaId\": \"gold\"}");
+            assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+            assertThat(first.headers().firstValue("Location")).contains("/v1/demands/w-1");
+            final JsonNode placed = awaitDecided("w-1");
+            assertThat(placed.path("status").asText()).as(placed.toString()).isIn("PLACED", "ACTIVE");
+            assertThat(placed.path("unitId").asText()).isEqualTo("u-1");
+            final SseReader.Event seen = live.await("decision", "\"demandId\":\"w-1\"", Duration.ofSeconds(30));
+            assertThat(seen).as("w-1's decision on the live stream").isNotNull();
+
+            // the unit holds an allocation now: decommissioned outright is refused, decommissioning is accepted
+            awaitUnitAllocations(1);
+            final HttpResponse<String> refused = send("PUT", "/v1/data-units/u-1/state", "{\"state\": \"DECOMMISSIONED\"}");
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
+
+            // a client that lost its connection resumes after the last event it saw
+            live.close();
+            assertThat(send("POST", "/v1/demands", "{\"demandId\": \"w-2\", \"consumerId\": \"team-a\", \"resources\": {\"storage\": \"100 GB\"}}")
+                    .statusCode()).isEqualTo(202);
+            awaitDecided("w-2");
+            try (SseReader resumed = new SseReader(base() + "/v1/events?type=decision", Map.of(
+                    "Authorization", "Bearer " + TOKEN, "Last-Event-ID", seen.id()))) {
+                final SseReader.Event next = resumed.await("decision", "\"demandId\":", Duration.ofSeconds(30));
+                assertThat(next).isNotNull();
+                assertThat(next.data()).contains("\"demandId\":\"w-2\"");
+            }
+            try (SseReader foreign = new SseReader(base() + "/v1/events", Map.of(
+                    "Authorization", "Bearer " + TOKEN, "Last-Event-ID", "other-instance-7"))) {
+                assertThat(foreign.await("gap", "", Duration.ofSeconds(10))).isNotNull();
+            }
+        }
+        assertThat(send("PUT", "/v1/data-units/u-1/state", "{\"state\": \"MAINTENANCE\", \"reason\": \"disk swap\"}").statusCode())
+                .isEqualTo(202);
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode unit = awaitStatus("/v1/units/u-1", 200);
+        while (!unit.path("state").asText().equals("MAINTENANCE") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            unit = awaitStatus("/v1/units/u-1", 200);
+        }
+        assertThat(unit.path("state").asText()).isEqualTo("MAINTENANCE");
+    }
+
+    /** The demand once past PENDING (reserved, waiting for the ledger's answer). */
+    private JsonNode awaitDecided(final String demandId) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JsonNode demand = awaitStatus("/v1/demands/" + demandId, 200);
+        while (demand.path("status").asText().equals("PENDING") && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            demand = awaitStatus("/v1/demands/" + demandId, 200);
+        }
+        return demand;
+    }
+
+    private void awaitUnitAllocations(final int count) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            final JsonNode page = JSON.readTree(send("GET", "/v1/units?provider=p-1", null).body());
+            if (page.path("items").size() == 1 && page.path("items").get(0).path("allocations").asInt() >= count) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("u-1's view never showed " + count + " allocation(s)");
+    }
+
+    private JsonNode awaitStatus(final String path, final int status) throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        HttpResponse<String> answer = send("GET", path, null);
+        while (answer.statusCode() != status && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            answer = send("GET", path, null);
+        }
+        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(status);
+        return JSON.readTree(answer.body());
+    }
+
+    private HttpResponse<String> send(final String method, final String path, final String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(15))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private String base() {
+        return "http://127.0.0.1:" + instance.httpPort();
+    }
+
+    /** Records in every topic a write can produce to, and the DLQ. */
+    private long inputRecords() throws Exception {
+        long total = 0;
+        for (final String topic : List.of(Topics.DEMAND, Topics.TELEMETRY, Topics.DATA_UNIT, Topics.POLICY, Topics.SLA, Topics.DLQ)) {
+            final var partitions = KAFKA.admin().describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions();
+            final Map<TopicPartition, OffsetSpec> latest = new java.util.HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+            for (final var offset : KAFKA.admin().listOffsets(latest).all().get().values()) {
+                total += offset.offset();
+            }
+        }
+        return total;
+    }
+}

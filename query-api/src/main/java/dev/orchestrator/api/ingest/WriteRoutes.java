@@ -1,0 +1,319 @@
+package dev.orchestrator.api.ingest;
+
+import dev.orchestrator.api.Rejected;
+import dev.orchestrator.api.ingest.Bodies.CapacityBody;
+import dev.orchestrator.api.ingest.Bodies.DataUnitBody;
+import dev.orchestrator.api.ingest.Bodies.DemandBody;
+import dev.orchestrator.api.ingest.Bodies.MoneyBody;
+import dev.orchestrator.api.ingest.Bodies.PolicyBody;
+import dev.orchestrator.api.ingest.Bodies.ResourcesBody;
+import dev.orchestrator.api.ingest.Bodies.SlaBody;
+import dev.orchestrator.api.ingest.Bodies.StateBody;
+import dev.orchestrator.api.ingest.Bodies.TelemetryBody;
+import dev.orchestrator.avro.BudgetPeriod;
+import dev.orchestrator.avro.Capacity;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.avro.ScoringStrategy;
+import dev.orchestrator.avro.Sla;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.decision.PolicyTermsMapper;
+import dev.orchestrator.topology.lifecycle.OperatorState;
+import dev.orchestrator.topology.lifecycle.Transition;
+import dev.orchestrator.topology.lifecycle.UnitLifecycle;
+import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.normalize.InvalidInputException;
+import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.normalize.RegionAliases;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The write side of the HTTP API, for clients without Kafka: each body is bound strictly, checked by
+ * the same rules the engine applies, produced as Avro to its topic and answered 202 with where to
+ * poll. Anything refused is refused before a record is produced.
+ */
+public final class WriteRoutes {
+    /** Bodies above this are refused with 413. */
+    public static final int MAX_BODY_BYTES = 1024 * 1024;
+    private static final Pattern QUANTITY = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]+)\\s*");
+    private static final long MAX_WINDOW_MILLIS = 30L * 24 * 3600 * 1000;
+    private static final int MAX_REASON = 500;
+
+    private final Topics topics;
+    private final Publisher publisher;
+    private final Normalizer normalizer;
+    private final RegionAliases regions;
+    private final Function<String, Optional<UnitView>> units;
+    private final Clock clock;
+    private final StrictJson json = new StrictJson();
+
+    /** {@code units} finds a registered unit's current view (telemetry and state changes need one). */
+    public WriteRoutes(final Topics topics, final Publisher publisher, final Normalizer normalizer, final RegionAliases regions,
+                       final Function<String, Optional<UnitView>> units, final Clock clock) {
+        this.topics = topics;
+        this.publisher = publisher;
+        this.normalizer = normalizer;
+        this.regions = regions;
+        this.units = units;
+        this.clock = clock;
+    }
+
+    public void register(final RoutesConfig routes) {
+        routes.post("/v1/demands", ctx -> accepted(ctx, demand(read(ctx, DemandBody.class))));
+        routes.post("/v1/telemetry", ctx -> accepted(ctx, telemetry(read(ctx, TelemetryBody.class))));
+        routes.post("/v1/data-units", ctx -> accepted(ctx, register(read(ctx, DataUnitBody.class))));
+        routes.post("/v1/policies", ctx -> accepted(ctx, policy(read(ctx, PolicyBody.class))));
+        routes.post("/v1/slas", ctx -> accepted(ctx, sla(read(ctx, SlaBody.class))));
+        routes.put("/v1/data-units/{id}/state", ctx -> accepted(ctx, changeState(ctx.pathParam("id"), read(ctx, StateBody.class))));
+    }
+
+    /** What a 202 tells the caller: the id of what was accepted, the topic it went to and where to follow it. */
+    public record Accepted(String id, String topic, String poll) {
+    }
+
+    private Accepted demand(final DemandBody body) {
+        final DemandType type = body.type() == null ? DemandType.PLACE : body.type();
+        final String id = body.demandId() == null ? UUID.randomUUID().toString() : body.demandId();
+        final Demand demand = Demand.newBuilder().setDemandId(id).setConsumerId(required(body.consumerId(), "consumerId"))
+                .setType(type).setKind(body.kind() == null ? ResourceKind.STORAGE : body.kind())
+                .setResources(body.resources() == null ? null : spec(body.resources(), "resources"))
+                .setRegions(body.regions() == null ? List.of() : body.regions())
+                .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour")).setSlaId(body.slaId())
+                .setDurationMillis(body.durationMillis()).setReleaseOf(body.releaseOf())
+                .setRequestedAt(clock.instant()).setLabels(body.labels() == null ? Map.of() : body.labels()).build();
+        checked(() -> {
+            if (type == DemandType.PLACE) {
+                normalizer.place(demand);
+            } else {
+                normalizer.checkIdentity(demand);
+            }
+        });
+        publisher.publish(topics.demand, id, demand);
+        return new Accepted(id, topics.demand.name(), "/v1/demands/" + id);
+    }
+
+    private Accepted telemetry(final TelemetryBody body) {
+        final UnitView unit = unit(required(body.dataUnitId(), "dataUnitId"));
+        if (body.providerId() != null && !body.providerId().equals(unit.providerId())) {
+            throw Rejected.badField("providerId", "unit " + unit.unitId() + " belongs to " + unit.providerId());
+        }
+        if (body.latencyMillis() != null && !(body.latencyMillis() >= 0 && body.latencyMillis() < 3_600_000)) {
+            throw Rejected.badField("latencyMillis", "must be from 0 to one hour");
+        }
+        final Instant now = clock.instant();
+        final Instant observed = body.observedAt() == null ? now : Instant.ofEpochMilli(body.observedAt());
+        if (observed.isAfter(now.plusSeconds(60)) || observed.isBefore(now.minusSeconds(24 * 3600))) {
+            throw Rejected.badField("observedAt", "must be epoch milliseconds within the last day (and not in the future)");
+        }
+        final Telemetry telemetry = Telemetry.newBuilder().setDataUnitId(unit.unitId()).setProviderId(unit.providerId())
+                .setObservedAt(observed).setLatencyMillis(body.latencyMillis())
+                .setAvailable(body.available() == null || body.available())
+                .setUsedCapacity(body.usedCapacity() == null ? null : capacity(body.usedCapacity(), "usedCapacity")).build();
+        publisher.publish(topics.telemetry, unit.unitId(), telemetry);
+        return new Accepted(unit.unitId(), topics.telemetry.name(), "/v1/units/" + unit.unitId());
+    }
+
+    private Accepted register(final DataUnitBody body) {
+        final String id = required(body.dataUnitId(), "dataUnitId");
+        final DataUnitEvent event = DataUnitEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDataUnitId(id)
+                .setProviderId(required(body.providerId(), "providerId")).setType(DataUnitEventType.REGISTER)
+                .setKind(required(body.kind(), "kind")).setRegion(required(body.region(), "region")).setPool(body.pool())
+                .setCapacity(spec(required(body.capacity(), "capacity"), "capacity"))
+                .setPricePerHour(money(required(body.pricePerHour(), "pricePerHour"), "pricePerHour"))
+                .setAdvertisedLatencyMillis(body.advertisedLatencyMillis()).setAdvertisedAvailability(body.advertisedAvailability())
+                .setAt(clock.instant()).setLabels(body.labels() == null ? Map.of() : body.labels()).build();
+        checked(() -> normalizer.unit(event));
+        final Optional<UnitView> existing = units.apply(id);
+        if (existing.isPresent() && !existing.get().providerId().equals(event.getProviderId())) {
+            throw new Rejected(409, "CONFLICT", "providerId", "unit " + id + " is registered by " + existing.get().providerId());
+        }
+        publisher.publish(topics.dataUnit, id, event);
+        return new Accepted(id, topics.dataUnit.name(), "/v1/units/" + id);
+    }
+
+    private Accepted policy(final PolicyBody body) {
+        final String consumer = required(body.consumerId(), "consumerId");
+        final Policy policy = Policy.newBuilder().setConsumerId(consumer).setMaxUnits(body.maxUnits())
+                .setMaxCapacity(body.maxCapacity() == null ? null : capacity(body.maxCapacity(), "maxCapacity"))
+                .setBudget(money(body.budget(), "budget"))
+                .setBudgetPeriod(body.budgetPeriod() == null ? BudgetPeriod.MONTH : body.budgetPeriod())
+                .setAllowedRegions(body.allowedRegions() == null ? List.of() : body.allowedRegions())
+                .setDeniedProviders(body.deniedProviders() == null ? List.of() : body.deniedProviders())
+                .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour"))
+                .setStrategy(body.strategy() == null ? ScoringStrategy.PACK : body.strategy())
+                .setWeights(body.weights() == null ? Map.of() : body.weights()).setUpdatedAt(clock.instant()).build();
+        checked(() -> {
+            normalizer.checkIdentity(Demand.newBuilder().setDemandId(consumer).setConsumerId(consumer).setType(DemandType.PLACE)
+                    .setRequestedAt(Instant.EPOCH).build());
+            PolicyTermsMapper.terms(policy, normalizer, regions);
+        });
+        publisher.publish(topics.policy, consumer, policy);
+        return new Accepted(consumer, topics.policy.name(), "/v1/consumers/" + consumer + "/allocations");
+    }
+
+    private Accepted sla(final SlaBody body) {
+        final String id = required(body.slaId(), "slaId");
+        final long window = body.windowMillis() == null ? 300_000 : body.windowMillis();
+        if (window < 1_000 || window > MAX_WINDOW_MILLIS) {
+            throw Rejected.badField("windowMillis", "must be from 1 second to 30 days");
+        }
+        final Sla sla = Sla.newBuilder().setSlaId(id).setMaxLatencyMillis(required(body.maxLatencyMillis(), "maxLatencyMillis"))
+                .setMinAvailability(required(body.minAvailability(), "minAvailability")).setWindowMillis(window)
+                .setPenaltyPercent(body.penaltyPercent() == null ? 0 : body.penaltyPercent()).setUpdatedAt(clock.instant()).build();
+        checked(() -> {
+            normalizer.checkIdentity(Demand.newBuilder().setDemandId(id).setConsumerId(id).setType(DemandType.PLACE)
+                    .setRequestedAt(Instant.EPOCH).build());
+            PolicyTermsMapper.terms(sla);
+        });
+        publisher.publish(topics.sla, id, sla);
+        return new Accepted(id, topics.sla.name(), null);
+    }
+
+    private Accepted changeState(final String unitId, final StateBody body) {
+        final UnitView unit = unit(unitId);
+        final var target = required(body.state(), "state");
+        if (body.reason() != null && body.reason().length() > MAX_REASON) {
+            throw Rejected.badField("reason", "longer than " + MAX_REASON + " characters");
+        }
+        final Transition transition = UnitLifecycle.request(operatorState(unit.state()), target, unit.allocations() > 0);
+        if (!transition.allowed()) {
+            throw new Rejected(409, "ILLEGAL_TRANSITION", "state", "unit " + unitId + " is " + unit.state() + ": "
+                    + transition.refusal());
+        }
+        final DataUnitEvent event = DataUnitEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDataUnitId(unitId)
+                .setProviderId(unit.providerId()).setType(DataUnitEventType.CHANGE_STATE).setKind(ResourceKind.valueOf(unit.kind().name()))
+                .setTargetState(target).setReason(body.reason()).setAt(clock.instant()).build();
+        publisher.publish(topics.dataUnit, unitId, event);
+        return new Accepted(unitId, topics.dataUnit.name(), "/v1/units/" + unitId);
+    }
+
+    private static OperatorState operatorState(final String visible) {
+        return switch (visible) {
+            case "MAINTENANCE" -> OperatorState.MAINTENANCE;
+            case "DECOMMISSIONING" -> OperatorState.DECOMMISSIONING;
+            case "DECOMMISSIONED" -> OperatorState.DECOMMISSIONED;
+            default -> OperatorState.ACTIVE;
+        };
+    }
+
+    private UnitView unit(final String unitId) {
+        return units.apply(unitId).orElseThrow(() -> new Rejected(404, "NOT_FOUND", "dataUnitId",
+                "unit " + unitId + " is not registered"));
+    }
+
+    private static ResourceSpec spec(final ResourcesBody body, final String field) {
+        return ResourceSpec.newBuilder().setCpu(quantity(body.cpu(), field + ".cpu")).setMemory(quantity(body.memory(), field + ".memory"))
+                .setStorage(quantity(body.storage(), field + ".storage")).setGpuCount(body.gpuCount() == null ? 0 : body.gpuCount())
+                .setGpuType(body.gpuType()).build();
+    }
+
+    private static Quantity quantity(final String text, final String field) {
+        if (text == null) {
+            return null;
+        }
+        final Matcher m = QUANTITY.matcher(text);
+        if (!m.matches()) {
+            throw Rejected.badField(field, "expected an amount and a unit, like '2 vcpu', '500m', '4GiB' or '500 GB'");
+        }
+        return new Quantity(m.group(1), m.group(2));
+    }
+
+    private static Capacity capacity(final CapacityBody body, final String field) {
+        return Capacity.newBuilder().setCpuMillis(nonNegative(body.cpuMillis(), field + ".cpuMillis"))
+                .setMemoryBytes(nonNegative(body.memoryBytes(), field + ".memoryBytes"))
+                .setStorageBytes(nonNegative(body.storageBytes(), field + ".storageBytes"))
+                .setGpuCount((int) nonNegative(body.gpuCount() == null ? null : body.gpuCount().longValue(), field + ".gpuCount"))
+                .build();
+    }
+
+    private static long nonNegative(final Long value, final String field) {
+        if (value != null && value < 0) {
+            throw Rejected.badField(field, "must not be negative");
+        }
+        return value == null ? 0 : value;
+    }
+
+    private static Money money(final MoneyBody body, final String field) {
+        if (body == null) {
+            return null;
+        }
+        final BigDecimal amount = required(body.amount(), field + ".amount");
+        final BigDecimal scaled;
+        try {
+            scaled = amount.setScale(6, RoundingMode.UNNECESSARY);
+        } catch (final ArithmeticException e) {
+            throw Rejected.badField(field + ".amount", "has more than 6 decimals");
+        }
+        final String currency = required(body.currency(), field + ".currency").toUpperCase(Locale.ROOT);
+        return new Money(scaled, currency);
+    }
+
+    private static <T> T required(final T value, final String field) {
+        if (value == null) {
+            throw Rejected.badField(field, "is required");
+        }
+        return value;
+    }
+
+    private static void checked(final Runnable rules) {
+        try {
+            rules.run();
+        } catch (final InvalidInputException e) {
+            throw Rejected.badField(e.field(), e.getMessage());
+        }
+    }
+
+    private <T> T read(final Context ctx, final Class<T> type) {
+        final String contentType = ctx.header("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).split(";")[0].trim().equals("application/json")) {
+            throw new Rejected(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "send the body as application/json, not "
+                    + (contentType == null ? "nothing" : "'" + contentType + "'"));
+        }
+        if (ctx.contentLength() > MAX_BODY_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            final byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw tooLarge();
+            }
+            return json.read(body, type);
+        } catch (final IOException e) {
+            throw new Rejected(400, "MALFORMED_JSON", null, "the body could not be read: " + e.getMessage());
+        }
+    }
+
+    private static Rejected tooLarge() {
+        return new Rejected(413, "BODY_TOO_LARGE", null, "bodies are limited to " + MAX_BODY_BYTES + " bytes");
+    }
+
+    private static void accepted(final Context ctx, final Accepted accepted) {
+        if (accepted.poll() != null) {
+            ctx.header("Location", accepted.poll());
+        }
+        ctx.status(202).json(accepted);
+    }
+}

@@ -1,0 +1,84 @@
+package dev.orchestrator.api.security;
+
+import dev.orchestrator.api.Rejected;
+import io.javalin.http.Context;
+import io.javalin.http.HandlerType;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * Who may call what. With a client token configured, writes and admin routes ({@code /metrics})
+ * need {@code Authorization: Bearer <token>}, and reads too when {@code readsNeedToken}. Requests
+ * between instances ({@code /internal/...}) need the peer token instead, so a client's token is
+ * never passed on. Health probes, {@code /openapi.json} and the dashboard's static files are open.
+ * Tokens are compared by their SHA-256 digests in constant time, so neither content nor length leaks.
+ */
+public final class Access {
+    /** EventSource cannot send headers, so the live stream also takes the token as this query parameter. */
+    public static final String TOKEN_PARAMETER = "access_token";
+
+    private final byte[] clientDigest;
+    private final byte[] peerDigest;
+    private final boolean readsNeedToken;
+
+    /** Empty tokens mean no check. */
+    public Access(final String clientToken, final String peerToken, final boolean readsNeedToken) {
+        this.clientDigest = clientToken == null || clientToken.isEmpty() ? null : digest(clientToken);
+        this.peerDigest = peerToken == null || peerToken.isEmpty() ? null : digest(peerToken);
+        this.readsNeedToken = readsNeedToken;
+    }
+
+    public static Access open() {
+        return new Access(null, null, false);
+    }
+
+    /** Throws a 401 {@link Rejected} when the request lacks the credential its route needs. */
+    public void check(final Context ctx) {
+        final String path = ctx.path();
+        if (path.startsWith("/internal/")) {
+            require(ctx, peerDigest, false, "the peer token (http.peer.token)");
+            return;
+        }
+        final boolean write = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
+                && ctx.method() != HandlerType.OPTIONS;
+        if (write || path.equals("/metrics")) {
+            require(ctx, clientDigest, false, "a token");
+        } else if (readsNeedToken && path.startsWith("/v1/")) {
+            require(ctx, clientDigest, path.equals("/v1/events"), "a token");
+        }
+    }
+
+    private static void require(final Context ctx, final byte[] expected, final boolean parameterAllowed, final String what) {
+        if (expected == null) {
+            return;
+        }
+        String presented = bearer(ctx.header("Authorization"));
+        if (presented == null && parameterAllowed) {
+            presented = ctx.queryParam(TOKEN_PARAMETER);
+        }
+        if (presented == null) {
+            ctx.header("WWW-Authenticate", "Bearer");
+            throw new Rejected(401, "UNAUTHORIZED", "Authorization", "this route needs " + what + ": Authorization: Bearer <token>");
+        }
+        if (!MessageDigest.isEqual(expected, digest(presented))) {
+            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
+            throw new Rejected(401, "UNAUTHORIZED", "Authorization", "the token is not valid for this route");
+        }
+    }
+
+    private static String bearer(final String header) {
+        if (header == null || header.length() < 7 || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return null;
+        }
+        return header.substring(7).trim();
+    }
+
+    private static byte[] digest(final String token) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+        } catch (final NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+}

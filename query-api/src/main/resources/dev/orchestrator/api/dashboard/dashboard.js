@@ -1,0 +1,189 @@
+// The dashboard: polls the read API, follows /v1/events, and renders with textContent only,
+// because ids and reasons come from producers and must never be interpreted as HTML.
+(function () {
+  'use strict';
+  const HISTORY = 150;          // chart points kept per pool (5 minutes at one point per 2 s)
+  const FEED_LIMIT = 200;       // feed lines kept on screen
+  let token = sessionStorage.getItem('orchestrator-token') || '';
+  let events = null;
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    Object.entries(attrs || {}).forEach(([k, v]) => { if (v !== undefined && v !== null) node.setAttribute(k, v); });
+    children.flat().forEach(c => node.append(c instanceof Node ? c : document.createTextNode(c === null || c === undefined ? '' : String(c))));
+    return node;
+  }
+
+  async function api(path) {
+    const response = await fetch(path, { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+    if (response.status === 401) {
+      document.getElementById('token-form').hidden = false;
+      throw new Error('a token is needed');
+    }
+    if (!response.ok) {
+      throw new Error(path + ' answered ' + response.status);
+    }
+    return response.json();
+  }
+
+  function fill(tableId, rows) {
+    const body = document.querySelector('#' + tableId + ' tbody');
+    body.replaceChildren(...rows);
+  }
+
+  function percent(x) { return (100 * x).toFixed(1) + '%'; }
+
+  // --- utilization: one series per pool, a point every refresh
+  const times = [];
+  const series = new Map();   // pool name -> array of utilization values
+  let chart = null;
+  function chartData() { return [times, ...[...series.values()]]; }
+  function rebuildChart() {
+    const target = document.getElementById('utilization-chart');
+    target.replaceChildren();
+    const palette = ['#3a6ee8', '#1f7a3f', '#b3261e', '#9a6700', '#7b3fb3', '#0b7f86', '#c2185b', '#5d4037'];
+    const opts = {
+      width: Math.max(320, target.clientWidth || 900), height: 220,
+      scales: { y: { range: [0, 1] } },
+      axes: [{}, { values: (u, ticks) => ticks.map(t => Math.round(t * 100) + '%') }],
+      series: [{}, ...[...series.keys()].map((name, i) => ({ label: name, stroke: palette[i % palette.length], width: 2,
+        value: (u, v) => v === null || v === undefined ? '–' : percent(v) }))]
+    };
+    chart = new uPlot(opts, chartData(), target);
+  }
+
+  async function refreshPools() {
+    const answer = await api('/v1/pools');
+    const now = Date.now() / 1000;
+    let added = false;
+    times.push(now);
+    answer.pools.forEach(p => {
+      const name = p.kind + ' ' + p.region;
+      if (!series.has(name)) {
+        series.set(name, new Array(times.length - 1).fill(null));
+        added = true;
+      }
+    });
+    const byName = new Map(answer.pools.map(p => [p.kind + ' ' + p.region, p]));
+    series.forEach((values, name) => values.push(byName.has(name) ? byName.get(name).utilization : null));
+    if (times.length > HISTORY) {
+      times.shift();
+      series.forEach(values => values.shift());
+    }
+    if (added || chart === null) {
+      rebuildChart();
+    } else {
+      chart.setData(chartData());
+    }
+    fill('pools', answer.pools.map(p => el('tr', {},
+      el('td', {}, p.kind + ' ' + p.region), el('td', {}, p.units), el('td', {}, p.allocatable),
+      el('td', {}, el('div', { class: 'bar', title: percent(p.utilization) },
+        el('span', { style: 'width:' + (100 * p.utilization).toFixed(1) + '%' })), ' ', percent(p.utilization)))));
+  }
+
+  async function refreshUnits() {
+    const page = await api('/v1/units?limit=50');
+    fill('units', page.items.map(u => el('tr', {},
+      el('td', {}, u.unitId), el('td', {}, u.providerId), el('td', {}, u.region),
+      el('td', { class: u.state }, u.state), el('td', {}, freeText(u)), el('td', {}, u.allocations))));
+  }
+
+  function freeText(u) {
+    if (u.kind === 'COMPUTE') {
+      return (u.free.cpuMillis / 1000).toFixed(1) + ' / ' + (u.capacity.cpuMillis / 1000).toFixed(1) + ' vCPU';
+    }
+    return (u.free.storageBytes / 1e9).toFixed(0) + ' / ' + (u.capacity.storageBytes / 1e9).toFixed(0) + ' GB';
+  }
+
+  async function refreshProviders() {
+    const answer = await api('/v1/providers');
+    fill('providers', answer.providers.map(p => el('tr', {},
+      el('td', {}, p.providerId), el('td', {}, p.units), el('td', {}, p.allocatable),
+      el('td', {}, p.meanLatencyMillis.toFixed(1)), el('td', { class: p.meanAvailability < 0.99 ? 'UNHEALTHY' : '' },
+        percent(p.meanAvailability)))));
+  }
+
+  async function refreshReady() {
+    const badge = document.getElementById('ready');
+    try {
+      const response = await fetch('/health/ready');
+      const body = await response.json();
+      badge.textContent = 'engine: ' + body.streams;
+      badge.className = 'badge ' + (response.ok ? 'ok' : 'bad');
+    } catch (e) {
+      badge.textContent = 'engine: unreachable';
+      badge.className = 'badge bad';
+    }
+  }
+
+  // --- live feed
+  function follow() {
+    if (events) {
+      events.close();
+    }
+    const feedState = document.getElementById('feed-state');
+    events = new EventSource('/v1/events?type=decision' + (token ? '&access_token=' + encodeURIComponent(token) : ''));
+    events.onopen = () => { feedState.textContent = 'feed: live'; feedState.className = 'badge ok'; };
+    events.onerror = () => { feedState.textContent = 'feed: reconnecting'; feedState.className = 'badge bad'; };
+    events.addEventListener('decision', message => addDecision(JSON.parse(message.data)));
+    events.addEventListener('gap', () => {
+      document.getElementById('feed').prepend(el('li', { class: 'hint' }, '… some events were missed while reconnecting'));
+    });
+  }
+
+  function addDecision(d) {
+    const feed = document.getElementById('feed');
+    const time = new Date(d.at).toLocaleTimeString();
+    const where = d.unitId ? ' → ' + d.unitId + ' (' + d.providerId + ', ' + d.region + ')' : ' ' + d.reason;
+    const line = el('li', { 'data-demand': d.demandId },
+      time + ' ', el('span', { class: 'status ' + d.status }, d.status), ' ', d.demandId, ' [' + d.consumerId + ']', where);
+    line.addEventListener('click', () => explain(d.demandId, line));
+    feed.prepend(line);
+    while (feed.children.length > FEED_LIMIT) {
+      feed.lastElementChild.remove();
+    }
+  }
+
+  async function explain(demandId, line) {
+    document.querySelectorAll('#feed li.selected').forEach(n => n.classList.remove('selected'));
+    line.classList.add('selected');
+    const target = document.getElementById('explanation');
+    target.replaceChildren(el('p', { class: 'hint' }, 'loading ' + demandId + '…'));
+    try {
+      const x = await api('/v1/demands/' + encodeURIComponent(demandId) + '/explain');
+      const weights = [...new Set(x.candidates.flatMap(c => Object.keys(c.contributions || {})))].sort();
+      target.replaceChildren(
+        el('p', { id: 'explained-demand' }, el('strong', {}, x.demandId), ' ', el('span', { class: 'status ' + x.status }, x.status),
+          ' after ' + x.attempts + ' attempt(s)' + (x.stale ? ' (stale copy)' : '')),
+        x.refusedBy.length ? el('p', {}, 'Refused by: ' + x.refusedBy.join(', ')) : '',
+        el('table', { id: 'candidates' },
+          el('thead', {}, el('tr', {}, el('th', {}, 'Unit'), el('th', {}, 'Score'), ...weights.map(w => el('th', {}, w)), el('th', {}, 'Filtered by'))),
+          el('tbody', {}, x.candidates.map(c => el('tr', { class: c.filteredBy ? 'filtered' : '' },
+            el('td', {}, c.unitId), el('td', {}, c.filteredBy ? '–' : c.total.toFixed(3)),
+            ...weights.map(w => el('td', {}, c.contributions && w in c.contributions ? c.contributions[w].toFixed(3) : '')),
+            el('td', {}, c.filteredBy || ''))))));
+    } catch (e) {
+      target.replaceChildren(el('p', { class: 'REJECTED' }, String(e.message)));
+    }
+  }
+
+  function every(ms, task) {
+    const run = () => task().catch(e => console.warn(e.message));
+    run();
+    setInterval(run, ms);
+  }
+
+  document.getElementById('token-form').addEventListener('submit', e => {
+    e.preventDefault();
+    token = document.getElementById('token').value.trim();
+    sessionStorage.setItem('orchestrator-token', token);
+    document.getElementById('token-form').hidden = true;
+    follow();
+  });
+
+  every(2000, refreshReady);
+  every(2000, refreshPools);
+  every(5000, refreshUnits);
+  every(5000, refreshProviders);
+  follow();
+})();
