@@ -24,13 +24,16 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue 5's cross-instance reads on a real broker: a key owned by B asked at A returns B's data, a
  * list gathers both instances, and when B dies A answers 503 with Retry-After (or the standby's copy
- * when asked for stale data) until the rebalance hands it B's partitions.
+ * when asked for stale data) until the rebalance hands it B's partitions. Reads need a client token;
+ * forwarded reads succeed only because the instances send each other the peer token.
  */
 class QueryAcrossInstancesIT {
     @RegisterExtension
     static final TestKafka KAFKA = new TestKafka();
     private static final int DEMANDS = 120;
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Reads need this token; the instances forward with their own, so a client's token never travels on. */
+    private static final String CLIENT_TOKEN = "client-secret";
 
     @TempDir
     Path dir;
@@ -68,6 +71,9 @@ class QueryAcrossInstancesIT {
             assertThat(demand.path("status").asText()).isIn("PLACED", "ACTIVE");
             assertThat(demand.path("stale").asBoolean()).isFalse();
             assertThat(JSON.readTree(get(a, "/v1/demands/" + demandOfB + "/explain").body()).path("candidates")).isNotEmpty();
+
+            // the instance-to-instance routes take the peer token only: a client's token does not open them
+            assertThat(get(b, "/internal/v1/units/u0").statusCode()).isEqualTo(401);
 
             // a list gathers from both instances, a page at a time
             int listed = 0;
@@ -123,14 +129,17 @@ class QueryAcrossInstancesIT {
 
     private HttpResponse<String> get(final Instance instance, final String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
-                .timeout(Duration.ofSeconds(15)).build(), HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", "Bearer " + CLIENT_TOKEN).timeout(Duration.ofSeconds(15)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private OrchestratorConfig config(final String name) {
-        return ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-                "bootstrap.servers", KAFKA.bootstrapServers(), "http.port", "0", "http.host", "127.0.0.1",
-                "state.dir", dir.resolve(name).toString(), "application.id", "query-it", "standby.replicas", "1",
-                "kafka.main.consumer.session.timeout.ms", "6000", "kafka.main.consumer.heartbeat.interval.ms", "1000"),
+        return ConfigLoader.load(Optional.empty(), Map.of(), Map.ofEntries(
+                Map.entry("bootstrap.servers", KAFKA.bootstrapServers()), Map.entry("http.port", "0"), Map.entry("http.host", "127.0.0.1"),
+                Map.entry("state.dir", dir.resolve(name).toString()), Map.entry("application.id", "query-it"),
+                Map.entry("standby.replicas", "1"), Map.entry("kafka.main.consumer.session.timeout.ms", "6000"),
+                Map.entry("kafka.main.consumer.heartbeat.interval.ms", "1000"), Map.entry("http.token", CLIENT_TOKEN),
+                Map.entry("http.peer.token", "peer-secret"), Map.entry("http.token.reads", "true")),
                 ConfigLoader.Mode.RUN);
     }
 }

@@ -36,8 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The packaged jar, run as a user runs it: a separate JVM, its output, its exit status. */
 class LauncherIT {
-    private static final Pattern HTTP_URL = Pattern.compile("HTTP API\\s+http://127\\.0\\.0\\.1:(\\d+)");
-    private static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
+    private static final String JAR = DemoProcess.JAR;
 
     @TempDir
     Path dir;
@@ -45,7 +44,7 @@ class LauncherIT {
     @Test
     void demoBecomesReadyDecidesMigratesStopsCleanlyAndReusesItsData() throws Exception {
         final long firstStart = System.nanoTime();
-        final Demo first = Demo.start(dir);
+        final DemoProcess first = DemoProcess.start(dir);
         assertThat(first.awaitReady(Duration.ofSeconds(90))).as("ready within 90 s; output:%n%s", first.output()).isTrue();
         System.out.printf("demo ready in %.1f s%n", (System.nanoTime() - firstStart) / 1e9);
         assertThat(first.output()).contains("Kafka bootstrap  127.0.0.1:", "demand.v1  (created)", "dlq.v1  (created)");
@@ -63,7 +62,7 @@ class LauncherIT {
         assertThat(tailed.lines().filter(l -> l.contains("\"status\": "))).hasSize(3);
         first.stopAndAssertGone();
 
-        final Demo second = Demo.start(dir, "--no-simulator");
+        final DemoProcess second = DemoProcess.start(dir, "--no-simulator");
         assertThat(second.awaitReady(Duration.ofSeconds(90))).as("restart ready; output:%n%s", second.output()).isTrue();
         assertThat(second.output()).contains("topics ready created=0 existing=15");
         second.stopAndAssertGone();
@@ -114,68 +113,6 @@ class LauncherIT {
     }
 
     private static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    /** A demo process with its output captured line by line. */
-    private record Demo(Process process, List<String> lines, Thread reader) {
-        static Demo start(final Path dir, final String... extra) throws IOException {
-            final List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", JAR, "demo",
-                    "--http-port", "0", "--set", "broker.port=0",
-                    "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state")));
-            command.addAll(List.of(extra));
-            final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            final List<String> lines = new CopyOnWriteArrayList<>();
-            final Thread reader = new Thread(() -> {
-                try (BufferedReader in = new BufferedReader(
-                        new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                    in.lines().forEach(lines::add);
-                } catch (final IOException e) {
-                    lines.add("output closed: " + e);
-                }
-            });
-            reader.setDaemon(true);
-            reader.start();
-            return new Demo(process, lines, reader);
-        }
-
-        String output() {
-            return String.join("\n", lines);
-        }
-
-        boolean awaitReady(final Duration timeout) throws InterruptedException {
-            final HttpClient http = HttpClient.newHttpClient();
-            final long deadline = System.nanoTime() + timeout.toNanos();
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                final Matcher url = HTTP_URL.matcher(output());
-                if (url.find()) {
-                    try {
-                        final HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(
-                                "http://127.0.0.1:" + url.group(1) + "/health/ready")).build(),
-                                HttpResponse.BodyHandlers.discarding());
-                        if (ready.statusCode() == 200) {
-                            return true;
-                        }
-                    } catch (final IOException e) {
-                        // not listening yet
-                    }
-                }
-                Thread.sleep(250);
-            }
-            return false;
-        }
-
-        /**
-         * SIGTERM runs the same shutdown hook as Ctrl-C's SIGINT, which a JVM started without a terminal
-         * may ignore. Sent through the handle: Process.destroy() would also close the output we read.
-         */
-        void stopAndAssertGone() throws InterruptedException {
-            final List<ProcessHandle> children = process.descendants().toList();
-            process.toHandle().destroy();
-            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
-            reader.join(10_000);
-            assertThat(children).noneMatch(ProcessHandle::isAlive);
-            assertThat(output()).contains("embedded broker stopped", "stopped");
-        }
+        return DemoProcess.java();
     }
 }

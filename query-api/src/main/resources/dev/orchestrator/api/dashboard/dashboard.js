@@ -134,7 +134,8 @@
   function addDecision(d) {
     const feed = document.getElementById('feed');
     const time = new Date(d.at).toLocaleTimeString();
-    const where = d.unitId ? ' → ' + d.unitId + ' (' + d.providerId + ', ' + d.region + ')' : ' ' + d.reason;
+    const placeOf = [d.providerId, d.region].filter(Boolean).join(', ');
+    const where = d.unitId ? ' → ' + d.unitId + (placeOf ? ' (' + placeOf + ')' : '') : ' ' + d.reason;
     const line = el('li', { 'data-demand': d.demandId },
       time + ' ', el('span', { class: 'status ' + d.status }, d.status), ' ', d.demandId, ' [' + d.consumerId + ']', where);
     line.addEventListener('click', () => explain(d.demandId, line));

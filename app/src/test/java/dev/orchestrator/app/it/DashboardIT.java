@@ -1,0 +1,84 @@
+package dev.orchestrator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs),
+ * against {@code orchestrator demo} started from the packaged jar: a decision arrives in the live
+ * feed, a click opens its explanation, the chart and tables fill, and a screenshot is saved to
+ * {@code target/dashboard.png}.
+ */
+class DashboardIT {
+    private static final String CHROMIUM = "/usr/bin/chromium";
+    private static final String CHROMEDRIVER = "/usr/bin/chromedriver";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aDecisionArrivesLiveAndOpensItsExplanation() throws Exception {
+        assertThat(new File(CHROMIUM)).as("Debian's chromium; .ci/run installs it").exists();
+        assertThat(new File(CHROMEDRIVER)).as("Debian's chromium-driver; .ci/run installs it").exists();
+        final DemoProcess demo = DemoProcess.start(dir);
+        ChromeDriver browser = null;
+        try {
+            assertThat(demo.awaitReady(Duration.ofSeconds(90))).as("demo ready; output:%n%s", demo.output()).isTrue();
+            final ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM)
+                    .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1100");
+            browser = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
+                    .usingAnyFreePort().build(), options);
+            browser.get(demo.baseUrl() + "/");
+            final WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(90));
+
+            // a decision arrives over /v1/events
+            final WebElement placed = wait.until(ExpectedConditions.presenceOfElementLocated(
+                    By.xpath("//ol[@id='feed']/li[span[contains(@class,'PLACED')]]")));
+            assertThat(browser.findElement(By.id("feed-state")).getText()).isEqualTo("feed: live");
+            final String demandId = placed.getAttribute("data-demand");
+            assertThat(demandId).isNotBlank();
+
+            // a click opens its explanation: the demand, its status and the scored candidates
+            placed.click();
+            wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("explained-demand"), demandId));
+            final List<WebElement> candidates = wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(
+                    By.cssSelector("#candidates tbody tr"), 0));
+            assertThat(candidates).isNotEmpty();
+            assertThat(browser.findElement(By.cssSelector("#candidates thead")).getText()).contains("price");
+
+            // the utilization chart and the tables are filled from the read API
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#utilization-chart canvas")));
+            wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#pools tbody tr"), 0));
+            wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#units tbody tr"), 0));
+            wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#providers tbody tr"), 0));
+            assertThat(browser.findElement(By.id("ready")).getText()).isEqualTo("engine: RUNNING");
+
+            final Path screenshot = Path.of("target", "dashboard.png");
+            Files.createDirectories(screenshot.getParent());
+            Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), screenshot, StandardCopyOption.REPLACE_EXISTING);
+            assertThat(Files.size(screenshot)).isGreaterThan(10_000);
+            System.out.println("dashboard screenshot: " + screenshot.toAbsolutePath());
+        } finally {
+            if (browser != null) {
+                browser.quit();
+            }
+            demo.stopAndAssertGone();
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package dev.orchestrator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@code orchestrator demo} from the packaged jar, as a user starts it, with its output captured line by line. */
+record DemoProcess(Process process, List<String> lines, Thread reader) {
+    private static final Pattern HTTP_URL = Pattern.compile("HTTP API\\s+http://127\\.0\\.0\\.1:(\\d+)");
+    static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
+
+    static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The demo's HTTP base URL, once it has printed it. */
+    String baseUrl() {
+        final Matcher url = HTTP_URL.matcher(output());
+        return url.find() ? "http://127.0.0.1:" + url.group(1) : null;
+    }
+
+    static DemoProcess start(final Path dir, final String... extra) throws IOException {
+        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", JAR, "demo",
+                "--http-port", "0", "--set", "broker.port=0",
+                "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state")));
+        command.addAll(List.of(extra));
+        final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final List<String> lines = new CopyOnWriteArrayList<>();
+        final Thread reader = new Thread(() -> {
+            try (BufferedReader in = new BufferedReader(
+                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                in.lines().forEach(lines::add);
+            } catch (final IOException e) {
+                lines.add("output closed: " + e);
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        return new DemoProcess(process, lines, reader);
+    }
+
+    String output() {
+        return String.join("\n", lines);
+    }
+
+    boolean awaitReady(final Duration timeout) throws InterruptedException {
+        final HttpClient http = HttpClient.newHttpClient();
+        final long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            final String base = baseUrl();
+            if (base != null) {
+                try {
+                    final HttpResponse<Void> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/health/ready")).build(),
+                            HttpResponse.BodyHandlers.discarding());
+                    if (ready.statusCode() == 200) {
+                        return true;
+                    }
+                } catch (final IOException e) {
+                    // not listening yet
+                }
+            }
+            Thread.sleep(250);
+        }
+        return false;
+    }
+
+    /**
+     * SIGTERM runs the same shutdown hook as Ctrl-C's SIGINT, which a JVM started without a terminal
+     * may ignore. Sent through the handle: Process.destroy() would also close the output we read.
+     */
+    void stopAndAssertGone() throws InterruptedException {
+        final List<ProcessHandle> children = process.descendants().toList();
+        process.toHandle().destroy();
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+        reader.join(10_000);
+        assertThat(children).noneMatch(ProcessHandle::isAlive);
+        assertThat(output()).contains("embedded broker stopped", "stopped");
+    }
+}
