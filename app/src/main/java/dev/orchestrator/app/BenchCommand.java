@@ -6,6 +6,9 @@ import dev.orchestrator.app.bench.BenchProfile;
 import dev.orchestrator.app.bench.BenchReport;
 import dev.orchestrator.app.bench.BenchResult;
 import dev.orchestrator.app.bench.BenchRunner;
+import dev.orchestrator.app.bench.query.QueryLoad;
+import dev.orchestrator.app.bench.query.QueryPhases;
+import dev.orchestrator.app.bench.query.QueryReport;
 import dev.orchestrator.app.bench.quality.QualityInstance;
 import dev.orchestrator.app.bench.quality.QualityResult;
 import dev.orchestrator.app.bench.quality.QualityRun;
@@ -34,10 +37,15 @@ import picocli.CommandLine.Option;
                 + "each demand's intended send time, the pass-through baseline and the ratio, CPU and heap; then run "
                 + "verify. Exits 1 when verify finds a violation.",
                 "Profiles: steady (10,000 units, 1,000,000 demands), contention (80%% of demand on one region), "
-                        + "migration-storm (10%% of units to maintenance halfway), quality (200 units, 2,000 demands "
+                        + "migration-storm (10%% of units to maintenance halfway), query (demands at 600/s, GETs at "
+                        + "--query-rate during the middle of three windows; query p50/p99, and decisions per second and "
+                        + "their latency with and without the queries), quality (200 units, 2,000 demands "
                         + "replayed in arrival order; cost compared with first-fit-decreasing and the Timefold solver)."})
 final class BenchCommand implements Callable<Integer> {
-    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm or quality "
+    /** Demands per second the query profile offers unless --rate says otherwise. */
+    static final double QUERY_PROFILE_RATE = 600;
+
+    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm, query or quality "
             + "(default: ${DEFAULT-VALUE})")
     String profile;
 
@@ -60,6 +68,14 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--solver-seconds", defaultValue = "30", paramLabel = "N",
             description = "quality profile: time limit of the offline solver (default: ${DEFAULT-VALUE})")
     int solverSeconds;
+
+    @Option(names = "--query-rate", defaultValue = "2000", paramLabel = "N",
+            description = "query profile: GETs per second against the read API (default: ${DEFAULT-VALUE})")
+    double queryRate;
+
+    @Option(names = "--phase-seconds", defaultValue = "30", paramLabel = "N",
+            description = "query profile: length of each window (without, with, without queries) (default: ${DEFAULT-VALUE})")
+    int phaseSeconds;
 
     @Mixin
     ConfigOptions options = new ConfigOptions();
@@ -90,8 +106,24 @@ final class BenchCommand implements Callable<Integer> {
         if (solverSeconds < 1 || solverSeconds > 3_600) {
             throw new ConfigException("--solver-seconds=" + solverSeconds + ": expected 1 to 3600");
         }
+        if (!(queryRate >= 1 && queryRate <= 100_000)) {
+            throw new ConfigException("--query-rate=" + queryRate + ": expected 1 to 100000 requests per second");
+        }
+        if (phaseSeconds < 5 || phaseSeconds > 3_600) {
+            throw new ConfigException("--phase-seconds=" + phaseSeconds + ": expected 5 to 3600");
+        }
         if (!(rate >= 0 && rate <= 10_000_000)) {
             throw new ConfigException("--rate=" + rate + ": expected 0 (as fast as possible) to 10000000");
+        }
+        if (chosen.name().equals("query")) {
+            // at full speed decisions arrive in bursts seconds apart, so windows could not be compared:
+            // the query profile offers a steady rate the engine sustains, long enough for three windows
+            if (rate == 0) {
+                rate = QUERY_PROFILE_RATE;
+            }
+            if (demands == null) {
+                chosen = chosen.withDemands((long) (rate * (3L * phaseSeconds + QueryPhases.WARM_UP_SECONDS + 30)));
+            }
         }
         final String run = "bench-" + System.currentTimeMillis();
         final Path dir = Path.of("data", "bench", run);
@@ -117,22 +149,38 @@ final class BenchCommand implements Callable<Integer> {
                 return quality(chosen, config);
             }
             final BenchResult result;
+            QueryPhases phases = null;
             try (Instance engine = Instance.start(config)) {
                 SimulatedExecutor executor = null;
                 if (chosen.maintenanceShare() > 0) {
                     executor = new SimulatedExecutor(servers, engine.topics());
                     executor.start();
                 }
+                final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), System.out);
+                QueryLoad queries = null;
+                if (chosen.name().equals("query")) {
+                    queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());
+                    phases = new QueryPhases(queries, phaseSeconds, System.out);
+                    runner.withQueries(phases);
+                }
                 try {
-                    result = new BenchRunner(chosen, servers, engine.topics(), System.out).run(rate,
-                            config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
+                    result = runner.run(rate, config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
                 } finally {
+                    if (queries != null) {
+                        queries.close();
+                    }
                     if (executor != null) {
                         executor.close();
                     }
                 }
             }
             BenchReport.print(result, System.out);
+            if (phases != null) {
+                final QueryReport report = QueryReport.of(phases);
+                report.print(System.out);
+                writeJson(Map.of("placements", result, "queries", report));
+                return result.verified() && report.complete() ? 0 : 1;
+            }
             writeJson(result);
             return result.verified() ? 0 : 1;
         } finally {

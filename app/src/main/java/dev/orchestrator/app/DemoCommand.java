@@ -72,6 +72,7 @@ final class DemoCommand implements Callable<Integer> {
         out.append(String.format("  Kafka bootstrap  %s%n", broker.bootstrapServers()));
         out.append(String.format("  HTTP API         http://%s:%d  (health: /health/ready)%n",
                 config.string(ConfigKey.HTTP_HOST), instance.httpPort()));
+        out.append(String.format("  dashboard        http://localhost:%d/%n", instance.httpPort()));
         out.append(String.format("  broker data      %s%n", broker.dataDir().toAbsolutePath()));
         out.append(String.format("  state            %s%n", config.path(ConfigKey.STATE_DIR).toAbsolutePath()));
         out.append(String.format("  topics (%d partitions each when created; values are Avro in the Confluent framing)%n",

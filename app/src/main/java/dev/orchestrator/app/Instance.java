@@ -21,6 +21,7 @@ import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.state.LocalStores;
 import java.time.Clock;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -87,8 +88,9 @@ final class Instance implements AutoCloseable {
         final HostInfo advertised = new HostInfo(advertisedHost(config), port);
         final Properties streamsConfig = streamsConfig(config, topics);
         streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
-        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, engineSettings(config), streamsConfig), streamsConfig);
-        streams.setStateListener((now, before) -> LOG.info("engine state {} -> {}", before, now));
+        final LocalStores localStores = new LocalStores();
+        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, engineSettings(config), streamsConfig,
+                localStores), streamsConfig);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("engine stopped by an unexpected error: {}", e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -100,7 +102,11 @@ final class Instance implements AutoCloseable {
         new JvmGcMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         final HttpServing serving = HttpServing.of(config);
-        final StateAccess state = new StateAccess(streams, advertised);
+        final StateAccess state = new StateAccess(streams, advertised, localStores);
+        streams.setStateListener((now, before) -> {
+            state.forget();
+            LOG.info("engine state {} -> {}", before, now);
+        });
         final EngineSettings settings = engineSettings(config);
         final Map<String, Object> clients = clientConfig(config);
         final KafkaPublisher publisher = new KafkaPublisher(clients, PUBLISH_TIMEOUT);
@@ -110,7 +116,7 @@ final class Instance implements AutoCloseable {
                         .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
                                 settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC()))
                         .events(new EventRoutes(feed, MAX_EVENT_CLIENTS))
-                        .metrics(metrics).dashboard()).build()
+                        .metrics(metrics).threads(config.integer(ConfigKey.HTTP_THREADS)).dashboard()).build()
                 .start(config.string(ConfigKey.HTTP_HOST), port);
         LOG.info("HTTP API on {}://{}:{} ({})", serving.scheme(), config.string(ConfigKey.HTTP_HOST), http.port(),
                 serving.describe());

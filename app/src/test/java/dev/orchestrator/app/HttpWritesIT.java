@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.demo.SimulatedExecutor;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.testing.TestKafka;
 import java.net.URI;
@@ -55,6 +56,7 @@ class HttpWritesIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Instance instance;
+    private SimulatedExecutor executor;
     private long inputsBefore;
 
     @BeforeAll
@@ -65,6 +67,9 @@ class HttpWritesIT {
                 "http.token", TOKEN), ConfigLoader.Mode.RUN);
         instance = Instance.start(config);
         assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
+        // confirms provisioning, so placed allocations become ACTIVE and count for SLA compliance
+        executor = new SimulatedExecutor(KAFKA.bootstrapServers(), instance.topics());
+        executor.start();
         // u-1 is registered, so the state-change and telemetry rows have a unit to be refused about
         assertThat(send("POST", "/v1/data-units", UNIT).statusCode()).isEqualTo(202);
         awaitStatus("/v1/units/u-1", 200);
@@ -73,6 +78,9 @@ class HttpWritesIT {
 
     @AfterAll
     void stop() {
+        if (executor != null) {
+            executor.close();
+        }
         if (instance != null) {
             instance.close();
         }
@@ -178,6 +186,9 @@ class HttpWritesIT {
 
             // the unit holds an allocation now: decommissioned outright is refused, decommissioning is accepted
             awaitUnitAllocations(1);
+            final JsonNode sla = awaitSlaAllocations();
+            assertThat(sla.path("meeting").asInt()).as(sla.toString()).isEqualTo(1);
+            assertThat(sla.path("compliance").asDouble()).isEqualTo(1.0);
             final HttpResponse<String> refused = send("PUT", "/v1/data-units/u-1/state", "{\"state\": \"DECOMMISSIONED\"}");
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
 
@@ -217,6 +228,18 @@ class HttpWritesIT {
             demand = awaitStatus("/v1/demands/" + demandId, 200);
         }
         return demand;
+    }
+
+    /** p-1's SLA compliance once w-1 (gold SLA) is confirmed on its unit. */
+    private JsonNode awaitSlaAllocations() throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        JsonNode sla = JSON.readTree(send("GET", "/v1/providers/p-1", null).body()).path("sla");
+        while (sla.path("allocationsWithSla").asInt() < 1 && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            sla = JSON.readTree(send("GET", "/v1/providers/p-1", null).body()).path("sla");
+        }
+        assertThat(sla.path("allocationsWithSla").asInt()).as(sla.toString()).isEqualTo(1);
+        return sla;
     }
 
     private void awaitUnitAllocations(final int count) throws Exception {

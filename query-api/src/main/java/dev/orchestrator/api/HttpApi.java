@@ -49,6 +49,7 @@ public final class HttpApi {
         private PrometheusMeterRegistry metrics;
         private Access access = Access.open();
         private boolean dashboard;
+        private int maxThreads;
         private java.nio.file.Path keystore;
         private String keystorePassword;
 
@@ -91,6 +92,15 @@ public final class HttpApi {
             return this;
         }
 
+        /**
+         * At most {@code max} request threads. On a small machine a busy API with hundreds of threads
+         * takes the CPU from the engine's single stream thread; fewer threads make requests queue instead.
+         */
+        public Builder threads(final int max) {
+            this.maxThreads = max;
+            return this;
+        }
+
         /** Serve HTTPS only, with the certificate in a PKCS12 keystore. */
         public Builder tls(final java.nio.file.Path pkcs12, final String password) {
             this.keystore = pkcs12;
@@ -101,6 +111,12 @@ public final class HttpApi {
         public Javalin build() {
             return Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
+                if (maxThreads > 0) {
+                    final org.eclipse.jetty.util.thread.QueuedThreadPool pool =
+                            new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, Math.min(4, maxThreads), 60_000);
+                    pool.setName("http");
+                    config.jetty.threadPool = pool;
+                }
                 if (keystore != null) {
                     // the only connector, so plain HTTP is not served beside it
                     config.jetty.addConnector((server, http) -> Tls.connector(server, http, keystore, keystorePassword,

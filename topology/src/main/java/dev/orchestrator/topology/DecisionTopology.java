@@ -25,6 +25,7 @@ import dev.orchestrator.topology.normalize.UndecodableRecordHandler;
 import dev.orchestrator.topology.scoring.UnitIndex;
 import dev.orchestrator.topology.scoring.UnitViewUpdater;
 import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.state.LocalStores;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.common.serialization.Serde;
@@ -58,14 +59,20 @@ public final class DecisionTopology {
 
     /** The topology for {@code streamsConfig}, which must include {@link #requiredConfig}. */
     public static Topology build(final Topics topics, final EngineSettings settings, final Properties streamsConfig) {
+        return build(topics, settings, streamsConfig, new LocalStores());
+    }
+
+    /** With {@code local} told which stores the read API may query directly while their tasks run here. */
+    public static Topology build(final Topics topics, final EngineSettings settings, final Properties streamsConfig,
+                                 final LocalStores local) {
         final Topology topology = new Topology(new org.apache.kafka.streams.TopologyConfig(new StreamsConfig(streamsConfig)));
         final Normalizer normalizer = new Normalizer(settings.regions(), settings.currency());
         final UnitIndex index = new UnitIndex();
 
         // Intake, keyed by demand: drop duplicates, refuse the invalid with a reason, route the rest by consumer
         source(topology, "demand-source", topics.demand);
-        topology.addProcessor(Nodes.INTAKE, () -> new DemandIntake(normalizer, topics.demand,
-                settings.metricsIntervalMillis()), "demand-source");
+        topology.addProcessor(Nodes.INTAKE, () -> local.registering(new DemandIntake(normalizer, topics.demand,
+                settings.metricsIntervalMillis()), StoreNames.DEMAND_IDS), "demand-source");
         topology.addStateStore(store(StoreNames.DEMAND_IDS, Serdes.String()), Nodes.INTAKE);
         sinks(topology, topics, Nodes.INTAKE, Nodes.ALLOCATIONS, Nodes.DLQ, Nodes.TO_DECIDER, Nodes.METRICS);
 
@@ -78,7 +85,8 @@ public final class DecisionTopology {
         source(topology, "data-unit-source", topics.dataUnit);
         source(topology, "telemetry-source", topics.telemetry);
         internalSource(topology, "to-ledger-source", topics.toLedger, ToLedger.class);
-        topology.addProcessor(Nodes.LEDGER, () -> new LedgerProcessor(normalizer, settings, topics),
+        topology.addProcessor(Nodes.LEDGER, () -> local.registering(new LedgerProcessor(normalizer, settings, topics),
+                        StoreNames.UNITS, StoreNames.RESERVATIONS),
                 "data-unit-source", "telemetry-source", "to-ledger-source");
         topology.addStateStore(store(StoreNames.UNITS, InternalSerde.of(UnitHeader.class)), Nodes.LEDGER);
         topology.addStateStore(store(StoreNames.RESERVATIONS, InternalSerde.of(Reservation.class)), Nodes.LEDGER);
@@ -96,7 +104,8 @@ public final class DecisionTopology {
         // The decider, keyed by consumer: admission, scoring, retries, lifecycle of allocations
         source(topology, "policy-source", topics.policy);
         internalSource(topology, "to-decider-source", topics.toDecider, ToDecider.class);
-        topology.addProcessor(Nodes.DECIDER, () -> new DecisionProcessor(normalizer, settings, index, topics),
+        topology.addProcessor(Nodes.DECIDER, () -> local.registering(new DecisionProcessor(normalizer, settings, index, topics),
+                        StoreNames.ALLOCATIONS),
                 "policy-source", "to-decider-source");
         topology.addStateStore(store(StoreNames.ALLOCATIONS, InternalSerde.of(AllocationRecord.class)), Nodes.DECIDER);
         topology.addStateStore(store(StoreNames.ACCOUNTS, InternalSerde.of(ConsumerAccount.class)), Nodes.DECIDER);

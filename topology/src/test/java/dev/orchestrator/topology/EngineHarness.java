@@ -49,6 +49,8 @@ public final class EngineHarness implements AutoCloseable {
 
     public final Topics topics = Topics.create("", InProcessSchemaRegistry.inMemory());
     public final TopologyTestDriver driver;
+    /** The stores the read API may read directly, as the engine registers them. */
+    public final dev.orchestrator.topology.state.LocalStores local = new dev.orchestrator.topology.state.LocalStores();
     public final List<AllocationResult> allocations = new ArrayList<>();
     public final List<PlacementCommand> commands = new ArrayList<>();
     public final List<AuditEvent> audit = new ArrayList<>();
@@ -71,7 +73,7 @@ public final class EngineHarness implements AutoCloseable {
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.putAll(DecisionTopology.requiredConfig(topics));
-        driver = new TopologyTestDriver(DecisionTopology.build(topics, settings, props), props, START);
+        driver = new TopologyTestDriver(DecisionTopology.build(topics, settings, props, local), props, START);
         rawDemand = driver.createInputTopic(topics.demand.name(), new StringSerializer(), new ByteArraySerializer(), START,
                 Duration.ZERO);
         allocationOut = output(topics.allocations);

@@ -13,9 +13,10 @@ public record BenchProfile(String name, int units, long demands, int consumers, 
             case "steady" -> new BenchProfile("steady", 10_000, 1_000_000, 200, 10, 0.1, 0, 0);
             case "contention" -> new BenchProfile("contention", 10_000, 200_000, 200, 10, 0.1, 0.8, 0);
             case "migration-storm" -> new BenchProfile("migration-storm", 10_000, 200_000, 200, 10, 0.1, 0, 0.1);
+            case "query" -> new BenchProfile("query", 10_000, 72_000, 200, 10, 0.1, 0, 0);
             case "quality" -> new BenchProfile("quality", 200, 2_000, 20, 4, 0, 0, 0);
             default -> throw new IllegalArgumentException("unknown profile '" + name
-                    + "'; known: steady, contention, migration-storm, quality");
+                    + "'; known: steady, contention, migration-storm, query, quality");
         };
     }
 

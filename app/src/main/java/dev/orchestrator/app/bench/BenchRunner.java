@@ -1,5 +1,6 @@
 package dev.orchestrator.app.bench;
 
+import dev.orchestrator.app.bench.query.QueryPhases;
 import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
@@ -59,6 +60,7 @@ public final class BenchRunner {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private volatile long lastDecisionNanos;
     private long maxHeapMb;
+    private QueryPhases phases;
 
     public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final PrintStream out) {
         this.profile = profile;
@@ -66,6 +68,12 @@ public final class BenchRunner {
         this.topics = topics;
         this.out = out;
         this.intendedMillis = new long[Math.toIntExact(profile.demands())];
+    }
+
+    /** Runs a query load during the middle of three windows of the run; see {@link QueryPhases}. */
+    public BenchRunner withQueries(final QueryPhases windows) {
+        this.phases = windows;
+        return this;
     }
 
     public BenchResult run(final double rate, final String guarantee, final String baselineStateDir) throws InterruptedException {
@@ -86,6 +94,9 @@ public final class BenchRunner {
                     && System.nanoTime() - Math.max(lastDecisionNanos, started) < Duration.ofSeconds(60).toNanos()) {
                 Thread.sleep(1_000);
                 progress(started);
+                if (phases != null) {
+                    phases.tick(decided.get(), System.nanoTime());
+                }
                 // halfway through the decisions, not the sends: the units must be holding allocations
                 if (!stormed && decided.get() >= profile.demands() / 2) {
                     storm(producer);
@@ -216,7 +227,11 @@ public final class BenchRunner {
                     }
                     final int index = Integer.parseInt(result.getDemandId().substring(1));
                     final long now = System.currentTimeMillis();
-                    latency.recordValue(Math.max(0, Math.min(now - intendedMillis[index], latency.getHighestTrackableValue())));
+                    final long millis = Math.max(0, Math.min(now - intendedMillis[index], latency.getHighestTrackableValue()));
+                    latency.recordValue(millis);
+                    if (phases != null) {
+                        phases.decided(result.getDemandId(), millis);
+                    }
                     decided.incrementAndGet();
                     lastDecisionNanos = System.nanoTime();
                     if (result.getStatus() == AllocationStatus.PLACED) {

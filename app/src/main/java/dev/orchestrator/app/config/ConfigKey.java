@@ -24,6 +24,8 @@ public enum ConfigKey {
             "port of the HTTP API; 0 picks a free one"),
     HTTP_ADVERTISED_HOST("http.advertised.host", Type.STRING, "", false,
             "host other instances reach this one's HTTP API on; empty: http.host, or 127.0.0.1 when that is 0.0.0.0"),
+    HTTP_THREADS("http.threads", Type.intRange(8, 1_000), "16", false,
+            "request threads of the HTTP API; more serve more clients at once but take CPU from the engine"),
     HTTP_TOKEN("http.token", Type.STRING, "", false,
             "bearer token for writes and /metrics (and reads with http.token.reads); empty: no check"),
     HTTP_TOKEN_READS("http.token.reads", Type.BOOLEAN, "false", false,

@@ -54,4 +54,25 @@ class BenchIT {
         assertThat(result.path("engineGapPercent").asDouble()).isGreaterThanOrEqualTo(0);
         assertThat(result.path("verified").asBoolean()).isTrue();
     }
+
+    @Test
+    void measuresQueriesWhilePlacementsRun() throws Exception {
+        final Path json = dir.resolve("query.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "15000",
+                "--phase-seconds", "5", "--query-rate", "200", "--json", json.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("query latency ms", "decisions per second", "query load on", "query load off");
+        final JsonNode queries = new ObjectMapper().readTree(json.toFile()).path("queries");
+        assertThat(queries.path("complete").asBoolean()).isTrue();
+        assertThat(queries.path("queries").path("requests").asLong()).isGreaterThan(500);
+        assertThat(queries.path("queries").path("errors").asLong()).isZero();
+        assertThat(queries.path("queries").path("p99Millis").asDouble()).isPositive();
+        assertThat(queries.path("decisionsBefore").asDouble()).isPositive();
+        assertThat(queries.path("decisionsDuring").asDouble()).isPositive();
+    }
 }

@@ -33,6 +33,8 @@ public final class QueryRoutes {
     private final JavaType unitType;
     private final JavaType consumerType;
     private final JavaType pageType;
+    private final JavaType slaType;
+    private final UnitViewSnapshot snapshot = new UnitViewSnapshot(this::allViews, java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
 
     public QueryRoutes(final StateAccess state, final Peers peers, final ObjectMapper json) {
         this.state = state;
@@ -41,6 +43,7 @@ public final class QueryRoutes {
         this.unitType = json.constructType(UnitRecord.class);
         this.consumerType = json.constructType(ConsumerOf.class);
         this.pageType = json.getTypeFactory().constructCollectionType(List.class, AllocationRecord.class);
+        this.slaType = json.constructType(Views.SlaCompliance.class);
     }
 
     public void register(final RoutesConfig routes) {
@@ -57,6 +60,7 @@ public final class QueryRoutes {
         routes.get("/internal/v1/demand-consumer/{id}", ctx -> answer(ctx, demandConsumer(ctx.pathParam("id"), stale(ctx))));
         routes.get("/internal/v1/allocations/{key}", ctx -> answer(ctx, localAllocation(ctx.pathParam("key"), stale(ctx))));
         routes.get("/internal/v1/units/{id}", ctx -> answer(ctx, localUnit(ctx.pathParam("id"), stale(ctx))));
+        routes.get("/internal/v1/providers/{id}/sla", ctx -> ctx.json(localSla(ctx.pathParam("id"))));
         routes.get("/internal/v1/allocations", ctx -> ctx.json(localAllocations(Paging.of(ctx), ctx.queryParam("status"),
                 ctx.queryParam("consumer"), stale(ctx))));
     }
@@ -125,33 +129,30 @@ public final class QueryRoutes {
         ctx.json(Views.Unit.of(unit.value(), unit.stale()));
     }
 
-    /** Units from this instance's replica of every unit's view, filtered, in id order. */
+    /** Units from this instance's replica of every unit's view (at most a second old), filtered, in id order. */
     private void units(final Context ctx) {
         final Paging paging = Paging.of(ctx);
         final String region = ctx.queryParam("region");
         final String provider = ctx.queryParam("provider");
         final String unitState = ctx.queryParam("state");
         final String kind = ctx.queryParam("kind");
+        final List<UnitView> source = snapshot.current().narrowest(region, provider);
         final List<Views.UnitSummary> items = new ArrayList<>();
         String last = null;
         boolean more = false;
-        try (KeyValueIterator<String, UnitView> it = state.<UnitView, KeyValueIterator<String, UnitView>>read(
-                StoreNames.UNIT_VIEWS, false, s -> s.range(paging.after(), null))) {
-            while (it.hasNext()) {
-                final UnitView view = it.next().value;
-                if (!paging.admits(view.unitId()) || region != null && !region.equals(view.region())
-                        || provider != null && !provider.equals(view.providerId())
-                        || unitState != null && !unitState.equalsIgnoreCase(view.state())
-                        || kind != null && !kind.equalsIgnoreCase(view.kind().name())) {
-                    continue;
-                }
-                if (items.size() == paging.limit()) {
-                    more = true;
-                    break;
-                }
-                items.add(Views.UnitSummary.of(view));
-                last = view.unitId();
+        for (int i = UnitViewSnapshot.Views.after(source, paging.after()); i < source.size(); i++) {
+            final UnitView view = source.get(i);
+            if (provider != null && !provider.equals(view.providerId())
+                    || unitState != null && !unitState.equalsIgnoreCase(view.state())
+                    || kind != null && !kind.equalsIgnoreCase(view.kind().name())) {
+                continue;
             }
+            if (items.size() == paging.limit()) {
+                more = true;
+                break;
+            }
+            items.add(Views.UnitSummary.of(view));
+            last = view.unitId();
         }
         ctx.json(new Views.Page<>(items, more ? Paging.cursor(last) : null, false));
     }
@@ -171,13 +172,53 @@ public final class QueryRoutes {
         ctx.json(Map.of("pools", items));
     }
 
+    /** One provider, with the SLA compliance of its allocations gathered from every instance. */
     private void provider(final Context ctx) {
         final String id = ctx.pathParam("id");
         final Views.Provider provider = providers().get(id);
         if (provider == null) {
             throw new NotFound("provider " + id + " has no registered units");
         }
-        ctx.json(provider);
+        int withSla = 0;
+        int meeting = 0;
+        for (final String instance : state.instances()) {
+            final Views.SlaCompliance part = instance.equals(state.self()) ? localSla(id)
+                    : lookup.<Views.SlaCompliance>remote(instance, "/internal/v1/providers/" + Peers.encode(id) + "/sla", slaType)
+                            .orElse(Views.SlaCompliance.of(0, 0));
+            withSla += part.allocationsWithSla();
+            meeting += part.meeting();
+        }
+        ctx.json(provider.withSla(Views.SlaCompliance.of(withSla, meeting)));
+    }
+
+    /** SLA compliance over the provider's units whose ledger partition is held here. */
+    private Views.SlaCompliance localSla(final String providerId) {
+        int withSla = 0;
+        int meeting = 0;
+        for (final UnitView view : snapshot.current().narrowest(null, providerId)) {
+            final Optional<UnitHeader> header = state.get(StoreNames.UNITS, view.unitId(), false);
+            if (header.isEmpty()) {
+                continue;
+            }
+            final var health = header.get().health();
+            final String prefix = StoreNames.reservationKey(view.unitId(), "");
+            final int[] counts = state.<Reservation, int[]>read(StoreNames.RESERVATIONS, view.unitId(), false, s -> {
+                final int[] c = new int[2];
+                try (KeyValueIterator<String, Reservation> it = s.prefixScan(prefix, Serdes.String().serializer())) {
+                    it.forEachRemaining(kv -> {
+                        final Reservation r = kv.value;
+                        if (r.confirmed() && r.hasSla()) {
+                            c[0]++;
+                            c[1] += health.meets(r.slaMaxLatencyMillis(), r.slaMinAvailability()) ? 1 : 0;
+                        }
+                    });
+                }
+                return c;
+            });
+            withSla += counts[0];
+            meeting += counts[1];
+        }
+        return Views.SlaCompliance.of(withSla, meeting);
     }
 
     /** Every provider with its fleet's health, in id order, from this instance's replica of the unit views. */
@@ -186,7 +227,7 @@ public final class QueryRoutes {
         forEachView(view -> tallies.computeIfAbsent(view.providerId(), p -> new ProviderTally()).add(view));
         final Map<String, Views.Provider> providers = new java.util.LinkedHashMap<>();
         tallies.forEach((id, t) -> providers.put(id, new Views.Provider(id, t.units, t.allocatable, t.byState,
-                t.latency / t.units, t.availability / t.units)));
+                t.latency / t.units, t.availability / t.units, null)));
         return providers;
     }
 
@@ -208,11 +249,16 @@ public final class QueryRoutes {
     }
 
     private void forEachView(final java.util.function.Consumer<UnitView> action) {
-        state.<UnitView, Void>read(StoreNames.UNIT_VIEWS, false, s -> {
+        snapshot.current().all().forEach(action);
+    }
+
+    private List<UnitView> allViews() {
+        return state.<UnitView, List<UnitView>>read(StoreNames.UNIT_VIEWS, false, s -> {
+            final List<UnitView> all = new ArrayList<>();
             try (KeyValueIterator<String, UnitView> it = s.all()) {
-                it.forEachRemaining(kv -> action.accept(kv.value));
+                it.forEachRemaining(kv -> all.add(kv.value));
             }
-            return null;
+            return all;
         });
     }
 
@@ -225,7 +271,9 @@ public final class QueryRoutes {
     }
 
     private Optional<AllocationRecord> localAllocation(final String key, final boolean stale) {
-        return state.get(StoreNames.ALLOCATIONS, key, stale);
+        // the decider's records are partitioned by consumer, the part of the key before '|'
+        final int bar = key.indexOf('|');
+        return state.get(StoreNames.ALLOCATIONS, key, bar < 0 ? key : key.substring(0, bar), stale);
     }
 
     private Optional<UnitRecord> localUnit(final String unitId, final boolean stale) {
@@ -235,7 +283,7 @@ public final class QueryRoutes {
         }
         final Map<String, Reservation> reservations = new HashMap<>();
         final String prefix = StoreNames.reservationKey(unitId, "");
-        state.<Reservation, Void>read(StoreNames.RESERVATIONS, stale, s -> {
+        state.<Reservation, Void>read(StoreNames.RESERVATIONS, unitId, stale, s -> {
             try (KeyValueIterator<String, Reservation> it = s.prefixScan(prefix, Serdes.String().serializer())) {
                 it.forEachRemaining(kv -> reservations.put(kv.value.allocationId(), kv.value));
             }

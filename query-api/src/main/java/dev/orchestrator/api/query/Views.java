@@ -69,7 +69,21 @@ public final class Views {
 
     /** A provider's fleet at a glance. */
     public record Provider(String providerId, int units, int allocatable, Map<String, Integer> byState,
-                           double meanLatencyMillis, double meanAvailability) {
+                           double meanLatencyMillis, double meanAvailability, SlaCompliance sla) {
+        Provider withSla(final SlaCompliance compliance) {
+            return new Provider(providerId, units, allocatable, byState, meanLatencyMillis, meanAvailability, compliance);
+        }
+    }
+
+    /**
+     * How a provider keeps the SLAs placed on it: of the confirmed allocations with an SLA on its
+     * units, how many sit on a unit that meets the SLA's latency and availability right now;
+     * {@code compliance} is their share, null when no allocation has an SLA.
+     */
+    public record SlaCompliance(int allocationsWithSla, int meeting, Double compliance) {
+        static SlaCompliance of(final int withSla, final int meeting) {
+            return new SlaCompliance(withSla, meeting, withSla == 0 ? null : (double) meeting / withSla);
+        }
     }
 
     /** One page of a list; {@code next} is the cursor of the following page, absent on the last. */

@@ -1,0 +1,108 @@
+package dev.orchestrator.api.query;
+
+import dev.orchestrator.topology.model.UnitView;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Every unit's view in id order, with indexes by region and provider, taken from the replicated
+ * unit-view store; a snapshot older than {@code maxAgeNanos} is replaced in the background while
+ * requests go on reading it. Lists, pools and providers read this instead
+ * of decoding the whole store on every request: a page of one region's units used to decode about
+ * ten views per unit shown, and pools and providers decoded all of them.
+ */
+final class UnitViewSnapshot {
+    private static final java.util.concurrent.Executor REFRESHER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+        final Thread thread = new Thread(r, "unit-view-snapshot");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Supplier<List<UnitView>> scan;
+    private final long maxAgeNanos;
+    private volatile Views views;
+    private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+
+    /** One snapshot: all views sorted by id, and the same split by region and by provider. */
+    record Views(long takenNanos, List<UnitView> all, Map<String, List<UnitView>> byRegion,
+                 Map<String, List<UnitView>> byProvider) {
+        /** The list a filter can start from: one region's or one provider's units, or all. */
+        List<UnitView> narrowest(final String region, final String provider) {
+            if (region != null) {
+                return byRegion.getOrDefault(region, List.of());
+            }
+            if (provider != null) {
+                return byProvider.getOrDefault(provider, List.of());
+            }
+            return all;
+        }
+
+        /** Index of the first view after {@code unitId} in {@code sorted}; 0 for a null cursor. */
+        static int after(final List<UnitView> sorted, final String unitId) {
+            if (unitId == null) {
+                return 0;
+            }
+            int low = 0;
+            int high = sorted.size();
+            while (low < high) {
+                final int mid = (low + high) >>> 1;
+                if (sorted.get(mid).unitId().compareTo(unitId) <= 0) {
+                    low = mid + 1;
+                } else {
+                    high = mid;
+                }
+            }
+            return low;
+        }
+    }
+
+    UnitViewSnapshot(final Supplier<List<UnitView>> scan, final long maxAgeNanos) {
+        this.scan = scan;
+        this.maxAgeNanos = maxAgeNanos;
+    }
+
+    Views current() {
+        final Views seen = views;
+        if (seen != null && System.nanoTime() - seen.takenNanos() < maxAgeNanos) {
+            return seen;
+        }
+        if (seen == null) {
+            return refresh(null);
+        }
+        if (refreshing.compareAndSet(false, true)) {
+            // the next snapshot is taken in the background: no request waits for a scan of every unit
+            REFRESHER.execute(() -> {
+                try {
+                    refresh(seen);
+                } catch (final RuntimeException e) {
+                    // the store is not readable right now (rebalancing): the next request tries again
+                } finally {
+                    refreshing.set(false);
+                }
+            });
+        }
+        return seen;
+    }
+
+    private synchronized Views refresh(final Views seen) {
+        if (views != seen) {
+            // another request refreshed it while this one waited
+            return views;
+        }
+        final List<UnitView> all = new ArrayList<>(scan.get());
+        all.sort(Comparator.comparing(UnitView::unitId));
+        final Map<String, List<UnitView>> byRegion = new HashMap<>();
+        final Map<String, List<UnitView>> byProvider = new HashMap<>();
+        for (final UnitView view : all) {
+            byRegion.computeIfAbsent(view.region(), r -> new ArrayList<>()).add(view);
+            byProvider.computeIfAbsent(view.providerId(), p -> new ArrayList<>()).add(view);
+        }
+        views = new Views(System.nanoTime(), Collections.unmodifiableList(all), byRegion, byProvider);
+        return views;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.orchestrator.api.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.UnitKind;
+import dev.orchestrator.topology.model.UnitView;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+class UnitViewSnapshotTest {
+    private final AtomicInteger scans = new AtomicInteger();
+
+    private static UnitView view(final String id, final String region, final String provider) {
+        final Capacity capacity = new Capacity(0, 0, 100, 0, null);
+        return new UnitView(id, provider, UnitKind.STORAGE, region, region + "/storage", capacity, capacity, 1, "AVAILABLE",
+                true, 1, 1, 0, 1);
+    }
+
+    private final UnitViewSnapshot snapshot = new UnitViewSnapshot(() -> {
+        scans.incrementAndGet();
+        return List.of(view("u3", "eu", "p1"), view("u1", "us", "p2"), view("u2", "eu", "p2"), view("u10", "eu", "p1"));
+    }, 60_000_000_000L);
+
+    @Test
+    void sortsByIdAndIndexesByRegionAndProvider() {
+        final UnitViewSnapshot.Views views = snapshot.current();
+
+        assertThat(views.all()).extracting(UnitView::unitId).containsExactly("u1", "u10", "u2", "u3");
+        assertThat(views.narrowest("eu", null)).extracting(UnitView::unitId).containsExactly("u10", "u2", "u3");
+        assertThat(views.narrowest(null, "p2")).extracting(UnitView::unitId).containsExactly("u1", "u2");
+        assertThat(views.narrowest("mars", null)).isEmpty();
+    }
+
+    @Test
+    void aCursorStartsAfterItsIdWhetherOrNotThatIdIsInTheList() {
+        final List<UnitView> eu = snapshot.current().narrowest("eu", null);
+
+        assertThat(UnitViewSnapshot.Views.after(eu, null)).isZero();
+        assertThat(UnitViewSnapshot.Views.after(eu, "u10")).isEqualTo(1);
+        assertThat(UnitViewSnapshot.Views.after(eu, "u1")).isZero();
+        assertThat(UnitViewSnapshot.Views.after(eu, "u3")).isEqualTo(3);
+    }
+
+    @Test
+    void scansOncePerAge() {
+        snapshot.current();
+        snapshot.current();
+
+        assertThat(scans.get()).isEqualTo(1);
+    }
+
+    @Test
+    void anOldSnapshotIsAnsweredWhileTheNextIsTakenInTheBackground() throws Exception {
+        final UnitViewSnapshot young = new UnitViewSnapshot(() -> {
+            scans.incrementAndGet();
+            return List.of(view("u" + scans.get(), "eu", "p1"));
+        }, 1);
+        final UnitViewSnapshot.Views first = young.current();
+        Thread.sleep(5);
+
+        assertThat(young.current()).isSameAs(first);
+        final long deadline = System.nanoTime() + 5_000_000_000L;
+        while (young.current() == first && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(young.current()).isNotSameAs(first);
+        assertThat(scans.get()).isGreaterThanOrEqualTo(2);
+    }
+}
