@@ -3,7 +3,6 @@ package dev.orchestrator.app;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.api.HttpApi;
 import dev.orchestrator.api.events.EventFeed;
-import dev.orchestrator.api.events.EventRoutes;
 import dev.orchestrator.api.ingest.KafkaPublisher;
 import dev.orchestrator.api.ingest.WriteRoutes;
 import dev.orchestrator.api.query.QueryRoutes;
@@ -115,7 +114,7 @@ final class Instance implements AutoCloseable {
                         .queries(new QueryRoutes(state, serving.peers(), new ObjectMapper()))
                         .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
                                 settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC()))
-                        .events(new EventRoutes(feed, MAX_EVENT_CLIENTS))
+                        .events(feed, MAX_EVENT_CLIENTS)
                         .metrics(metrics).threads(config.integer(ConfigKey.HTTP_THREADS)).dashboard()).build()
                 .start(config.string(ConfigKey.HTTP_HOST), port);
         LOG.info("HTTP API on {}://{}:{} ({})", serving.scheme(), config.string(ConfigKey.HTTP_HOST), http.port(),

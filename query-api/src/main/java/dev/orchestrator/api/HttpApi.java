@@ -6,7 +6,8 @@ import dev.orchestrator.api.query.BadParameter;
 import dev.orchestrator.api.query.NotFound;
 import dev.orchestrator.api.query.QueryRoutes;
 import dev.orchestrator.api.query.Unavailable;
-import dev.orchestrator.api.events.EventRoutes;
+import dev.orchestrator.api.events.EventFeed;
+import dev.orchestrator.api.events.EventStream;
 import dev.orchestrator.api.ingest.WriteRoutes;
 import dev.orchestrator.api.security.Access;
 import io.javalin.http.staticfiles.Location;
@@ -26,6 +27,8 @@ public final class HttpApi {
     public static final long MAX_BODY_BYTES = WriteRoutes.MAX_BODY_BYTES;
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
     private static final String STARTED = "orchestrator.started";
+    /** The live stream's path, served by its own servlet. */
+    public static final String EVENTS_PATH = "/v1/events";
     /** Every route, described; HttpApiTest fails when a registered route is missing from it. */
     private static final String OPENAPI = resource("openapi.json");
 
@@ -45,7 +48,8 @@ public final class HttpApi {
         private final Readiness readiness;
         private QueryRoutes queries;
         private WriteRoutes writes;
-        private EventRoutes events;
+        private EventFeed events;
+        private int maxEventClients;
         private PrometheusMeterRegistry metrics;
         private Access access = Access.open();
         private boolean dashboard;
@@ -69,9 +73,10 @@ public final class HttpApi {
             return this;
         }
 
-        /** The live stream, {@code /v1/events}. */
-        public Builder events(final EventRoutes routes) {
-            this.events = routes;
+        /** The live stream, {@code /v1/events}, for at most {@code maxClients} clients at once. */
+        public Builder events(final EventFeed feed, final int maxClients) {
+            this.events = feed;
+            this.maxEventClients = maxClients;
             return this;
         }
 
@@ -148,7 +153,10 @@ public final class HttpApi {
                     writes.register(config.routes);
                 }
                 if (events != null) {
-                    events.register(config.routes);
+                    final EventStream stream = new EventStream(events, access, maxEventClients);
+                    // an exact servlet mapping: it wins over Javalin's "/*"
+                    config.jetty.modifyServletContextHandler(handler -> handler.addServlet(
+                            new org.eclipse.jetty.ee10.servlet.ServletHolder("events", stream), EVENTS_PATH));
                 }
                 errors(config.routes);
             });

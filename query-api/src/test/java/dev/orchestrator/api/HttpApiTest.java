@@ -76,8 +76,7 @@ class HttpApiTest {
                         new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper()))
                 .metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
                 .writes(WriteRoutesTest.routes(new java.util.ArrayList<>()))
-                .events(new dev.orchestrator.api.events.EventRoutes(new dev.orchestrator.api.events.EventFeed(java.util.Map.of(),
-                        null, 10, 0), 1))
+                .events(new dev.orchestrator.api.events.EventFeed(java.util.Map.of(), null, 10, 0), 1)
                 .dashboard().build().start("127.0.0.1", 0);
         try {
             final HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + full.port()

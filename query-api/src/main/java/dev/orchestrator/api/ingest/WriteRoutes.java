@@ -58,6 +58,8 @@ import java.util.regex.Pattern;
 public final class WriteRoutes {
     /** Bodies above this are refused with 413. */
     public static final int MAX_BODY_BYTES = 1024 * 1024;
+    /** A too-large body is read (and dropped) up to this, so the client gets the 413. */
+    private static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
     private static final Pattern QUANTITY = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]+)\\s*");
     private static final long MAX_WINDOW_MILLIS = 30L * 24 * 3600 * 1000;
     private static final int MAX_REASON = 500;
@@ -292,13 +294,13 @@ public final class WriteRoutes {
             throw new Rejected(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "send the body as application/json, not "
                     + (contentType == null ? "nothing" : "'" + contentType + "'"));
         }
-        if (ctx.contentLength() > MAX_BODY_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (ctx.contentLength() > MAX_BODY_BYTES) {
+                throw tooLarge(in, ctx.contentLength());
+            }
             final byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
             if (body.length > MAX_BODY_BYTES) {
-                throw tooLarge();
+                throw tooLarge(in, -1);
             }
             return json.read(body, type);
         } catch (final IOException e) {
@@ -306,7 +308,19 @@ public final class WriteRoutes {
         }
     }
 
-    private static Rejected tooLarge() {
+    /**
+     * The 413, after reading what is left of a body up to {@link #MAX_DRAINED_BYTES}: a client still
+     * sending would otherwise see its connection reset instead of the answer. Larger bodies are cut off.
+     */
+    private static Rejected tooLarge(final InputStream in, final long declared) throws IOException {
+        if (declared <= MAX_DRAINED_BYTES) {
+            long left = MAX_DRAINED_BYTES;
+            final byte[] sink = new byte[64 * 1024];
+            int read;
+            while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
+                left -= read;
+            }
+        }
         return new Rejected(413, "BODY_TOO_LARGE", null, "bodies are limited to " + MAX_BODY_BYTES + " bytes");
     }
 

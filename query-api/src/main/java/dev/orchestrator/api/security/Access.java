@@ -50,21 +50,38 @@ public final class Access {
     }
 
     private static void require(final Context ctx, final byte[] expected, final boolean parameterAllowed, final String what) {
-        if (expected == null) {
-            return;
+        final Rejected refusal = refusal(expected, ctx.header("Authorization"),
+                parameterAllowed ? ctx.queryParam(TOKEN_PARAMETER) : null, what);
+        if (refusal != null) {
+            ctx.header("WWW-Authenticate", refusal.getMessage().contains("not valid") ? "Bearer error=\"invalid_token\"" : "Bearer");
+            throw refusal;
         }
-        String presented = bearer(ctx.header("Authorization"));
-        if (presented == null && parameterAllowed) {
-            presented = ctx.queryParam(TOKEN_PARAMETER);
+    }
+
+    /**
+     * Why the live stream may not be opened with these credentials, or null when it may: it is a
+     * read, so it needs the client token only when reads do; the token may come as a parameter.
+     */
+    public Rejected eventStreamRefusal(final String authorization, final String tokenParameter) {
+        return readsNeedToken ? refusal(clientDigest, authorization, tokenParameter, "a token") : null;
+    }
+
+    private static Rejected refusal(final byte[] expected, final String authorization, final String parameter,
+                                    final String what) {
+        if (expected == null) {
+            return null;
+        }
+        String presented = bearer(authorization);
+        if (presented == null) {
+            presented = parameter;
         }
         if (presented == null) {
-            ctx.header("WWW-Authenticate", "Bearer");
-            throw new Rejected(401, "UNAUTHORIZED", "Authorization", "this route needs " + what + ": Authorization: Bearer <token>");
+            return new Rejected(401, "UNAUTHORIZED", "Authorization", "this route needs " + what + ": Authorization: Bearer <token>");
         }
         if (!MessageDigest.isEqual(expected, digest(presented))) {
-            ctx.header("WWW-Authenticate", "Bearer error=\"invalid_token\"");
-            throw new Rejected(401, "UNAUTHORIZED", "Authorization", "the token is not valid for this route");
+            return new Rejected(401, "UNAUTHORIZED", "Authorization", "the token is not valid for this route");
         }
+        return null;
     }
 
     private static String bearer(final String header) {
