@@ -69,7 +69,8 @@ class BenchIT {
         assertThat(output).contains("query latency ms", "decisions per second", "query load on", "query load off");
         final JsonNode queries = new ObjectMapper().readTree(json.toFile()).path("queries");
         assertThat(queries.path("complete").asBoolean()).isTrue();
-        assertThat(queries.path("queries").path("requests").asLong()).isGreaterThan(500);
+        // a 5 s window less the 3 s warm-up at 200/s: about 400 counted requests
+        assertThat(queries.path("queries").path("requests").asLong()).isGreaterThan(200);
         assertThat(queries.path("queries").path("errors").asLong()).isZero();
         assertThat(queries.path("queries").path("p99Millis").asDouble()).isPositive();
         assertThat(queries.path("decisionsBefore").asDouble()).isPositive();
