@@ -116,6 +116,7 @@ public final class HttpApi {
         public Javalin build() {
             return Javalin.create(config -> {
                 config.startup.showJavalinBanner = false;
+                config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrors()));
                 if (maxThreads > 0) {
                     final org.eclipse.jetty.util.thread.QueuedThreadPool pool =
                             new org.eclipse.jetty.util.thread.QueuedThreadPool(maxThreads, Math.min(4, maxThreads), 60_000);

@@ -98,4 +98,13 @@ class HttpApiTest {
             full.stop();
         }
     }
+
+    @Test
+    void jettysOwnRefusalsAreJsonToo() throws Exception {
+        final HttpResponse<String> tooLong = get("/v1/units?x=" + "a".repeat(20_000));
+
+        assertThat(tooLong.statusCode()).isEqualTo(414);
+        assertThat(tooLong.headers().firstValue("Content-Type").orElse("")).startsWith("application/json");
+        assertThat(tooLong.body()).contains("\"code\":\"URI_TOO_LONG\"").doesNotContain("<html", "\tat ");
+    }
 }
