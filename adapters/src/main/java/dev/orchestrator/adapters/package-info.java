@@ -1,6 +1,7 @@
 /**
- * Provider adapters: the ProviderAdapter SPI (discover, provision, deprovision, migrate, live state)
- * and its Kubernetes, SkyPilot, Nosana, Stellar and simulated implementations. Not built yet: the
- * execution side is issue 6, and this module holds only its place in the build.
+ * Provider adapters: the {@link dev.orchestrator.adapters.ProviderAdapter} SPI (discover, provision,
+ * deprovision, migrate, live state, each idempotent on the command id), found by provider type
+ * through {@link java.util.ServiceLoader}, with Kubernetes and simulated implementations. SkyPilot
+ * and Nosana adapters are not built yet (issue 6).
  */
 package dev.orchestrator.adapters;

@@ -1,0 +1,230 @@
+package dev.orchestrator.adapters.kubernetes;
+
+import dev.orchestrator.adapters.AdapterException;
+import dev.orchestrator.adapters.Inventory;
+import dev.orchestrator.adapters.LiveState;
+import dev.orchestrator.adapters.Placement;
+import dev.orchestrator.adapters.ProviderAdapter;
+import dev.orchestrator.adapters.Provisioned;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * Kubernetes as a provider: a storage placement becomes a PersistentVolumeClaim, a compute placement a
+ * one-replica Deployment with the placement's requests, both named after the command id (so a
+ * redelivered command finds what it created) and labelled with allocation, command and demand ids.
+ * Live state comes from the API server: a bound claim or a deployment with a ready replica is
+ * {@link LiveState#READY}.
+ */
+public final class KubernetesAdapter implements ProviderAdapter {
+    static final String COMMAND_LABEL = "orchestrator.dev/command-id";
+    static final String ALLOCATION_LABEL = "orchestrator.dev/allocation-id";
+    static final String DEMAND_LABEL = "orchestrator.dev/demand-id";
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final String storageClass;
+    private final String image;
+
+    public KubernetesAdapter(final KubernetesClient client, final String namespace, final String storageClass, final String image) {
+        this.client = client;
+        this.namespace = namespace;
+        this.storageClass = storageClass;
+        this.image = image;
+    }
+
+    @Override
+    public String type() {
+        return KubernetesAdapterFactory.TYPE;
+    }
+
+    @Override
+    public Inventory discover() {
+        return call("discover", () -> {
+            final Set<String> regions = new TreeSet<>();
+            long cpu = 0;
+            long memory = 0;
+            int gpus = 0;
+            for (final Node node : client.nodes().list().getItems()) {
+                final Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+                if (labels.containsKey("topology.kubernetes.io/region")) {
+                    regions.add(labels.get("topology.kubernetes.io/region"));
+                }
+                final Map<String, Quantity> allocatable = node.getStatus() == null || node.getStatus().getAllocatable() == null
+                        ? Map.of() : node.getStatus().getAllocatable();
+                cpu += allocatable.containsKey("cpu") ? Quantity.getAmountInBytes(allocatable.get("cpu")).movePointRight(3).longValue() : 0;
+                memory += allocatable.containsKey("memory") ? Quantity.getAmountInBytes(allocatable.get("memory")).longValue() : 0;
+                gpus += allocatable.containsKey("nvidia.com/gpu") ? Quantity.getAmountInBytes(allocatable.get("nvidia.com/gpu")).intValue() : 0;
+            }
+            final Set<String> types = new TreeSet<>();
+            client.storage().v1().storageClasses().list().getItems().forEach(c -> types.add(c.getMetadata().getName()));
+            return new Inventory(regions, types, cpu, memory, gpus, List.of("allocatable capacity of every node, before requests"));
+        });
+    }
+
+    @Override
+    public Provisioned provision(final Placement placement) {
+        final String name = name(placement.commandId());
+        return call("provision " + placement.commandId(), () -> {
+            final HasMetadata existing = placement.kind() == Placement.Kind.STORAGE
+                    ? client.persistentVolumeClaims().inNamespace(namespace).withName(name).get()
+                    : client.apps().deployments().inNamespace(namespace).withName(name).get();
+            boolean created = false;
+            if (existing == null) {
+                try {
+                    if (placement.kind() == Placement.Kind.STORAGE) {
+                        client.persistentVolumeClaims().inNamespace(namespace).resource(claim(name, placement)).create();
+                    } else {
+                        client.apps().deployments().inNamespace(namespace).resource(deployment(name, placement)).create();
+                    }
+                    created = true;
+                } catch (final KubernetesClientException e) {
+                    // another executor created it between our read and our create: it is ours all the same
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                }
+            }
+            return new Provisioned(placement.commandId(), namespace + "/" + name, endpoint(placement, name),
+                    state(placement.commandId()), created);
+        });
+    }
+
+    @Override
+    public void deprovision(final String allocationId) {
+        call("deprovision " + allocationId, () -> {
+            final String label = label(allocationId);
+            client.persistentVolumeClaims().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label).delete();
+            client.apps().deployments().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label).delete();
+            return null;
+        });
+    }
+
+    @Override
+    public LiveState state(final String commandId) {
+        final String name = name(commandId);
+        return call("state of " + commandId, () -> {
+            final PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(namespace).withName(name).get();
+            if (claim != null) {
+                final String phase = claim.getStatus() == null ? null : claim.getStatus().getPhase();
+                return "Bound".equals(phase) ? LiveState.READY : "Lost".equals(phase) ? LiveState.FAILED : LiveState.PENDING;
+            }
+            final Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
+            if (deployment == null) {
+                return LiveState.ABSENT;
+            }
+            final Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+            return ready != null && ready >= 1 ? LiveState.READY : LiveState.PENDING;
+        });
+    }
+
+    private PersistentVolumeClaim claim(final String name, final Placement placement) {
+        return new PersistentVolumeClaimBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+                .withLabels(labels(placement)).endMetadata()
+                .withNewSpec().withAccessModes("ReadWriteOnce").withStorageClassName(storageClass)
+                .withNewResources().addToRequests("storage", new Quantity(String.valueOf(placement.storageBytes()))).endResources()
+                .endSpec().build();
+    }
+
+    private Deployment deployment(final String name, final Placement placement) {
+        final Map<String, Quantity> requests = new HashMap<>();
+        requests.put("cpu", new Quantity(placement.cpuMillis() + "m"));
+        requests.put("memory", new Quantity(String.valueOf(placement.memoryBytes())));
+        if (placement.gpuCount() > 0) {
+            requests.put("nvidia.com/gpu", new Quantity(String.valueOf(placement.gpuCount())));
+        }
+        final Map<String, String> labels = labels(placement);
+        return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels(COMMAND_LABEL, labels.get(COMMAND_LABEL)).endSelector()
+                .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
+                .withNewSpec().addNewContainer().withName("workload").withImage(image)
+                .withNewResources().withRequests(requests).withLimits(placement.gpuCount() > 0
+                        ? Map.of("nvidia.com/gpu", new Quantity(String.valueOf(placement.gpuCount()))) : Map.of()).endResources()
+                .endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    private String endpoint(final Placement placement, final String name) {
+        return placement.kind() == Placement.Kind.STORAGE ? "k8s://" + namespace + "/persistentvolumeclaims/" + name
+                : "k8s://" + namespace + "/deployments/" + name;
+    }
+
+    private static Map<String, String> labels(final Placement placement) {
+        final Map<String, String> labels = new HashMap<>();
+        labels.put(COMMAND_LABEL, label(placement.commandId()));
+        if (placement.allocationId() != null) {
+            labels.put(ALLOCATION_LABEL, label(placement.allocationId()));
+        }
+        if (placement.demandId() != null) {
+            labels.put(DEMAND_LABEL, label(placement.demandId()));
+        }
+        return labels;
+    }
+
+    /** A DNS-1123 name for a command: lower case, letters, digits and '-', at most 63 characters. */
+    static String name(final String commandId) {
+        final String cleaned = commandId.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        final String name = "orch-" + cleaned;
+        if (name.length() <= 63 && name.equals("orch-" + commandId)) {
+            return name;
+        }
+        // cleaning or cutting could make two ids collide: a hash of the original keeps them apart
+        final String hash = Integer.toHexString(commandId.hashCode() & 0x7fffffff);
+        return (name.length() > 54 ? name.substring(0, 54) : name).replaceAll("-+$", "") + "-" + hash;
+    }
+
+    /** A label value: at most 63 of letters, digits, '-', '_' and '.', starting and ending alphanumeric. */
+    static String label(final String value) {
+        String cleaned = value.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (cleaned.length() > 63) {
+            cleaned = cleaned.substring(0, 54) + Integer.toHexString(value.hashCode() & 0x7fffffff);
+        }
+        return cleaned.replaceAll("^[^A-Za-z0-9]+", "").replaceAll("[^A-Za-z0-9]+$", "");
+    }
+
+    /** Runs a call against the API server, classifying its failure. */
+    private static <T> T call(final String what, final Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (final KubernetesClientException e) {
+            throw classify(what, e);
+        }
+    }
+
+    static AdapterException classify(final String what, final KubernetesClientException e) {
+        final int code = e.getCode();
+        final String message = what + " failed: " + (code > 0 ? "HTTP " + code + " " : "") + e.getMessage();
+        // 401/403: credentials; 404: namespace or API missing; 400/422: a spec the server refuses; all hold on retry
+        final boolean terminal = code == 400 || code == 401 || code == 403 || code == 404 || code == 422;
+        return new AdapterException(terminal ? AdapterException.Kind.TERMINAL : AdapterException.Kind.TRANSIENT, message, e);
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    /** For tests: the claims and deployments this adapter's namespace holds for {@code allocationId}. */
+    List<String> resourcesOf(final String allocationId) {
+        final List<String> names = new ArrayList<>();
+        client.persistentVolumeClaims().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label(allocationId)).list()
+                .getItems().forEach(c -> names.add("pvc/" + c.getMetadata().getName()));
+        client.apps().deployments().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label(allocationId)).list()
+                .getItems().forEach(d -> names.add("deployment/" + d.getMetadata().getName()));
+        return names;
+    }
+}

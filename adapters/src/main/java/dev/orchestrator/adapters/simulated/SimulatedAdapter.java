@@ -1,0 +1,95 @@
+package dev.orchestrator.adapters.simulated;
+
+import dev.orchestrator.adapters.Inventory;
+import dev.orchestrator.adapters.LiveState;
+import dev.orchestrator.adapters.Placement;
+import dev.orchestrator.adapters.ProviderAdapter;
+import dev.orchestrator.adapters.Provisioned;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+/**
+ * An in-process fleet for the demo, bench and tests: a resource becomes ready {@code delayMillis}
+ * after it is provisioned, or fails with probability {@code failureRate}, decided once per command so
+ * that retries see the same outcome. It counts creations per command, so tests can prove that a
+ * redelivered command did not provision twice.
+ */
+public final class SimulatedAdapter implements ProviderAdapter {
+    private final long delayNanos;
+    private final double failureRate;
+    private final Random random;
+    private final LongSupplier clock;
+    private final Map<String, Resource> resources = new ConcurrentHashMap<>();
+    private final Map<String, Integer> creations = new ConcurrentHashMap<>();
+
+    /** One simulated resource. */
+    private record Resource(String commandId, String allocationId, long readyAtNanos, boolean fails) {
+    }
+
+    public SimulatedAdapter(final long delayMillis, final double failureRate, final long seed, final LongSupplier clock) {
+        if (delayMillis < 0) {
+            throw new IllegalArgumentException("delay.ms must not be negative");
+        }
+        if (!(failureRate >= 0 && failureRate <= 1)) {
+            throw new IllegalArgumentException("failure.rate must be from 0 to 1");
+        }
+        this.delayNanos = delayMillis * 1_000_000L;
+        this.failureRate = failureRate;
+        this.random = new Random(seed);
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return SimulatedAdapterFactory.TYPE;
+    }
+
+    @Override
+    public Inventory discover() {
+        return new Inventory(Set.of("sim-1"), Set.of("sim-storage", "sim-compute"), Long.MAX_VALUE, Long.MAX_VALUE, 0,
+                List.of("simulated: capacity is whatever the units registered"));
+    }
+
+    @Override
+    public Provisioned provision(final Placement placement) {
+        final boolean[] created = new boolean[1];
+        final Resource resource = resources.computeIfAbsent(placement.commandId(), id -> {
+            created[0] = true;
+            creations.merge(id, 1, Integer::sum);
+            final boolean fails;
+            synchronized (random) {
+                fails = random.nextDouble() < failureRate;
+            }
+            return new Resource(id, placement.allocationId(), clock.getAsLong() + delayNanos, fails);
+        });
+        return new Provisioned(placement.commandId(), "sim/" + placement.commandId(),
+                "sim://" + placement.dataUnitId() + "/" + placement.allocationId(), state(resource), created[0]);
+    }
+
+    @Override
+    public void deprovision(final String allocationId) {
+        resources.values().removeIf(r -> allocationId.equals(r.allocationId()));
+    }
+
+    @Override
+    public LiveState state(final String commandId) {
+        final Resource resource = resources.get(commandId);
+        return resource == null ? LiveState.ABSENT : state(resource);
+    }
+
+    private LiveState state(final Resource resource) {
+        if (clock.getAsLong() < resource.readyAtNanos()) {
+            return LiveState.PENDING;
+        }
+        return resource.fails() ? LiveState.FAILED : LiveState.READY;
+    }
+
+    /** How many times resources were created for {@code commandId}: more than one would be a double provision. */
+    public int creations(final String commandId) {
+        return creations.getOrDefault(commandId, 0);
+    }
+}

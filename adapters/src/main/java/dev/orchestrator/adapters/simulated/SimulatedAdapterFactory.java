@@ -1,0 +1,34 @@
+package dev.orchestrator.adapters.simulated;
+
+import dev.orchestrator.adapters.AdapterFactory;
+import dev.orchestrator.adapters.ProviderAdapter;
+import java.util.Map;
+
+/** Settings: {@code delay.ms} (default 500), {@code failure.rate} (0 to 1, default 0), {@code seed} (default 1). */
+public final class SimulatedAdapterFactory implements AdapterFactory {
+    static final String TYPE = "simulated";
+
+    @Override
+    public String type() {
+        return TYPE;
+    }
+
+    @Override
+    public ProviderAdapter create(final Map<String, String> settings) {
+        final double failureRate;
+        try {
+            failureRate = Double.parseDouble(settings.getOrDefault("failure.rate", "0"));
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException("failure.rate: expected a number from 0 to 1, got '" + settings.get("failure.rate") + "'");
+        }
+        return new SimulatedAdapter(number(settings, "delay.ms", "500"), failureRate, number(settings, "seed", "1"), System::nanoTime);
+    }
+
+    private static long number(final Map<String, String> settings, final String key, final String fallback) {
+        try {
+            return Long.parseLong(settings.getOrDefault(key, fallback));
+        } catch (final NumberFormatException e) {
+            throw new IllegalArgumentException(key + ": expected a whole number, got '" + settings.get(key) + "'");
+        }
+    }
+}

@@ -1,0 +1,103 @@
+package dev.orchestrator.adapters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.adapters.kubernetes.KubernetesAdapter;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes adapter through the real fabric8 client against fabric8's mock API server in CRUD
+ * mode, which keeps what is created as an API server would (no Kubernetes cluster is reachable from
+ * this machine). Errors: KubernetesAdapterErrorsTest.
+ */
+@EnableKubernetesMockClient(crud = true)
+class KubernetesAdapterTest {
+    static final String NS = "orchestrator";
+    KubernetesMockServer server;
+    KubernetesClient client;
+    private ProviderAdapter adapter;
+
+    @BeforeEach
+    void start() {
+        adapter = new KubernetesAdapter(client, NS, "fast-ssd", "busybox");
+    }
+
+    static Placement storage(final String command, final String allocation) {
+        return new Placement(command, allocation, "d-1", "team-a", "u-1", Placement.Kind.STORAGE, 0, 0, 100_000_000_000L, 0);
+    }
+
+    @Test
+    void aStoragePlacementIsALabelledClaimThatIsReadyOnceBound() {
+        final Provisioned first = adapter.provision(storage("cmd-1", "alloc-1"));
+
+        assertThat(first.created()).isTrue();
+        assertThat(first.state()).isEqualTo(LiveState.PENDING);
+        final PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(NS).withName("orch-cmd-1").get();
+        assertThat(claim.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("100000000000"));
+        assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+        assertThat(claim.getMetadata().getLabels()).containsEntry("orchestrator.dev/allocation-id", "alloc-1")
+                .containsEntry("orchestrator.dev/command-id", "cmd-1");
+
+        claim.setStatus(new io.fabric8.kubernetes.api.model.PersistentVolumeClaimStatusBuilder().withPhase("Bound").build());
+        client.persistentVolumeClaims().inNamespace(NS).resource(claim).updateStatus();
+
+        assertThat(adapter.state("cmd-1")).isEqualTo(LiveState.READY);
+    }
+
+    @Test
+    void aRedeliveredCommandFindsWhatItCreatedInsteadOfCreatingItAgain() {
+        adapter.provision(storage("cmd-2", "alloc-2"));
+        final Provisioned again = adapter.provision(storage("cmd-2", "alloc-2"));
+
+        assertThat(again.created()).isFalse();
+        assertThat(client.persistentVolumeClaims().inNamespace(NS).list().getItems()).hasSize(1);
+    }
+
+    @Test
+    void aComputePlacementIsADeploymentWithItsRequests() {
+        adapter.provision(new Placement("cmd-3", "alloc-3", "d-3", "team-a", "u-3", Placement.Kind.COMPUTE,
+                2_000, 4L << 30, 0, 1));
+
+        final Deployment deployment = client.apps().deployments().inNamespace(NS).withName("orch-cmd-3").get();
+        final var resources = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
+        assertThat(resources.getRequests()).containsEntry("cpu", new Quantity("2000m")).containsEntry("nvidia.com/gpu", new Quantity("1"));
+        assertThat(adapter.state("cmd-3")).isEqualTo(LiveState.PENDING);
+    }
+
+    @Test
+    void deprovisionRemovesTheAllocationsResourcesAndIsIdempotent() {
+        adapter.provision(storage("cmd-4", "alloc-4"));
+        adapter.provision(storage("cmd-5", "alloc-5"));
+
+        adapter.deprovision("alloc-4");
+        adapter.deprovision("alloc-4");
+
+        assertThat(adapter.state("cmd-4")).isEqualTo(LiveState.ABSENT);
+        assertThat(adapter.state("cmd-5")).isEqualTo(LiveState.PENDING);
+    }
+
+    @Test
+    void discoversRegionsClassesAndAllocatableCapacity() {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("n1")
+                .addToLabels("topology.kubernetes.io/region", "eu-west-1").endMetadata()
+                .withNewStatus().addToAllocatable("cpu", new Quantity("4")).addToAllocatable("memory", new Quantity("16Gi"))
+                .endStatus().build()).create();
+        client.storage().v1().storageClasses().resource(new io.fabric8.kubernetes.api.model.storage.StorageClassBuilder()
+                .withNewMetadata().withName("fast-ssd").endMetadata().withProvisioner("csi").build()).create();
+
+        final Inventory inventory = adapter.discover();
+
+        assertThat(inventory.regions()).containsExactly("eu-west-1");
+        assertThat(inventory.types()).containsExactly("fast-ssd");
+        assertThat(inventory.freeCpuMillis()).isEqualTo(4_000);
+        assertThat(inventory.freeMemoryBytes()).isEqualTo(16L << 30);
+    }
+}

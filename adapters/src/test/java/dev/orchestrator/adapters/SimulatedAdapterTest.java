@@ -1,0 +1,52 @@
+package dev.orchestrator.adapters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orchestrator.adapters.simulated.SimulatedAdapter;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class SimulatedAdapterTest {
+    private final AtomicLong now = new AtomicLong();
+
+    private static Placement placement(final String command) {
+        return new Placement(command, "a-" + command, "d", "c", "u", Placement.Kind.STORAGE, 0, 0, 1, 0);
+    }
+
+    @Test
+    void becomesReadyAfterItsDelayAndCountsOneCreationPerCommand() {
+        final SimulatedAdapter adapter = new SimulatedAdapter(500, 0, 1, now::get);
+
+        assertThat(adapter.provision(placement("c1")).state()).isEqualTo(LiveState.PENDING);
+        assertThat(adapter.provision(placement("c1")).created()).isFalse();
+        now.addAndGet(500_000_000L);
+
+        assertThat(adapter.state("c1")).isEqualTo(LiveState.READY);
+        assertThat(adapter.creations("c1")).isEqualTo(1);
+        adapter.deprovision("a-c1");
+        assertThat(adapter.state("c1")).isEqualTo(LiveState.ABSENT);
+    }
+
+    @Test
+    void aFailingCommandFailsTheSameWayOnEveryLook() {
+        final SimulatedAdapter adapter = new SimulatedAdapter(0, 1.0, 1, now::get);
+
+        adapter.provision(placement("c2"));
+
+        assertThat(adapter.state("c2")).isEqualTo(LiveState.FAILED);
+        assertThat(adapter.provision(placement("c2")).state()).isEqualTo(LiveState.FAILED);
+    }
+
+    @Test
+    void isFoundByTypeAndRefusesBadSettingsByName() {
+        assertThat(Adapters.factories()).containsKeys("simulated", "kubernetes");
+        assertThat(Adapters.create("simulated", Map.of("delay.ms", "0")).type()).isEqualTo("simulated");
+        assertThatThrownBy(() -> Adapters.create("simulated", Map.of("failure.rate", "often")))
+                .hasMessageContaining("failure.rate");
+        assertThatThrownBy(() -> Adapters.create("skypilot", Map.of())).hasMessageContaining("known: [kubernetes, simulated]");
+        assertThatThrownBy(() -> new Placement(" ", null, null, null, null, Placement.Kind.STORAGE, 0, 0, 0, 0))
+                .hasMessageContaining("command id");
+    }
+}
