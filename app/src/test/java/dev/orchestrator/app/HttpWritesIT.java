@@ -206,6 +206,9 @@ class HttpWritesIT {
                 assertThat(next.data().contains("\"demandId\":\"w-2\"")
                         || resumed.await("decision", "\"demandId\":\"w-2\"", Duration.ofSeconds(30)) != null).isTrue();
             }
+            final HttpResponse<String> badFilter = send("GET", "/v1/events?type=decision,gossip", null);
+            assertThat(badFilter.statusCode()).isEqualTo(400);
+            assertThat(JSON.readTree(badFilter.body()).path("field").asText()).isEqualTo("type");
             try (SseReader foreign = new SseReader(base() + "/v1/events", Map.of(
                     "Authorization", "Bearer " + TOKEN, "Last-Event-ID", "other-instance-7"))) {
                 assertThat(foreign.await("gap", "", Duration.ofSeconds(10))).isNotNull();

@@ -1,0 +1,59 @@
+package dev.orchestrator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.orchestrator.api.HttpApi;
+import dev.orchestrator.api.health.ReadinessReport;
+import dev.orchestrator.app.config.ConfigException;
+import dev.orchestrator.app.config.ConfigLoader;
+import io.javalin.Javalin;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The http.* security settings: HTTPS with a keystore, peers trusting its certificate, and the checks at start. */
+class HttpServingTest {
+    @TempDir
+    Path dir;
+
+    private dev.orchestrator.app.config.OrchestratorConfig config(final Map<String, String> extra) {
+        final Map<String, String> values = new java.util.HashMap<>(Map.of("bootstrap.servers", "127.0.0.1:9092"));
+        values.putAll(extra);
+        return ConfigLoader.load(Optional.empty(), Map.of(), values, ConfigLoader.Mode.RUN);
+    }
+
+    @Test
+    void withAKeystoreTheApiIsHttpsAndPeersTrustItsCertificate() throws Exception {
+        final Path keystore = dir.resolve("api.p12");
+        final Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", "api", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
+                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
+                "-keystore", keystore.toString(), "-storepass", "s3cret", "-keypass", "s3cret").redirectErrorStream(true).start();
+        final String output = new String(keytool.getInputStream().readAllBytes());
+        assertThat(keytool.waitFor()).as(output).isZero();
+
+        final HttpServing serving = HttpServing.of(config(Map.of("http.tls.keystore", keystore.toString(),
+                "http.tls.keystore.password", "s3cret", "http.token", "t")));
+        final Javalin api = serving.apply(HttpApi.builder(() -> new ReadinessReport(true, "RUNNING"))).build().start("127.0.0.1", 0);
+        try {
+            assertThat(serving.scheme()).isEqualTo("https");
+            // what a forwarded read does: the peer client over HTTPS, trusting the keystore's certificate
+            assertThat(serving.peers().get("127.0.0.1:" + api.port(), "/health/live")).contains("{\"status\":\"UP\"}");
+        } finally {
+            api.stop();
+        }
+    }
+
+    @Test
+    void refusesReadsBehindATokenThatIsNotSetAndAKeystoreItCannotOpen() throws Exception {
+        assertThatThrownBy(() -> HttpServing.of(config(Map.of("http.token.reads", "true"))))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("http.token");
+        final Path junk = Files.writeString(dir.resolve("junk.p12"), "not a keystore");
+        assertThatThrownBy(() -> HttpServing.of(config(Map.of("http.tls.keystore", junk.toString(),
+                "http.tls.keystore.password", "x")))).isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.keystore");
+    }
+}
