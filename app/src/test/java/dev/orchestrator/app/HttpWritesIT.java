@@ -189,6 +189,16 @@ class HttpWritesIT {
             final JsonNode sla = awaitSlaAllocations();
             assertThat(sla.path("meeting").asInt()).as(sla.toString()).isEqualTo(1);
             assertThat(sla.path("compliance").asDouble()).isEqualTo(1.0);
+            // the confirmed allocation is in the routing table with the endpoint its executor reported
+            JsonNode routes = JSON.readTree(send("GET", "/v1/routes", null).body()).path("items");
+            for (int i = 0; i < 100 && routes.isEmpty(); i++) {
+                Thread.sleep(200);
+                routes = JSON.readTree(send("GET", "/v1/routes", null).body()).path("items");
+            }
+            assertThat(routes).singleElement().satisfies(route -> {
+                assertThat(route.path("demandId").asText()).isEqualTo("w-1");
+                assertThat(route.path("endpoint").asText()).isNotBlank();
+            });
             final HttpResponse<String> refused = send("PUT", "/v1/data-units/u-1/state", "{\"state\": \"DECOMMISSIONED\"}");
             assertThat(refused.statusCode()).as(refused.body()).isEqualTo(409);
 

@@ -51,6 +51,7 @@ public final class QueryRoutes {
         routes.get("/v1/demands/{id}/explain", ctx -> ctx.json(demand(ctx, r -> Views.Explanation.of(r.value(), r.stale()))));
         routes.get("/v1/consumers/{id}/allocations", this::consumerAllocations);
         routes.get("/v1/allocations", this::allocations);
+        routes.get("/v1/routes", this::routes);
         routes.get("/v1/units/{id}", this::unit);
         routes.get("/v1/units", this::units);
         routes.get("/v1/pools", this::pools);
@@ -100,6 +101,18 @@ public final class QueryRoutes {
                     + java.util.Arrays.toString(AllocationRecord.Status.values()));
         }
         final boolean stale = stale(ctx);
+        ctx.json(page(gather(paging, status, stale), paging, stale));
+    }
+
+    /** The routing table: every active allocation and the endpoint its executor reported, from every instance. */
+    private void routes(final Context ctx) {
+        final Paging paging = Paging.of(ctx);
+        final boolean stale = stale(ctx);
+        final Views.Page<Views.Demand> page = page(gather(paging, AllocationRecord.Status.ACTIVE.name(), stale), paging, stale);
+        ctx.json(new Views.Page<>(page.items().stream().map(Views.Route::of).toList(), page.next(), stale));
+    }
+
+    private List<AllocationRecord> gather(final Paging paging, final String status, final boolean stale) {
         final TreeMap<String, AllocationRecord> merged = new TreeMap<>();
         for (final String instance : state.instances()) {
             final List<AllocationRecord> part = instance.equals(state.self()) ? localAllocations(paging, status, null, stale)
@@ -109,7 +122,7 @@ public final class QueryRoutes {
                             + (stale ? "&stale=true" : ""), pageType).orElse(List.of());
             part.forEach(r -> merged.put(StoreNames.allocationKey(r.consumerId(), r.demandId()), r));
         }
-        ctx.json(page(new ArrayList<>(merged.values()), paging, stale));
+        return new ArrayList<>(merged.values());
     }
 
     private Views.Page<Views.Demand> page(final List<AllocationRecord> records, final Paging paging, final boolean stale) {

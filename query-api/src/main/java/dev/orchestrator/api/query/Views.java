@@ -25,6 +25,13 @@ public final class Views {
         }
     }
 
+    /** Where an active allocation is served: what a client of the consumer connects to. */
+    public record Route(String demandId, String consumerId, String unitId, String providerId, String region, String endpoint) {
+        static Route of(final Demand d) {
+            return new Route(d.demandId(), d.consumerId(), d.unitId(), d.providerId(), d.region(), d.endpoint());
+        }
+    }
+
     /** Why a demand went where it went: the units tried and refused, and the candidates with their scores. */
     public record Explanation(String demandId, String status, int attempts, List<String> refusedBy,
                               List<Candidate> candidates, boolean stale) {
