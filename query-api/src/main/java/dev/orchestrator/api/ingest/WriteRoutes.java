@@ -168,8 +168,7 @@ public final class WriteRoutes {
                 .setStrategy(body.strategy() == null ? ScoringStrategy.PACK : body.strategy())
                 .setWeights(body.weights() == null ? Map.of() : body.weights()).setUpdatedAt(clock.instant()).build();
         checked(() -> {
-            normalizer.checkIdentity(Demand.newBuilder().setDemandId(consumer).setConsumerId(consumer).setType(DemandType.PLACE)
-                    .setRequestedAt(Instant.EPOCH).build());
+            Normalizer.requireId(consumer, "consumerId");
             PolicyTermsMapper.terms(policy, normalizer, regions);
         });
         publisher.publish(topics.policy, consumer, policy);
@@ -186,8 +185,7 @@ public final class WriteRoutes {
                 .setMinAvailability(required(body.minAvailability(), "minAvailability")).setWindowMillis(window)
                 .setPenaltyPercent(body.penaltyPercent() == null ? 0 : body.penaltyPercent()).setUpdatedAt(clock.instant()).build();
         checked(() -> {
-            normalizer.checkIdentity(Demand.newBuilder().setDemandId(id).setConsumerId(id).setType(DemandType.PLACE)
-                    .setRequestedAt(Instant.EPOCH).build());
+            Normalizer.requireId(id, "slaId");
             PolicyTermsMapper.terms(sla);
         });
         publisher.publish(topics.sla, id, sla);

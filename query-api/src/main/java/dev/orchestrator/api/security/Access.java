@@ -37,21 +37,18 @@ public final class Access {
     public void check(final Context ctx) {
         final String path = ctx.path();
         if (path.startsWith("/internal/")) {
-            require(ctx, peerDigest, false, "the peer token (http.peer.token)");
+            require(ctx, peerDigest, "the peer token (http.peer.token)");
             return;
         }
         final boolean write = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
                 && ctx.method() != HandlerType.OPTIONS;
-        if (write || path.equals("/metrics")) {
-            require(ctx, clientDigest, false, "a token");
-        } else if (readsNeedToken && path.startsWith("/v1/")) {
-            require(ctx, clientDigest, path.equals("/v1/events"), "a token");
+        if (write || path.equals("/metrics") || readsNeedToken && path.startsWith("/v1/")) {
+            require(ctx, clientDigest, "a token");
         }
     }
 
-    private static void require(final Context ctx, final byte[] expected, final boolean parameterAllowed, final String what) {
-        final Rejected refusal = refusal(expected, ctx.header("Authorization"),
-                parameterAllowed ? ctx.queryParam(TOKEN_PARAMETER) : null, what);
+    private static void require(final Context ctx, final byte[] expected, final String what) {
+        final Rejected refusal = refusal(expected, ctx.header("Authorization"), null, what);
         if (refusal != null) {
             ctx.header("WWW-Authenticate", refusal.getMessage().contains("not valid") ? "Bearer error=\"invalid_token\"" : "Bearer");
             throw refusal;

@@ -120,6 +120,11 @@ public final class Normalizer {
         };
     }
 
+    /** {@code value} when it is a valid id (consumer, SLA, unit, ...), else an error naming {@code field}. */
+    public static String requireId(final String value, final String field) {
+        return id(value, field);
+    }
+
     private static String id(final String value, final String field) {
         if (value == null || !ID.matcher(value).matches()) {
             throw new InvalidInputException(field, "must be 1 to 128 letters, digits or ._:@/-");
