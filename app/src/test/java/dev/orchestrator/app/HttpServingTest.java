@@ -7,6 +7,7 @@ import dev.orchestrator.api.HttpApi;
 import dev.orchestrator.api.health.ReadinessReport;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.testing.TestKeystores;
 import io.javalin.Javalin;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,13 +29,7 @@ class HttpServingTest {
 
     @Test
     void withAKeystoreTheApiIsHttpsAndPeersTrustItsCertificate() throws Exception {
-        final Path keystore = dir.resolve("api.p12");
-        final Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
-                "-genkeypair", "-alias", "api", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "2",
-                "-dname", "CN=127.0.0.1", "-ext", "SAN=ip:127.0.0.1", "-storetype", "PKCS12",
-                "-keystore", keystore.toString(), "-storepass", "s3cret", "-keypass", "s3cret").redirectErrorStream(true).start();
-        final String output = new String(keytool.getInputStream().readAllBytes());
-        assertThat(keytool.waitFor()).as(output).isZero();
+        final Path keystore = TestKeystores.selfSigned(dir.resolve("api.p12"), "s3cret");
 
         final HttpServing serving = HttpServing.of(config(Map.of("http.tls.keystore", keystore.toString(),
                 "http.tls.keystore.password", "s3cret", "http.token", "t")));
