@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
@@ -72,7 +73,7 @@ class HttpWritesIT {
         executor.start();
         // u-1 is registered, so the state-change and telemetry rows have a unit to be refused about
         assertThat(send("POST", "/v1/data-units", UNIT).statusCode()).isEqualTo(202);
-        awaitStatus("/v1/units/u-1", 200);
+        poll("/v1/units/u-1", u -> true);
         inputsBefore = inputRecords();
     }
 
@@ -185,16 +186,16 @@ class HttpWritesIT {
             assertThat(seen).as("w-1's decision on the live stream").isNotNull();
 
             // the unit holds an allocation now: decommissioned outright is refused, decommissioning is accepted
-            awaitUnitAllocations(1);
-            final JsonNode sla = awaitSlaAllocations();
+            final JsonNode units = poll("/v1/units?provider=p-1", page -> page.path("items").size() == 1
+                    && page.path("items").get(0).path("allocations").asInt() >= 1);
+            assertThat(units.path("items").get(0).path("allocations").asInt()).as("u-1's allocations").isGreaterThanOrEqualTo(1);
+            // p-1's SLA compliance once w-1 (gold SLA) is confirmed on its unit
+            final JsonNode sla = poll("/v1/providers/p-1", p -> p.path("sla").path("allocationsWithSla").asInt() >= 1).path("sla");
+            assertThat(sla.path("allocationsWithSla").asInt()).as(sla.toString()).isEqualTo(1);
             assertThat(sla.path("meeting").asInt()).as(sla.toString()).isEqualTo(1);
             assertThat(sla.path("compliance").asDouble()).isEqualTo(1.0);
             // the confirmed allocation is in the routing table with the endpoint its executor reported
-            JsonNode routes = JSON.readTree(send("GET", "/v1/routes", null).body()).path("items");
-            for (int i = 0; i < 100 && routes.isEmpty(); i++) {
-                Thread.sleep(200);
-                routes = JSON.readTree(send("GET", "/v1/routes", null).body()).path("items");
-            }
+            final JsonNode routes = poll("/v1/routes", r -> !r.path("items").isEmpty()).path("items");
             assertThat(routes).singleElement().satisfies(route -> {
                 assertThat(route.path("demandId").asText()).isEqualTo("w-1");
                 assertThat(route.path("endpoint").asText()).isNotBlank();
@@ -226,12 +227,7 @@ class HttpWritesIT {
         }
         assertThat(send("PUT", "/v1/data-units/u-1/state", "{\"state\": \"MAINTENANCE\", \"reason\": \"disk swap\"}").statusCode())
                 .isEqualTo(202);
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode unit = awaitStatus("/v1/units/u-1", 200);
-        while (!unit.path("state").asText().equals("MAINTENANCE") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            unit = awaitStatus("/v1/units/u-1", 200);
-        }
+        final JsonNode unit = poll("/v1/units/u-1", u -> u.path("state").asText().equals("MAINTENANCE"));
         assertThat(unit.path("state").asText()).isEqualTo("MAINTENANCE");
     }
 
@@ -242,48 +238,21 @@ class HttpWritesIT {
 
     /** The demand once past PENDING (reserved, waiting for the ledger's answer). */
     private JsonNode awaitDecided(final String demandId) throws Exception {
+        return poll("/v1/demands/" + demandId, d -> !d.path("status").asText().equals("PENDING"));
+    }
+
+    /** GETs {@code path} until it answers 200 with a body {@code done} accepts, for up to 60 s; the last body. */
+    private JsonNode poll(final String path, final Predicate<JsonNode> done) throws Exception {
         final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode demand = awaitStatus("/v1/demands/" + demandId, 200);
-        while (demand.path("status").asText().equals("PENDING") && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            demand = awaitStatus("/v1/demands/" + demandId, 200);
-        }
-        return demand;
-    }
-
-    /** p-1's SLA compliance once w-1 (gold SLA) is confirmed on its unit. */
-    private JsonNode awaitSlaAllocations() throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        JsonNode sla = JSON.readTree(send("GET", "/v1/providers/p-1", null).body()).path("sla");
-        while (sla.path("allocationsWithSla").asInt() < 1 && System.nanoTime() < deadline) {
-            Thread.sleep(250);
-            sla = JSON.readTree(send("GET", "/v1/providers/p-1", null).body()).path("sla");
-        }
-        assertThat(sla.path("allocationsWithSla").asInt()).as(sla.toString()).isEqualTo(1);
-        return sla;
-    }
-
-    private void awaitUnitAllocations(final int count) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            final JsonNode page = JSON.readTree(send("GET", "/v1/units?provider=p-1", null).body());
-            if (page.path("items").size() == 1 && page.path("items").get(0).path("allocations").asInt() >= count) {
-                return;
+        while (true) {
+            final HttpResponse<String> answer = send("GET", path, null);
+            final JsonNode body = answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
+            if (body != null && done.test(body) || System.nanoTime() > deadline) {
+                assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
+                return body;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("u-1's view never showed " + count + " allocation(s)");
-    }
-
-    private JsonNode awaitStatus(final String path, final int status) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        HttpResponse<String> answer = send("GET", path, null);
-        while (answer.statusCode() != status && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-            answer = send("GET", path, null);
-        }
-        assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(status);
-        return JSON.readTree(answer.body());
     }
 
     private HttpResponse<String> send(final String method, final String path, final String body) throws Exception {

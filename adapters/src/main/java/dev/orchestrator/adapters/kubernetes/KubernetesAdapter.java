@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -216,15 +215,5 @@ public final class KubernetesAdapter implements ProviderAdapter {
     @Override
     public void close() {
         client.close();
-    }
-
-    /** For tests: the claims and deployments this adapter's namespace holds for {@code allocationId}. */
-    List<String> resourcesOf(final String allocationId) {
-        final List<String> names = new ArrayList<>();
-        client.persistentVolumeClaims().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label(allocationId)).list()
-                .getItems().forEach(c -> names.add("pvc/" + c.getMetadata().getName()));
-        client.apps().deployments().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label(allocationId)).list()
-                .getItems().forEach(d -> names.add("deployment/" + d.getMetadata().getName()));
-        return names;
     }
 }

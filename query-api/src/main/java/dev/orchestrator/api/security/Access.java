@@ -48,9 +48,11 @@ public final class Access {
     }
 
     private static void require(final Context ctx, final byte[] expected, final String what) {
-        final Rejected refusal = refusal(expected, ctx.header("Authorization"), null, what);
+        final String authorization = ctx.header("Authorization");
+        final Rejected refusal = refusal(expected, authorization, null, what);
         if (refusal != null) {
-            ctx.header("WWW-Authenticate", refusal.getMessage().contains("not valid") ? "Bearer error=\"invalid_token\"" : "Bearer");
+            // RFC 6750: a presented but wrong token is invalid_token; no token gets the bare challenge
+            ctx.header("WWW-Authenticate", bearer(authorization) == null ? "Bearer" : "Bearer error=\"invalid_token\"");
             throw refusal;
         }
     }
