@@ -41,11 +41,11 @@ class SimulatedAdapterTest {
 
     @Test
     void isFoundByTypeAndRefusesBadSettingsByName() {
-        assertThat(Adapters.factories()).containsKeys("simulated", "kubernetes");
+        assertThat(Adapters.factories()).containsKeys("simulated", "kubernetes", "nosana", "skypilot");
         assertThat(Adapters.create("simulated", Map.of("delay.ms", "0")).type()).isEqualTo("simulated");
         assertThatThrownBy(() -> Adapters.create("simulated", Map.of("failure.rate", "often")))
                 .hasMessageContaining("failure.rate");
-        assertThatThrownBy(() -> Adapters.create("skypilot", Map.of())).hasMessageContaining("known: [kubernetes, simulated]");
+        assertThatThrownBy(() -> Adapters.create("openstack", Map.of())).hasMessageContaining("known: [kubernetes, nosana, simulated, skypilot]");
         assertThatThrownBy(() -> new Placement(" ", null, null, null, null, Placement.Kind.STORAGE, 0, 0, 0, 0))
                 .hasMessageContaining("command id");
     }

@@ -1,5 +1,5 @@
 /**
- * Kafka Connect plugins: the command executor sink and the telemetry source. Not built yet: the
- * execution side is issue 6, and this module holds only its place in the build.
+ * Kafka Connect plugins: the command executor sink ({@code executor}), the job state machine it runs
+ * ({@code jobs}, no Kafka types) and the telemetry source ({@code telemetry}).
  */
 package dev.orchestrator.connectors;

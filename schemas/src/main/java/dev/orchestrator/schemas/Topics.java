@@ -4,6 +4,7 @@ import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.ExecutionJob;
 import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.MetricEvent;
 import dev.orchestrator.avro.PlacementCommand;
@@ -29,6 +30,8 @@ public final class Topics {
     public static final String AUDIT = "audit.v1";
     public static final String METRICS = "metrics.v1";
     public static final String DLQ = "dlq.v1";
+    /** Compacted: the latest state of every executor job, keyed by command id. */
+    public static final String JOBS = "jobs.v1";
     /** Internal: reservation, release and outcome messages for the ledger, keyed by data unit. */
     public static final String TO_LEDGER = "engine.to-ledger";
     /** Internal: demands and ledger replies for the decision step, keyed by consumer. */
@@ -48,6 +51,7 @@ public final class Topics {
     public final Topic<String, AllocationResult> allocations;
     public final Topic<String, AuditEvent> audit;
     public final Topic<String, MetricEvent> metrics;
+    public final Topic<String, ExecutionJob> jobs;
     /** Dead letters keep the original bytes untouched, so nothing is lost by re-encoding. */
     public final Topic<byte[], byte[]> dlq;
     public final Topic<String, byte[]> toLedger;
@@ -70,6 +74,7 @@ public final class Topics {
         allocations = new Topic<>(prefix + ALLOCATIONS, keys, serdes.forClass(AllocationResult.class));
         audit = new Topic<>(prefix + AUDIT, keys, serdes.forClass(AuditEvent.class));
         metrics = new Topic<>(prefix + METRICS, keys, serdes.forClass(MetricEvent.class));
+        jobs = new Topic<>(prefix + JOBS, keys, serdes.forClass(ExecutionJob.class));
         dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
         // the engine encodes its internal messages itself
         toLedger = new Topic<>(prefix + TO_LEDGER, keys, Serdes.ByteArray());
@@ -89,7 +94,7 @@ public final class Topics {
 
     /** Every public topic in data-flow order, for printing. */
     public List<Topic<?, ?>> all() {
-        return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, dlq);
+        return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, jobs, dlq);
     }
 
     /** The engine's internal topics, created with the public ones. */
@@ -99,6 +104,6 @@ public final class Topics {
 
     /** Tables are compacted: only the latest value per key matters. */
     public boolean isCompacted(final Topic<?, ?> topic) {
-        return topic == policy || topic == sla || topic == unitViews;
+        return topic == policy || topic == sla || topic == unitViews || topic == jobs;
     }
 }

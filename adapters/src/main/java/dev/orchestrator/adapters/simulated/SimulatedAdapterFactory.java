@@ -2,6 +2,7 @@ package dev.orchestrator.adapters.simulated;
 
 import dev.orchestrator.adapters.AdapterFactory;
 import dev.orchestrator.adapters.ProviderAdapter;
+import dev.orchestrator.adapters.Settings;
 import java.util.Map;
 
 /** Settings: {@code delay.ms} (default 500), {@code failure.rate} (0 to 1, default 0), {@code seed} (default 1). */
@@ -21,14 +22,6 @@ public final class SimulatedAdapterFactory implements AdapterFactory {
         } catch (final NumberFormatException e) {
             throw new IllegalArgumentException("failure.rate: expected a number from 0 to 1, got '" + settings.get("failure.rate") + "'");
         }
-        return new SimulatedAdapter(number(settings, "delay.ms", "500"), failureRate, number(settings, "seed", "1"), System::nanoTime);
-    }
-
-    private static long number(final Map<String, String> settings, final String key, final String fallback) {
-        try {
-            return Long.parseLong(settings.getOrDefault(key, fallback));
-        } catch (final NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": expected a whole number, got '" + settings.get(key) + "'");
-        }
+        return new SimulatedAdapter(Settings.wholeNumber(settings, "delay.ms", 500, TYPE), failureRate, Settings.wholeNumber(settings, "seed", 1, TYPE), System::nanoTime);
     }
 }

@@ -4,6 +4,7 @@ import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.ExecutionJob;
 import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.MetricEvent;
 import dev.orchestrator.avro.PlacementCommand;
@@ -32,6 +33,7 @@ public final class TopicSchemas {
         schemas.put(Topics.ALLOCATIONS, AllocationResult.getClassSchema());
         schemas.put(Topics.AUDIT, AuditEvent.getClassSchema());
         schemas.put(Topics.METRICS, MetricEvent.getClassSchema());
+        schemas.put(Topics.JOBS, ExecutionJob.getClassSchema());
         return schemas;
     }
 }

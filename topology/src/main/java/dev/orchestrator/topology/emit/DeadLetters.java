@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.emit;
 
+import dev.orchestrator.schemas.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Record;
@@ -9,10 +10,10 @@ import org.apache.kafka.streams.processor.api.Record;
  * say why, so an operator can fix and replay it.
  */
 public final class DeadLetters {
-    public static final String REASON = "orchestrator.error.reason";
-    public static final String FIELD = "orchestrator.error.field";
-    public static final String MESSAGE = "orchestrator.error.message";
-    public static final String SOURCE = "orchestrator.error.topic";
+    public static final String REASON = DeadLetterHeaders.REASON;
+    public static final String FIELD = DeadLetterHeaders.FIELD;
+    public static final String MESSAGE = DeadLetterHeaders.MESSAGE;
+    public static final String SOURCE = DeadLetterHeaders.SOURCE;
 
     private DeadLetters() {
     }

@@ -1,0 +1,85 @@
+package dev.orchestrator.connectors.executor;
+
+import dev.orchestrator.avro.ExecutionJob;
+import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.schemas.DeadLetterHeaders;
+import dev.orchestrator.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Where the executor writes: outcomes (which close the loop in the engine), job states (for operators)
+ * and dead letters. An outcome and its dead letter are acknowledged before the command's offset may be
+ * committed, so a crash between the two repeats the job rather than losing its report.
+ */
+final class ExecutorOutputs implements AutoCloseable {
+    private static final long ACK_TIMEOUT_SECONDS = 30;
+
+    private final Topics topics;
+    private final KafkaProducer<byte[], byte[]> producer;
+
+    ExecutorOutputs(final Topics topics, final String bootstrap, final Map<String, Object> overrides, final String clientId) {
+        this.topics = topics;
+        final Map<String, Object> settings = new HashMap<>(overrides);
+        settings.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        settings.put(ProducerConfig.ACKS_CONFIG, "all");
+        settings.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 5);
+        this.producer = new KafkaProducer<>(settings, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    /** Job states are for people: sent without waiting, in order per command. */
+    void job(final ExecutionJob job) {
+        final String topic = topics.jobs.name();
+        producer.send(new ProducerRecord<>(topic, bytes(job.getCommandId()),
+                topics.jobs.valueSerde().serializer().serialize(topic, job)));
+    }
+
+    /** Sends the outcome and waits for the broker's acknowledgement. */
+    void outcome(final ExecutionOutcome outcome) throws InterruptedException {
+        final String topic = topics.outcomes.name();
+        await(producer.send(new ProducerRecord<>(topic, bytes(outcome.getCommandId()),
+                topics.outcomes.valueSerde().serializer().serialize(topic, outcome))));
+    }
+
+    /** The command as it arrived, with why it failed, and waits for the acknowledgement. */
+    void deadLetter(final String sourceTopic, final byte[] key, final byte[] value, final String reason, final String message)
+            throws InterruptedException {
+        final RecordHeaders headers = new RecordHeaders();
+        headers.add(DeadLetterHeaders.REASON, bytes(reason));
+        headers.add(DeadLetterHeaders.FIELD, bytes(""));
+        headers.add(DeadLetterHeaders.MESSAGE, bytes(message == null ? "" : message));
+        headers.add(DeadLetterHeaders.SOURCE, bytes(sourceTopic));
+        await(producer.send(new ProducerRecord<>(topics.dlq.name(), null, key, value, headers)));
+    }
+
+    private static void await(final java.util.concurrent.Future<?> sent) throws InterruptedException {
+        try {
+            sent.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (final ExecutionException e) {
+            throw new IllegalStateException("the broker refused a record: " + e.getCause().getMessage(), e.getCause());
+        } catch (final TimeoutException e) {
+            throw new IllegalStateException("no acknowledgement from the broker within " + ACK_TIMEOUT_SECONDS + " s", e);
+        }
+    }
+
+    private static byte[] bytes(final String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close(Duration.ofSeconds(10));
+    }
+}

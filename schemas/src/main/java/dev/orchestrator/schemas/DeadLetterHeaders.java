@@ -1,0 +1,12 @@
+package dev.orchestrator.schemas;
+
+/** Headers every dead letter carries, whoever wrote it (the engine, the HTTP API or an executor). */
+public final class DeadLetterHeaders {
+    public static final String REASON = "orchestrator.error.reason";
+    public static final String FIELD = "orchestrator.error.field";
+    public static final String MESSAGE = "orchestrator.error.message";
+    public static final String SOURCE = "orchestrator.error.topic";
+
+    private DeadLetterHeaders() {
+    }
+}
