@@ -169,7 +169,9 @@ class InvariantProperties {
         // invariant 2: every demand so far has exactly one decision
         final Map<String, Long> decisions = new HashMap<>();
         for (final AllocationResult result : engine.allocations) {
-            final boolean decision = result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
+            // a re-placement after failed provisioning (reason EXECUTION_FAILED) moves the decision, it is not a second one
+            final boolean decision = (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED)
+                    && result.getReason() != dev.orchestrator.avro.ReasonCode.EXECUTION_FAILED
                     || (result.getStatus() == AllocationStatus.RELEASED && result.getDemandId().startsWith("r"));
             if (decision) {
                 decisions.merge(result.getDemandId(), 1L, Long::sum);

@@ -114,13 +114,45 @@ class LifecycleTest {
     }
 
     @Test
-    void freesCapacityWhenProvisioningFails() {
+    void freesCapacityWhenProvisioningFailsAndRejectsWhenNoOtherUnitFits() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10)
                 .outcome(engine.commands.get(0), OutcomeStatus.FAILED);
 
-        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.EXPIRED);
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
         assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.EXECUTION_FAILED);
+        assertThat(engine.last("d1").getReasonDetail()).contains("provisioning failed on [u1]");
         assertThat(engine.unit("u1").reservations()).isEmpty();
+    }
+
+    @Test
+    void placesAgainElsewhereWhenProvisioningFailsThenGivesUpAfterTheLimit() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").register("u2", "p2", "eu-west-1", 100, "1.50")
+                .register("u3", "p3", "eu-west-1", 100, "2.00").register("u4", "p4", "eu-west-1", 100, "2.50")
+                .place("d1", "c1", 10).outcome(engine.commands.get(0), OutcomeStatus.FAILED);
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.EXECUTION_FAILED);
+        assertThat(engine.last("d1").getDataUnitId()).isEqualTo("u2");
+        assertThat(engine.commands).extracting(PlacementCommand::getDataUnitId).containsExactly("u1", "u2");
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertThat(engine.unit("u2").reservations()).containsKey("d1");
+
+        engine.outcome(engine.commands.get(1), OutcomeStatus.FAILED).outcome(engine.commands.get(2), OutcomeStatus.FAILED);
+
+        // three failed placements (maxAttempts) and the demand is given up, though u4 is free
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+        assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.EXECUTION_FAILED);
+        assertThat(engine.commands).extracting(PlacementCommand::getDataUnitId).containsExactly("u1", "u2", "u3");
+        assertThat(engine.units().values()).allSatisfy(unit -> assertThat(unit.reservations()).isEmpty());
+    }
+
+    @Test
+    void aFailureAfterTheAllocationWentActiveEndsIt() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").register("u2", "p2", "eu-west-1", 100, "1.50")
+                .place("d1", "c1", 10).confirmAll().outcome(engine.commands.get(0), OutcomeStatus.FAILED);
+
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.EXPIRED);
+        assertThat(engine.commands).hasSize(1);
     }
 
     @Test

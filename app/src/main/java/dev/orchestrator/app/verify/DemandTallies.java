@@ -2,6 +2,7 @@ package dev.orchestrator.app.verify;
 
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Policy;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -68,7 +69,8 @@ final class DemandTallies {
                 tally.currency = result.getPricePerHour().getCurrency();
             }
         } else if ((result.getStatus() == AllocationStatus.RELEASED || result.getStatus() == AllocationStatus.EXPIRED)
-                && demand.equals(result.getAllocationId())) {
+                && demand.equals(result.getAllocationId())
+                || result.getStatus() == AllocationStatus.REJECTED && result.getReason() == ReasonCode.EXECUTION_FAILED) {
             final Tally tally = tallies.get(demand);
             if (tally != null && tally.heldFrom >= 0) {
                 tally.heldUntil = Math.min(tally.heldUntil, Math.max(at, tally.heldFrom));

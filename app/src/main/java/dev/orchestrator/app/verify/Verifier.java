@@ -2,6 +2,7 @@ package dev.orchestrator.app.verify;
 
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.model.UnitView;
@@ -89,6 +90,11 @@ public final class Verifier {
 
     /** PLACED and REJECTED decide a PLACE; a RELEASE demand is answered RELEASED for another allocation. */
     public static boolean isDecision(final AllocationResult result) {
+        if (result.getReason() == ReasonCode.EXECUTION_FAILED
+                && (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED)) {
+            // a placement whose provisioning failed, moved or given up: the demand's first PLACED was its decision
+            return false;
+        }
         return result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
                 || result.getStatus() == AllocationStatus.RELEASED && result.getAllocationId() != null
                 && !result.getAllocationId().equals(result.getDemandId());

@@ -126,7 +126,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
             return;
         }
         final AllocationRecord fresh = new AllocationRecord(request.demandId(), request.consumerId(), Status.PENDING,
-                request, "", "", "", 0, 0, 0, List.of(), "", 0, List.of(), null, 0);
+                request, "", "", "", 0, 0, 0, List.of(), "", 0, List.of(), null, 0, 0);
         final PolicyTerms policy = policy(request.consumerId());
         final ConsumerAccount account = account(request.consumerId(), policy);
         final Optional<ReasonCode> refusal = Admission.refusal(policy, account, request.capacity());
@@ -153,8 +153,10 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         if (decision.chosen().isEmpty()) {
             // the index only offers units with room; units that exist but are full mean no capacity
             final boolean full = candidates.isEmpty() && index.hasUnits(request.kind(), scope(request, policy));
-            final ReasonCode reason = record.tried().isEmpty() && !full ? decision.rejection() : ReasonCode.NO_CAPACITY;
-            reject(record, reason, decision.detail(), Candidate.of(decision.breakdown()));
+            final ReasonCode reason = record.replacing() ? ReasonCode.EXECUTION_FAILED
+                    : record.tried().isEmpty() && !full ? decision.rejection() : ReasonCode.NO_CAPACITY;
+            reject(record, reason, record.replacing() ? "provisioning failed on " + record.tried() + " and no other unit fits: "
+                    + decision.detail() : decision.detail(), Candidate.of(decision.breakdown()));
             return;
         }
         final UnitView unit = decision.chosen().get();
@@ -191,7 +193,13 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                 }
                 final AllocationRecord placed = record.placed(reply.providerId(), reply.region(), reply.pricePerHourMicros());
                 out.save(record, placed, "PLACED");
-                out.publish(out.placedResult(placed, AllocationStatus.PLACED).build());
+                final var result = out.placedResult(placed, AllocationStatus.PLACED);
+                if (placed.replacing()) {
+                    // the same decision, moved: readers (and verify) must not count it as a second one
+                    result.setReason(ReasonCode.EXECUTION_FAILED).setReasonDetail("placed again after provisioning failed on "
+                            + placed.tried().get(placed.tried().size() - 1));
+                }
+                out.publish(result.build());
             }
             case REJECTED -> {
                 if (record.status() != Status.PENDING || !record.unitId().equals(reply.unitId())) {
@@ -204,7 +212,8 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                 final AllocationRecord retry = record.triedAndFailed(reply.unitId());
                 counters.increment("stale_reservations_total", Map.of("reason", reply.reason()));
                 if (retry.attempts() >= settings.maxAttempts()) {
-                    reject(retry, ReasonCode.NO_CAPACITY, "ledger refused " + retry.tried() + ": " + reply.detail(),
+                    reject(retry, retry.replacing() ? ReasonCode.EXECUTION_FAILED : ReasonCode.NO_CAPACITY,
+                            "ledger refused " + retry.tried() + ": " + reply.detail(),
                             record.candidates());
                 } else {
                     attempt(retry, policy, account);
@@ -218,7 +227,37 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                 out.save(record, active, "ACTIVE");
                 out.publish(out.placedResult(active, AllocationStatus.ACTIVE).build());
             }
-            case RELEASED, EXPIRED, FAILED -> ended(record, reply);
+            case FAILED -> {
+                if (record.status() == Status.PLACED && record.unitId().equals(reply.unitId())) {
+                    replace(record, reply);
+                } else {
+                    ended(record, reply);
+                }
+            }
+            case RELEASED, EXPIRED -> ended(record, reply);
+        }
+    }
+
+    /**
+     * Provisioning failed before the allocation was ever active: the demand is placed again on another
+     * unit, up to {@code maxAttempts} failed placements, then rejected with EXECUTION_FAILED.
+     */
+    private void replace(final AllocationRecord record, final LedgerReply reply) {
+        index.released(reply.unitId(), reply.allocationId());
+        final PolicyTerms policy = policy(record.consumerId());
+        final ConsumerAccount account = account(record.consumerId(), policy)
+                .settle(record.request().capacity(), record.costMicros(), 0);
+        accounts.put(record.consumerId(), account);
+        final AllocationRecord retry = record.executionFailed(reply.unitId());
+        out.save(record, retry, "EXECUTION_FAILED");
+        counters.increment("execution_failures_total", Map.of("provider", record.providerId()));
+        LOG.info("provisioning failed demand={} unit={} failures={}: {}", record.demandId(), reply.unitId(),
+                retry.executionFailures(), reply.detail());
+        if (retry.executionFailures() >= settings.maxAttempts()) {
+            reject(retry, ReasonCode.EXECUTION_FAILED, "provisioning failed on " + retry.tried() + ": " + reply.detail(),
+                    record.candidates());
+        } else {
+            attempt(retry, policy, account);
         }
     }
 
@@ -259,7 +298,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         }
         allocations.put(DecisionOutputs.key(release.consumerId(), release.demandId()), new AllocationRecord(release.demandId(),
                 release.consumerId(), Status.RELEASE_DEMAND, target.request(), target.unitId(), "", "", 0, 0, 0,
-                List.of(), "", 0, List.of(), null, 0));
+                List.of(), "", 0, List.of(), null, 0, 0));
         out.publish(Outputs.result(release.demandId(), release.consumerId(), AllocationStatus.RELEASED, ReasonCode.NONE, now)
                 .setAllocationId(target.demandId()).setDataUnitId(target.unitId()).build());
         counters.increment("decisions_total", Map.of("status", "RELEASED", "reason", "NONE"));
@@ -346,7 +385,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                         final List<Candidate> candidates) {
         final AllocationRecord rejected = new AllocationRecord(record.demandId(), record.consumerId(), Status.REJECTED,
                 record.request(), "", "", "", 0, 0, record.attempts(), record.tried(), "", 0, candidates, null,
-                record.auditSequence());
+                record.auditSequence(), record.executionFailures());
         out.save(record, rejected, "REJECTED");
         LOG.debug("demand={} consumer={} decision=REJECTED reason={} detail={}", record.demandId(), record.consumerId(),
                 reason, detail);
