@@ -6,6 +6,7 @@ import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.connectors.jobs.JobResult;
 import dev.orchestrator.connectors.jobs.JobRunner;
 import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.schemas.evolution.KnownSchemas;
 import dev.orchestrator.schemas.serde.HttpSchemaRegistry;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.schemas.serde.SchemaRegistry;
@@ -65,8 +66,15 @@ public final class CommandExecutorTask extends SinkTask {
     public void start(final Map<String, String> settings) {
         final ExecutorConfig config = new ExecutorConfig(settings);
         final String registryUrl = config.getString(ExecutorConfig.REGISTRY_URL);
-        final SchemaRegistry registry = registryUrl.isBlank() ? InProcessSchemaRegistry.inMemory()
-                : new HttpSchemaRegistry(URI.create(registryUrl), Duration.ofSeconds(10));
+        final SchemaRegistry registry;
+        if (registryUrl.isBlank()) {
+            // the embedded scheme derives ids from schema text: knowing every schema is knowing every id
+            final InProcessSchemaRegistry embedded = InProcessSchemaRegistry.inMemory();
+            KnownSchemas.all().forEach(embedded::preload);
+            registry = embedded;
+        } else {
+            registry = new HttpSchemaRegistry(URI.create(registryUrl), Duration.ofSeconds(10));
+        }
         topics = Topics.create(config.getString(ExecutorConfig.TOPIC_PREFIX), registry);
         try {
             adapter = Adapters.create(config.getString(ExecutorConfig.ADAPTER_TYPE), config.adapterSettings());

@@ -69,9 +69,12 @@ public final class JobRunner {
                 listener.entered(state, attempt, null, null);
                 final LiveState live = verify(placement.commandId(), provisioned.state());
                 if (live == LiveState.READY) {
+                    // a resource often has its address only once it runs: read it again (idempotent) for the endpoint
+                    final String endpoint = provisioned.state() == LiveState.READY ? provisioned.endpoint()
+                            : (type == CommandType.MIGRATE ? adapter.migrate(placement) : adapter.provision(placement)).endpoint();
                     listener.entered(JobStep.require(state, JobState.COMPLETED), attempt, null, null);
                     return JobResult.done(type == CommandType.MIGRATE ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED,
-                            provisioned.endpoint(), attempt);
+                            endpoint, attempt);
                 }
                 final String why = live == LiveState.FAILED ? "the provider reports the resource failed"
                         : live == LiveState.ABSENT ? "the provider no longer has the resource"
