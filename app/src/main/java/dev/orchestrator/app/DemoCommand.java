@@ -2,11 +2,12 @@ package dev.orchestrator.app;
 
 import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
 import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.connect.EmbeddedConnectWorker;
+import dev.orchestrator.app.connect.ExecutorConnector;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.demo.FleetSimulator;
-import dev.orchestrator.app.demo.SimulatedExecutor;
 import dev.orchestrator.schemas.Topic;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -17,9 +18,14 @@ import picocli.CommandLine.Option;
 /** Everything on one machine with no setup: an embedded broker, the engine and the HTTP API. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Start an embedded single-node Kafka broker (KRaft), create the topics, and run the engine "
-                + "and the HTTP API on it, with a simulated provider fleet, demand stream and executor. Data lives "
+                + "and the HTTP API on it, with a simulated provider fleet and demand stream, and the command executor "
+                + "(Kafka Connect, simulated provider adapter). Data lives "
                 + "under data/demo; delete that folder to start afresh.", "Stop with Ctrl-C."})
 final class DemoCommand implements Callable<Integer> {
+    /** The demo's provider: ready after a provisioning delay, and one resource in fifty fails. */
+    private static final Map<String, String> SIMULATED_PROVIDER = Map.of("type", "simulated", "delay.ms", "800",
+            "failure.rate", "0.02", "seed", "11");
+
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -55,12 +61,22 @@ final class DemoCommand implements Callable<Integer> {
         if (!(rate > 0 && rate <= 10_000)) {
             throw new ConfigException("--rate=" + rate + ": expected a number of demands per second from 0 to 10000");
         }
-        final SimulatedExecutor executor = new SimulatedExecutor(broker.bootstrapServers(), instance.topics());
+        step("starting the command executor: a Kafka Connect worker in this JVM, with the simulated provider adapter");
+        final EmbeddedConnectWorker executor;
+        try {
+            executor = EmbeddedConnectWorker.start(broker.bootstrapServers(),
+                    config.path(ConfigKey.STATE_DIR).resolve("connect.offsets"), ExecutorConnector.NAME,
+                    ExecutorConnector.config(instance.topics(), broker.bootstrapServers(), 2, SIMULATED_PROVIDER));
+        } catch (final RuntimeException e) {
+            instance.close();
+            broker.close();
+            throw e;
+        }
         final FleetSimulator fleet = new FleetSimulator(broker.bootstrapServers(), instance.topics());
-        executor.start();
         fleet.start(rate);
-        System.out.printf("simulating %d providers, demand at %.0f/s and an executor; watch decisions with%n"
-                + "  ./orchestrator tail allocations%n", 5, rate);
+        System.out.printf("simulating %d providers and demand at %.0f/s; connector %s provisions through the simulated%n"
+                + "adapter (ready 0.8 s after provisioning; 2%% of resources fail and are placed again). Watch decisions with%n"
+                + "  ./orchestrator tail allocations%n", 5, rate, ExecutorConnector.NAME);
         RunCommand.awaitShutdown(fleet, executor, instance, broker);
         return 0;
     }

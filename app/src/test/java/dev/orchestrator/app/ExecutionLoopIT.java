@@ -204,7 +204,7 @@ class ExecutionLoopIT {
                 "market", "market-gpu", "request.timeout.ms", "3000");
         final Properties connector = new Properties();
         connector.putAll(ExecutorConnector.config(instance.topics(), KAFKA.bootstrapServers(), 2, adapter));
-        connector.putAll(Map.of("name", ExecutorConnector.NAME, "retry.backoff.initial.ms", "100", "retry.backoff.max.ms", "1000",
+        connector.putAll(Map.of("retry.backoff.initial.ms", "100", "retry.backoff.max.ms", "1000",
                 "verify.poll.ms", "200", "verify.timeout.ms", "30000"));
         final Path connectorProps = dir.resolve("executor.properties");
         store(connector, connectorProps);

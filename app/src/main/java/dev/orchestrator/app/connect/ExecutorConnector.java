@@ -17,6 +17,7 @@ public final class ExecutorConnector {
     public static Map<String, String> config(final Topics topics, final String bootstrap, final int tasks,
                                              final Map<String, String> adapter) {
         final Map<String, String> config = new LinkedHashMap<>();
+        config.put("name", NAME);
         config.put("connector.class", CommandExecutorConnector.class.getName());
         config.put("tasks.max", String.valueOf(tasks));
         config.put("topics", topics.commands.name());
