@@ -15,8 +15,11 @@ public interface ProviderAdapter extends AutoCloseable {
     /** Creates the resources of {@code placement}, or finds those an earlier attempt created. */
     Provisioned provision(Placement placement);
 
-    /** Removes what was provisioned for {@code allocationId}; nothing to remove is not an error. */
-    void deprovision(String allocationId);
+    /**
+     * Removes what was provisioned for {@code allocationId} on {@code dataUnitId}, and nothing of the
+     * allocation elsewhere (a migration holds it on two units for a while); nothing to remove is not an error.
+     */
+    void deprovision(String allocationId, String dataUnitId);
 
     /**
      * Creates the target side of a migration. The executor deprovisions the source only after the

@@ -77,8 +77,10 @@ class KubernetesAdapterTest {
         adapter.provision(storage("cmd-4", "alloc-4"));
         adapter.provision(storage("cmd-5", "alloc-5"));
 
-        adapter.deprovision("alloc-4");
-        adapter.deprovision("alloc-4");
+        adapter.deprovision("alloc-4", "u-other");
+        assertThat(adapter.state("cmd-4")).as("another unit's resources of the allocation").isEqualTo(LiveState.PENDING);
+        adapter.deprovision("alloc-4", "u-1");
+        adapter.deprovision("alloc-4", "u-1");
 
         assertThat(adapter.state("cmd-4")).isEqualTo(LiveState.ABSENT);
         assertThat(adapter.state("cmd-5")).isEqualTo(LiveState.PENDING);

@@ -54,12 +54,14 @@ class NosanaAdapterTest {
         adapter.provision(placement("c2", "d2"));
 
         adapter.extend("c2", Duration.ofMinutes(30));
-        adapter.deprovision("alloc-c2");
+        adapter.deprovision("alloc-c2", "unit-elsewhere");
+        assertThat(sidecar.stopped()).isEmpty();
+        adapter.deprovision("alloc-c2", "unit-1");
 
         assertThat(sidecar.extensions()).containsEntry("c2", 1800L);
         assertThat(sidecar.stopped()).hasSize(1);
         assertThat(adapter.state("c2")).isEqualTo(LiveState.ABSENT);
-        adapter.deprovision("alloc-c2"); // nothing left to stop is not an error
+        adapter.deprovision("alloc-c2", "unit-1"); // nothing left to stop is not an error
     }
 
     @Test

@@ -25,7 +25,7 @@ class SimulatedAdapterTest {
 
         assertThat(adapter.state("c1")).isEqualTo(LiveState.READY);
         assertThat(adapter.creations("c1")).isEqualTo(1);
-        adapter.deprovision("a-c1");
+        adapter.deprovision("a-c1", "u");
         assertThat(adapter.state("c1")).isEqualTo(LiveState.ABSENT);
     }
 

@@ -56,7 +56,7 @@ class SkyPilotAdapterTest {
         adapter.provision(placement("cmd-3", "alloc-2"));
         adapter.provision(placement("cmd-4", "alloc-other"));
 
-        adapter.deprovision("alloc-2");
+        adapter.deprovision("alloc-2", "unit-1");
 
         assertThat(server.clusters()).hasSize(1);
         assertThat(adapter.state("cmd-4")).isIn(LiveState.PENDING, LiveState.READY);

@@ -26,7 +26,7 @@ import java.util.function.Supplier;
 /**
  * Kubernetes as a provider: a storage placement becomes a PersistentVolumeClaim, a compute placement a
  * one-replica Deployment with the placement's requests, both named after the command id (so a
- * redelivered command finds what it created) and labelled with allocation, command and demand ids.
+ * redelivered command finds what it created) and labelled with allocation, command, demand and unit ids.
  * Live state comes from the API server: a bound claim or a deployment with a ready replica is
  * {@link LiveState#READY}.
  */
@@ -34,6 +34,7 @@ public final class KubernetesAdapter implements ProviderAdapter {
     static final String COMMAND_LABEL = "orchestrator.dev/command-id";
     static final String ALLOCATION_LABEL = "orchestrator.dev/allocation-id";
     static final String DEMAND_LABEL = "orchestrator.dev/demand-id";
+    static final String UNIT_LABEL = "orchestrator.dev/data-unit-id";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -105,11 +106,11 @@ public final class KubernetesAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void deprovision(final String allocationId) {
+    public void deprovision(final String allocationId, final String dataUnitId) {
         call("deprovision " + allocationId, () -> {
-            final String label = label(allocationId);
-            client.persistentVolumeClaims().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label).delete();
-            client.apps().deployments().inNamespace(namespace).withLabel(ALLOCATION_LABEL, label).delete();
+            final Map<String, String> selector = Map.of(ALLOCATION_LABEL, label(allocationId), UNIT_LABEL, label(dataUnitId));
+            client.persistentVolumeClaims().inNamespace(namespace).withLabels(selector).delete();
+            client.apps().deployments().inNamespace(namespace).withLabels(selector).delete();
             return null;
         });
     }
@@ -170,6 +171,9 @@ public final class KubernetesAdapter implements ProviderAdapter {
         }
         if (placement.demandId() != null) {
             labels.put(DEMAND_LABEL, label(placement.demandId()));
+        }
+        if (placement.dataUnitId() != null) {
+            labels.put(UNIT_LABEL, label(placement.dataUnitId()));
         }
         return labels;
     }

@@ -70,6 +70,7 @@ public final class NosanaAdapter implements ProviderAdapter {
         meta.put("commandId", placement.commandId());
         meta.put("allocationId", placement.allocationId());
         meta.put("demandId", placement.demandId());
+        meta.put("dataUnitId", placement.dataUnitId());
         return provisioned(placement.commandId(), http.post("jobs/launch", body), true);
     }
 
@@ -89,8 +90,8 @@ public final class NosanaAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void deprovision(final String allocationId) {
-        for (final JsonNode job : jobs("allocationId", allocationId)) {
+    public void deprovision(final String allocationId, final String dataUnitId) {
+        for (final JsonNode job : jobs("allocationId=" + encode(allocationId) + "&dataUnitId=" + encode(dataUnitId))) {
             final String state = job.path("state").asText();
             if (!state.equals("COMPLETED") && !state.equals("STOPPED") && !state.equals("FAILED")) {
                 http.post("jobs/" + encode(job.path("address").asText()) + "/stop", JsonHttp.object());
@@ -113,13 +114,14 @@ public final class NosanaAdapter implements ProviderAdapter {
     }
 
     private Optional<JsonNode> jobOf(final String commandId) {
-        final List<JsonNode> found = jobs("commandId", commandId);
+        final List<JsonNode> found = jobs("commandId=" + encode(commandId));
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(found.size() - 1));
     }
 
-    private List<JsonNode> jobs(final String metaKey, final String value) {
+    /** Jobs whose metadata match every field of {@code query}. */
+    private List<JsonNode> jobs(final String query) {
         final List<JsonNode> jobs = new ArrayList<>();
-        http.get("jobs?" + metaKey + "=" + encode(value)).ifPresent(list -> list.path("jobs").forEach(jobs::add));
+        http.get("jobs?" + query).ifPresent(list -> list.path("jobs").forEach(jobs::add));
         return jobs;
     }
 

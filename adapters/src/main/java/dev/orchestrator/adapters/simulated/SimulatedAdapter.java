@@ -27,7 +27,7 @@ public final class SimulatedAdapter implements ProviderAdapter {
     private final Map<String, Integer> creations = new ConcurrentHashMap<>();
 
     /** One simulated resource. */
-    private record Resource(String commandId, String allocationId, long readyAtNanos, boolean fails) {
+    private record Resource(String commandId, String allocationId, String dataUnitId, long readyAtNanos, boolean fails) {
     }
 
     public SimulatedAdapter(final long delayMillis, final double failureRate, final long seed, final LongSupplier clock) {
@@ -64,15 +64,15 @@ public final class SimulatedAdapter implements ProviderAdapter {
             synchronized (random) {
                 fails = random.nextDouble() < failureRate;
             }
-            return new Resource(id, placement.allocationId(), clock.getAsLong() + delayNanos, fails);
+            return new Resource(id, placement.allocationId(), placement.dataUnitId(), clock.getAsLong() + delayNanos, fails);
         });
         return new Provisioned(placement.commandId(), "sim/" + placement.commandId(),
                 "sim://" + placement.dataUnitId() + "/" + placement.allocationId(), state(resource), created[0]);
     }
 
     @Override
-    public void deprovision(final String allocationId) {
-        resources.values().removeIf(r -> allocationId.equals(r.allocationId()));
+    public void deprovision(final String allocationId, final String dataUnitId) {
+        resources.values().removeIf(r -> allocationId.equals(r.allocationId()) && dataUnitId.equals(r.dataUnitId()));
     }
 
     @Override

@@ -25,8 +25,8 @@ import java.util.Set;
  * Cloud VMs through a SkyPilot API server: a placement becomes a cluster launched from a generated
  * task ({@code POST /launch}), read back with {@code POST /status} and removed with
  * {@code POST /down}; each call returns a request id whose result {@code GET /api/get} waits for.
- * The cluster name is derived from the allocation and command ids, so a redelivered command finds its
- * cluster, and deprovisioning an allocation finds all of its clusters by prefix.
+ * The cluster name is derived from the allocation, unit and command ids, so a redelivered command finds
+ * its cluster, and deprovisioning an allocation on a unit finds its clusters there by prefix.
  */
 public final class SkyPilotAdapter implements ProviderAdapter {
     /** SkyPilot errors a retry can cure; any other error type is terminal (credentials, config, an unknown region). */
@@ -65,7 +65,7 @@ public final class SkyPilotAdapter implements ProviderAdapter {
 
     @Override
     public Provisioned provision(final Placement placement) {
-        final String name = clusterName(placement.allocationId(), placement.commandId());
+        final String name = clusterName(placement.allocationId(), placement.dataUnitId(), placement.commandId());
         final Optional<JsonNode> existing = cluster(name);
         if (existing.isPresent()) {
             return provisioned(placement.commandId(), existing.get(), false);
@@ -109,8 +109,8 @@ public final class SkyPilotAdapter implements ProviderAdapter {
     }
 
     @Override
-    public void deprovision(final String allocationId) {
-        final String prefix = "orch-" + digest(allocationId, 10) + "-";
+    public void deprovision(final String allocationId, final String dataUnitId) {
+        final String prefix = "orch-" + digest(allocationId + "/" + dataUnitId, 10) + "-";
         for (final JsonNode record : clusters(null)) {
             final String name = record.path("name").asText();
             if (name.startsWith(prefix)) {
@@ -194,8 +194,8 @@ public final class SkyPilotAdapter implements ProviderAdapter {
     }
 
     /** Cluster names must be short, lower case and start with a letter; hashes of the ids are. */
-    static String clusterName(final String allocationId, final String commandId) {
-        return "orch-" + digest(allocationId, 10) + "-" + digest(commandId, 8);
+    static String clusterName(final String allocationId, final String dataUnitId, final String commandId) {
+        return "orch-" + digest(allocationId + "/" + dataUnitId, 10) + "-" + digest(commandId, 8);
     }
 
     private static String digest(final String text, final int hexChars) {

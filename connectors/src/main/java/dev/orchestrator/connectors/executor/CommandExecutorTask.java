@@ -149,7 +149,7 @@ public final class CommandExecutorTask extends SinkTask {
         threads.add(Thread.currentThread());
         final long started = System.nanoTime();
         try {
-            final JobResult result = runner.run(command.getType(), Commands.placement(command), (state, attempts, kind, error) ->
+            final JobResult result = runner.run(command.getType(), Commands.placement(command), command.getSourceDataUnitId(), (state, attempts, kind, error) ->
                     outputs.job(Commands.job(command, state, attempts, kind, error, retries, Instant.now())));
             outputs.outcome(Commands.outcome(command, result, Instant.now()));
             final long millis = (System.nanoTime() - started) / 1_000_000;

@@ -51,6 +51,15 @@ public final class JobRunner {
      */
     public JobResult run(final CommandType type, final Placement placement, final JobListener listener)
             throws InterruptedException {
+        return run(type, placement, null, listener);
+    }
+
+    /**
+     * As {@link #run(CommandType, Placement, JobListener)}; a MIGRATE removes the allocation from
+     * {@code sourceDataUnitId} once its target is ready, so it is never without a home.
+     */
+    public JobResult run(final CommandType type, final Placement placement, final String sourceDataUnitId,
+                         final JobListener listener) throws InterruptedException {
         JobState state = JobState.CREATED;
         listener.entered(state, 0, null, null);
         int attempt = 0;
@@ -60,7 +69,7 @@ public final class JobRunner {
             listener.entered(state, attempt, null, null);
             try {
                 if (type == CommandType.DEPROVISION) {
-                    adapter.deprovision(placement.allocationId());
+                    adapter.deprovision(placement.allocationId(), placement.dataUnitId());
                     listener.entered(JobStep.require(state, JobState.COMPLETED), attempt, null, null);
                     return JobResult.done(OutcomeStatus.DEPROVISIONED, null, attempt);
                 }
@@ -72,6 +81,9 @@ public final class JobRunner {
                     // a resource often has its address only once it runs: read it again (idempotent) for the endpoint
                     final String endpoint = provisioned.state() == LiveState.READY ? provisioned.endpoint()
                             : (type == CommandType.MIGRATE ? adapter.migrate(placement) : adapter.provision(placement)).endpoint();
+                    if (type == CommandType.MIGRATE && sourceDataUnitId != null && !sourceDataUnitId.equals(placement.dataUnitId())) {
+                        adapter.deprovision(placement.allocationId(), sourceDataUnitId);
+                    }
                     listener.entered(JobStep.require(state, JobState.COMPLETED), attempt, null, null);
                     return JobResult.done(type == CommandType.MIGRATE ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED,
                             endpoint, attempt);
@@ -119,17 +131,17 @@ public final class JobRunner {
 
     private JobResult fail(final CommandType type, final Placement placement, final JobState from, final int attempts,
                            final AdapterException.Kind kind, final String code, final String error, final JobListener listener) {
-        if (type == CommandType.PROVISION) {
+        if (type != CommandType.DEPROVISION) {
             cleanUp(placement);
         }
         listener.entered(JobStep.require(from, JobState.FAILED), attempts, kind, error);
         return JobResult.failed(attempts, kind, code, error);
     }
 
-    /** Best effort: whatever the failed attempt left is removed; the allocation is about to be placed elsewhere. */
+    /** Best effort: what the failed attempt left on the target unit is removed; the allocation is placed elsewhere or stays where it was. */
     private void cleanUp(final Placement placement) {
         try {
-            adapter.deprovision(placement.allocationId());
+            adapter.deprovision(placement.allocationId(), placement.dataUnitId());
         } catch (final RuntimeException e) {
             LOG.warn("clean-up after failed command={} allocation={} failed, resources may remain at the provider: {}",
                     placement.commandId(), placement.allocationId(), e.getMessage());

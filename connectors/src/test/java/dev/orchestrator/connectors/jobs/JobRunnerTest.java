@@ -79,7 +79,7 @@ class JobRunnerTest {
         assertThat(result.errorCode()).isEqualTo("TERMINAL");
         assertThat(result.attempts()).isEqualTo(1);
         assertThat(sleeps).isEmpty();
-        assertThat(adapter.deprovisioned).containsExactly("alloc-c3");
+        assertThat(adapter.deprovisioned).containsExactly("alloc-c3@unit");
         assertThat(states).endsWith("FAILED/1/TERMINAL");
     }
 
@@ -109,11 +109,16 @@ class JobRunnerTest {
     }
 
     @Test
-    void deprovisionAndMigrateReportTheirOwnOutcomes() throws InterruptedException {
+    void deprovisionAndMigrateReportTheirOwnOutcomesAndAMigrationLeavesItsSource() throws InterruptedException {
         final SimulatedAdapter adapter = new SimulatedAdapter(0, 0, 1, () -> 0L);
         adapter.provision(placement("c7"));
+        final Placement source = new Placement("c0", "alloc-c8", "d", "c", "old-unit", Placement.Kind.STORAGE, 0, 0, 1 << 20, 0);
+        adapter.provision(source);
 
-        assertThat(runner(adapter, 3).run(CommandType.MIGRATE, placement("c8"), listener).status()).isEqualTo(OutcomeStatus.MIGRATED);
+        assertThat(runner(adapter, 3).run(CommandType.MIGRATE, placement("c8"), "old-unit", listener).status())
+                .isEqualTo(OutcomeStatus.MIGRATED);
+        assertThat(adapter.state("c0")).as("the source, once the target is ready").isEqualTo(LiveState.ABSENT);
+        assertThat(adapter.state("c8")).isEqualTo(LiveState.READY);
         assertThat(runner(adapter, 3).run(CommandType.DEPROVISION, placement("c7"), listener).status())
                 .isEqualTo(OutcomeStatus.DEPROVISIONED);
         assertThat(adapter.state("c7")).isEqualTo(LiveState.ABSENT);
@@ -164,8 +169,8 @@ class JobRunnerTest {
         }
 
         @Override
-        public void deprovision(final String allocationId) {
-            deprovisioned.add(allocationId);
+        public void deprovision(final String allocationId, final String dataUnitId) {
+            deprovisioned.add(allocationId + "@" + dataUnitId);
         }
 
         @Override
