@@ -147,6 +147,21 @@ class LifecycleTest {
     }
 
     @Test
+    void whatIsProvisionedForAnAllocationTheUnitNoLongerHoldsIsDeprovisioned() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10);
+        final PlacementCommand provision = engine.commands.get(0);
+        engine.outcome(provision, OutcomeStatus.FAILED).outcome(provision, OutcomeStatus.PROVISIONED);
+
+        assertThat(engine.commands).hasSize(2);
+        final PlacementCommand cleanUp = engine.commands.get(1);
+        assertThat(cleanUp.getType()).isEqualTo(CommandType.DEPROVISION);
+        assertThat(cleanUp.getCommandId()).isEqualTo(provision.getCommandId() + ":orphan");
+        assertThat(cleanUp.getDataUnitId()).isEqualTo("u1");
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+    }
+
+    @Test
     void aFailureAfterTheAllocationWentActiveEndsIt() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.00").register("u2", "p2", "eu-west-1", 100, "1.50")
                 .place("d1", "c1", 10).confirmAll().outcome(engine.commands.get(0), OutcomeStatus.FAILED);

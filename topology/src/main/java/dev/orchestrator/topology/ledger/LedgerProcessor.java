@@ -253,6 +253,9 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         }
         final Reservation reservation = current.reservations().get(outcome.allocationId());
         if (reservation == null) {
+            if (outcome.status().equals("PROVISIONED") || outcome.status().equals("MIGRATED")) {
+                orphan(current, outcome);
+            }
             return;
         }
         switch (outcome.status()) {
@@ -382,6 +385,26 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 .build();
         context.forward(new Record<Object, Object>(unit.spec().unitId(), command, now), Nodes.sink(Nodes.LEDGER, Nodes.COMMANDS));
         counters.increment("commands_total", Map.of("type", type.name()));
+    }
+
+    /**
+     * Something was provisioned for an allocation this unit no longer holds (a job an operator ran
+     * again after its demand was placed elsewhere, or an outcome that came after the reservation
+     * lapsed): it is deprovisioned, so nothing runs at a provider that nobody pays for.
+     */
+    private void orphan(final UnitRecord unit, final ToLedger.Outcome outcome) {
+        final long now = now();
+        final PlacementCommand command = PlacementCommand.newBuilder()
+                .setCommandId(outcome.commandId() + ":orphan").setType(CommandType.DEPROVISION)
+                .setAllocationId(outcome.allocationId()).setDemandId(outcome.allocationId()).setConsumerId("")
+                .setProviderId(unit.spec().providerId()).setDataUnitId(unit.spec().unitId())
+                .setKind(unit.spec().kind() == UnitKind.STORAGE ? ResourceKind.STORAGE : ResourceKind.COMPUTE)
+                .setCapacity(Outputs.capacity(dev.orchestrator.topology.model.Capacity.ZERO))
+                .setIssuedAt(Instant.ofEpochMilli(now)).build();
+        context.forward(new Record<Object, Object>(unit.spec().unitId(), command, now), Nodes.sink(Nodes.LEDGER, Nodes.COMMANDS));
+        counters.increment("commands_total", Map.of("type", "DEPROVISION"));
+        LOG.info("orphan resources allocation={} unit={} command={}: deprovisioning", outcome.allocationId(),
+                unit.spec().unitId(), outcome.commandId());
     }
 
     private void reply(final String consumerId, final ToDecider.LedgerReply reply) {
