@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.api.HttpApi;
 import dev.orchestrator.api.events.EventFeed;
 import dev.orchestrator.api.ingest.KafkaPublisher;
+import dev.orchestrator.api.jobs.JobBoard;
+import dev.orchestrator.api.jobs.JobFeed;
+import dev.orchestrator.api.jobs.JobRoutes;
 import dev.orchestrator.api.ingest.WriteRoutes;
 import dev.orchestrator.api.query.QueryRoutes;
 import dev.orchestrator.api.query.StateAccess;
@@ -52,6 +55,8 @@ final class Instance implements AutoCloseable {
     /** How long an HTTP write waits for the broker before answering 503. */
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
     private static final int EVENT_BUFFER = 10_000;
+    /** Open jobs (not completed) the job board keeps; the newest trouble wins beyond it. */
+    private static final int OPEN_JOBS = 100_000;
     private static final int EVENT_BACKFILL = 50;
     private static final int MAX_EVENT_CLIENTS = 64;
 
@@ -110,17 +115,20 @@ final class Instance implements AutoCloseable {
         final Map<String, Object> clients = clientConfig(config);
         final KafkaPublisher publisher = new KafkaPublisher(clients, PUBLISH_TIMEOUT);
         final EventFeed feed = new EventFeed(clients, topics, EVENT_BUFFER, EVENT_BACKFILL);
+        final JobBoard jobs = new JobBoard(OPEN_JOBS);
+        final JobFeed jobFeed = new JobFeed(clients, topics, jobs).start();
         final Javalin http = serving.apply(HttpApi.builder(new StreamsReadiness(streams))
                         .queries(new QueryRoutes(state, serving.peers(), new ObjectMapper()))
                         .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
                                 settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC()))
+                        .jobs(new JobRoutes(jobs, publisher, topics))
                         .events(feed, MAX_EVENT_CLIENTS)
                         .metrics(metrics).threads(config.integer(ConfigKey.HTTP_THREADS)).dashboard()).build()
                 .start(config.string(ConfigKey.HTTP_HOST), port);
         LOG.info("HTTP API on {}://{}:{} ({})", serving.scheme(), config.string(ConfigKey.HTTP_HOST), http.port(),
                 serving.describe());
         streams.start();
-        return new Instance(topics, streams, http, created, streamsMetrics, List.of(feed, publisher));
+        return new Instance(topics, streams, http, created, streamsMetrics, List.of(feed, jobFeed, publisher));
     }
 
     Topics topics() {

@@ -185,6 +185,49 @@ class ExecutionLoopIT {
                 launchedBeforeKill, bulk, launches.values().stream().mapToInt(Integer::intValue).max().orElse(0));
     }
 
+    @Test
+    @Order(4)
+    void failedJobsAreListedAndRunAgainThroughTheApiAndWhatTheyProvisionForAMovedDemandIsRemoved() throws Exception {
+        nosana.refuseLaunches("stubborn", 403, 3);
+
+        assertThat(demand("d-stubborn", 1).statusCode()).isEqualTo(202);
+
+        final JsonNode rejected = poll("/v1/demands/d-stubborn", d -> "REJECTED".equals(d.path("status").asText()));
+        assertThat(rejected.path("attempts").asInt()).isEqualTo(3);
+        final JsonNode failed = poll("/v1/jobs?state=FAILED", j -> stubborn(j).size() == 3);
+        final List<String> commands = stubborn(failed);
+        assertThat(post("/v1/jobs/" + commands.get(0) + "/retry", "").statusCode()).isEqualTo(202);
+        final HttpResponse<String> twice = post("/v1/jobs/" + commands.get(0) + "/retry", "");
+        assertThat(twice.statusCode()).isEqualTo(409);
+        assertThat(twice.body()).contains("ALREADY_RETRIED");
+        final JsonNode bulk = JSON.readTree(post("/v1/jobs/retry", "").body());
+        // the rest of the stubborn ones, and d-doomed's failed first job
+        assertThat(bulk.path("commandIds")).extracting(JsonNode::asText).contains(commands.get(1), commands.get(2));
+
+        poll("/v1/jobs?state=FAILED", j -> stubborn(j).isEmpty() && !j.path("items").toString().contains("d-doomed"));
+        // each ran again and provisioned for an allocation its unit no longer holds: the engine had it removed
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!nosana.stoppedCommands().containsAll(commands) && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertThat(nosana.stoppedCommands()).containsAll(commands);
+        final JsonNode doomed = poll("/v1/demands/d-doomed", d -> true);
+        assertThat(doomed.path("status").asText()).as("the re-placed demand keeps running").isEqualTo("ACTIVE");
+        assertThat(nosana.stoppedCommands()).noneMatch(c -> c.startsWith("d-doomed") && c.endsWith(":p2"));
+        assertThat(nosana.launchesByCommand()).allSatisfy((command, count) -> assertThat(count).isEqualTo(1));
+    }
+
+    private static List<String> stubborn(final JsonNode jobs) {
+        final List<String> commands = new ArrayList<>();
+        jobs.path("items").forEach(j -> {
+            if (j.path("demandId").asText().equals("d-stubborn")) {
+                commands.add(j.path("commandId").asText());
+            }
+        });
+        commands.sort(String::compareTo);
+        return commands;
+    }
+
     private int launchedBulk() {
         return (int) nosana.launchesByCommand().keySet().stream().filter(c -> c.startsWith("d-bulk-")).count();
     }

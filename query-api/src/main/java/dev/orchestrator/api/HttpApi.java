@@ -9,6 +9,7 @@ import dev.orchestrator.api.query.Unavailable;
 import dev.orchestrator.api.events.EventFeed;
 import dev.orchestrator.api.events.EventStream;
 import dev.orchestrator.api.ingest.WriteRoutes;
+import dev.orchestrator.api.jobs.JobRoutes;
 import dev.orchestrator.api.security.Access;
 import io.javalin.http.staticfiles.Location;
 import io.javalin.Javalin;
@@ -48,6 +49,7 @@ public final class HttpApi {
         private final Readiness readiness;
         private QueryRoutes queries;
         private WriteRoutes writes;
+        private JobRoutes jobs;
         private EventFeed events;
         private int maxEventClients;
         private PrometheusMeterRegistry metrics;
@@ -74,6 +76,12 @@ public final class HttpApi {
         }
 
         /** The live stream, {@code /v1/events}, for at most {@code maxClients} clients at once. */
+        /** Executor jobs: list, read, run failed ones again. */
+        public Builder jobs(final JobRoutes routes) {
+            this.jobs = routes;
+            return this;
+        }
+
         public Builder events(final EventFeed feed, final int maxClients) {
             this.events = feed;
             this.maxEventClients = maxClients;
@@ -152,6 +160,9 @@ public final class HttpApi {
                 }
                 if (writes != null) {
                     writes.register(config.routes);
+                }
+                if (jobs != null) {
+                    jobs.register(config.routes);
                 }
                 if (events != null) {
                     final EventStream stream = new EventStream(events, access, maxEventClients);

@@ -61,7 +61,8 @@ class WriteRoutesTest {
         final Topics topics = Topics.create("", registry);
         final Publisher publisher = new Publisher() {
             @Override
-            public <V> void publish(final Topic<String, V> topic, final String key, final V value) {
+            public <V> void publish(final Topic<String, V> topic, final String key, final V value,
+                                    final Map<String, String> headers) {
                 if (brokerDown.get()) {
                     throw new Unavailable("Kafka is unreachable: test");
                 }

@@ -5,6 +5,7 @@ import dev.orchestrator.adapters.ProviderAdapter;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.connectors.jobs.JobResult;
 import dev.orchestrator.connectors.jobs.JobRunner;
+import dev.orchestrator.schemas.CommandHeaders;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.evolution.KnownSchemas;
 import dev.orchestrator.schemas.serde.HttpSchemaRegistry;
@@ -40,8 +41,6 @@ import org.slf4j.LoggerFactory;
  * unfinished job to the partition's next owner, whose adapter finds anything already created.
  */
 public final class CommandExecutorTask extends SinkTask {
-    /** Set by the HTTP API when an operator runs a failed job again; its value counts the retries. */
-    public static final String RETRY_HEADER = "orchestrator.job.retry";
     private static final Logger LOG = LoggerFactory.getLogger(CommandExecutorTask.class);
     private static final AtomicInteger TASKS = new AtomicInteger();
 
@@ -193,7 +192,7 @@ public final class CommandExecutorTask extends SinkTask {
     }
 
     private static int retries(final SinkRecord record) {
-        final Header header = record.headers().lastWithName(RETRY_HEADER);
+        final Header header = record.headers().lastWithName(CommandHeaders.RETRY);
         if (header == null || header.value() == null) {
             return 0;
         }

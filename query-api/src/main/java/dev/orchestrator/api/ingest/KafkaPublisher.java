@@ -37,11 +37,13 @@ public final class KafkaPublisher implements Publisher {
     }
 
     @Override
-    public <V> void publish(final Topic<String, V> topic, final String key, final V value) {
+    public <V> void publish(final Topic<String, V> topic, final String key, final V value, final Map<String, String> headers) {
         final byte[] keyBytes = topic.keySerde().serializer().serialize(topic.name(), key);
         final byte[] valueBytes = topic.valueSerde().serializer().serialize(topic.name(), value);
         try {
-            producer.send(new ProducerRecord<>(topic.name(), keyBytes, valueBytes)).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+            final ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(topic.name(), keyBytes, valueBytes);
+            headers.forEach((name, text) -> record.headers().add(name, text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            producer.send(record).get(timeout.toMillis() * 2, TimeUnit.MILLISECONDS);
         } catch (final ExecutionException e) {
             throw new Unavailable("Kafka did not take the record: " + e.getCause().getMessage());
         } catch (final TimeoutException | KafkaException e) {

@@ -79,6 +79,17 @@ public final class NosanaStandIn extends JsonServer {
         return Map.copyOf(extensions);
     }
 
+    /** Command ids of stopped jobs. */
+    public List<String> stoppedCommands() {
+        final List<String> stopped = new ArrayList<>();
+        jobs.forEach(job -> {
+            if ("STOPPED".equals(job.stoppedAs)) {
+                stopped.add(job.meta.path("commandId").asText());
+            }
+        });
+        return stopped;
+    }
+
     /** Addresses of stopped jobs. */
     public List<String> stopped() {
         final List<String> stopped = new ArrayList<>();
