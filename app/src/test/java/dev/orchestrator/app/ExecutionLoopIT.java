@@ -14,9 +14,11 @@ import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.JobState;
 import dev.orchestrator.avro.OutcomeStatus;
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.connectors.telemetry.TelemetrySourceConnector;
 import dev.orchestrator.schemas.DeadLetterHeaders;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.testing.TestKafka;
+import dev.orchestrator.testing.standin.JsonServer;
 import dev.orchestrator.testing.standin.NosanaStandIn;
 import java.io.File;
 import java.io.IOException;
@@ -69,6 +71,14 @@ class ExecutionLoopIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private NosanaStandIn nosana;
+    /** The units' health pages, which the telemetry source connector probes. */
+    private final JsonServer health = new JsonServer() {
+        @Override
+        protected Reply handle(final String method, final String path, final Map<String, String> query, final String authorization,
+                               final JsonNode body) {
+            return new Reply(200, Map.of("status", "UP", "usedCapacity", Map.of("gpuCount", 1)));
+        }
+    };
     private Instance instance;
     private Process worker;
     private int workerStarts;
@@ -103,6 +113,7 @@ class ExecutionLoopIT {
         if (nosana != null) {
             nosana.close();
         }
+        health.close();
     }
 
     @Test
@@ -127,6 +138,24 @@ class ExecutionLoopIT {
 
     @Test
     @Order(2)
+    void theTelemetrySourceConnectorSendsHeartbeatsFromTheUnitsHealthPages() throws Exception {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        List<dev.orchestrator.avro.Telemetry> beats = List.of();
+        while (beats.stream().map(t -> t.getDataUnitId()).distinct().count() < 6 && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            beats = decoded(instance.topics().telemetry);
+        }
+        assertThat(beats).extracting(t -> t.getDataUnitId()).contains("gpu-1", "gpu-2", "gpu-3", "gpu-4", "gpu-5", "gpu-6");
+        assertThat(beats).allSatisfy(t -> {
+            assertThat(t.getAvailable()).isTrue();
+            assertThat(t.getLatencyMillis()).isPositive();
+            assertThat(t.getUsedCapacity().getGpuCount()).isEqualTo(1);
+        });
+        assertThat(beats).filteredOn(t -> t.getDataUnitId().equals("gpu-4")).extracting(t -> t.getProviderId()).containsOnly("nosana-1");
+    }
+
+    @Test
+    @Order(3)
     void aTerminalErrorFailsTheJobIntoTheDeadLetterTopicAndTheDemandIsPlacedAgain() throws Exception {
         nosana.refuseLaunches("doomed", 403, 1);
 
@@ -156,7 +185,7 @@ class ExecutionLoopIT {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void aWorkerKilledMidRunProvisionsNothingTwiceAfterItsRestart() throws Exception {
         final int bulk = 24;
         for (int i = 0; i < bulk; i++) {
@@ -186,7 +215,7 @@ class ExecutionLoopIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void failedJobsAreListedAndRunAgainThroughTheApiAndWhatTheyProvisionForAMovedDemandIsRemoved() throws Exception {
         nosana.refuseLaunches("stubborn", 403, 3);
 
@@ -251,10 +280,22 @@ class ExecutionLoopIT {
                 "verify.poll.ms", "200", "verify.timeout.ms", "30000"));
         final Path connectorProps = dir.resolve("executor.properties");
         store(connector, connectorProps);
+        final Properties telemetry = new Properties();
+        final List<String> endpoints = new ArrayList<>();
+        for (int i = 1; i <= 6; i++) {
+            endpoints.add("nosana-" + (i % 3) + "/gpu-" + i + "=" + health.url() + "/health/gpu-" + i);
+        }
+        telemetry.putAll(Map.of("name", "orchestrator-telemetry", "connector.class", TelemetrySourceConnector.class.getName(),
+                "tasks.max", "2", "telemetry.endpoints", String.join(",", endpoints), "poll.interval.ms", "1000",
+                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
+                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter"));
+        final Path telemetryProps = dir.resolve("telemetry.properties");
+        store(telemetry, telemetryProps);
         final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         final File log = Path.of("target", "connect-worker-" + workerStarts + ".log").toFile();
         this.worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", classPath, "org.apache.kafka.connect.cli.ConnectStandalone", workerProps.toString(), connectorProps.toString())
+                "-cp", classPath, "org.apache.kafka.connect.cli.ConnectStandalone", workerProps.toString(), connectorProps.toString(),
+                telemetryProps.toString())
                 .redirectErrorStream(true).redirectOutput(log).start();
     }
 

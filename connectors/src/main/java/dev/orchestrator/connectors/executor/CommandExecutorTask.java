@@ -3,17 +3,12 @@ package dev.orchestrator.connectors.executor;
 import dev.orchestrator.adapters.Adapters;
 import dev.orchestrator.adapters.ProviderAdapter;
 import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.connectors.OrchestratorTopics;
 import dev.orchestrator.connectors.jobs.JobResult;
 import dev.orchestrator.connectors.jobs.JobRunner;
 import dev.orchestrator.schemas.CommandHeaders;
 import dev.orchestrator.schemas.Topics;
-import dev.orchestrator.schemas.evolution.KnownSchemas;
-import dev.orchestrator.schemas.serde.HttpSchemaRegistry;
-import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
-import dev.orchestrator.schemas.serde.SchemaRegistry;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
@@ -64,17 +59,7 @@ public final class CommandExecutorTask extends SinkTask {
     @Override
     public void start(final Map<String, String> settings) {
         final ExecutorConfig config = new ExecutorConfig(settings);
-        final String registryUrl = config.getString(ExecutorConfig.REGISTRY_URL);
-        final SchemaRegistry registry;
-        if (registryUrl.isBlank()) {
-            // the embedded scheme derives ids from schema text: knowing every schema is knowing every id
-            final InProcessSchemaRegistry embedded = InProcessSchemaRegistry.inMemory();
-            KnownSchemas.all().forEach(embedded::preload);
-            registry = embedded;
-        } else {
-            registry = new HttpSchemaRegistry(URI.create(registryUrl), Duration.ofSeconds(10));
-        }
-        topics = Topics.create(config.getString(ExecutorConfig.TOPIC_PREFIX), registry);
+        topics = OrchestratorTopics.of(config.getString(ExecutorConfig.TOPIC_PREFIX), config.getString(ExecutorConfig.REGISTRY_URL));
         try {
             adapter = Adapters.create(config.getString(ExecutorConfig.ADAPTER_TYPE), config.adapterSettings());
         } catch (final IllegalArgumentException e) {

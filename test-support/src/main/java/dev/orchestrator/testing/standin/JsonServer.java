@@ -45,7 +45,7 @@ public abstract class JsonServer implements AutoCloseable {
     }
 
     /** One answer: a status and a JSON body. */
-    protected record Reply(int status, Object body) {
+    public record Reply(int status, Object body) {
     }
 
     protected abstract Reply handle(String method, String path, Map<String, String> query, String authorization, JsonNode body);
