@@ -138,7 +138,8 @@ public final class CommandExecutorTask extends SinkTask {
             outputs.outcome(Commands.outcome(command, result, Instant.now()));
             final long millis = (System.nanoTime() - started) / 1_000_000;
             if (result.failed()) {
-                outputs.deadLetter(partition.topic(), key, value, "EXECUTION_FAILED", result.errorCode() + ": " + result.error());
+                outputs.deadLetter(partition.topic(), partition.partition(), offset, key, value, "EXECUTION_FAILED",
+                        result.errorCode() + ": " + result.error());
                 LOG.info("job failed command={} type={} unit={} code={} attempts={} after {} ms: {}", command.getCommandId(),
                         command.getType(), command.getDataUnitId(), result.errorCode(), result.attempts(), millis, result.error());
             } else {
@@ -160,12 +161,15 @@ public final class CommandExecutorTask extends SinkTask {
     private void deadLetterNow(final TopicPartition partition, final long offset, final byte[] key, final byte[] value,
                                final String message) {
         try {
-            outputs.deadLetter(partition.topic(), key, value, "INVALID_INPUT", message);
+            outputs.deadLetter(partition.topic(), partition.partition(), offset, key, value, "INVALID_INPUT", message);
             LOG.info("command refused partition={} offset={}: {}", partition, offset, message);
             finished(partition, offset);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ConnectException("interrupted while writing a dead letter", e);
+        } catch (final IllegalStateException e) {
+            // left uncommitted: the task fails, and the record is read again after its restart
+            throw new ConnectException("could not write a dead letter for " + partition + "@" + offset + ": " + e.getMessage(), e);
         }
     }
 

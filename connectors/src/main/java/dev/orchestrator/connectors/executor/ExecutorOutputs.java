@@ -24,6 +24,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class ExecutorOutputs implements AutoCloseable {
     private static final long ACK_TIMEOUT_SECONDS = 30;
+    /** A dead letter copies the original value up to this; a larger one stays where it is, named by the headers. */
+    static final int MAX_COPIED_VALUE = 512 * 1024;
 
     private final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
@@ -53,15 +55,23 @@ final class ExecutorOutputs implements AutoCloseable {
                 topics.outcomes.valueSerde().serializer().serialize(topic, outcome))));
     }
 
-    /** The command as it arrived, with why it failed, and waits for the acknowledgement. */
-    void deadLetter(final String sourceTopic, final byte[] key, final byte[] value, final String reason, final String message)
-            throws InterruptedException {
+    /**
+     * The command as it arrived, with why it failed and where it is, and waits for the acknowledgement.
+     * A value too large to copy is left out: the source topic, partition and offset still lead to it.
+     */
+    void deadLetter(final String sourceTopic, final int partition, final long offset, final byte[] key, final byte[] value,
+                    final String reason, final String message) throws InterruptedException {
+        final boolean copied = value == null || value.length <= MAX_COPIED_VALUE;
+        final String why = (message == null ? "" : message) + (copied ? ""
+                : " (the " + value.length + "-byte value is too large to copy: read it at " + sourceTopic + "-" + partition + "@" + offset + ")");
         final RecordHeaders headers = new RecordHeaders();
         headers.add(DeadLetterHeaders.REASON, bytes(reason));
         headers.add(DeadLetterHeaders.FIELD, bytes(""));
-        headers.add(DeadLetterHeaders.MESSAGE, bytes(message == null ? "" : message));
+        headers.add(DeadLetterHeaders.MESSAGE, bytes(why));
         headers.add(DeadLetterHeaders.SOURCE, bytes(sourceTopic));
-        await(producer.send(new ProducerRecord<>(topics.dlq.name(), null, key, value, headers)));
+        headers.add(DeadLetterHeaders.PARTITION, bytes(String.valueOf(partition)));
+        headers.add(DeadLetterHeaders.OFFSET, bytes(String.valueOf(offset)));
+        await(producer.send(new ProducerRecord<>(topics.dlq.name(), null, key, copied ? value : null, headers)));
     }
 
     private static void await(final java.util.concurrent.Future<?> sent) throws InterruptedException {
