@@ -82,18 +82,7 @@ public final class JobRoutes {
 
     /** Sends again every failed job not already sent (of {@code ?unit=} when given), oldest trouble last, at most {@code ?limit=}. */
     private void retryMany(final Context ctx) {
-        final String limitText = ctx.queryParam("limit");
-        int limit = MAX_BULK;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (final NumberFormatException e) {
-                throw new BadParameter("limit", "limit must be a whole number from 1 to " + MAX_BULK);
-            }
-            if (limit < 1 || limit > MAX_BULK) {
-                throw new BadParameter("limit", "limit must be from 1 to " + MAX_BULK + ", was " + limit);
-            }
-        }
+        final int limit = Paging.limit(ctx, MAX_BULK, MAX_BULK);
         final List<String> sent = new ArrayList<>();
         for (final ExecutionJob job : board.list(JobState.FAILED, ctx.queryParam("unit"), Integer.MAX_VALUE)) {
             if (sent.size() >= limit) {

@@ -10,18 +10,7 @@ public record Paging(String after, int limit) {
     public static final int MAX_LIMIT = 500;
 
     public static Paging of(final Context ctx) {
-        final String limitText = ctx.queryParam("limit");
-        int limit = DEFAULT_LIMIT;
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (final NumberFormatException e) {
-                throw new BadParameter("limit", "limit must be a whole number from 1 to " + MAX_LIMIT);
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw new BadParameter("limit", "limit must be from 1 to " + MAX_LIMIT + ", was " + limit);
-            }
-        }
+        final int limit = limit(ctx, DEFAULT_LIMIT, MAX_LIMIT);
         final String cursor = ctx.queryParam("cursor");
         String after = null;
         if (cursor != null && !cursor.isEmpty()) {
@@ -32,6 +21,24 @@ public record Paging(String after, int limit) {
             }
         }
         return new Paging(after, limit);
+    }
+
+    /** The {@code limit} parameter, from 1 to {@code max}, {@code fallback} when absent. */
+    public static int limit(final Context ctx, final int fallback, final int max) {
+        final String limitText = ctx.queryParam("limit");
+        if (limitText == null) {
+            return fallback;
+        }
+        final int limit;
+        try {
+            limit = Integer.parseInt(limitText);
+        } catch (final NumberFormatException e) {
+            throw new BadParameter("limit", "limit must be a whole number from 1 to " + max);
+        }
+        if (limit < 1 || limit > max) {
+            throw new BadParameter("limit", "limit must be from 1 to " + max + ", was " + limit);
+        }
+        return limit;
     }
 
     public static String cursor(final String lastKey) {
