@@ -6,6 +6,7 @@ import dev.orchestrator.app.bench.BenchProfile;
 import dev.orchestrator.app.bench.BenchReport;
 import dev.orchestrator.app.bench.BenchResult;
 import dev.orchestrator.app.bench.BenchRunner;
+import dev.orchestrator.app.bench.execution.ExecutionBench;
 import dev.orchestrator.app.bench.query.QueryLoad;
 import dev.orchestrator.app.bench.query.QueryPhases;
 import dev.orchestrator.app.bench.query.QueryReport;
@@ -18,6 +19,7 @@ import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.demo.SimulatedExecutor;
+import dev.orchestrator.schemas.Topics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +28,8 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -40,12 +44,16 @@ import picocli.CommandLine.Option;
                         + "migration-storm (10%% of units to maintenance halfway), query (demands at 600/s, GETs at "
                         + "--query-rate during the middle of three windows; query p50/p99, and decisions per second and "
                         + "their latency with and without the queries), quality (200 units, 2,000 demands "
-                        + "replayed in arrival order; cost compared with first-fit-decreasing and the Timefold solver)."})
+                        + "replayed in arrival order; cost compared with first-fit-decreasing and the Timefold solver), "
+                        + "execution (50,000 commands straight to the Kafka Connect executor with the simulated adapter; "
+                        + "commands per second and command-to-outcome latency)."})
 final class BenchCommand implements Callable<Integer> {
     /** Demands per second the query profile offers unless --rate says otherwise. */
     static final double QUERY_PROFILE_RATE = 600;
+    /** Executor tasks in the execution profile: one per core of the machine the numbers are quoted for. */
+    private static final int EXECUTION_TASKS = 2;
 
-    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm, query or quality "
+    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm, query, quality or execution "
             + "(default: ${DEFAULT-VALUE})")
     String profile;
 
@@ -148,6 +156,9 @@ final class BenchCommand implements Callable<Integer> {
             if (chosen.name().equals("quality")) {
                 return quality(chosen, config);
             }
+            if (chosen.name().equals("execution")) {
+                return execution(chosen, config, dir);
+            }
             final BenchResult result;
             QueryPhases phases = null;
             try (Instance engine = Instance.start(config)) {
@@ -202,6 +213,20 @@ final class BenchCommand implements Callable<Integer> {
         result.print(System.out);
         writeJson(result);
         return result.verified() ? 0 : 1;
+    }
+
+    private int execution(final BenchProfile chosen, final OrchestratorConfig config, final Path dir) throws Exception {
+        final String servers = config.string(ConfigKey.BOOTSTRAP_SERVERS);
+        final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), Instance.registry(config));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            TopicProvisioner.ensure(admin, topics, config.integer(ConfigKey.TOPIC_PARTITIONS),
+                    config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        }
+        final ExecutionBench.Result result = new ExecutionBench(servers, topics, System.out)
+                .run(dir.resolve("connect.offsets"), chosen.units(), chosen.demands(), EXECUTION_TASKS);
+        result.print(System.out);
+        writeJson(result);
+        return result.failed() == 0 ? 0 : 1;
     }
 
     private void writeJson(final Object result) throws IOException {

@@ -48,7 +48,7 @@ class InstanceIT {
 
             final List<String> names = instance.topics().all().stream().<String>map(Topic::name).toList();
             final Map<String, TopicDescription> described = KAFKA.admin().describeTopics(names).allTopicNames().get();
-            assertThat(described).hasSize(11);
+            assertThat(described).hasSize(12);
             assertThat(described.values()).allSatisfy(d -> assertThat(d.partitions()).hasSize(6));
             assertThat(cleanupPolicy(instance.topics().policy.name())).isEqualTo("compact");
             assertThat(cleanupPolicy(instance.topics().demand.name())).isEqualTo("delete");

@@ -3,12 +3,15 @@ package dev.orchestrator.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.DataUnitState;
+import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.OutcomeStatus;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.ReasonCode;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -144,6 +147,17 @@ class LifecycleTest {
         assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.EXECUTION_FAILED);
         assertThat(engine.commands).extracting(PlacementCommand::getDataUnitId).containsExactly("u1", "u2", "u3");
         assertThat(engine.units().values()).allSatisfy(unit -> assertThat(unit.reservations()).isEmpty());
+        // the audit chain of the allocation stays whole through the moves: 1..n, each change starting where the last ended
+        final List<AuditEvent> chain = engine.audit.stream().filter(a -> a.getEntityId().equals("d1")
+                && a.getEntityType() == EntityType.ALLOCATION).toList();
+        assertThat(chain).extracting(AuditEvent::getAction).containsSubsequence("PLACED", "EXECUTION_FAILED", "RESERVING", "PLACED",
+                "EXECUTION_FAILED", "RESERVING", "PLACED", "EXECUTION_FAILED", "REJECTED");
+        for (int i = 0; i < chain.size(); i++) {
+            assertThat(chain.get(i).getSequence()).isEqualTo(i + 1L);
+            if (i > 0) {
+                assertThat(EngineHarness.json(chain.get(i).getBefore())).isEqualTo(EngineHarness.json(chain.get(i - 1).getAfter()));
+            }
+        }
     }
 
     @Test

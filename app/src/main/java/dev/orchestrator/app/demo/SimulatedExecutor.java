@@ -24,9 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A stand-in executor for the demo: reads placement commands and, after a short provisioning
- * delay, reports them done (one in fifty fails), so units move from reserved to in use. The real
- * executors (Kafka Connect, provider adapters) are issue 6.
+ * A lightweight stand-in executor: reads placement commands and, after a short provisioning delay,
+ * reports them done (one in fifty fails). Engine benchmarks and chaos runs use it so that a Connect
+ * worker's cost is not mixed into the engine's numbers; the demo runs the real Connect executor.
  */
 public final class SimulatedExecutor implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SimulatedExecutor.class);

@@ -56,6 +56,24 @@ class BenchIT {
     }
 
     @Test
+    void measuresTheConnectExecutorAlone() throws Exception {
+        final Path json = dir.resolve("execution.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "execution", "--units", "50", "--demands", "3000",
+                "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("warming up", "executed", "command -> outcome");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("commands").asLong()).isEqualTo(3000);
+        assertThat(result.path("executedPerSecond").asDouble()).isPositive();
+        assertThat(result.path("latencyP99Millis").asDouble()).isGreaterThanOrEqualTo(result.path("latencyP50Millis").asDouble());
+        assertThat(result.path("failed").asLong()).isZero();
+    }
+
+    @Test
     void measuresQueriesWhilePlacementsRun() throws Exception {
         final Path json = dir.resolve("query.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

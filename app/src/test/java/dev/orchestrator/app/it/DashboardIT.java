@@ -66,6 +66,8 @@ class DashboardIT {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#utilization-chart canvas")));
             wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#pools tbody tr"), 0));
             wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#units tbody tr"), 0));
+            // the demo's Connect executor provisions through the simulated adapter: units go in use within seconds
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#units tbody td.IN_USE")));
             wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#providers tbody tr"), 0));
             assertThat(browser.findElement(By.id("ready")).getText()).isEqualTo("engine: RUNNING");
 

@@ -81,8 +81,8 @@ public record AllocationRecord(String demandId, String consumerId, Status status
                 reachedAt == null ? endpoint : reachedAt, auditSequence, executionFailures);
     }
 
-    public AllocationRecord audited() {
+    public AllocationRecord withAuditSequence(final long sequence) {
         return new AllocationRecord(demandId, consumerId, status, request, unitId, providerId, region, pricePerHourMicros,
-                costMicros, attempts, tried, migratingTo, migrationAttempts, candidates, endpoint, auditSequence + 1, executionFailures);
+                costMicros, attempts, tried, migratingTo, migrationAttempts, candidates, endpoint, sequence, executionFailures);
     }
 }

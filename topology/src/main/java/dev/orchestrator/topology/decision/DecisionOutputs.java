@@ -52,14 +52,20 @@ final class DecisionOutputs {
         counters.increment("decisions_total", Map.of("status", result.getStatus().name(), "reason", result.getReason().name()));
     }
 
-    void save(final AllocationRecord before, final AllocationRecord after, final String action) {
-        final AllocationRecord stored = after.audited();
-        allocations.put(key(after.consumerId(), after.demandId()), stored);
+    AllocationRecord save(final AllocationRecord before, final AllocationRecord after, final String action) {
+        final String key = key(after.consumerId(), after.demandId());
+        // the chain goes on from what is stored, whichever copy the caller derived its change from
+        // (a re-placement passes through several records between two audited states)
+        final AllocationRecord last = allocations.get(key);
+        final AllocationRecord previous = last == null ? before : last;
+        final AllocationRecord stored = after.withAuditSequence(previous.auditSequence() + 1);
+        allocations.put(key, stored);
         final long now = context.currentSystemTimeMs();
         context.forward(new Record<Object, Object>(after.demandId(), Outputs.audit(EntityType.ALLOCATION, after.demandId(),
-                stored.auditSequence(), action, before.auditSequence() == 0 && before.status() == Status.PENDING
-                        && before.unitId().isEmpty() ? null : InternalSerde.json(snapshot(before)),
+                stored.auditSequence(), action, previous.auditSequence() == 0 && previous.status() == Status.PENDING
+                        && previous.unitId().isEmpty() ? null : InternalSerde.json(snapshot(previous)),
                 InternalSerde.json(snapshot(stored)), "consumer/" + after.consumerId(), now), now), Nodes.sink(Nodes.DECIDER, Nodes.AUDIT));
+        return stored;
     }
 
     private static Map<String, Object> snapshot(final AllocationRecord record) {

@@ -164,7 +164,12 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final AllocationRecord pending = record.pending(unit.unitId(), decision.pricePerHourMicros(), cost,
                 Candidate.of(decision.breakdown()));
         accounts.put(request.consumerId(), account.hold(request.capacity(), cost));
-        allocations.put(DecisionOutputs.key(request.consumerId(), request.demandId()), pending);
+        if (record.replacing()) {
+            // placed before, so audited: the move to another unit is a change of its own
+            out.save(record, pending, "RESERVING");
+        } else {
+            allocations.put(DecisionOutputs.key(request.consumerId(), request.demandId()), pending);
+        }
         index.hold(unit.unitId(), request.demandId(), request.capacity());
         out.toLedger(unit.unitId(), new ToLedger.Reserve(reserveRequest(pending, unit.unitId(), "p" + pending.attempts(),
                 policy, sla), null));
@@ -248,8 +253,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final ConsumerAccount account = account(record.consumerId(), policy)
                 .settle(record.request().capacity(), record.costMicros(), 0);
         accounts.put(record.consumerId(), account);
-        final AllocationRecord retry = record.executionFailed(reply.unitId());
-        out.save(record, retry, "EXECUTION_FAILED");
+        final AllocationRecord retry = out.save(record, record.executionFailed(reply.unitId()), "EXECUTION_FAILED");
         counters.increment("execution_failures_total", Map.of("provider", record.providerId()));
         LOG.info("provisioning failed demand={} unit={} failures={}: {}", record.demandId(), reply.unitId(),
                 retry.executionFailures(), reply.detail());
