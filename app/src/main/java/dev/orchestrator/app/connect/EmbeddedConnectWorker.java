@@ -23,9 +23,20 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedConnectWorker.class);
 
     private final Connect<StandaloneHerder> connect;
+    private final String name;
 
-    private EmbeddedConnectWorker(final Connect<StandaloneHerder> connect) {
+    private EmbeddedConnectWorker(final Connect<StandaloneHerder> connect, final String name) {
         this.connect = connect;
+        this.name = name;
+    }
+
+    /** Stops the connector's tasks from taking records, until {@link #resume()}. */
+    public void pause() {
+        connect.herder().pauseConnector(name);
+    }
+
+    public void resume() {
+        connect.herder().resumeConnector(name);
     }
 
     /** Starts a worker on {@code bootstrap} (sink offsets in the cluster, source offsets in {@code offsetsFile}) and submits the connector. */
@@ -57,7 +68,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
                     + (e.getCause() == null ? e : e.getCause()).getMessage(), e);
         }
         LOG.info("connect worker started connector={} class={}", name, connector.get("connector.class"));
-        return new EmbeddedConnectWorker(connect);
+        return new EmbeddedConnectWorker(connect, name);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.header.Header;
@@ -38,10 +39,14 @@ import org.slf4j.LoggerFactory;
 public final class CommandExecutorTask extends SinkTask {
     private static final Logger LOG = LoggerFactory.getLogger(CommandExecutorTask.class);
     private static final AtomicInteger TASKS = new AtomicInteger();
+    /** How long one put may wait for jobs to finish before the partitions are paused instead. */
+    private static final long MAX_PUT_WAIT_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final Map<TopicPartition, PartitionProgress> progress = new ConcurrentHashMap<>();
     private final Map<TopicPartition, Set<Thread>> running = new ConcurrentHashMap<>();
     private final AtomicReference<RuntimeException> broken = new AtomicReference<>();
+    /** Signalled whenever a job finishes, for a put waiting on back pressure. */
+    private final Object finishedSignal = new Object();
     private Topics topics;
     private ProviderAdapter adapter;
     private ExecutorOutputs outputs;
@@ -135,18 +140,28 @@ public final class CommandExecutorTask extends SinkTask {
         try {
             final JobResult result = runner.run(command.getType(), Commands.placement(command), command.getSourceDataUnitId(), (state, attempts, kind, error) ->
                     outputs.job(Commands.job(command, state, attempts, kind, error, retries, Instant.now())));
-            outputs.outcome(Commands.outcome(command, result, Instant.now()));
             final long millis = (System.nanoTime() - started) / 1_000_000;
+            // the offset is done once the broker has every report of the job: the outcome, and a dead letter when it failed
+            final AtomicInteger reports = new AtomicInteger(result.failed() ? 2 : 1);
+            final Callback acknowledged = (metadata, error) -> {
+                if (error != null) {
+                    broken.compareAndSet(null, new IllegalStateException("the broker refused a report: " + error.getMessage(), error));
+                    LOG.error("job could not report command={} unit={}: {}", command.getCommandId(), command.getDataUnitId(),
+                            error.getMessage());
+                } else if (reports.decrementAndGet() == 0) {
+                    finished(partition, offset);
+                }
+            };
+            outputs.outcome(Commands.outcome(command, result, Instant.now()), acknowledged);
             if (result.failed()) {
                 outputs.deadLetter(partition.topic(), partition.partition(), offset, key, value, "EXECUTION_FAILED",
-                        result.errorCode() + ": " + result.error());
+                        result.errorCode() + ": " + result.error(), acknowledged);
                 LOG.info("job failed command={} type={} unit={} code={} attempts={} after {} ms: {}", command.getCommandId(),
                         command.getType(), command.getDataUnitId(), result.errorCode(), result.attempts(), millis, result.error());
             } else {
                 LOG.debug("job done command={} type={} unit={} outcome={} attempts={} in {} ms", command.getCommandId(),
                         command.getType(), command.getDataUnitId(), result.status(), result.attempts(), millis);
             }
-            finished(partition, offset);
         } catch (final InterruptedException e) {
             LOG.info("job interrupted command={} unit={}: left uncommitted, it runs again", command.getCommandId(),
                     command.getDataUnitId());
@@ -161,7 +176,8 @@ public final class CommandExecutorTask extends SinkTask {
     private void deadLetterNow(final TopicPartition partition, final long offset, final byte[] key, final byte[] value,
                                final String message) {
         try {
-            outputs.deadLetter(partition.topic(), partition.partition(), offset, key, value, "INVALID_INPUT", message);
+            ExecutorOutputs.await(outputs.deadLetter(partition.topic(), partition.partition(), offset, key, value, "INVALID_INPUT",
+                    message, null));
             LOG.info("command refused partition={} offset={}: {}", partition, offset, message);
             finished(partition, offset);
         } catch (final InterruptedException e) {
@@ -178,6 +194,9 @@ public final class CommandExecutorTask extends SinkTask {
         if (partitionProgress != null) {
             partitionProgress.finished(offset);
         }
+        synchronized (finishedSignal) {
+            finishedSignal.notifyAll();
+        }
     }
 
     private static int retries(final SinkRecord record) {
@@ -192,18 +211,42 @@ public final class CommandExecutorTask extends SinkTask {
         }
     }
 
-    /** Pauses consumption while too many jobs wait, so a slow provider cannot fill the heap. */
+    /**
+     * Keeps unfinished jobs under the limit, so a slow provider cannot fill the heap: put waits for jobs
+     * to finish (the worker hands over the next records the moment there is room), and only a provider
+     * slower still gets the partitions paused. Pausing alone stalls: a paused task's next put comes only
+     * after the worker's poll times out.
+     */
     private void applyBackPressure() {
-        final int inFlight = progress.values().stream().mapToInt(PartitionProgress::inFlight).sum();
+        final long deadline = System.nanoTime() + MAX_PUT_WAIT_NANOS;
+        synchronized (finishedSignal) {
+            while (inFlight() >= maxInFlight && System.nanoTime() < deadline) {
+                try {
+                    finishedSignal.wait(100);
+                } catch (final InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+        final int inFlight = inFlight();
         if (!paused && inFlight >= maxInFlight) {
             paused = true;
             context.pause(context.assignment().toArray(TopicPartition[]::new));
-            LOG.info("paused: {} jobs in flight (limit {})", inFlight, maxInFlight);
+            LOG.info("paused: {} jobs unfinished after {} s (limit {})", inFlight, MAX_PUT_WAIT_NANOS / 1_000_000_000L, maxInFlight);
         } else if (paused && inFlight < maxInFlight / 2) {
             paused = false;
             context.resume(context.assignment().toArray(TopicPartition[]::new));
-            LOG.info("resumed: {} jobs in flight", inFlight);
+            LOG.info("resumed: {} jobs unfinished", inFlight);
         }
+    }
+
+    private int inFlight() {
+        int total = 0;
+        for (final PartitionProgress partitionProgress : progress.values()) {
+            total += partitionProgress.inFlight();
+        }
+        return total;
     }
 
     @Override

@@ -11,16 +11,20 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Where the executor writes: outcomes (which close the loop in the engine), job states (for operators)
- * and dead letters. An outcome and its dead letter are acknowledged before the command's offset may be
- * committed, so a crash between the two repeats the job rather than losing its report.
+ * and dead letters. Sends do not wait: the caller's callback hears the broker's acknowledgement, and
+ * only then may the command's offset be committed, so a crash in between repeats the job rather than
+ * losing its report, and no job thread sits idle waiting for a batch to fill.
  */
 final class ExecutorOutputs implements AutoCloseable {
     private static final long ACK_TIMEOUT_SECONDS = 30;
@@ -48,19 +52,19 @@ final class ExecutorOutputs implements AutoCloseable {
                 topics.jobs.valueSerde().serializer().serialize(topic, job)));
     }
 
-    /** Sends the outcome and waits for the broker's acknowledgement. */
-    void outcome(final ExecutionOutcome outcome) throws InterruptedException {
+    /** Sends the outcome; {@code acknowledged} hears when the broker has it (or why not). */
+    void outcome(final ExecutionOutcome outcome, final Callback acknowledged) {
         final String topic = topics.outcomes.name();
-        await(producer.send(new ProducerRecord<>(topic, bytes(outcome.getCommandId()),
-                topics.outcomes.valueSerde().serializer().serialize(topic, outcome))));
+        producer.send(new ProducerRecord<>(topic, bytes(outcome.getCommandId()),
+                topics.outcomes.valueSerde().serializer().serialize(topic, outcome)), acknowledged);
     }
 
     /**
      * The command as it arrived, with why it failed and where it is, and waits for the acknowledgement.
      * A value too large to copy is left out: the source topic, partition and offset still lead to it.
      */
-    void deadLetter(final String sourceTopic, final int partition, final long offset, final byte[] key, final byte[] value,
-                    final String reason, final String message) throws InterruptedException {
+    Future<RecordMetadata> deadLetter(final String sourceTopic, final int partition, final long offset, final byte[] key,
+                                      final byte[] value, final String reason, final String message, final Callback acknowledged) {
         final boolean copied = value == null || value.length <= MAX_COPIED_VALUE;
         final String why = (message == null ? "" : message) + (copied ? ""
                 : " (the " + value.length + "-byte value is too large to copy: read it at " + sourceTopic + "-" + partition + "@" + offset + ")");
@@ -71,10 +75,11 @@ final class ExecutorOutputs implements AutoCloseable {
         headers.add(DeadLetterHeaders.SOURCE, bytes(sourceTopic));
         headers.add(DeadLetterHeaders.PARTITION, bytes(String.valueOf(partition)));
         headers.add(DeadLetterHeaders.OFFSET, bytes(String.valueOf(offset)));
-        await(producer.send(new ProducerRecord<>(topics.dlq.name(), null, key, copied ? value : null, headers)));
+        return producer.send(new ProducerRecord<>(topics.dlq.name(), null, key, copied ? value : null, headers), acknowledged);
     }
 
-    private static void await(final java.util.concurrent.Future<?> sent) throws InterruptedException {
+    /** Waits for a send, for the rare records handled on the worker's own thread. */
+    static void await(final Future<?> sent) throws InterruptedException {
         try {
             sent.get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (final ExecutionException e) {

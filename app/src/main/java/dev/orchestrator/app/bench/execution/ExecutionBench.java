@@ -45,9 +45,9 @@ public final class ExecutionBench {
         this.out = out;
     }
 
-    /** What one run measured. */
+    /** What one run measured: executed while being written (latency), and a backlog drained with nothing else running. */
     public record Result(long commands, int units, int tasks, double writtenPerSecond, double executedPerSecond,
-                         double latencyP50Millis, double latencyP99Millis, long failed) {
+                         double latencyP50Millis, double latencyP99Millis, double drainedPerSecond, long failed) {
         public void print(final PrintStream out) {
             out.printf("%nexecution: %,d PROVISION commands over %,d units, %d executor tasks, simulated adapter (no delay)%n",
                     commands, units, tasks);
@@ -56,6 +56,8 @@ public final class ExecutionBench {
                     100 * executedPerSecond / writtenPerSecond);
             out.printf("  command -> outcome         p50 %,.0f ms, p99 %,.0f ms (issued to outcome acknowledged)%n",
                     latencyP50Millis, latencyP99Millis);
+            out.printf("  backlog drained            %,.0f commands/s (%,d commands written while paused, then resumed)%n",
+                    drainedPerSecond, commands);
             out.printf("  failed outcomes            %,d%n", failed);
         }
     }
@@ -76,10 +78,26 @@ public final class ExecutionBench {
             final long[] issued = write(writer, "run", commands, units);
             final double writeSeconds = (System.nanoTime() - started) / 1e9;
             final Histogram latency = new Histogram(LIMIT.toMillis(), 3);
-            final long failed = await(outcomes, commands, latency, issued);
+            long failed = await(outcomes, commands, latency, issued);
             final double seconds = (System.nanoTime() - started) / 1e9;
+            out.printf("... a backlog of %,d commands, written while the connector is paused%n", commands);
+            worker.pause();
+            // a paused task finishes what it holds; what is written now waits in the topic
+            Thread.sleep(2_000);
+            write(writer, "backlog", commands, units);
+            final long leaked = countFor(outcomes, Duration.ofSeconds(1));
+            if (leaked > 0) {
+                throw new IllegalStateException(leaked + " commands were executed while the connector was paused: no backlog to measure");
+            }
+            final long resumed = System.nanoTime();
+            worker.resume();
+            failed += await(outcomes, commands, null, null);
+            final double drainSeconds = (System.nanoTime() - resumed) / 1e9;
             return new Result(commands, units, tasks, commands / writeSeconds, commands / seconds,
-                    latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), failed);
+                    latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), commands / drainSeconds, failed);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
         }
     }
 
@@ -108,6 +126,15 @@ public final class ExecutionBench {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return consumer;
+    }
+
+    private static long countFor(final KafkaConsumer<byte[], byte[]> consumer, final Duration time) {
+        final long end = System.nanoTime() + time.toNanos();
+        long count = 0;
+        while (System.nanoTime() < end) {
+            count += consumer.poll(Duration.ofMillis(100)).count();
+        }
+        return count;
     }
 
     /** Reads {@code expected} outcomes, recording command-to-outcome latency when {@code latency} is given; returns how many failed. */
