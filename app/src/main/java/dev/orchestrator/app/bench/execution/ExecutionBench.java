@@ -38,6 +38,8 @@ public final class ExecutionBench {
     private final String bootstrap;
     private final Topics topics;
     private final PrintStream out;
+    /** Outcomes seen again for a command already reported: redeliveries, after a rebalance for instance. */
+    private long repeated;
 
     public ExecutionBench(final String bootstrap, final Topics topics, final PrintStream out) {
         this.bootstrap = bootstrap;
@@ -47,7 +49,8 @@ public final class ExecutionBench {
 
     /** What one run measured: executed while being written (latency), and a backlog drained with nothing else running. */
     public record Result(long commands, int units, int tasks, double writtenPerSecond, double executedPerSecond,
-                         double latencyP50Millis, double latencyP99Millis, double drainedPerSecond, long failed) {
+                         double latencyP50Millis, double latencyP99Millis, double drainedPerSecond, long failed,
+                         long repeatedOutcomes) {
         public void print(final PrintStream out) {
             out.printf("%nexecution: %,d PROVISION commands over %,d units, %d executor tasks, simulated adapter (no delay)%n",
                     commands, units, tasks);
@@ -59,6 +62,8 @@ public final class ExecutionBench {
             out.printf("  backlog drained            %,.0f commands/s (%,d commands written while paused, then resumed)%n",
                     drainedPerSecond, commands);
             out.printf("  failed outcomes            %,d%n", failed);
+            out.printf("  repeated outcomes          %,d (commands executed again after a redelivery; the adapter is per task)%n",
+                    repeatedOutcomes);
         }
     }
 
@@ -72,29 +77,29 @@ public final class ExecutionBench {
              KafkaConsumer<byte[], byte[]> outcomes = outcomeConsumer()) {
             out.printf("... warming up with %,d commands%n", WARM_UP);
             write(writer, "warm", WARM_UP, units);
-            await(outcomes, WARM_UP, null, null);
+            await(outcomes, "warm-", WARM_UP, null, null);
             out.printf("... %,d commands%n", commands);
             final long started = System.nanoTime();
             final long[] issued = write(writer, "run", commands, units);
             final double writeSeconds = (System.nanoTime() - started) / 1e9;
             final Histogram latency = new Histogram(LIMIT.toMillis(), 3);
-            long failed = await(outcomes, commands, latency, issued);
+            long failed = await(outcomes, "run-", commands, latency, issued);
             final double seconds = (System.nanoTime() - started) / 1e9;
             out.printf("... a backlog of %,d commands, written while the connector is paused%n", commands);
             worker.pause();
             // a paused task finishes what it holds; what is written now waits in the topic
             Thread.sleep(2_000);
             write(writer, "backlog", commands, units);
-            final long leaked = countFor(outcomes, Duration.ofSeconds(1));
+            final long leaked = countFor(outcomes, "backlog-", Duration.ofSeconds(1));
             if (leaked > 0) {
                 throw new IllegalStateException(leaked + " commands were executed while the connector was paused: no backlog to measure");
             }
             final long resumed = System.nanoTime();
             worker.resume();
-            failed += await(outcomes, commands, null, null);
+            failed += await(outcomes, "backlog-", commands, null, null);
             final double drainSeconds = (System.nanoTime() - resumed) / 1e9;
             return new Result(commands, units, tasks, commands / writeSeconds, commands / seconds,
-                    latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), commands / drainSeconds, failed);
+                    latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), commands / drainSeconds, failed, repeated);
         } catch (final InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -128,19 +133,31 @@ public final class ExecutionBench {
         return consumer;
     }
 
-    private static long countFor(final KafkaConsumer<byte[], byte[]> consumer, final Duration time) {
+    /** Outcomes of commands starting with {@code prefix} within {@code time}; others are counted as repeats. */
+    private long countFor(final KafkaConsumer<byte[], byte[]> consumer, final String prefix, final Duration time) {
         final long end = System.nanoTime() + time.toNanos();
         long count = 0;
         while (System.nanoTime() < end) {
-            count += consumer.poll(Duration.ofMillis(100)).count();
+            for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                if (commandId(record).startsWith(prefix)) {
+                    count++;
+                } else {
+                    repeated++;
+                }
+            }
         }
         return count;
     }
 
+    private String commandId(final ConsumerRecord<byte[], byte[]> record) {
+        return new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /** Reads {@code expected} outcomes, recording command-to-outcome latency when {@code latency} is given; returns how many failed. */
-    private long await(final KafkaConsumer<byte[], byte[]> consumer, final long expected, final Histogram latency,
-                       final long[] issued) {
+    private long await(final KafkaConsumer<byte[], byte[]> consumer, final String prefix, final long expected,
+                       final Histogram latency, final long[] issued) {
         final long deadline = System.nanoTime() + LIMIT.toNanos();
+        final java.util.Set<String> done = new java.util.HashSet<>();
         long seen = 0;
         long failed = 0;
         long nextReport = System.nanoTime() + 5_000_000_000L;
@@ -150,6 +167,10 @@ public final class ExecutionBench {
             }
             for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
                 final ExecutionOutcome outcome = topics.outcomes.valueSerde().deserializer().deserialize(record.topic(), record.value());
+                if (!outcome.getCommandId().startsWith(prefix) || !done.add(outcome.getCommandId())) {
+                    repeated++;
+                    continue;
+                }
                 seen++;
                 if (outcome.getStatus() == OutcomeStatus.FAILED) {
                     failed++;
