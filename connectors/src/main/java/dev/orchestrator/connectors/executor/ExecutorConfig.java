@@ -34,8 +34,9 @@ public final class ExecutorConfig extends AbstractConfig {
                     "Confluent-compatible schema registry; empty: the orchestrator's embedded id scheme.")
             .define(ADAPTER_TYPE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Provider type of the adapter to drive: kubernetes, skypilot, nosana or simulated.")
-            .define(THREADS, Type.INT, 8, Range.between(1, 256), Importance.MEDIUM,
-                    "Jobs run at once per task; each unit's jobs still run one at a time, in order.")
+            .define(THREADS, Type.INT, 64, Range.between(1, 1024), Importance.MEDIUM,
+                    "Jobs run at once per task; each unit's jobs still run one at a time, in order. A job holds its "
+                    + "thread while it waits for the provider (mostly asleep), so this bounds the provisions in flight.")
             .define(MAX_IN_FLIGHT, Type.INT, 2_000, Range.between(1, 1_000_000), Importance.LOW,
                     "Jobs accepted and not finished before the task pauses its partitions.")
             .define(RETRY_ATTEMPTS, Type.INT, 5, Range.between(1, 100), Importance.MEDIUM,
