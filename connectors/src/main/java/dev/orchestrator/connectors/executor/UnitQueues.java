@@ -42,6 +42,10 @@ final class UnitQueues {
                 LOG.error("job of unit={} threw", unitId, e);
             }
             next = following(unitId);
+            if (!pool.isShutdown()) {
+                // an interrupt meant for the job that just ended (its partition was revoked) must not end the next one
+                Thread.interrupted();
+            }
         }
     }
 

@@ -8,7 +8,6 @@ import dev.orchestrator.avro.MetricEvent;
 import dev.orchestrator.avro.MetricType;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.ReasonCode;
-import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.EngineSettings;
@@ -25,7 +24,6 @@ import dev.orchestrator.topology.messages.ToDecider.ReplyType;
 import dev.orchestrator.topology.messages.ToLedger;
 import dev.orchestrator.topology.messages.ToPlanner;
 import dev.orchestrator.topology.model.Reservation;
-import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.model.UnitSpec;
 import dev.orchestrator.topology.normalize.InvalidInputException;
 import dev.orchestrator.topology.normalize.Normalizer;
@@ -373,18 +371,8 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
     private void command(final CommandType type, final Reservation reservation, final UnitRecord unit,
                          final String source, final String commandId) {
         final long now = now();
-        final PlacementCommand command = PlacementCommand.newBuilder()
-                .setCommandId(commandId).setType(type).setAllocationId(reservation.allocationId())
-                .setDemandId(reservation.demandId()).setConsumerId(reservation.consumerId())
-                .setProviderId(unit.spec().providerId()).setDataUnitId(unit.spec().unitId()).setSourceDataUnitId(source)
-                .setKind(unit.spec().kind() == UnitKind.STORAGE ? ResourceKind.STORAGE : ResourceKind.COMPUTE)
-                .setCapacity(Outputs.capacity(reservation.capacity()))
-                .setPricePerHour(normalizer.currency().fromBaseMicros(reservation.pricePerHourMicros()))
-                .setIssuedAt(Instant.ofEpochMilli(now))
-                .setDeadline(type == CommandType.DEPROVISION ? null : Instant.ofEpochMilli(reservation.confirmBy()))
-                .build();
-        context.forward(new Record<Object, Object>(unit.spec().unitId(), command, now), Nodes.sink(Nodes.LEDGER, Nodes.COMMANDS));
-        counters.increment("commands_total", Map.of("type", type.name()));
+        send(unit, LedgerCommands.of(type, reservation, unit.spec(), source, commandId,
+                normalizer.currency().fromBaseMicros(reservation.pricePerHourMicros()), now), now);
     }
 
     /**
@@ -394,17 +382,14 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
      */
     private void orphan(final UnitRecord unit, final ToLedger.Outcome outcome) {
         final long now = now();
-        final PlacementCommand command = PlacementCommand.newBuilder()
-                .setCommandId(outcome.commandId() + ":orphan").setType(CommandType.DEPROVISION)
-                .setAllocationId(outcome.allocationId()).setDemandId(outcome.allocationId()).setConsumerId("")
-                .setProviderId(unit.spec().providerId()).setDataUnitId(unit.spec().unitId())
-                .setKind(unit.spec().kind() == UnitKind.STORAGE ? ResourceKind.STORAGE : ResourceKind.COMPUTE)
-                .setCapacity(Outputs.capacity(dev.orchestrator.topology.model.Capacity.ZERO))
-                .setIssuedAt(Instant.ofEpochMilli(now)).build();
-        context.forward(new Record<Object, Object>(unit.spec().unitId(), command, now), Nodes.sink(Nodes.LEDGER, Nodes.COMMANDS));
-        counters.increment("commands_total", Map.of("type", "DEPROVISION"));
+        send(unit, LedgerCommands.orphan(unit.spec(), outcome.commandId(), outcome.allocationId(), now), now);
         LOG.info("orphan resources allocation={} unit={} command={}: deprovisioning", outcome.allocationId(),
                 unit.spec().unitId(), outcome.commandId());
+    }
+
+    private void send(final UnitRecord unit, final PlacementCommand command, final long now) {
+        context.forward(new Record<Object, Object>(unit.spec().unitId(), command, now), Nodes.sink(Nodes.LEDGER, Nodes.COMMANDS));
+        counters.increment("commands_total", Map.of("type", command.getType().name()));
     }
 
     private void reply(final String consumerId, final ToDecider.LedgerReply reply) {
