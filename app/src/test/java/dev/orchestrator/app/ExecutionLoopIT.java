@@ -23,9 +23,6 @@ import dev.orchestrator.testing.standin.NosanaStandIn;
 import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -69,7 +66,7 @@ class ExecutionLoopIT {
     @TempDir
     static Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(() -> this.instance.httpPort(), null, Duration.ofSeconds(90));
     private NosanaStandIn nosana;
     /** The units' health pages, which the telemetry source connector probes. */
     private final JsonServer health = new JsonServer() {
@@ -353,27 +350,10 @@ class ExecutionLoopIT {
     }
 
     private JsonNode poll(final String path, final Predicate<JsonNode> done) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
-        while (true) {
-            final HttpResponse<String> answer = get(path);
-            final JsonNode body = answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
-            if (body != null && done.test(body)) {
-                return body;
-            }
-            assertThat(System.nanoTime()).as(path + " never got there; last answer " + answer.statusCode() + " " + answer.body())
-                    .isLessThan(deadline);
-            Thread.sleep(200);
-        }
-    }
-
-    private HttpResponse<String> get(final String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
-                .timeout(Duration.ofSeconds(15)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return api.poll(path, done);
     }
 
     private HttpResponse<String> post(final String path, final String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
-                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(15))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return api.send("POST", path, body);
     }
 }

@@ -56,6 +56,7 @@ class HttpWritesIT {
     static Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ApiClient api = new ApiClient(() -> this.instance.httpPort(), TOKEN, Duration.ofSeconds(60));
     private Instance instance;
     private SimulatedExecutor executor;
     private long inputsBefore;
@@ -241,25 +242,12 @@ class HttpWritesIT {
         return poll("/v1/demands/" + demandId, d -> !d.path("status").asText().equals("PENDING"));
     }
 
-    /** GETs {@code path} until it answers 200 with a body {@code done} accepts, for up to 60 s; the last body. */
     private JsonNode poll(final String path, final Predicate<JsonNode> done) throws Exception {
-        final long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (true) {
-            final HttpResponse<String> answer = send("GET", path, null);
-            final JsonNode body = answer.statusCode() == 200 ? JSON.readTree(answer.body()) : null;
-            if (body != null && done.test(body) || System.nanoTime() > deadline) {
-                assertThat(answer.statusCode()).as(path + ": " + answer.body()).isEqualTo(200);
-                return body;
-            }
-            Thread.sleep(200);
-        }
+        return api.poll(path, done);
     }
 
     private HttpResponse<String> send(final String method, final String path, final String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", "application/json")
-                .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(15))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return api.send(method, path, body);
     }
 
     private String base() {

@@ -42,9 +42,11 @@ public final class JobBoard {
         }
         open.put(job.getCommandId(), job);
         if (open.size() > capacity) {
-            // keep the newest trouble: drop the job updated longest ago
-            open.values().stream().min(Comparator.comparing(ExecutionJob::getUpdatedAt))
-                    .ifPresent(oldest -> open.remove(oldest.getCommandId()));
+            // keep the newest trouble: drop the tenth updated longest ago at once, so a storm of failures
+            // does not sort the board on every record
+            final int excess = open.size() - capacity + Math.max(1, capacity / 10);
+            open.values().stream().sorted(Comparator.comparing(ExecutionJob::getUpdatedAt)).limit(excess).toList()
+                    .forEach(oldest -> open.remove(oldest.getCommandId()));
         }
     }
 
