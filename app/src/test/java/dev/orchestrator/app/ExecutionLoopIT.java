@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.connect.EmbeddedConnectWorker;
 import dev.orchestrator.app.connect.ExecutorConnector;
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AllocationStatus;
@@ -262,12 +263,10 @@ class ExecutionLoopIT {
         workerStarts++;
         final Path workerProps = dir.resolve("worker.properties");
         final Properties worker = new Properties();
-        worker.putAll(Map.of("bootstrap.servers", KAFKA.bootstrapServers(),
-                "key.converter", "org.apache.kafka.connect.storage.StringConverter",
-                "value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter",
-                "offset.storage.file.filename", dir.resolve("connect.offsets").toString(),
-                "offset.flush.interval.ms", "500", "listeners", "http://127.0.0.1:0", "plugin.discovery", "service_load",
-                "consumer.session.timeout.ms", "6000", "consumer.heartbeat.interval.ms", "1000"));
+        // the demo's worker settings, with quicker commits and a shorter session so the kill shows sooner
+        worker.putAll(EmbeddedConnectWorker.settings(KAFKA.bootstrapServers(), dir.resolve("connect.offsets")));
+        worker.putAll(Map.of("offset.flush.interval.ms", "500", "consumer.session.timeout.ms", "6000",
+                "consumer.heartbeat.interval.ms", "1000"));
         store(worker, workerProps);
         final Map<String, String> adapter = Map.of("type", "nosana", "url", nosana.url().toString(), "api.key", "sidecar-key",
                 "market", "market-gpu", "request.timeout.ms", "3000");

@@ -3,6 +3,7 @@ package dev.orchestrator.adapters.nosana;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orchestrator.adapters.AdapterException;
 import dev.orchestrator.adapters.Inventory;
 import dev.orchestrator.adapters.LiveState;
 import dev.orchestrator.adapters.Placement;
@@ -48,8 +49,8 @@ public final class NosanaAdapter implements ProviderAdapter {
 
     @Override
     public Inventory discover() {
-        final JsonNode info = http.get("markets/" + encode(market)).orElseThrow(() -> new dev.orchestrator.adapters.AdapterException(
-                dev.orchestrator.adapters.AdapterException.Kind.TERMINAL, "nosana has no market " + market, null));
+        final JsonNode info = http.get("markets/" + encode(market)).orElseThrow(() -> new AdapterException(
+                AdapterException.Kind.TERMINAL, "nosana has no market " + market, null));
         final Set<String> types = new TreeSet<>();
         info.path("gpuTypes").forEach(t -> types.add(t.asText()));
         return new Inventory(Set.of(info.path("region").asText("global")), types, 0, 0, info.path("freeNodes").asInt(),
@@ -106,8 +107,8 @@ public final class NosanaAdapter implements ProviderAdapter {
 
     /** Keeps the command's job running {@code extension} longer than its timeout. */
     public void extend(final String commandId, final Duration extension) {
-        final JsonNode job = jobOf(commandId).orElseThrow(() -> new dev.orchestrator.adapters.AdapterException(
-                dev.orchestrator.adapters.AdapterException.Kind.TERMINAL, "no nosana job for command " + commandId, null));
+        final JsonNode job = jobOf(commandId).orElseThrow(() -> new AdapterException(
+                AdapterException.Kind.TERMINAL, "no nosana job for command " + commandId, null));
         final ObjectNode body = JsonHttp.object();
         body.put("seconds", extension.toSeconds());
         http.post("jobs/" + encode(job.path("address").asText()) + "/extend", body);

@@ -42,18 +42,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     /** Starts a worker on {@code bootstrap} (sink offsets in the cluster, source offsets in {@code offsetsFile}) and submits the connector. */
     public static EmbeddedConnectWorker start(final String bootstrap, final Path offsetsFile, final String name,
                                               final Map<String, String> connector) {
-        final Map<String, String> worker = new HashMap<>();
-        worker.put("bootstrap.servers", bootstrap);
-        worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
-        worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
-        worker.put("offset.storage.file.filename", offsetsFile.toString());
-        worker.put("offset.flush.interval.ms", "1000");
-        // only this loopback port, picked free; the demo talks to the connector through Kafka, not REST
-        worker.put("listeners", "http://127.0.0.1:0");
-        // plugins are on the class path with ServiceLoader manifests: no reflective scan of every jar
-        worker.put("plugin.discovery", "service_load");
-        worker.put("consumer.session.timeout.ms", "10000");
-        final Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(worker);
+        final Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(settings(bootstrap, offsetsFile));
         final FutureCallback<Herder.Created<ConnectorInfo>> created = new FutureCallback<>();
         connect.herder().putConnectorConfig(name, connector, true, created);
         try {
@@ -69,6 +58,22 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         }
         LOG.info("connect worker started connector={} class={}", name, connector.get("connector.class"));
         return new EmbeddedConnectWorker(connect, name);
+    }
+
+    /** A standalone worker's settings: sink offsets in the cluster, source offsets in {@code offsetsFile}. */
+    public static Map<String, String> settings(final String bootstrap, final Path offsetsFile) {
+        final Map<String, String> worker = new HashMap<>();
+        worker.put("bootstrap.servers", bootstrap);
+        worker.put("key.converter", "org.apache.kafka.connect.storage.StringConverter");
+        worker.put("value.converter", "org.apache.kafka.connect.converters.ByteArrayConverter");
+        worker.put("offset.storage.file.filename", offsetsFile.toString());
+        worker.put("offset.flush.interval.ms", "1000");
+        // only this loopback port, picked free; the demo talks to the connector through Kafka, not REST
+        worker.put("listeners", "http://127.0.0.1:0");
+        // plugins are on the class path with ServiceLoader manifests: no reflective scan of every jar
+        worker.put("plugin.discovery", "service_load");
+        worker.put("consumer.session.timeout.ms", "10000");
+        return worker;
     }
 
     @Override

@@ -45,18 +45,11 @@ public final class JobRunner {
     }
 
     /**
-     * Runs the job to completed or failed, telling {@code listener} each state it enters. An interrupt
-     * (the task is stopping) ends the run with InterruptedException and no outcome: the command is not
-     * committed, so the next owner of its partition runs it again.
-     */
-    public JobResult run(final CommandType type, final Placement placement, final JobListener listener)
-            throws InterruptedException {
-        return run(type, placement, null, listener);
-    }
-
-    /**
-     * As {@link #run(CommandType, Placement, JobListener)}; a MIGRATE removes the allocation from
-     * {@code sourceDataUnitId} once its target is ready, so it is never without a home.
+     * Runs the job to completed or failed, telling {@code listener} each state it enters; a MIGRATE
+     * removes the allocation from {@code sourceDataUnitId} (null for other commands) once its target is
+     * ready, so it is never without a home. An interrupt (the task is stopping) ends the run with
+     * InterruptedException and no outcome: the command is not committed, so the next owner of its
+     * partition runs it again.
      */
     public JobResult run(final CommandType type, final Placement placement, final String sourceDataUnitId,
                          final JobListener listener) throws InterruptedException {

@@ -43,7 +43,7 @@ class JobRunnerTest {
     void aProvisionIsVerifiedUntilReadyAndGoesThroughEveryState() throws InterruptedException {
         final SimulatedAdapter adapter = new SimulatedAdapter(200, 0, 1, () -> nowMillis.get() * 1_000_000L);
 
-        final JobResult result = runner(adapter, 3).run(CommandType.PROVISION, placement("c1"), listener);
+        final JobResult result = runner(adapter, 3).run(CommandType.PROVISION, placement("c1"), null, listener);
 
         assertThat(result.status()).isEqualTo(OutcomeStatus.PROVISIONED);
         assertThat(result.endpoint()).isEqualTo("sim://unit/alloc-c1");
@@ -57,7 +57,7 @@ class JobRunnerTest {
         adapter.failures.add(new AdapterException(AdapterException.Kind.TRANSIENT, "503", null));
         adapter.failures.add(new AdapterException(AdapterException.Kind.TRANSIENT, "503", null));
 
-        final JobResult result = runner(adapter, 5).run(CommandType.PROVISION, placement("c2"), listener);
+        final JobResult result = runner(adapter, 5).run(CommandType.PROVISION, placement("c2"), null, listener);
 
         assertThat(result.status()).isEqualTo(OutcomeStatus.PROVISIONED);
         assertThat(result.attempts()).isEqualTo(3);
@@ -72,7 +72,7 @@ class JobRunnerTest {
         final Scripted adapter = new Scripted();
         adapter.failures.add(new AdapterException(AdapterException.Kind.TERMINAL, "403 bad credentials", null));
 
-        final JobResult result = runner(adapter, 5).run(CommandType.PROVISION, placement("c3"), listener);
+        final JobResult result = runner(adapter, 5).run(CommandType.PROVISION, placement("c3"), null, listener);
 
         assertThat(result.failed()).isTrue();
         assertThat(result.errorKind()).isEqualTo(AdapterException.Kind.TERMINAL);
@@ -90,7 +90,7 @@ class JobRunnerTest {
             adapter.failures.add(new AdapterException(AdapterException.Kind.TRANSIENT, "timeout", null));
         }
 
-        final JobResult result = runner(adapter, 3).run(CommandType.PROVISION, placement("c4"), listener);
+        final JobResult result = runner(adapter, 3).run(CommandType.PROVISION, placement("c4"), null, listener);
 
         assertThat(result.errorCode()).isEqualTo("RETRIES_EXHAUSTED");
         assertThat(result.attempts()).isEqualTo(3);
@@ -100,10 +100,10 @@ class JobRunnerTest {
     @Test
     void aResourceThatFailsOrNeverBecomesReadyFailsTheJob() throws InterruptedException {
         final SimulatedAdapter failing = new SimulatedAdapter(0, 1.0, 1, () -> 0L);
-        assertThat(runner(failing, 3).run(CommandType.PROVISION, placement("c5"), listener).errorCode()).isEqualTo("PROVIDER_FAILED");
+        assertThat(runner(failing, 3).run(CommandType.PROVISION, placement("c5"), null, listener).errorCode()).isEqualTo("PROVIDER_FAILED");
 
         final SimulatedAdapter slow = new SimulatedAdapter(60_000, 0, 1, () -> nowMillis.get() * 1_000_000L);
-        final JobResult result = runner(slow, 3).run(CommandType.PROVISION, placement("c6"), listener);
+        final JobResult result = runner(slow, 3).run(CommandType.PROVISION, placement("c6"), null, listener);
         assertThat(result.errorCode()).isEqualTo("VERIFY_TIMEOUT");
         assertThat(slow.state("c6")).isEqualTo(LiveState.ABSENT);
     }
@@ -119,7 +119,7 @@ class JobRunnerTest {
                 .isEqualTo(OutcomeStatus.MIGRATED);
         assertThat(adapter.state("c0")).as("the source, once the target is ready").isEqualTo(LiveState.ABSENT);
         assertThat(adapter.state("c8")).isEqualTo(LiveState.READY);
-        assertThat(runner(adapter, 3).run(CommandType.DEPROVISION, placement("c7"), listener).status())
+        assertThat(runner(adapter, 3).run(CommandType.DEPROVISION, placement("c7"), null, listener).status())
                 .isEqualTo(OutcomeStatus.DEPROVISIONED);
         assertThat(adapter.state("c7")).isEqualTo(LiveState.ABSENT);
     }
@@ -133,7 +133,7 @@ class JobRunnerTest {
                     throw new InterruptedException("stopping");
                 }, nowMillis::get, new Random(3));
 
-        assertThatThrownBy(() -> interrupted.run(CommandType.PROVISION, placement("c9"), listener))
+        assertThatThrownBy(() -> interrupted.run(CommandType.PROVISION, placement("c9"), null, listener))
                 .isInstanceOf(InterruptedException.class);
     }
 
