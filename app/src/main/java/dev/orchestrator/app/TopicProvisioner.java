@@ -51,7 +51,11 @@ final class TopicProvisioner {
                     }
                 }
             }
-            warnOnPartitionMismatch(admin, wanted, partitions);
+            // only topics that were already there: those just created have the count asked for, and the
+            // broker may not describe them yet (UnknownTopicOrPartition right after creation)
+            final Set<String> justCreated = new java.util.HashSet<>();
+            missing.forEach(topic -> justCreated.add(topic.name()));
+            warnOnPartitionMismatch(admin, wanted.stream().filter(t -> !justCreated.contains(t.name())).toList(), partitions);
             final List<String> created = missing.stream().map(NewTopic::name).toList();
             LOG.info("topics ready created={} existing={}", created.size(), wanted.size() - created.size());
             return created;
@@ -78,6 +82,9 @@ final class TopicProvisioner {
     private static void warnOnPartitionMismatch(final Admin admin, final List<Topic<?, ?>> topics, final int partitions)
             throws ExecutionException, InterruptedException, TimeoutException {
         final List<String> names = topics.stream().<String>map(Topic::name).toList();
+        if (names.isEmpty()) {
+            return;
+        }
         final Map<String, TopicDescription> described =
                 admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         described.forEach((name, description) -> {
