@@ -135,6 +135,11 @@ final class Instance implements AutoCloseable {
         return topics;
     }
 
+    /** The engine's state: RUNNING while it decides. */
+    KafkaStreams.State state() {
+        return streams.state();
+    }
+
     int httpPort() {
         return http.port();
     }

@@ -66,7 +66,7 @@ class InstanceIT {
                     new ByteArrayDeserializer(), new ByteArrayDeserializer(), Duration.ofSeconds(30));
             assertThat(dead).hasSize(1);
             assertThat(dead.get(0).value()).containsExactly(1, 2, 3);
-            assertThat(new String(dead.get(0).headers().lastHeader("__streams.errors.message").value()))
+            assertThat(new String(dead.get(0).headers().lastHeader("orchestrator.error.message").value()))
                     .contains("fewer than the 5-byte Confluent header");
         }
     }

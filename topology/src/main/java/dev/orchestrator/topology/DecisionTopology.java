@@ -6,6 +6,9 @@ import dev.orchestrator.topology.admission.ConsumerAccount;
 import dev.orchestrator.topology.decision.AllocationRecord;
 import dev.orchestrator.topology.decision.DecisionProcessor;
 import dev.orchestrator.topology.decision.SlaUpdater;
+import dev.orchestrator.topology.errors.FailedRecordHandler;
+import dev.orchestrator.topology.errors.OutputFailureHandler;
+import dev.orchestrator.topology.errors.UndecodableRecordHandler;
 import dev.orchestrator.topology.emit.Nodes;
 import dev.orchestrator.topology.intake.DemandIntake;
 import dev.orchestrator.topology.intake.OutcomeRouter;
@@ -21,7 +24,6 @@ import dev.orchestrator.topology.model.Reservation;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.normalize.Normalizer;
-import dev.orchestrator.topology.normalize.UndecodableRecordHandler;
 import dev.orchestrator.topology.scoring.UnitIndex;
 import dev.orchestrator.topology.scoring.UnitViewUpdater;
 import dev.orchestrator.topology.serde.InternalSerde;
@@ -46,13 +48,18 @@ public final class DecisionTopology {
     }
 
     /**
-     * Settings the topology relies on: records that cannot be decoded are logged, copied untouched to
-     * the dead-letter topic by Streams' built-in DLQ, and skipped, so bad input never stops the stream.
+     * Settings the topology relies on: a record that cannot be decoded, makes a processor throw, or
+     * cannot be written is logged, dead-lettered (bounded: a large value is referenced, not copied)
+     * and skipped, so no single record stops the stream. Global-store topics are named so their
+     * handlers write dead letters themselves (the global thread cannot hand them to Streams).
      */
     public static Map<String, Object> requiredConfig(final Topics topics) {
         return Map.of(
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq.name(),
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableRecordHandler.class,
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecordHandler.class,
+                StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class,
+                UndecodableRecordHandler.GLOBAL_TOPICS_CONFIG, topics.sla.name() + "," + topics.unitViews.name(),
                 // the default changes in Kafka 5.0; choose it now so upgrades change nothing
                 "processing.exception.handler.global.enabled", true);
     }
@@ -79,7 +86,7 @@ public final class DecisionTopology {
         // Executors key outcomes by command; the ledger wants them by unit
         source(topology, "outcome-source", topics.outcomes);
         topology.addProcessor(Nodes.OUTCOMES, OutcomeRouter::new, "outcome-source");
-        sinks(topology, topics, Nodes.OUTCOMES, Nodes.TO_LEDGER);
+        sinks(topology, topics, Nodes.OUTCOMES, Nodes.TO_LEDGER, Nodes.DLQ);
 
         // The ledger, keyed by unit: the one writer of capacity, lifecycle and health
         source(topology, "data-unit-source", topics.dataUnit);
@@ -118,7 +125,7 @@ public final class DecisionTopology {
         topology.addProcessor(Nodes.PLANNER, () -> new MigrationPlanner(settings.migrationsPerProvider()),
                 "to-planner-source");
         topology.addStateStore(store(StoreNames.MIGRATIONS, InternalSerde.of(MigrationQueue.class)), Nodes.PLANNER);
-        sinks(topology, topics, Nodes.PLANNER, Nodes.TO_DECIDER);
+        sinks(topology, topics, Nodes.PLANNER, Nodes.TO_DECIDER, Nodes.DLQ);
         return topology;
     }
 

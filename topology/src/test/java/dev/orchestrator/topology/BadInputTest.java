@@ -60,23 +60,33 @@ class BadInputTest {
     }
 
     @Test
-    void deadLettersUndecodableBytesThroughStreamsAndGoesOn() {
+    void deadLettersUndecodableBytesWithWhereTheyCameFromAndGoesOn() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.00")
                 .rawDemand("junk", "{\"not\":\"avro\"}".getBytes(StandardCharsets.UTF_8))
                 .rawDemand("unknown-id", new byte[] {0, 0, 0, 0, 99, 1, 2})
                 .place("good", "c1", 1);
 
-        assertThat(engine.deadLetters).hasSize(2).allSatisfy(r ->
-                assertThat(r.headers().lastHeader("__streams.errors.exception")).isNotNull());
+        assertThat(engine.deadLetters).hasSize(2).allSatisfy(r -> {
+            assertThat(header(r, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
+            assertThat(header(r, "orchestrator.error.message")).startsWith("cannot decode: ");
+            assertThat(header(r, "orchestrator.error.topic")).isEqualTo("demand.v1");
+            assertThat(header(r, "orchestrator.error.offset")).isNotEmpty();
+        });
         assertThat(engine.allocations).extracting(a -> a.getDemandId()).containsExactly("good");
     }
 
     @Test
-    void refusesADemandKeyedByAnythingButItsId() {
-        engine.place("d1", "c1", 1, d -> d.setDemandId("d2"));
+    void refusesADemandKeyedByAnythingButItsIdWithoutDecidingEither() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("victim", "c1", 1, d -> d.setDemandId("victim"));
+        engine.place("d1", "c1", 1, d -> d.setDemandId("victim")).place("d2", "c1", 1);
 
-        assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.INVALID_INPUT);
-        assertThat(engine.last("d2").getReasonDetail()).startsWith("key:");
+        // the forged record neither rejects the victim's demand nor is decided as d1
+        assertThat(engine.allocations).extracting(a -> a.getDemandId()).containsExactly("victim", "d2");
+        assertThat(engine.last("victim").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(engine.deadLetters).singleElement().satisfies(r -> {
+            assertThat(header(r, "orchestrator.error.field")).isEqualTo("key");
+            assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("d1");
+        });
     }
 
     @Test

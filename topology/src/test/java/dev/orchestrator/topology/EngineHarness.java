@@ -57,6 +57,8 @@ public final class EngineHarness implements AutoCloseable {
     public final List<TestRecord<byte[], byte[]>> deadLetters = new ArrayList<>();
     public final List<MetricEvent> metrics = new ArrayList<>();
     private final Map<String, TestInputTopic<String, ?>> inputs = new java.util.HashMap<>();
+    /** Heartbeats come from the provider that registered the unit, as the engine requires. */
+    private final Map<String, String> providers = new java.util.HashMap<>();
     private final TestInputTopic<String, byte[]> rawDemand;
     private final TestOutputTopic<String, AllocationResult> allocationOut;
     private final TestOutputTopic<String, PlacementCommand> commandOut;
@@ -89,7 +91,7 @@ public final class EngineHarness implements AutoCloseable {
     }
 
     @SuppressWarnings("unchecked")
-    private <V> TestInputTopic<String, V> input(final Topic<String, V> topic) {
+    public <V> TestInputTopic<String, V> input(final Topic<String, V> topic) {
         return (TestInputTopic<String, V>) inputs.computeIfAbsent(topic.name(), n -> driver.createInputTopic(topic.name(),
                 topic.keySerde().serializer(), topic.valueSerde().serializer(), now(), Duration.ZERO));
     }
@@ -117,6 +119,7 @@ public final class EngineHarness implements AutoCloseable {
                 .setPricePerHour(new Money(new BigDecimal(pricePerHour), "USD")).setAdvertisedLatencyMillis(10.0)
                 .setAdvertisedAvailability(0.999).setAt(now());
         change.accept(event);
+        providers.putIfAbsent(unit, event.getProviderId());
         input(topics.dataUnit).pipeInput(unit, event.build());
         return drain();
     }
@@ -185,13 +188,17 @@ public final class EngineHarness implements AutoCloseable {
 
     /** A heartbeat written (and observed) at {@code at} that reaches the engine only now, as under a backlog. */
     public EngineHarness lateHeartbeat(final String unit, final Instant at) {
-        input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("p")
+        input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId(providerOf(unit))
                 .setObservedAt(at).setLatencyMillis(10.0).setAvailable(true).build(), at);
         return drain();
     }
 
+    private String providerOf(final String unit) {
+        return providers.getOrDefault(unit, "p");
+    }
+
     public EngineHarness heartbeat(final String unit, final Double latency, final boolean available) {
-        input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("p")
+        input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId(providerOf(unit))
                 .setObservedAt(now()).setLatencyMillis(latency).setAvailable(available).build());
         return drain();
     }

@@ -59,7 +59,13 @@ public final class Verifier {
         final Map<String, UnitView> views = new HashMap<>();
         final org.apache.kafka.common.serialization.Deserializer<UnitView> viewReader =
                 InternalSerde.of(UnitView.class).deserializer();
-        reader.readAll(topics.unitViews.name(), r -> views.put(key(r), viewReader.deserialize(r.topic(), r.value())));
+        reader.readAll(topics.unitViews.name(), r -> {
+            try {
+                views.put(key(r), viewReader.deserialize(r.topic(), r.value()));
+            } catch (final RuntimeException e) {
+                // a record the engine did not write: it dead-lettered it and never used it
+            }
+        });
         final Map<String, Policy> policies = new HashMap<>();
         reader.readAll(topics.policy.name(), r -> {
             try {

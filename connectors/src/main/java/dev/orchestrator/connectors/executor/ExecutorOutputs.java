@@ -2,7 +2,7 @@ package dev.orchestrator.connectors.executor;
 
 import dev.orchestrator.avro.ExecutionJob;
 import dev.orchestrator.avro.ExecutionOutcome;
-import dev.orchestrator.schemas.DeadLetterHeaders;
+import dev.orchestrator.schemas.DeadLetter;
 import dev.orchestrator.schemas.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -17,7 +17,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
@@ -28,9 +27,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  */
 final class ExecutorOutputs implements AutoCloseable {
     private static final long ACK_TIMEOUT_SECONDS = 30;
-    /** A dead letter copies the original value up to this; a larger one stays where it is, named by the headers. */
-    static final int MAX_COPIED_VALUE = 512 * 1024;
-
     private final Topics topics;
     private final KafkaProducer<byte[], byte[]> producer;
 
@@ -65,17 +61,9 @@ final class ExecutorOutputs implements AutoCloseable {
      */
     Future<RecordMetadata> deadLetter(final String sourceTopic, final int partition, final long offset, final byte[] key,
                                       final byte[] value, final String reason, final String message, final Callback acknowledged) {
-        final boolean copied = value == null || value.length <= MAX_COPIED_VALUE;
-        final String why = (message == null ? "" : message) + (copied ? ""
-                : " (the " + value.length + "-byte value is too large to copy: read it at " + sourceTopic + "-" + partition + "@" + offset + ")");
-        final RecordHeaders headers = new RecordHeaders();
-        headers.add(DeadLetterHeaders.REASON, bytes(reason));
-        headers.add(DeadLetterHeaders.FIELD, bytes(""));
-        headers.add(DeadLetterHeaders.MESSAGE, bytes(why));
-        headers.add(DeadLetterHeaders.SOURCE, bytes(sourceTopic));
-        headers.add(DeadLetterHeaders.PARTITION, bytes(String.valueOf(partition)));
-        headers.add(DeadLetterHeaders.OFFSET, bytes(String.valueOf(offset)));
-        return producer.send(new ProducerRecord<>(topics.dlq.name(), null, key, copied ? value : null, headers), acknowledged);
+        final DeadLetter letter = DeadLetter.of(sourceTopic, partition, offset, key, value, reason, "", message);
+        return producer.send(new ProducerRecord<>(topics.dlq.name(), null, letter.key(), letter.value(), letter.headers()),
+                acknowledged);
     }
 
     /** Waits for a send, for the rare records handled on the worker's own thread. */

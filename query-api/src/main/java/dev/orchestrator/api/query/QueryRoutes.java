@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.decision.AllocationRecord;
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.ledger.UnitHeader;
 import dev.orchestrator.topology.ledger.UnitRecord;
 import dev.orchestrator.topology.model.Reservation;
@@ -176,12 +177,13 @@ public final class QueryRoutes {
             final long[] pool = pools.computeIfAbsent(view.kind() + "|" + view.region(), p -> new long[4]);
             pool[0]++;
             pool[1] += view.allocatable() ? 1 : 0;
-            pool[2] += view.kind().primary(view.capacity());
-            pool[3] += view.kind().primary(view.free());
+            // saturating: a pool of huge units reports Long.MAX_VALUE, never a negative capacity
+            pool[2] = Capacity.saturatedSum(pool[2], view.kind().primary(view.capacity()));
+            pool[3] = Capacity.saturatedSum(pool[3], view.kind().primary(view.free()));
         });
         final List<Views.Pool> items = new ArrayList<>();
         pools.forEach((key, p) -> items.add(new Views.Pool(key.substring(0, key.indexOf('|')), key.substring(key.indexOf('|') + 1),
-                (int) p[0], (int) p[1], p[2], p[3], p[2] == 0 ? 0 : 1.0 - (double) p[3] / p[2])));
+                (int) p[0], (int) p[1], p[2], p[3], p[2] == 0 ? 0 : Math.min(1.0, Math.max(0.0, 1.0 - (double) p[3] / p[2])))));
         ctx.json(Map.of("pools", items));
     }
 

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
-import org.apache.avro.io.BinaryDecoder;
-import org.apache.avro.io.DecoderFactory;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
@@ -21,7 +19,6 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     private final SpecificData model;
     private final Schema readerSchema;
     private final Map<Integer, SpecificDatumReader<T>> readersByWriterId = new ConcurrentHashMap<>();
-    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     public AvroDeserializer(final SchemaRegistry registry, final Class<T> type) {
         this.registry = registry;
@@ -36,9 +33,9 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
         }
         final int id = ConfluentFraming.schemaId(topic, bytes);
         final SpecificDatumReader<T> reader = readerFor(topic, id);
-        final BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(bytes, ConfluentFraming.HEADER_LENGTH,
-                bytes.length - ConfluentFraming.HEADER_LENGTH, decoders.get());
-        decoders.set(decoder);
+        // every declared length is checked against the bytes left before it is allocated
+        final BoundedDecoder decoder = new BoundedDecoder(bytes, ConfluentFraming.HEADER_LENGTH,
+                bytes.length - ConfluentFraming.HEADER_LENGTH);
         try {
             final T record = reader.read(null, decoder);
             if (!decoder.isEnd()) {

@@ -28,7 +28,8 @@ public final class Admission {
         if (policy.budgetMicros() == Long.MAX_VALUE) {
             return Long.MAX_VALUE;
         }
-        return Math.max(0, policy.budgetMicros() - account.spentMicros() - account.committedMicros());
+        return Math.max(0, policy.budgetMicros()
+                - Capacity.saturatedSum(account.spentMicros(), account.committedMicros()));
     }
 
     /** The reason a demand fails admission: quota first, then a budget already spent. */

@@ -90,7 +90,11 @@ public final class DecisionProcessor implements Processor<String, Object, Object
     @Override
     public void process(final Record<String, Object> record) {
         final Object value = record.value();
-        if (value instanceof ToDecider.Place place) {
+        if (record.key() == null && value != null) {
+            final String topic = context.recordMetadata().map(m -> m.topic()).orElse(topics.toDecider.name());
+            context.forward(DeadLetters.of(context, topic, null, null, ReasonCode.INVALID_INPUT.name(), "key",
+                    "a record needs a key", record.timestamp()), Nodes.sink(Nodes.DECIDER, Nodes.DLQ));
+        } else if (value instanceof ToDecider.Place place) {
             place(place.request());
         } else if (value instanceof LedgerReply reply) {
             onReply(reply);
@@ -100,9 +104,20 @@ public final class DecisionProcessor implements Processor<String, Object, Object
             migrate(migrate);
         } else if (value instanceof Policy policy) {
             onPolicy(record, policy);
-        } else if (value == null) {
+        } else if (value == null && record.key() != null && fromPolicyTopic()) {
             policies.delete(record.key());
+        } else {
+            final String topic = context.recordMetadata().map(m -> m.topic()).orElse(topics.toDecider.name());
+            context.forward(DeadLetters.of(context, topic, record.key(), null, ReasonCode.INVALID_INPUT.name(),
+                    record.key() == null ? "key" : "value", record.key() == null ? "a record needs a key"
+                            : "empty record (tombstone) on a stream topic", record.timestamp()),
+                    Nodes.sink(Nodes.DECIDER, Nodes.DLQ));
         }
+    }
+
+    /** Only the compacted policy topic deletes by tombstone; an empty record on the internal topic is refused. */
+    private boolean fromPolicyTopic() {
+        return context.recordMetadata().map(m -> m.topic().equals(topics.policy.name())).orElse(false);
     }
 
     private void onPolicy(final Record<String, Object> record, final Policy policy) {
@@ -114,7 +129,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
             LOG.info("policy updated consumer={}", record.key());
         } catch (final InvalidInputException e) {
             final String topic = context.recordMetadata().map(m -> m.topic()).orElse(topics.policy.name());
-            context.forward(DeadLetters.of(topic, record.key(), topics.policy.valueSerde().serializer().serialize(topic, policy),
+            context.forward(DeadLetters.of(context, topic, record.key(), topics.policy.valueSerde().serializer().serialize(topic, policy),
                     ReasonCode.INVALID_INPUT.name(), e.field(), e.getMessage(), record.timestamp()), Nodes.sink(Nodes.DECIDER, Nodes.DLQ));
             LOG.info("policy refused consumer={} field={} reason={}", record.key(), e.field(), e.getMessage());
         }

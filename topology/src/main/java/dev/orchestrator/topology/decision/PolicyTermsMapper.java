@@ -57,11 +57,15 @@ public final class PolicyTermsMapper {
     }
 
     public static SlaTerms terms(final Sla sla) {
-        if (!(sla.getMaxLatencyMillis() > 0)) {
-            throw new InvalidInputException("maxLatencyMillis", "must be positive");
+        Normalizer.requireId(sla.getSlaId(), "slaId");
+        if (!(sla.getMaxLatencyMillis() > 0 && sla.getMaxLatencyMillis() <= 3_600_000)) {
+            throw new InvalidInputException("maxLatencyMillis", "must be a finite number above 0, at most 3600000 ms");
         }
         if (!(sla.getMinAvailability() >= 0 && sla.getMinAvailability() <= 1)) {
             throw new InvalidInputException("minAvailability", "must be from 0 to 1");
+        }
+        if (sla.getWindowMillis() <= 0 || sla.getWindowMillis() > 366L * 24 * 3600 * 1000) {
+            throw new InvalidInputException("windowMillis", "must be from 1 ms to a year");
         }
         if (sla.getPenaltyPercent() < 0 || sla.getPenaltyPercent() > 100) {
             throw new InvalidInputException("penaltyPercent", "must be from 0 to 100");

@@ -8,12 +8,9 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** Keeps this instance's replica of every SLA's terms; an invalid SLA is logged and left out. */
+/** Keeps this instance's replica of every SLA's terms; an invalid SLA is dead-lettered and left out. */
 public final class SlaUpdater implements Processor<String, Sla, Void, Void> {
-    private static final Logger LOG = LoggerFactory.getLogger(SlaUpdater.class);
     private KeyValueStore<String, SlaTerms> store;
 
     @Override
@@ -23,14 +20,17 @@ public final class SlaUpdater implements Processor<String, Sla, Void, Void> {
 
     @Override
     public void process(final Record<String, Sla> record) {
+        if (record.key() == null) {
+            throw new InvalidInputException("key", "an SLA record needs its slaId as key");
+        }
         if (record.value() == null) {
             store.delete(record.key());
             return;
         }
-        try {
-            store.put(record.key(), PolicyTermsMapper.terms(record.value()));
-        } catch (final InvalidInputException e) {
-            LOG.warn("sla={} refused field={} reason={}", record.key(), e.field(), e.getMessage());
+        if (!record.value().getSlaId().equals(record.key())) {
+            throw new InvalidInputException("key", "the record key must be the slaId");
         }
+        // an invalid SLA is thrown to FailedRecordHandler, which dead-letters it; the previous terms stay
+        store.put(record.key(), PolicyTermsMapper.terms(record.value()));
     }
 }

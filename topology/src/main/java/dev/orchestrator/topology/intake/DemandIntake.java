@@ -3,6 +3,7 @@ package dev.orchestrator.topology.intake;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.schemas.DeadLetter;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.emit.Counters;
@@ -58,15 +59,18 @@ public final class DemandIntake implements Processor<String, Demand, Object, Obj
             deadLetter(record, "INVALID_INPUT", "value", "a demand cannot be empty (tombstone)");
             return;
         }
+        if (!demand.getDemandId().equals(record.key())) {
+            // deciding it would write a decision onto whichever demand id the record names: refuse it whole
+            deadLetter(record, ReasonCode.INVALID_INPUT.name(), "key", "the record key '" + DeadLetter.clip(record.key())
+                    + "' is not the demandId '" + DeadLetter.clip(demand.getDemandId()) + "'");
+            return;
+        }
         if (seen.get(demand.getDemandId()) != null) {
             deadLetter(record, ReasonCode.DUPLICATE.name(), "demandId", "demand " + demand.getDemandId()
                     + " was already decided");
             return;
         }
         try {
-            if (!demand.getDemandId().equals(record.key())) {
-                throw new InvalidInputException("key", "the record key must be the demandId");
-            }
             final ToDecider message = demand.getType() == DemandType.PLACE
                     ? new ToDecider.Place(normalizer.place(demand))
                     : release(demand);
@@ -102,7 +106,7 @@ public final class DemandIntake implements Processor<String, Demand, Object, Obj
                             final String message) {
         final byte[] value = record.value() == null ? null
                 : source.valueSerde().serializer().serialize(source.name(), record.value());
-        context.forward(DeadLetters.of(source.name(), record.key(), value, reason, field, message, record.timestamp()),
+        context.forward(DeadLetters.of(context, source.name(), record.key(), value, reason, field, message, record.timestamp()),
                 Nodes.sink(Nodes.INTAKE, Nodes.DLQ));
         counters.increment("dead_letters_total", Map.of("topic", source.name(), "reason", reason));
     }

@@ -1,7 +1,9 @@
 package dev.orchestrator.topology.intake;
 
 import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.topology.emit.DeadLetters;
 import dev.orchestrator.topology.emit.Nodes;
+import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.messages.ToLedger;
 import dev.orchestrator.topology.serde.InternalSerde;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,7 +23,14 @@ public final class OutcomeRouter implements Processor<String, ExecutionOutcome, 
     @Override
     public void process(final Record<String, ExecutionOutcome> record) {
         final ExecutionOutcome outcome = record.value();
-        if (outcome == null) {
+        final String refusal = outcome == null ? "an outcome cannot be empty (tombstone)"
+                : !outcome.getCommandId().equals(record.key()) ? "the record key must be the commandId"
+                : !Normalizer.isId(outcome.getDataUnitId()) ? "dataUnitId must be 1 to 128 letters, digits or ._:@/-"
+                : null;
+        if (refusal != null) {
+            context.forward(DeadLetters.of(context, "", record.key(), null, "INVALID_INPUT",
+                    outcome == null ? "value" : refusal.startsWith("dataUnitId") ? "dataUnitId" : "key", refusal,
+                    record.timestamp()), Nodes.sink(Nodes.OUTCOMES, Nodes.DLQ));
             return;
         }
         final ToLedger message = new ToLedger.Outcome(outcome.getCommandId(), outcome.getAllocationId(),

@@ -23,6 +23,7 @@ import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToDecider.ReplyType;
 import dev.orchestrator.topology.messages.ToLedger;
 import dev.orchestrator.topology.messages.ToPlanner;
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.Reservation;
 import dev.orchestrator.topology.model.UnitSpec;
 import dev.orchestrator.topology.normalize.InvalidInputException;
@@ -84,7 +85,9 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
     public void process(final Record<String, Object> record) {
         clock.processing(now(), record.timestamp());
         final Object value = record.value();
-        if (value instanceof DataUnitEvent event) {
+        if (record.key() == null) {
+            deadLetter(record, ReasonCode.INVALID_INPUT, "key", "a record needs a key: the unit it is about");
+        } else if (value instanceof DataUnitEvent event) {
             onUnitEvent(record, event);
         } else if (value instanceof Telemetry telemetry) {
             onTelemetry(record, telemetry);
@@ -93,7 +96,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
         } else if (value instanceof ToLedger.Release release) {
             onRelease(record.key(), release.allocationId(), release.reason(), release.quiet());
         } else if (value instanceof ToLedger.Outcome outcome) {
-            onOutcome(record.key(), outcome);
+            onOutcome(record, outcome);
         } else {
             deadLetter(record, ReasonCode.INVALID_INPUT, "value", "empty record (tombstone) on a stream topic");
         }
@@ -167,13 +170,14 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
 
     private void onTelemetry(final Record<String, Object> record, final Telemetry telemetry) {
         final UnitRecord current = units.get(record.key());
-        if (current == null || !telemetry.getDataUnitId().equals(record.key())) {
-            deadLetter(record, current == null ? ReasonCode.UNIT_NOT_FOUND : ReasonCode.INVALID_INPUT, "dataUnitId",
-                    current == null ? "unit " + record.key() + " is not registered" : "the record key must be the dataUnitId");
+        if (current == null) {
+            deadLetter(record, ReasonCode.UNIT_NOT_FOUND, "dataUnitId", "unit " + record.key() + " is not registered");
             return;
         }
-        if (telemetry.getLatencyMillis() != null && !(telemetry.getLatencyMillis() >= 0)) {
-            deadLetter(record, ReasonCode.INVALID_INPUT, "latencyMillis", "must not be negative");
+        try {
+            normalizer.telemetry(telemetry, record.key(), current.spec());
+        } catch (final InvalidInputException e) {
+            deadLetter(record, ReasonCode.INVALID_INPUT, e.field(), e.getMessage());
             return;
         }
         final long now = now();
@@ -244,9 +248,12 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 reservation.pricePerHourMicros(), reason, "", null, reservation.runMillis(now()), 0));
     }
 
-    private void onOutcome(final String unitId, final ToLedger.Outcome outcome) {
+    private void onOutcome(final Record<String, Object> record, final ToLedger.Outcome outcome) {
+        final String unitId = record.key();
         final UnitRecord current = units.get(unitId);
         if (current == null) {
+            deadLetter(record, ReasonCode.UNIT_NOT_FOUND, "dataUnitId", "outcome of command " + outcome.commandId()
+                    + " names unit " + unitId + ", which is not registered");
             return;
         }
         final Reservation reservation = current.reservations().get(outcome.allocationId());
@@ -254,6 +261,12 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
             if (outcome.status().equals("PROVISIONED") || outcome.status().equals("MIGRATED")) {
                 orphan(current, outcome);
             }
+            return;
+        }
+        if (!outcome.status().equals("DEPROVISIONED") && !outcome.commandId().equals(reservation.commandId())) {
+            // only the command that made the reservation can confirm or fail it
+            deadLetter(record, ReasonCode.INVALID_INPUT, "commandId", "command " + outcome.commandId()
+                    + " was never issued for allocation " + outcome.allocationId() + " on unit " + unitId);
             return;
         }
         switch (outcome.status()) {
@@ -303,8 +316,8 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 unit = units.get(unitId);
             }
             final long[] pool = pools.computeIfAbsent(unit.spec().pool() + "|" + unit.spec().kind(), p -> new long[2]);
-            pool[0] += unit.spec().kind().primary(unit.used());
-            pool[1] += unit.spec().kind().primary(unit.spec().capacity());
+            pool[0] = Capacity.saturatedSum(pool[0], unit.spec().kind().primary(unit.used()));
+            pool[1] = Capacity.saturatedSum(pool[1], unit.spec().kind().primary(unit.spec().capacity()));
         }
         if (wallClock - lastMetrics >= settings.metricsIntervalMillis()) {
             lastMetrics = wallClock;
@@ -405,7 +418,7 @@ public final class LedgerProcessor implements Processor<String, Object, Object, 
                 : record.value() instanceof Telemetry telemetry
                 ? topics.telemetry.valueSerde().serializer().serialize(topic, telemetry) : null;
         LOG.debug("dead letter topic={} key={} reason={} field={} message={}", topic, record.key(), reason, field, message);
-        context.forward(DeadLetters.of(topic, record.key(), value, reason.name(), field, message, record.timestamp()),
+        context.forward(DeadLetters.of(context, topic, record.key(), value, reason.name(), field, message, record.timestamp()),
                 Nodes.sink(Nodes.LEDGER, Nodes.DLQ));
         counters.increment("dead_letters_total", Map.of("topic", topic, "reason", reason.name()));
     }

@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.migration;
 
 import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.emit.DeadLetters;
 import dev.orchestrator.topology.emit.Nodes;
 import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToPlanner;
@@ -37,6 +38,13 @@ public final class MigrationPlanner implements Processor<String, ToPlanner, Obje
     @Override
     public void process(final Record<String, ToPlanner> record) {
         final String provider = record.key();
+        if (provider == null || record.value() == null) {
+            final String topic = context.recordMetadata().map(m -> m.topic()).orElse("");
+            context.forward(DeadLetters.of(context, topic, provider, null, "INVALID_INPUT", provider == null ? "key" : "value",
+                    provider == null ? "a record needs a key: the provider" : "empty record (tombstone) on a stream topic",
+                    record.timestamp()), Nodes.sink(Nodes.PLANNER, Nodes.DLQ));
+            return;
+        }
         final MigrationQueue queue = java.util.Objects.requireNonNullElse(queues.get(provider), MigrationQueue.empty());
         final MigrationQueue.Step step = record.value() instanceof ToPlanner.Needed needed
                 ? queue.offer(needed, limit)

@@ -2,7 +2,10 @@ package dev.orchestrator.topology.model;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 
-/** Capacity in canonical units; the engine's arithmetic on it never goes below zero silently. */
+/**
+ * Capacity in canonical units. Sums saturate at {@code Long.MAX_VALUE} instead of wrapping, so a pool
+ * or a consumer's holdings of many huge units never turn negative; nothing goes below zero silently.
+ */
 public record Capacity(long cpuMillis, long memoryBytes, long storageBytes, int gpuCount, String gpuType) {
     public static final Capacity ZERO = new Capacity(0, 0, 0, 0, null);
 
@@ -14,14 +17,15 @@ public record Capacity(long cpuMillis, long memoryBytes, long storageBytes, int 
     }
 
     public Capacity plus(final Capacity other) {
-        return new Capacity(cpuMillis + other.cpuMillis, memoryBytes + other.memoryBytes,
-                storageBytes + other.storageBytes, gpuCount + other.gpuCount, gpuType != null ? gpuType : other.gpuType);
+        return new Capacity(saturatedSum(cpuMillis, other.cpuMillis), saturatedSum(memoryBytes, other.memoryBytes),
+                saturatedSum(storageBytes, other.storageBytes), (int) Math.min(Integer.MAX_VALUE,
+                (long) gpuCount + other.gpuCount), gpuType != null ? gpuType : other.gpuType);
     }
 
-    /** What is left after taking {@code other}; callers check {@link #covers} first. */
+    /** What is left after taking {@code other}; callers check {@link #covers} first (a saturated sum floors at zero). */
     public Capacity minus(final Capacity other) {
-        return new Capacity(cpuMillis - other.cpuMillis, memoryBytes - other.memoryBytes,
-                storageBytes - other.storageBytes, gpuCount - other.gpuCount, gpuType);
+        return new Capacity(Math.max(0, cpuMillis - other.cpuMillis), Math.max(0, memoryBytes - other.memoryBytes),
+                Math.max(0, storageBytes - other.storageBytes), Math.max(0, gpuCount - other.gpuCount), gpuType);
     }
 
     /** Whether this much free capacity can hold {@code wanted}, dimension by dimension, GPU model included. */
@@ -46,7 +50,13 @@ public record Capacity(long cpuMillis, long memoryBytes, long storageBytes, int 
         return Math.min(1.0, max);
     }
 
+    /** {@code a + b} for non-negative amounts, or {@code Long.MAX_VALUE} where the sum would overflow. */
+    public static long saturatedSum(final long a, final long b) {
+        final long sum = a + b;
+        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
+    }
+
     private static double ratio(final long part, final long whole) {
-        return whole <= 0 ? 0 : (double) part / whole;
+        return whole <= 0 ? 0 : Math.min(1.0, Math.max(0.0, (double) part / whole));
     }
 }

@@ -4,6 +4,8 @@ import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
 import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.Telemetry;
+import dev.orchestrator.schemas.DeadLetter;
 import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.UnitKind;
@@ -19,6 +21,7 @@ public final class Normalizer {
     private static final long MAX_DURATION_MILLIS = 10L * 365 * 24 * 3600 * 1000;
     private static final int MAX_REGIONS = 32;
     private static final int MAX_LABELS = 64;
+    private static final double MAX_LATENCY_MILLIS = 3_600_000;
 
     private final RegionAliases regions;
     private final CurrencyConverter currency;
@@ -112,12 +115,41 @@ public final class Normalizer {
                 latency, availability);
     }
 
+    /**
+     * Checks a heartbeat against the unit it names: keyed by that unit, sent by the unit's own
+     * provider, with finite measurements in range. {@code unit} is the registered spec.
+     */
+    public void telemetry(final Telemetry telemetry, final String key, final UnitSpec unit) {
+        if (!telemetry.getDataUnitId().equals(key)) {
+            throw new InvalidInputException("dataUnitId", "the record key must be the dataUnitId");
+        }
+        if (!telemetry.getProviderId().equals(unit.providerId())) {
+            throw new InvalidInputException("providerId", "unit " + unit.unitId() + " belongs to provider "
+                    + unit.providerId() + ", not " + DeadLetter.clip(telemetry.getProviderId()));
+        }
+        final Double latency = telemetry.getLatencyMillis();
+        if (latency != null && !(latency >= 0 && latency <= MAX_LATENCY_MILLIS)) {
+            throw new InvalidInputException("latencyMillis", "must be a finite number from 0 to " + (long) MAX_LATENCY_MILLIS
+                    + " ms, not " + latency);
+        }
+        final dev.orchestrator.avro.Capacity used = telemetry.getUsedCapacity();
+        if (used != null && (used.getCpuMillis() < 0 || used.getMemoryBytes() < 0 || used.getStorageBytes() < 0
+                || used.getGpuCount() < 0)) {
+            throw new InvalidInputException("usedCapacity", "must not be negative");
+        }
+    }
+
     private static UnitKind kind(final ResourceKind kind, final String field) {
         return switch (kind) {
             case STORAGE -> UnitKind.STORAGE;
             case COMPUTE -> UnitKind.COMPUTE;
             default -> throw new InvalidInputException(field, "unknown kind " + kind);
         };
+    }
+
+    /** Whether {@code value} is a valid id (consumer, SLA, unit, ...). */
+    public static boolean isId(final String value) {
+        return value != null && ID.matcher(value).matches();
     }
 
     /** {@code value} when it is a valid id (consumer, SLA, unit, ...), else an error naming {@code field}. */

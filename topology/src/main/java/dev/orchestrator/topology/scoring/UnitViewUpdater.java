@@ -2,6 +2,7 @@ package dev.orchestrator.topology.scoring;
 
 import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.normalize.InvalidInputException;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -28,6 +29,9 @@ public final class UnitViewUpdater implements Processor<String, UnitView, Void, 
 
     @Override
     public void process(final Record<String, UnitView> record) {
+        if (record.key() == null || record.value() != null && !record.key().equals(record.value().unitId())) {
+            throw new InvalidInputException("key", "a unit view is keyed by its unit id");
+        }
         if (record.value() == null) {
             store.delete(record.key());
             index.remove(record.key());

@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.serde;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -20,8 +21,12 @@ import org.apache.kafka.common.serialization.Serializer;
  */
 public final class InternalSerde<T> implements Serde<T> {
     // Blackbird replaces reflective accessor calls, which the profile showed as the top frame of encoding
+    // internal topics can be written by anyone with access to the cluster: bound what one record may allocate
     static final ObjectMapper MAPPER = new ObjectMapper(SmileFactory.builder()
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build())
+            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+            .streamReadConstraints(StreamReadConstraints.builder().maxStringLength(1 << 20).maxNumberLength(64)
+                    .maxNestingDepth(32).maxNameLength(1024).maxDocumentLength(4L << 20).build())
+            .build())
             .registerModule(new BlackbirdModule())
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final ObjectMapper TEXT = JsonMapper.builder().build();
@@ -67,7 +72,7 @@ public final class InternalSerde<T> implements Serde<T> {
             }
             try {
                 return MAPPER.readValue(bytes, type);
-            } catch (final IOException e) {
+            } catch (final IOException | RuntimeException e) {
                 throw new SerializationException("cannot read " + type.getSimpleName() + " from " + topic + ": "
                         + e.getMessage(), e);
             }

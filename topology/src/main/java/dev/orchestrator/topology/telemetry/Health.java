@@ -17,9 +17,17 @@ public record Health(long lastHeartbeat, double ewmaLatencyMillis, long probeBit
     public Health observe(final long observedAt, final Double latencyMillis, final boolean available) {
         final double latency = latencyMillis == null || !(latencyMillis >= 0) ? ewmaLatencyMillis
                 : probeCount == 0 && ewmaLatencyMillis == 0 ? latencyMillis
-                : ALPHA * latencyMillis + (1 - ALPHA) * ewmaLatencyMillis;
+                : toMicros(ALPHA * latencyMillis + (1 - ALPHA) * ewmaLatencyMillis);
         final long bits = (probeBits << 1) | (available ? 1 : 0);
         return new Health(Math.max(lastHeartbeat, observedAt), latency, bits, Math.min(WINDOW, probeCount + 1), healthy);
+    }
+
+    /**
+     * Smoothed latency is kept to the microsecond: steady 23 ms samples must average to exactly 23,
+     * not 23.000000000000004, or an SLA of exactly 23 ms would flip from rounding alone.
+     */
+    static double toMicros(final double millis) {
+        return Math.round(millis * 1000) / 1000.0;
     }
 
     /** Share of the window's probes that succeeded; 1 before any probe. */
