@@ -3,6 +3,8 @@ package dev.orchestrator.app;
 import dev.orchestrator.api.HttpApi;
 import dev.orchestrator.api.query.Peers;
 import dev.orchestrator.api.security.Access;
+import dev.orchestrator.api.security.Identity;
+import dev.orchestrator.api.security.TokenFile;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.OrchestratorConfig;
@@ -14,6 +16,8 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -41,12 +45,21 @@ final class HttpServing {
         final String token = config.string(ConfigKey.HTTP_TOKEN);
         final String peerToken = config.string(ConfigKey.HTTP_PEER_TOKEN).isEmpty() ? token : config.string(ConfigKey.HTTP_PEER_TOKEN);
         final boolean reads = config.bool(ConfigKey.HTTP_TOKEN_READS);
-        if (reads && token.isEmpty()) {
-            throw new ConfigException(ConfigKey.HTTP_TOKEN_READS.key() + "=true needs " + ConfigKey.HTTP_TOKEN.key());
+        final Map<String, Identity> tokens = new HashMap<>(identities(config.string(ConfigKey.HTTP_TOKENS_FILE)));
+        if (!token.isEmpty()) {
+            tokens.put(token, new Identity(Identity.Role.OPERATOR, "operator"));
         }
-        final Access access = new Access(token, peerToken, reads);
-        final String description = token.isEmpty() ? "no token required"
-                : "token required for writes and /metrics" + (reads ? " and reads" : "");
+        if (reads && tokens.isEmpty()) {
+            throw new ConfigException(ConfigKey.HTTP_TOKEN_READS.key() + "=true needs " + ConfigKey.HTTP_TOKEN.key()
+                    + " or " + ConfigKey.HTTP_TOKENS_FILE.key());
+        }
+        if (!tokens.isEmpty() && peerToken.isEmpty()) {
+            throw new ConfigException(ConfigKey.HTTP_TOKENS_FILE.key() + " without " + ConfigKey.HTTP_TOKEN.key()
+                    + " needs " + ConfigKey.HTTP_PEER_TOKEN.key() + ": instances would forward reads unauthenticated");
+        }
+        final Access access = new Access(tokens, peerToken, reads);
+        final String description = tokens.isEmpty() ? "no token required"
+                : tokens.size() + " token(s) required for writes and /metrics" + (reads ? " and reads" : "");
         final String store = config.string(ConfigKey.HTTP_TLS_KEYSTORE);
         if (store.isEmpty()) {
             return new HttpServing(access, new Peers(client(null), "http", peerToken), null, null, description);
@@ -55,6 +68,17 @@ final class HttpServing {
         final String password = config.string(ConfigKey.HTTP_TLS_KEYSTORE_PASSWORD);
         return new HttpServing(access, new Peers(client(trusting(path, password)), "https", peerToken), path, password,
                 description + ", HTTPS");
+    }
+
+    private static Map<String, Identity> identities(final String file) {
+        if (file.isEmpty()) {
+            return Map.of();
+        }
+        try {
+            return TokenFile.parse(Files.readAllLines(Path.of(file)));
+        } catch (final IOException | IllegalArgumentException e) {
+            throw new ConfigException(ConfigKey.HTTP_TOKENS_FILE.key() + "=" + file + ": " + e.getMessage());
+        }
     }
 
     HttpApi.Builder apply(final HttpApi.Builder builder) {

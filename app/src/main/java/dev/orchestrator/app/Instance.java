@@ -120,7 +120,9 @@ final class Instance implements AutoCloseable {
         final Javalin http = serving.apply(HttpApi.builder(new StreamsReadiness(streams))
                         .queries(new QueryRoutes(state, serving.peers(), new ObjectMapper()))
                         .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
-                                settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC()))
+                                settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC(),
+                                // bodies being received hold a thread each: keep half the threads for reads and probes
+                                new WriteRoutes.BodyLimits(config.integer(ConfigKey.HTTP_THREADS) / 2, WriteRoutes.BODY_DEADLINE)))
                         .jobs(new JobRoutes(jobs, publisher, topics))
                         .events(feed, MAX_EVENT_CLIENTS)
                         .metrics(metrics).threads(config.integer(ConfigKey.HTTP_THREADS)).dashboard()).build()

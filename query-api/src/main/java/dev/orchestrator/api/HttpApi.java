@@ -145,7 +145,8 @@ public final class HttpApi {
                     });
                     config.staticFiles.enableWebjars();
                 }
-                config.routes.before(access::check);
+                config.routes.before(access::checkPeer);
+                config.routes.beforeMatched(access::check);
                 if (metrics != null) {
                     config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));

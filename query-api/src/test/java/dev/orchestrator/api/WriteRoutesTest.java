@@ -56,6 +56,10 @@ class WriteRoutesTest {
     }
 
     static WriteRoutes routes(final List<Published> sink, final AtomicBoolean brokerDown) {
+        return routes(sink, brokerDown, WriteRoutes.BodyLimits.DEFAULT);
+    }
+
+    static WriteRoutes routes(final List<Published> sink, final AtomicBoolean brokerDown, final WriteRoutes.BodyLimits limits) {
         final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
         KnownSchemas.all().forEach(registry::preload);
         final Topics topics = Topics.create("", registry);
@@ -75,7 +79,7 @@ class WriteRoutesTest {
         final Map<String, UnitView> units = Map.of(
                 "u-1", view("u-1", "IN_USE", 2), "u-2", view("u-2", "DECOMMISSIONING", 1));
         return new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()), settings.regions(),
-                id -> Optional.ofNullable(units.get(id)), Clock.fixed(NOW, ZoneOffset.UTC));
+                id -> Optional.ofNullable(units.get(id)), Clock.fixed(NOW, ZoneOffset.UTC), limits);
     }
 
     private static UnitView view(final String id, final String state, final int allocations) {

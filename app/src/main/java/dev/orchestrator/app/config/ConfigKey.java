@@ -28,6 +28,9 @@ public enum ConfigKey {
             "request threads of the HTTP API; more serve more clients at once but take CPU from the engine"),
     HTTP_TOKEN("http.token", Type.STRING, "", false,
             "bearer token for writes and /metrics (and reads with http.token.reads); empty: no check"),
+    HTTP_TOKENS_FILE("http.tokens.file", Type.STRING, "", false,
+            "file of per-identity tokens, one '<operator|consumer|provider> <id> <token>' a line: a consumer's token writes "
+                    + "only that consumer's demands, a provider's only its own units; http.token stays an operator token"),
     HTTP_TOKEN_READS("http.token.reads", Type.BOOLEAN, "false", false,
             "reads under /v1 need http.token too"),
     HTTP_PEER_TOKEN("http.peer.token", Type.STRING, "", false,

@@ -1,6 +1,8 @@
 package dev.orchestrator.api.ingest;
 
 import dev.orchestrator.api.Rejected;
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -47,6 +50,8 @@ final class StrictJson {
         json.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail).setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail);
         json.coercionConfigFor(LogicalType.Enum).setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+        // [null] and {"k": null} would reach the rules as nulls inside lists and maps
+        json.setDefaultSetterInfo(JsonSetter.Value.forContentNulls(Nulls.FAIL));
         this.mapper = json;
     }
 
@@ -60,6 +65,8 @@ final class StrictJson {
         } catch (final UnrecognizedPropertyException e) {
             throw new Rejected(400, "UNKNOWN_FIELD", path(e), "unknown field '" + e.getPropertyName() + "'; known: "
                     + e.getKnownPropertyIds());
+        } catch (final InvalidNullException e) {
+            throw Rejected.badField(path(e), "must not be null");
         } catch (final InvalidFormatException e) {
             final Class<?> target = e.getTargetType();
             final String expected = target != null && target.isEnum()

@@ -1,6 +1,8 @@
 package dev.orchestrator.api.ingest;
 
 import dev.orchestrator.api.Rejected;
+import dev.orchestrator.api.security.Access;
+import dev.orchestrator.api.security.Identity;
 import dev.orchestrator.api.ingest.Bodies.CapacityBody;
 import dev.orchestrator.api.ingest.Bodies.DataUnitBody;
 import dev.orchestrator.api.ingest.Bodies.DemandBody;
@@ -35,11 +37,10 @@ import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.normalize.RegionAliases;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -56,13 +57,20 @@ import java.util.regex.Pattern;
  * poll. Anything refused is refused before a record is produced.
  */
 public final class WriteRoutes {
-    /** Bodies above this are refused with 413. */
-    public static final int MAX_BODY_BYTES = 1024 * 1024;
-    /** A too-large body is read (and dropped) up to this, so the client gets the 413. */
-    private static final long MAX_DRAINED_BYTES = 16L * 1024 * 1024;
+    /**
+     * Bodies above this are refused with 413. A body's Avro record is never larger than its JSON
+     * (plus a few bytes of defaults), so whatever is accepted fits the producer's 1 MiB record limit
+     * with room to spare, and its dead letter is copied whole.
+     */
+    public static final int MAX_BODY_BYTES = 256 * 1024;
+    /** How long a client may take to send its body. */
+    public static final Duration BODY_DEADLINE = Duration.ofSeconds(10);
     private static final Pattern QUANTITY = Pattern.compile("\\s*([0-9]+(?:\\.[0-9]+)?)\\s*([A-Za-z]+)\\s*");
     private static final long MAX_WINDOW_MILLIS = 30L * 24 * 3600 * 1000;
     private static final int MAX_REASON = 500;
+    /** Money has at most 12 digits before the point (the engine caps amounts at 10^12) and 6 after. */
+    private static final int MAX_MONEY_DIGITS = 13;
+    private static final int MAX_MONEY_SCALE = 64;
 
     private final Topics topics;
     private final Publisher publisher;
@@ -71,33 +79,50 @@ public final class WriteRoutes {
     private final Function<String, Optional<UnitView>> units;
     private final Clock clock;
     private final StrictJson json = new StrictJson();
+    private final BodyReader bodies;
+
+    /** How request bodies are received: at most {@code inFlight} at once, each whole within {@code deadline}. */
+    public record BodyLimits(int inFlight, Duration deadline) {
+        public static final BodyLimits DEFAULT = new BodyLimits(8, BODY_DEADLINE);
+    }
 
     /** {@code units} finds a registered unit's current view (telemetry and state changes need one). */
     public WriteRoutes(final Topics topics, final Publisher publisher, final Normalizer normalizer, final RegionAliases regions,
                        final Function<String, Optional<UnitView>> units, final Clock clock) {
+        this(topics, publisher, normalizer, regions, units, clock, BodyLimits.DEFAULT);
+    }
+
+    /** With {@code limits} on how request bodies are received. */
+    public WriteRoutes(final Topics topics, final Publisher publisher, final Normalizer normalizer, final RegionAliases regions,
+                       final Function<String, Optional<UnitView>> units, final Clock clock, final BodyLimits limits) {
         this.topics = topics;
         this.publisher = publisher;
         this.normalizer = normalizer;
         this.regions = regions;
         this.units = units;
         this.clock = clock;
+        this.bodies = new BodyReader(MAX_BODY_BYTES, limits.deadline(), limits.inFlight());
     }
 
     public void register(final RoutesConfig routes) {
-        routes.post("/v1/demands", ctx -> accepted(ctx, demand(read(ctx, DemandBody.class))));
-        routes.post("/v1/telemetry", ctx -> accepted(ctx, telemetry(read(ctx, TelemetryBody.class))));
-        routes.post("/v1/data-units", ctx -> accepted(ctx, register(read(ctx, DataUnitBody.class))));
+        routes.post("/v1/demands", ctx -> accepted(ctx, demand(Access.identityOf(ctx), read(ctx, DemandBody.class))));
+        routes.post("/v1/telemetry", ctx -> accepted(ctx, telemetry(Access.identityOf(ctx), read(ctx, TelemetryBody.class))));
+        routes.post("/v1/data-units", ctx -> accepted(ctx, register(Access.identityOf(ctx), read(ctx, DataUnitBody.class))));
         routes.post("/v1/policies", ctx -> accepted(ctx, policy(read(ctx, PolicyBody.class))));
         routes.post("/v1/slas", ctx -> accepted(ctx, sla(read(ctx, SlaBody.class))));
-        routes.put("/v1/data-units/{id}/state", ctx -> accepted(ctx, changeState(ctx.pathParam("id"), read(ctx, StateBody.class))));
+        routes.put("/v1/data-units/{id}/state", ctx -> accepted(ctx, changeState(Access.identityOf(ctx), ctx.pathParam("id"),
+                read(ctx, StateBody.class))));
     }
 
     /** What a 202 tells the caller: the id of what was accepted, the topic it went to and where to follow it. */
     public record Accepted(String id, String topic, String poll) {
     }
 
-    private Accepted demand(final DemandBody body) {
+    private Accepted demand(final Identity who, final DemandBody body) {
         final DemandType type = body.type() == null ? DemandType.PLACE : body.type();
+        if (!who.actsForConsumer(required(body.consumerId(), "consumerId"))) {
+            throw forbidden(who, "consumerId", "demands and releases of consumer " + body.consumerId());
+        }
         final String id = body.demandId() == null ? UUID.randomUUID().toString() : body.demandId();
         final Demand demand = Demand.newBuilder().setDemandId(id).setConsumerId(required(body.consumerId(), "consumerId"))
                 .setType(type).setKind(body.kind() == null ? ResourceKind.STORAGE : body.kind())
@@ -117,8 +142,11 @@ public final class WriteRoutes {
         return new Accepted(id, topics.demand.name(), "/v1/demands/" + id);
     }
 
-    private Accepted telemetry(final TelemetryBody body) {
+    private Accepted telemetry(final Identity who, final TelemetryBody body) {
         final UnitView unit = unit(required(body.dataUnitId(), "dataUnitId"));
+        if (!who.actsForProvider(unit.providerId())) {
+            throw forbidden(who, "dataUnitId", "telemetry of unit " + unit.unitId() + " of provider " + unit.providerId());
+        }
         if (body.providerId() != null && !body.providerId().equals(unit.providerId())) {
             throw Rejected.badField("providerId", "unit " + unit.unitId() + " belongs to " + unit.providerId());
         }
@@ -138,8 +166,11 @@ public final class WriteRoutes {
         return new Accepted(unit.unitId(), topics.telemetry.name(), "/v1/units/" + unit.unitId());
     }
 
-    private Accepted register(final DataUnitBody body) {
+    private Accepted register(final Identity who, final DataUnitBody body) {
         final String id = required(body.dataUnitId(), "dataUnitId");
+        if (!who.actsForProvider(required(body.providerId(), "providerId"))) {
+            throw forbidden(who, "providerId", "units of provider " + body.providerId());
+        }
         final DataUnitEvent event = DataUnitEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDataUnitId(id)
                 .setProviderId(required(body.providerId(), "providerId")).setType(DataUnitEventType.REGISTER)
                 .setKind(required(body.kind(), "kind")).setRegion(required(body.region(), "region")).setPool(body.pool())
@@ -192,8 +223,11 @@ public final class WriteRoutes {
         return new Accepted(id, topics.sla.name(), null);
     }
 
-    private Accepted changeState(final String unitId, final StateBody body) {
+    private Accepted changeState(final Identity who, final String unitId, final StateBody body) {
         final UnitView unit = unit(unitId);
+        if (!who.actsForProvider(unit.providerId())) {
+            throw forbidden(who, "dataUnitId", "the state of unit " + unitId + " of provider " + unit.providerId());
+        }
         final var target = required(body.state(), "state");
         if (body.reason() != null && body.reason().length() > MAX_REASON) {
             throw Rejected.badField("reason", "longer than " + MAX_REASON + " characters");
@@ -261,6 +295,13 @@ public final class WriteRoutes {
             return null;
         }
         final BigDecimal amount = required(body.amount(), field + ".amount");
+        // judged from precision and scale alone: arithmetic on 1e60000000 would take the CPU for seconds
+        if (amount.precision() - (long) amount.scale() > MAX_MONEY_DIGITS) {
+            throw Rejected.badField(field + ".amount", "is too large: at most " + MAX_MONEY_DIGITS + " digits before the point");
+        }
+        if (amount.scale() > MAX_MONEY_SCALE && amount.stripTrailingZeros().scale() > 6) {
+            throw Rejected.badField(field + ".amount", "has more than 6 decimals");
+        }
         final BigDecimal scaled;
         try {
             scaled = amount.setScale(6, RoundingMode.UNNECESSARY);
@@ -269,6 +310,10 @@ public final class WriteRoutes {
         }
         final String currency = required(body.currency(), field + ".currency").toUpperCase(Locale.ROOT);
         return new Money(scaled, currency);
+    }
+
+    private static Rejected forbidden(final Identity who, final String field, final String what) {
+        return new Rejected(403, "FORBIDDEN", field, "the token of " + who + " may not write " + what);
     }
 
     private static <T> T required(final T value, final String field) {
@@ -292,34 +337,7 @@ public final class WriteRoutes {
             throw new Rejected(415, "UNSUPPORTED_MEDIA_TYPE", "Content-Type", "send the body as application/json, not "
                     + (contentType == null ? "nothing" : "'" + contentType + "'"));
         }
-        try (InputStream in = ctx.req().getInputStream()) {
-            if (ctx.contentLength() > MAX_BODY_BYTES) {
-                throw tooLarge(in, ctx.contentLength());
-            }
-            final byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-            if (body.length > MAX_BODY_BYTES) {
-                throw tooLarge(in, -1);
-            }
-            return json.read(body, type);
-        } catch (final IOException e) {
-            throw new Rejected(400, "MALFORMED_JSON", null, "the body could not be read: " + e.getMessage());
-        }
-    }
-
-    /**
-     * The 413, after reading what is left of a body up to {@link #MAX_DRAINED_BYTES}: a client still
-     * sending would otherwise see its connection reset instead of the answer. Larger bodies are cut off.
-     */
-    private static Rejected tooLarge(final InputStream in, final long declared) throws IOException {
-        if (declared <= MAX_DRAINED_BYTES) {
-            long left = MAX_DRAINED_BYTES;
-            final byte[] sink = new byte[64 * 1024];
-            int read;
-            while (left > 0 && (read = in.read(sink, 0, (int) Math.min(sink.length, left))) > 0) {
-                left -= read;
-            }
-        }
-        return new Rejected(413, "BODY_TOO_LARGE", null, "bodies are limited to " + MAX_BODY_BYTES + " bytes");
+        return json.read(bodies.read(ctx), type);
     }
 
     private static void accepted(final Context ctx, final Accepted accepted) {

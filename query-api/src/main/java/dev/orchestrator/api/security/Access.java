@@ -3,84 +3,141 @@ package dev.orchestrator.api.security;
 import dev.orchestrator.api.Rejected;
 import io.javalin.http.Context;
 import io.javalin.http.HandlerType;
+import io.javalin.router.Endpoint;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * Who may call what. With a client token configured, writes and admin routes ({@code /metrics})
- * need {@code Authorization: Bearer <token>}, and reads too when {@code readsNeedToken}. Requests
- * between instances ({@code /internal/...}) need the peer token instead, so a client's token is
- * never passed on. Health probes, {@code /openapi.json} and the dashboard's static files are open.
- * Tokens are compared by their SHA-256 digests in constant time, so neither content nor length leaks.
+ * Who may call what. Decided by the route a request matched (its template, such as
+ * {@code /metrics} or {@code /v1/units/{id}}), never by the raw path, so a trailing slash, another
+ * case or an encoded character cannot reach a route past its check. With tokens configured, writes
+ * and {@code /metrics} need {@code Authorization: Bearer <token>}, and reads too when
+ * {@code readsNeedToken}; each token carries an {@link Identity} that decides which routes it may
+ * call (403 otherwise) and whose data it may write. Requests between instances ({@code /internal/...})
+ * need the peer token instead, so a client's token is never passed on. Health probes,
+ * {@code /openapi.json} and the dashboard's static files are open. Tokens are compared by their
+ * SHA-256 digests in constant time, so neither content nor length leaks.
  */
 public final class Access {
     /** EventSource cannot send headers, so the live stream also takes the token as this query parameter. */
     public static final String TOKEN_PARAMETER = "access_token";
+    /** The request attribute that holds the caller's {@link Identity} once checked. */
+    public static final String IDENTITY = "orchestrator.identity";
 
-    private final byte[] clientDigest;
+    private record Token(byte[] digest, Identity identity) {
+    }
+
+    private final List<Token> tokens = new ArrayList<>();
     private final byte[] peerDigest;
     private final boolean readsNeedToken;
 
-    /** Empty tokens mean no check. */
+    /** One operator token ({@code clientToken}); empty tokens mean no check. */
     public Access(final String clientToken, final String peerToken, final boolean readsNeedToken) {
-        this.clientDigest = clientToken == null || clientToken.isEmpty() ? null : digest(clientToken);
+        this(clientToken == null || clientToken.isEmpty() ? Map.of()
+                : Map.of(clientToken, new Identity(Identity.Role.OPERATOR, "operator")), peerToken, readsNeedToken);
+    }
+
+    /** {@code tokens}: token -> whom it speaks for; empty means no check. */
+    public Access(final Map<String, Identity> tokens, final String peerToken, final boolean readsNeedToken) {
+        tokens.forEach((token, identity) -> this.tokens.add(new Token(digest(token), identity)));
         this.peerDigest = peerToken == null || peerToken.isEmpty() ? null : digest(peerToken);
         this.readsNeedToken = readsNeedToken;
     }
 
     public static Access open() {
-        return new Access(null, null, false);
+        return new Access(Map.of(), null, false);
     }
 
-    /** Throws a 401 {@link Rejected} when the request lacks the credential its route needs. */
+    /** Before any route: requests between instances need the peer token, whichever way the path is spelled. */
+    public void checkPeer(final Context ctx) {
+        if (ctx.path().toLowerCase(Locale.ROOT).replaceAll("/+", "/").startsWith("/internal/")) {
+            requirePeer(ctx);
+        }
+    }
+
+    /** Before the matched route: 401 without a valid token where one is needed, 403 when its identity may not call it. */
     public void check(final Context ctx) {
-        final String path = ctx.path();
-        if (path.startsWith("/internal/")) {
-            require(ctx, peerDigest, "the peer token (http.peer.token)");
+        final Endpoint matched = ctx.endpoints().matchedHttpEndpoint();
+        final String route = matched == null ? ctx.path() : matched.path;
+        if (route.startsWith("/internal/")) {
+            requirePeer(ctx);
             return;
         }
-        final boolean write = ctx.method() != HandlerType.GET && ctx.method() != HandlerType.HEAD
-                && ctx.method() != HandlerType.OPTIONS;
-        if (write || path.equals("/metrics") || readsNeedToken && path.startsWith("/v1/")) {
-            require(ctx, clientDigest, "a token");
+        if (tokens.isEmpty()) {
+            ctx.attribute(IDENTITY, Identity.OPEN);
+            return;
         }
+        final HandlerType method = ctx.method();
+        final boolean write = method != HandlerType.GET && method != HandlerType.HEAD && method != HandlerType.OPTIONS;
+        if (!write && !route.equals("/metrics") && !(readsNeedToken && route.startsWith("/v1/"))) {
+            return;
+        }
+        final String authorization = ctx.header("Authorization");
+        final Identity who = identify(bearer(authorization));
+        if (who == null) {
+            ctx.header("WWW-Authenticate", bearer(authorization) == null ? "Bearer" : "Bearer error=\"invalid_token\"");
+            throw unauthorized(bearer(authorization) != null, "a token");
+        }
+        if (!who.may(method, route)) {
+            throw new Rejected(403, "FORBIDDEN", "Authorization", "the token of " + who + " may not call "
+                    + method + " " + route);
+        }
+        ctx.attribute(IDENTITY, who);
     }
 
-    private static void require(final Context ctx, final byte[] expected, final String what) {
-        final String authorization = ctx.header("Authorization");
-        final Rejected refusal = refusal(expected, authorization, null, what);
-        if (refusal != null) {
-            // RFC 6750: a presented but wrong token is invalid_token; no token gets the bare challenge
-            ctx.header("WWW-Authenticate", bearer(authorization) == null ? "Bearer" : "Bearer error=\"invalid_token\"");
-            throw refusal;
-        }
+    /** The identity a request was admitted with; {@link Identity#OPEN} when tokens are not in use. */
+    public static Identity identityOf(final Context ctx) {
+        final Identity who = ctx.attribute(IDENTITY);
+        return who == null ? Identity.OPEN : who;
     }
 
     /**
      * Why the live stream may not be opened with these credentials, or null when it may: it is a
-     * read, so it needs the client token only when reads do; the token may come as a parameter.
+     * read, so it needs a valid token only when reads do; the token may come as a parameter.
      */
     public Rejected eventStreamRefusal(final String authorization, final String tokenParameter) {
-        return readsNeedToken ? refusal(clientDigest, authorization, tokenParameter, "a token") : null;
-    }
-
-    private static Rejected refusal(final byte[] expected, final String authorization, final String parameter,
-                                    final String what) {
-        if (expected == null) {
+        if (!readsNeedToken || tokens.isEmpty()) {
             return null;
         }
-        String presented = bearer(authorization);
+        final String presented = bearer(authorization) != null ? bearer(authorization) : tokenParameter;
+        return identify(presented) != null ? null : unauthorized(presented != null, "a token");
+    }
+
+    private void requirePeer(final Context ctx) {
+        if (peerDigest == null) {
+            return;
+        }
+        final String authorization = ctx.header("Authorization");
+        final String presented = bearer(authorization);
+        if (presented == null || !MessageDigest.isEqual(peerDigest, digest(presented))) {
+            ctx.header("WWW-Authenticate", presented == null ? "Bearer" : "Bearer error=\"invalid_token\"");
+            throw unauthorized(presented != null, "the peer token (http.peer.token)");
+        }
+    }
+
+    /** Compares against every token, so the time taken does not say which one nearly matched. */
+    private Identity identify(final String presented) {
         if (presented == null) {
-            presented = parameter;
+            return null;
         }
-        if (presented == null) {
-            return new Rejected(401, "UNAUTHORIZED", "Authorization", "this route needs " + what + ": Authorization: Bearer <token>");
+        final byte[] digest = digest(presented);
+        Identity found = null;
+        for (final Token token : tokens) {
+            if (MessageDigest.isEqual(token.digest(), digest)) {
+                found = token.identity();
+            }
         }
-        if (!MessageDigest.isEqual(expected, digest(presented))) {
-            return new Rejected(401, "UNAUTHORIZED", "Authorization", "the token is not valid for this route");
-        }
-        return null;
+        return found;
+    }
+
+    private static Rejected unauthorized(final boolean presented, final String what) {
+        return presented ? new Rejected(401, "UNAUTHORIZED", "Authorization", "the token is not valid for this route")
+                : new Rejected(401, "UNAUTHORIZED", "Authorization", "this route needs " + what + ": Authorization: Bearer <token>");
     }
 
     private static String bearer(final String header) {
