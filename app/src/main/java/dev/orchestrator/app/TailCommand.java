@@ -2,6 +2,7 @@ package dev.orchestrator.app;
 
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.schemas.DeadLetterHeaders;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import java.nio.charset.StandardCharsets;
@@ -58,7 +59,7 @@ final class TailCommand implements Callable<Integer> {
             consumer.subscribe(List.of(chosen.name()));
             while (max == 0 || printed < max) {
                 for (final ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    System.out.println(line(chosen, record));
+                    System.out.println(line(topics, chosen, record));
                     if (max > 0 && ++printed >= max) {
                         break;
                     }
@@ -68,11 +69,8 @@ final class TailCommand implements Callable<Integer> {
         return 0;
     }
 
-    private static String line(final Topic<?, ?> topic, final ConsumerRecord<byte[], byte[]> record) {
+    private static String line(final Topics topics, final Topic<?, ?> topic, final ConsumerRecord<byte[], byte[]> record) {
         final String key = record.key() == null ? "-" : new String(record.key(), StandardCharsets.UTF_8);
-        if (record.value() == null) {
-            return key + "\t(tombstone)";
-        }
         final StringBuilder headers = new StringBuilder();
         for (final Header header : record.headers()) {
             if (!header.key().contains("stacktrace")) {
@@ -80,12 +78,44 @@ final class TailCommand implements Callable<Integer> {
                         .append(header.value() == null ? "" : new String(header.value(), StandardCharsets.UTF_8));
             }
         }
+        final String tail = headers.length() > 0 ? "\t" + headers.toString().trim() : "";
+        if (record.value() == null) {
+            return key + "\t" + (topic == topics.dlq ? "(value not copied: see the headers)" : "(tombstone)") + tail;
+        }
+        if (topic == topics.dlq) {
+            return key + "\t" + deadLetterValue(topics, record) + tail;
+        }
         try {
             final Object value = topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
             final String text = value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value);
-            return key + "\t" + text + (headers.length() > 0 ? "\t" + headers.toString().trim() : "");
+            return key + "\t" + text + tail;
         } catch (final RuntimeException e) {
-            return key + "\t(undecodable: " + e.getMessage() + ")";
+            return key + "\t(undecodable: " + e.getMessage() + ")" + tail;
         }
+    }
+
+    /** A dead letter's value decoded as a record of the topic it came from, else what its bytes start with. */
+    private static String deadLetterValue(final Topics topics, final ConsumerRecord<byte[], byte[]> record) {
+        final Header source = record.headers().lastHeader(DeadLetterHeaders.SOURCE);
+        final String sourceTopic = source == null ? "" : new String(source.value(), StandardCharsets.UTF_8);
+        for (final Topic<?, ?> candidate : topics.all()) {
+            if (candidate.name().equals(sourceTopic) && candidate != topics.dlq) {
+                try {
+                    final Object value = candidate.valueSerde().deserializer().deserialize(sourceTopic, record.value());
+                    if (!(value instanceof byte[])) {
+                        return String.valueOf(value);
+                    }
+                } catch (final RuntimeException e) {
+                    // not a record of its topic: that is usually why it is here
+                }
+            }
+        }
+        final byte[] value = record.value();
+        final StringBuilder hex = new StringBuilder();
+        for (int i = 0; i < Math.min(32, value.length); i++) {
+            hex.append(String.format("%02x", value[i] & 0xFF));
+        }
+        return "(" + value.length + " bytes, not a record of " + (sourceTopic.isEmpty() ? "a known topic" : sourceTopic)
+                + ": " + hex + (value.length > 32 ? "..." : "") + ")";
     }
 }

@@ -178,7 +178,9 @@ class ExecutionLoopIT {
         final List<AllocationResult> results = decoded(instance.topics().allocations).stream()
                 .filter(r -> r.getDemandId().equals("d-doomed")).toList();
         assertThat(results).filteredOn(r -> r.getStatus() == AllocationStatus.PLACED).extracting(AllocationResult::getReason)
-                .containsExactly(ReasonCode.NONE, ReasonCode.EXECUTION_FAILED);
+                .containsExactly(ReasonCode.NONE);
+        assertThat(results).filteredOn(r -> r.getStatus() == AllocationStatus.REPLACED).extracting(AllocationResult::getReason)
+                .containsExactly(ReasonCode.EXECUTION_FAILED);
         assertThat(jobsOf("d-doomed")).filteredOn(j -> j.getState() == JobState.FAILED).hasSize(1);
     }
 

@@ -246,6 +246,55 @@ class HttpWritesIT {
         assertThat(unit.path("state").asText()).isEqualTo("MAINTENANCE");
     }
 
+    @Order(4)
+    @Test
+    void theReadApiAnswersWhatItPromises() throws Exception {
+        // refused at intake (a producer without the HTTP checks): the demand shows why, not "not decided yet"
+        final var demand = instance.topics().demand;
+        try (var producer = new org.apache.kafka.clients.producer.KafkaProducer<String, byte[]>(KAFKA.clientConfig(),
+                new org.apache.kafka.common.serialization.StringSerializer(), new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(demand.name(), "bad-1", demand.valueSerde().serializer()
+                    .serialize(demand.name(), dev.orchestrator.avro.Demand.newBuilder().setDemandId("bad-1").setConsumerId("team-a")
+                            .setType(dev.orchestrator.avro.DemandType.PLACE).setDurationMillis(0L)
+                            .setResources(dev.orchestrator.avro.ResourceSpec.newBuilder()
+                                    .setStorage(new dev.orchestrator.avro.Quantity("1", "GB")).build())
+                            .setRequestedAt(java.time.Instant.now()).build()))).get();
+        }
+        final JsonNode refused = poll("/v1/demands/bad-1", d -> d.path("status").asText().equals("REJECTED"));
+        assertThat(refused.path("reason").asText()).isEqualTo("INVALID_INPUT");
+        assertThat(refused.path("reasonDetail").asText()).startsWith("durationMillis:");
+
+        // a RELEASE of a demand that never was is answered, and reads back with its reason
+        assertThat(send("POST", "/v1/demands", "{\"demandId\": \"rel-x\", \"consumerId\": \"team-a\", \"type\": \"RELEASE\","
+                + " \"releaseOf\": \"never-was\"}").statusCode()).isEqualTo(202);
+        final JsonNode release = poll("/v1/demands/rel-x", d -> d.path("status").asText().equals("REJECTED"));
+        assertThat(release.path("reason").asText()).isEqualTo("ALLOCATION_NOT_FOUND");
+
+        // SLAs and policies read back as the engine applies them
+        final JsonNode sla = poll("/v1/slas/gold", s -> s.has("maxLatencyMillis"));
+        assertThat(sla.path("maxLatencyMillis").asDouble()).isEqualTo(50.0);
+        final JsonNode policy = poll("/v1/policies/team-a", p -> p.has("maxUnits"));
+        assertThat(policy.path("maxUnits").asInt()).isEqualTo(10);
+        assertThat(send("GET", "/v1/policies/nobody", null).statusCode()).isEqualTo(404);
+
+        // telemetry right after a registration is accepted, before the unit's view has caught up
+        assertThat(send("POST", "/v1/data-units", UNIT.replace("u-1", "u-fresh")).statusCode()).isEqualTo(202);
+        final HttpResponse<String> heartbeat = send("POST", "/v1/telemetry", "{\"dataUnitId\": \"u-fresh\", \"latencyMillis\": 3}");
+        assertThat(heartbeat.statusCode()).as(heartbeat.body()).isEqualTo(202);
+
+        // a demand asking only for compute is a compute demand, not silently storage
+        assertThat(send("POST", "/v1/data-units", "{\"dataUnitId\": \"c-1\", \"providerId\": \"p-1\", \"kind\": \"COMPUTE\","
+                + " \"region\": \"eu-west\", \"capacity\": {\"cpu\": \"16 vcpu\", \"memory\": \"64 GiB\"},"
+                + " \"pricePerHour\": {\"amount\": \"2.00\", \"currency\": \"USD\"}}").statusCode()).isEqualTo(202);
+        poll("/v1/units/c-1", u -> true);
+        assertThat(send("POST", "/v1/demands", "{\"demandId\": \"cpu-1\", \"consumerId\": \"team-a\","
+                + " \"resources\": {\"cpu\": \"2 vcpu\", \"memory\": \"4 GiB\"}}").statusCode()).isEqualTo(202);
+        final JsonNode compute = awaitDecided("cpu-1");
+        assertThat(compute.path("unitId").asText()).as(compute.toString()).isEqualTo("c-1");
+        assertThat(send("POST", "/v1/demands", "{\"consumerId\": \"team-a\", \"resources\": {\"cpu\": \"1 vcpu\","
+                + " \"storage\": \"1 GB\"}}").statusCode()).isEqualTo(400);
+    }
+
     /** The sequence in an SSE id ({@code <run>-<sequence>}). */
     private static long sequence(final String id) {
         return Long.parseLong(id.substring(id.lastIndexOf('-') + 1));

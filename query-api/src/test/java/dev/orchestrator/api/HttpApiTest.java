@@ -94,6 +94,10 @@ class HttpApiTest {
                 final String[] parts = route.split(" ");
                 assertThat(paths.path(parts[1]).has(parts[0])).as("%s is in /openapi.json", route).isTrue();
             });
+            // every public read describes its body by a named schema, not a bare object
+            assertThat(routes).filteredOn(r -> r.startsWith("get /v1/")).allSatisfy(route -> assertThat(paths
+                    .path(route.substring(4)).path("get").path("responses").path("200").path("content")
+                    .path("application/json").path("schema").path("$ref").asText()).as(route).startsWith("#/components/schemas/"));
         } finally {
             full.stop();
         }

@@ -133,8 +133,11 @@ class LifecycleTest {
                 .register("u3", "p3", "eu-west-1", 100, "2.00").register("u4", "p4", "eu-west-1", 100, "2.50")
                 .place("d1", "c1", 10).outcome(engine.commands.get(0), OutcomeStatus.FAILED);
 
-        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        // a status of its own: a consumer counting PLACED and REJECTED counts one decision
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REPLACED);
         assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.EXECUTION_FAILED);
+        assertThat(engine.resultsFor("d1")).extracting(r -> r.getStatus())
+                .containsExactly(AllocationStatus.PLACED, AllocationStatus.REPLACED);
         assertThat(engine.last("d1").getDataUnitId()).isEqualTo("u2");
         assertThat(engine.commands).extracting(PlacementCommand::getDataUnitId).containsExactly("u1", "u2");
         assertThat(engine.unit("u1").reservations()).isEmpty();

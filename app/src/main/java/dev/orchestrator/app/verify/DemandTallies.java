@@ -56,7 +56,7 @@ final class DemandTallies {
             tally(demand).decisions++;
         }
         final long at = result.getDecidedAt().toEpochMilli();
-        if (result.getStatus() == AllocationStatus.PLACED) {
+        if (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REPLACED) {
             final Tally tally = tally(demand);
             tally.consumer = result.getConsumerId();
             tally.heldFrom = at;

@@ -80,6 +80,14 @@ public final class WriteRoutes {
     private final Clock clock;
     private final StrictJson json = new StrictJson();
     private final BodyReader bodies;
+    /** Units registered through this instance lately, by id, with their provider. */
+    private final Map<String, String> recentlyRegistered = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(final Map.Entry<String, String> eldest) {
+                    return size() > 10_000;
+                }
+            });
 
     /** How request bodies are received: at most {@code inFlight} at once, each whole within {@code deadline}. */
     public record BodyLimits(int inFlight, Duration deadline) {
@@ -125,7 +133,7 @@ public final class WriteRoutes {
         }
         final String id = body.demandId() == null ? UUID.randomUUID().toString() : body.demandId();
         final Demand demand = Demand.newBuilder().setDemandId(id).setConsumerId(required(body.consumerId(), "consumerId"))
-                .setType(type).setKind(body.kind() == null ? ResourceKind.STORAGE : body.kind())
+                .setType(type).setKind(body.kind() == null ? inferredKind(body.resources()) : body.kind())
                 .setResources(body.resources() == null ? null : spec(body.resources(), "resources"))
                 .setRegions(body.regions() == null ? List.of() : body.regions())
                 .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour")).setSlaId(body.slaId())
@@ -143,12 +151,13 @@ public final class WriteRoutes {
     }
 
     private Accepted telemetry(final Identity who, final TelemetryBody body) {
-        final UnitView unit = unit(required(body.dataUnitId(), "dataUnitId"));
-        if (!who.actsForProvider(unit.providerId())) {
-            throw forbidden(who, "dataUnitId", "telemetry of unit " + unit.unitId() + " of provider " + unit.providerId());
+        final String unitId = required(body.dataUnitId(), "dataUnitId");
+        final String provider = providerOf(unitId, body.providerId());
+        if (body.providerId() != null && !body.providerId().equals(provider)) {
+            throw Rejected.badField("providerId", "unit " + unitId + " belongs to " + provider);
         }
-        if (body.providerId() != null && !body.providerId().equals(unit.providerId())) {
-            throw Rejected.badField("providerId", "unit " + unit.unitId() + " belongs to " + unit.providerId());
+        if (!who.actsForProvider(provider)) {
+            throw forbidden(who, "dataUnitId", "telemetry of unit " + unitId + " of provider " + provider);
         }
         if (body.latencyMillis() != null && !(body.latencyMillis() >= 0 && body.latencyMillis() < 3_600_000)) {
             throw Rejected.badField("latencyMillis", "must be from 0 to one hour");
@@ -158,12 +167,12 @@ public final class WriteRoutes {
         if (observed.isAfter(now.plusSeconds(60)) || observed.isBefore(now.minusSeconds(24 * 3600))) {
             throw Rejected.badField("observedAt", "must be epoch milliseconds within the last day (and not in the future)");
         }
-        final Telemetry telemetry = Telemetry.newBuilder().setDataUnitId(unit.unitId()).setProviderId(unit.providerId())
+        final Telemetry telemetry = Telemetry.newBuilder().setDataUnitId(unitId).setProviderId(provider)
                 .setObservedAt(observed).setLatencyMillis(body.latencyMillis())
                 .setAvailable(body.available() == null || body.available())
                 .setUsedCapacity(body.usedCapacity() == null ? null : capacity(body.usedCapacity(), "usedCapacity")).build();
-        publisher.publish(topics.telemetry, unit.unitId(), telemetry);
-        return new Accepted(unit.unitId(), topics.telemetry.name(), "/v1/units/" + unit.unitId());
+        publisher.publish(topics.telemetry, unitId, telemetry);
+        return new Accepted(unitId, topics.telemetry.name(), "/v1/units/" + unitId);
     }
 
     private Accepted register(final Identity who, final DataUnitBody body) {
@@ -184,7 +193,30 @@ public final class WriteRoutes {
             throw new Rejected(409, "CONFLICT", "providerId", "unit " + id + " is registered by " + existing.get().providerId());
         }
         publisher.publish(topics.dataUnit, id, event);
+        recentlyRegistered.put(id, event.getProviderId());
         return new Accepted(id, topics.dataUnit.name(), "/v1/units/" + id);
+    }
+
+    /**
+     * Whose unit {@code unitId} is: its view, else a registration this instance just published (the
+     * view lags it by a hop through the engine), else the provider the heartbeat names, which the
+     * engine checks against its ledger; 404 when none of them knows.
+     */
+    private String providerOf(final String unitId, final String named) {
+        final Optional<UnitView> view = units.apply(unitId);
+        if (view.isPresent()) {
+            return view.get().providerId();
+        }
+        final String recent = recentlyRegistered.get(unitId);
+        if (recent != null) {
+            return recent;
+        }
+        if (named != null) {
+            checked(() -> Normalizer.requireId(named, "providerId"));
+            return named;
+        }
+        throw new Rejected(404, "NOT_FOUND", "dataUnitId", "unit " + unitId + " is not registered (name providerId to "
+                + "send telemetry while its registration is on its way)");
     }
 
     private Accepted policy(final PolicyBody body) {
@@ -256,6 +288,19 @@ public final class WriteRoutes {
     private UnitView unit(final String unitId) {
         return units.apply(unitId).orElseThrow(() -> new Rejected(404, "NOT_FOUND", "dataUnitId",
                 "unit " + unitId + " is not registered"));
+    }
+
+    /** The kind a demand without one wants: compute when it asks only for cpu, memory or GPUs, else storage. */
+    private static ResourceKind inferredKind(final ResourcesBody resources) {
+        if (resources == null) {
+            return ResourceKind.STORAGE;
+        }
+        final boolean compute = resources.cpu() != null || resources.memory() != null
+                || resources.gpuCount() != null && resources.gpuCount() > 0;
+        if (compute && resources.storage() != null) {
+            throw Rejected.badField("kind", "is required when resources ask for both compute (cpu, memory, GPUs) and storage");
+        }
+        return compute ? ResourceKind.COMPUTE : ResourceKind.STORAGE;
     }
 
     private static ResourceSpec spec(final ResourcesBody body, final String field) {

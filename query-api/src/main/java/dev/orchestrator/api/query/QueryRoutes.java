@@ -7,7 +7,9 @@ import dev.orchestrator.topology.decision.AllocationRecord;
 import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.ledger.UnitHeader;
 import dev.orchestrator.topology.ledger.UnitRecord;
+import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.Reservation;
+import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.model.UnitView;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -35,7 +37,10 @@ public final class QueryRoutes {
     private final JavaType consumerType;
     private final JavaType pageType;
     private final JavaType slaType;
+    private final JavaType policyType;
     private final UnitViewSnapshot snapshot = new UnitViewSnapshot(this::allViews, java.util.concurrent.TimeUnit.SECONDS.toNanos(1));
+    /** Half an hour of pool utilization, a sample every 5 s, for the dashboard's chart. */
+    private final PoolHistory history = new PoolHistory(5_000, 360);
 
     public QueryRoutes(final StateAccess state, final Peers peers, final ObjectMapper json) {
         this.state = state;
@@ -45,6 +50,8 @@ public final class QueryRoutes {
         this.consumerType = json.constructType(ConsumerOf.class);
         this.pageType = json.getTypeFactory().constructCollectionType(List.class, AllocationRecord.class);
         this.slaType = json.constructType(Views.SlaCompliance.class);
+        this.policyType = json.constructType(PolicyTerms.class);
+        history.start(this::poolList);
     }
 
     public void register(final RoutesConfig routes) {
@@ -56,12 +63,17 @@ public final class QueryRoutes {
         routes.get("/v1/units/{id}", this::unit);
         routes.get("/v1/units", this::units);
         routes.get("/v1/pools", this::pools);
+        routes.get("/v1/pools/history", ctx -> ctx.json(history.series()));
         routes.get("/v1/providers", ctx -> ctx.json(Map.of("providers", providers().values())));
         routes.get("/v1/providers/{id}", this::provider);
+        routes.get("/v1/slas/{id}", this::sla);
+        routes.get("/v1/policies/{consumerId}", this::policy);
         // what one instance answers for another: only from its own stores, never forwarded again
         routes.get("/internal/v1/demand-consumer/{id}", ctx -> answer(ctx, demandConsumer(ctx.pathParam("id"), stale(ctx))));
         routes.get("/internal/v1/allocations/{key}", ctx -> answer(ctx, localAllocation(ctx.pathParam("key"), stale(ctx))));
         routes.get("/internal/v1/units/{id}", ctx -> answer(ctx, localUnit(ctx.pathParam("id"), stale(ctx))));
+        routes.get("/internal/v1/policies/{consumerId}", ctx -> answer(ctx,
+                state.<PolicyTerms>get(StoreNames.POLICIES, ctx.pathParam("consumerId"), stale(ctx))));
         routes.get("/internal/v1/providers/{id}/sla", ctx -> ctx.json(localSla(ctx.pathParam("id"))));
         routes.get("/internal/v1/allocations", ctx -> ctx.json(localAllocations(Paging.of(ctx), ctx.queryParam("status"),
                 ctx.queryParam("consumer"), stale(ctx))));
@@ -135,6 +147,23 @@ public final class QueryRoutes {
         return new Views.Page<>(items.stream().map(r -> Views.Demand.of(r, stale)).toList(), next, stale);
     }
 
+    /** An SLA's terms, from this instance's replica of every SLA. */
+    private void sla(final Context ctx) {
+        final String id = ctx.pathParam("id");
+        final SlaTerms terms = state.<SlaTerms, Optional<SlaTerms>>read(StoreNames.SLAS, false, s -> Optional.ofNullable(s.get(id)))
+                .orElseThrow(() -> new NotFound("SLA " + id + " is not known"));
+        ctx.json(terms);
+    }
+
+    /** A consumer's policy as the engine applies it, read where the consumer's decisions are made. */
+    private void policy(final Context ctx) {
+        final String id = ctx.pathParam("consumerId");
+        final Located<PolicyTerms> policy = lookup.<PolicyTerms>find(StoreNames.POLICIES, id, stale(ctx), forwarded(ctx),
+                        policyType, "/internal/v1/policies/" + Peers.encode(id), s -> state.get(StoreNames.POLICIES, id, s))
+                .orElseThrow(() -> new NotFound("consumer " + id + " has no policy: no limits apply"));
+        ctx.json(Views.Policy.of(id, policy.value(), policy.stale()));
+    }
+
     private void unit(final Context ctx) {
         final String id = ctx.pathParam("id");
         final Located<UnitRecord> unit = lookup.<UnitRecord>find(StoreNames.UNITS, id, stale(ctx), forwarded(ctx), unitType,
@@ -172,6 +201,11 @@ public final class QueryRoutes {
     }
 
     private void pools(final Context ctx) {
+        ctx.json(Map.of("pools", poolList()));
+    }
+
+    /** Every pool's units and utilization, from this instance's replica of the unit views. */
+    private List<Views.Pool> poolList() {
         final Map<String, long[]> pools = new TreeMap<>();
         forEachView(view -> {
             final long[] pool = pools.computeIfAbsent(view.kind() + "|" + view.region(), p -> new long[4]);
@@ -184,7 +218,7 @@ public final class QueryRoutes {
         final List<Views.Pool> items = new ArrayList<>();
         pools.forEach((key, p) -> items.add(new Views.Pool(key.substring(0, key.indexOf('|')), key.substring(key.indexOf('|') + 1),
                 (int) p[0], (int) p[1], p[2], p[3], p[2] == 0 ? 0 : Math.min(1.0, Math.max(0.0, 1.0 - (double) p[3] / p[2])))));
-        ctx.json(Map.of("pools", items));
+        return items;
     }
 
     /** One provider, with the SLA compliance of its allocations gathered from every instance. */

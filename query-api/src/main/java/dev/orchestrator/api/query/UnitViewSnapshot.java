@@ -11,8 +11,7 @@ import java.util.function.Supplier;
 
 /**
  * Every unit's view in id order, with indexes by region and provider, taken from the replicated
- * unit-view store; a snapshot older than {@code maxAgeNanos} is replaced in the background while
- * requests go on reading it. Lists, pools and providers read this instead
+ * unit-view store, never older than {@code maxAgeNanos}. Lists, pools and providers read this instead
  * of decoding the whole store on every request: a page of one region's units used to decode about
  * ten views per unit shown, and pools and providers decoded all of them.
  */
@@ -66,16 +65,18 @@ final class UnitViewSnapshot {
         this.maxAgeNanos = maxAgeNanos;
     }
 
+    /**
+     * A snapshot never older than {@code maxAgeNanos}: past half that age the next one is taken in the
+     * background while requests read this one; past the whole age (the first request after a quiet
+     * spell) the request waits for a fresh scan rather than be answered from an old one.
+     */
     Views current() {
         final Views seen = views;
-        if (seen != null && System.nanoTime() - seen.takenNanos() < maxAgeNanos) {
-            return seen;
+        final long age = seen == null ? Long.MAX_VALUE : System.nanoTime() - seen.takenNanos();
+        if (age >= maxAgeNanos) {
+            return refresh(seen);
         }
-        if (seen == null) {
-            return refresh(null);
-        }
-        if (refreshing.compareAndSet(false, true)) {
-            // the next snapshot is taken in the background: no request waits for a scan of every unit
+        if (age >= maxAgeNanos / 2 && refreshing.compareAndSet(false, true)) {
             REFRESHER.execute(() -> {
                 try {
                     refresh(seen);

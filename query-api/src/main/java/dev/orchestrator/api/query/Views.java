@@ -4,6 +4,7 @@ import dev.orchestrator.topology.decision.AllocationRecord;
 import dev.orchestrator.topology.decision.Candidate;
 import dev.orchestrator.topology.ledger.UnitRecord;
 import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.Reservation;
 import dev.orchestrator.topology.model.UnitView;
 import java.util.List;
@@ -15,13 +16,26 @@ public final class Views {
     }
 
     /** A demand and where it stands. */
-    public record Demand(String demandId, String consumerId, String status, String unitId, String providerId, String region,
-                         Capacity capacity, long pricePerHourMicros, long costMicros, int attempts, String migratingTo,
-                         String endpoint, boolean stale) {
+    public record Demand(String demandId, String consumerId, String status, String reason, String reasonDetail,
+                         String unitId, String providerId, String region, Capacity capacity, long pricePerHourMicros,
+                         long costMicros, int attempts, String migratingTo, String endpoint, boolean stale) {
         static Demand of(final AllocationRecord r, final boolean stale) {
-            return new Demand(r.demandId(), r.consumerId(), r.status().name(), r.unitId(), r.providerId(), r.region(),
+            return new Demand(r.demandId(), r.consumerId(), r.status().name(), r.reason().isEmpty() ? null : r.reason(),
+                    r.reasonDetail().isEmpty() ? null : r.reasonDetail(), r.unitId(), r.providerId(), r.region(),
                     r.request().capacity(), r.pricePerHourMicros(), r.costMicros(), r.attempts(), r.migratingTo(),
                     r.endpoint(), stale);
+        }
+    }
+
+    /** A consumer's policy as applied: limits absent when none, money in micro-units of the base currency. */
+    public record Policy(String consumerId, Integer maxUnits, Capacity maxCapacity, Long budgetMicros, long budgetPeriodMillis,
+                         java.util.Set<String> allowedRegions, java.util.Set<String> deniedProviders, Long maxPricePerHourMicros,
+                         String strategy, Map<String, Double> weights, boolean stale) {
+        static Policy of(final String consumerId, final PolicyTerms p, final boolean stale) {
+            return new Policy(consumerId, p.maxUnits() == Integer.MAX_VALUE ? null : p.maxUnits(), p.maxCapacity(),
+                    p.budgetMicros() == Long.MAX_VALUE ? null : p.budgetMicros(), p.budgetPeriodMillis(), p.allowedRegions(),
+                    p.deniedProviders(), p.maxPriceMicros() == Long.MAX_VALUE ? null : p.maxPriceMicros(),
+                    p.spread() ? "SPREAD" : "PACK", p.weights(), stale);
         }
     }
 

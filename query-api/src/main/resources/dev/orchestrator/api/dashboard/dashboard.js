@@ -2,7 +2,8 @@
 // because ids and reasons come from producers and must never be interpreted as HTML.
 (function () {
   'use strict';
-  const HISTORY = 150;          // chart points kept per pool (5 minutes at one point per 2 s)
+  const HISTORY = 600;          // chart points kept per pool (over 10 minutes at one point per 2 s)
+  const WINDOW_SECONDS = 600;   // the chart shows the last 10 minutes
   const FEED_LIMIT = 200;       // feed lines kept on screen
   let token = sessionStorage.getItem('orchestrator-token') || '';
   let events = null;
@@ -44,12 +45,31 @@
     const palette = ['#3a6ee8', '#1f7a3f', '#b3261e', '#9a6700', '#7b3fb3', '#0b7f86', '#c2185b', '#5d4037'];
     const opts = {
       width: Math.max(320, target.clientWidth || 900), height: 220,
-      scales: { y: { range: [0, 1] } },
+      // the x axis spans the recent window, whatever the number of points (one point made it span years)
+      scales: { x: { time: true, range: (u, min, max) => [Math.min(min, max - WINDOW_SECONDS), max] }, y: { range: [0, 1] } },
       axes: [{}, { values: (u, ticks) => ticks.map(t => Math.round(t * 100) + '%') }],
       series: [{}, ...[...series.keys()].map((name, i) => ({ label: name, stroke: palette[i % palette.length], width: 2,
         value: (u, v) => v === null || v === undefined ? '–' : percent(v) }))]
     };
     chart = new uPlot(opts, chartData(), target);
+  }
+
+  // the recent past from the server, so the chart opens with history instead of one point
+  async function loadHistory() {
+    const answer = await api('/v1/pools/history');
+    answer.times.forEach((at, i) => {
+      times.push(at / 1000);
+      Object.entries(answer.pools).forEach(([name, values]) => {
+        if (!series.has(name)) {
+          series.set(name, new Array(i).fill(null));
+        }
+        series.get(name).push(values[i]);
+      });
+    });
+    while (times.length > HISTORY) {
+      times.shift();
+      series.forEach(values => values.shift());
+    }
   }
 
   async function refreshPools() {
@@ -183,7 +203,7 @@
   });
 
   every(2000, refreshReady);
-  every(2000, refreshPools);
+  loadHistory().catch(e => console.warn(e.message)).finally(() => every(2000, refreshPools));
   every(5000, refreshUnits);
   every(5000, refreshProviders);
   follow();

@@ -52,13 +52,13 @@ class UnitViewSnapshotTest {
     }
 
     @Test
-    void anOldSnapshotIsAnsweredWhileTheNextIsTakenInTheBackground() throws Exception {
+    void aSnapshotPastHalfItsAgeIsAnsweredWhileTheNextIsTakenInTheBackground() throws Exception {
         final UnitViewSnapshot young = new UnitViewSnapshot(() -> {
             scans.incrementAndGet();
             return List.of(view("u" + scans.get(), "eu", "p1"));
-        }, 1);
+        }, 2_000_000_000L);
         final UnitViewSnapshot.Views first = young.current();
-        Thread.sleep(5);
+        Thread.sleep(1_100);
 
         assertThat(young.current()).isSameAs(first);
         final long deadline = System.nanoTime() + 5_000_000_000L;
@@ -67,5 +67,21 @@ class UnitViewSnapshotTest {
         }
         assertThat(young.current()).isNotSameAs(first);
         assertThat(scans.get()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void neverAnswersASnapshotOlderThanItsAge() throws Exception {
+        // the first call after a quiet spell: it used to get the old snapshot (200 units, 0 allocations after a run)
+        final UnitViewSnapshot quiet = new UnitViewSnapshot(() -> {
+            scans.incrementAndGet();
+            return List.of(view("u" + scans.get(), "eu", "p1"));
+        }, 50_000_000L);
+        final UnitViewSnapshot.Views first = quiet.current();
+        Thread.sleep(80);
+
+        final UnitViewSnapshot.Views next = quiet.current();
+
+        assertThat(next).isNotSameAs(first);
+        assertThat(System.nanoTime() - next.takenNanos()).isLessThan(50_000_000L);
     }
 }

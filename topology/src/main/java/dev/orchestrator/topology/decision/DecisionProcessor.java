@@ -17,9 +17,11 @@ import dev.orchestrator.topology.ledger.ReserveRequest;
 import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToDecider.LedgerReply;
 import dev.orchestrator.topology.messages.ToLedger;
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.normalize.InvalidInputException;
 import dev.orchestrator.topology.normalize.Normalizer;
@@ -51,6 +53,8 @@ import org.slf4j.LoggerFactory;
 public final class DecisionProcessor implements Processor<String, Object, Object, Object> {
     private static final Logger LOG = LoggerFactory.getLogger(DecisionProcessor.class);
     private static final double MILLIS_PER_HOUR = 3_600_000.0;
+    /** Units looked at once the candidate window shows nothing feasible: bounds the work of a rejection. */
+    private static final int WIDE_LOOK = 10_000;
     /** Decoded allocations, accounts and policies kept per task: the working set of pending and recent demand. */
     private static final int RECENT_ENTRIES = 50_000;
 
@@ -102,6 +106,9 @@ public final class DecisionProcessor implements Processor<String, Object, Object
             release(release);
         } else if (value instanceof ToDecider.Migrate migrate) {
             migrate(migrate);
+        } else if (value instanceof ToDecider.Refused refused) {
+            remember(refused.demandId(), refused.consumerId(), ReasonCode.valueOf(refused.reason()), refused.detail(),
+                    refused.requestedAt());
         } else if (value instanceof Policy policy) {
             onPolicy(record, policy);
         } else if (value == null && record.key() != null && fromPolicyTopic()) {
@@ -141,7 +148,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
             return;
         }
         final AllocationRecord fresh = new AllocationRecord(request.demandId(), request.consumerId(), Status.PENDING,
-                request, "", "", "", 0, 0, 0, List.of(), "", 0, List.of(), null, 0, 0);
+                request, "", "", "", 0, 0, 0, List.of(), "", 0, List.of(), null, 0, 0, "", "");
         final PolicyTerms policy = policy(request.consumerId());
         final ConsumerAccount account = account(request.consumerId(), policy);
         final Optional<ReasonCode> refusal = Admission.refusal(policy, account, request.capacity());
@@ -164,12 +171,15 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final ScoringContext scoring = new ScoringContext(request, policy, sla, new HashSet<>(record.tried()),
                 Admission.budgetLeft(policy, account));
         final List<UnitView> candidates = candidates(request, policy);
-        final Decision decision = pipeline.decide(scoring, candidates);
+        Decision decision = pipeline.decide(scoring, candidates);
         if (decision.chosen().isEmpty()) {
-            // the index only offers units with room; units that exist but are full mean no capacity
-            final boolean full = candidates.isEmpty() && index.hasUnits(request.kind(), scope(request, policy));
+            // the window showed nothing feasible: look once at every unit in scope, full ones included,
+            // so a fitting unit past the window is found and a rejection names the constraint that binds
+            decision = pipeline.decide(scoring, index.all(request.kind(), scope(request, policy), WIDE_LOOK));
+        }
+        if (decision.chosen().isEmpty()) {
             final ReasonCode reason = record.replacing() ? ReasonCode.EXECUTION_FAILED
-                    : record.tried().isEmpty() && !full ? decision.rejection() : ReasonCode.NO_CAPACITY;
+                    : record.tried().isEmpty() ? decision.rejection() : ReasonCode.NO_CAPACITY;
             reject(record, reason, record.replacing() ? "provisioning failed on " + record.tried() + " and no other unit fits: "
                     + decision.detail() : decision.detail(), Candidate.of(decision.breakdown()));
             return;
@@ -213,9 +223,10 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                 }
                 final AllocationRecord placed = record.placed(reply.providerId(), reply.region(), reply.pricePerHourMicros());
                 out.save(record, placed, "PLACED");
-                final var result = out.placedResult(placed, AllocationStatus.PLACED);
+                // the same decision, moved: a status of its own, so a consumer counting decisions counts one
+                final var result = out.placedResult(placed, placed.replacing() ? AllocationStatus.REPLACED
+                        : AllocationStatus.PLACED);
                 if (placed.replacing()) {
-                    // the same decision, moved: readers (and verify) must not count it as a second one
                     result.setReason(ReasonCode.EXECUTION_FAILED).setReasonDetail("placed again after provisioning failed on "
                             + placed.tried().get(placed.tried().size() - 1));
                 }
@@ -306,8 +317,10 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         final AllocationRecord target = allocations.get(DecisionOutputs.key(release.consumerId(), release.releaseOf()));
         final long now = context.currentSystemTimeMs();
         if (target == null || !target.holdsCapacity()) {
+            final String detail = "no live allocation for demand " + release.releaseOf();
+            remember(release.demandId(), release.consumerId(), ReasonCode.ALLOCATION_NOT_FOUND, detail, release.requestedAt());
             out.publish(Outputs.rejected(release.demandId(), release.consumerId(), ReasonCode.ALLOCATION_NOT_FOUND,
-                    "no live allocation for demand " + release.releaseOf(), now));
+                    detail, now));
             counters.increment("decisions_total", Map.of("status", "REJECTED", "reason", "ALLOCATION_NOT_FOUND"));
             return;
         }
@@ -317,10 +330,23 @@ public final class DecisionProcessor implements Processor<String, Object, Object
         }
         allocations.put(DecisionOutputs.key(release.consumerId(), release.demandId()), new AllocationRecord(release.demandId(),
                 release.consumerId(), Status.RELEASE_DEMAND, target.request(), target.unitId(), "", "", 0, 0, 0,
-                List.of(), "", 0, List.of(), null, 0, 0));
+                List.of(), "", 0, List.of(), null, 0, 0, "", ""));
         out.publish(Outputs.result(release.demandId(), release.consumerId(), AllocationStatus.RELEASED, ReasonCode.NONE, now)
                 .setAllocationId(target.demandId()).setDataUnitId(target.unitId()).build());
         counters.increment("decisions_total", Map.of("status", "RELEASED", "reason", "NONE"));
+    }
+
+    /** Keeps a demand rejected without a placement attempt, so reading it shows the reason. */
+    private void remember(final String demandId, final String consumerId, final ReasonCode reason, final String detail,
+                          final long requestedAt) {
+        final String key = DecisionOutputs.key(consumerId, demandId);
+        if (allocations.get(key) != null) {
+            return;
+        }
+        final PlaceRequest nothing = new PlaceRequest(demandId, consumerId, UnitKind.STORAGE, Capacity.ZERO, List.of(),
+                Long.MAX_VALUE, "", 0, requestedAt);
+        allocations.put(key, new AllocationRecord(demandId, consumerId, Status.REJECTED, nothing, "", "", "", 0, 0, 0,
+                List.of(), "", 0, List.of(), null, 0, 0, reason.name(), detail));
     }
 
     private void migrate(final ToDecider.Migrate migrate) {
@@ -404,7 +430,7 @@ public final class DecisionProcessor implements Processor<String, Object, Object
                         final List<Candidate> candidates) {
         final AllocationRecord rejected = new AllocationRecord(record.demandId(), record.consumerId(), Status.REJECTED,
                 record.request(), "", "", "", 0, 0, record.attempts(), record.tried(), "", 0, candidates, null,
-                record.auditSequence(), record.executionFailures());
+                record.auditSequence(), record.executionFailures(), reason.name(), detail);
         out.save(record, rejected, "REJECTED");
         LOG.debug("demand={} consumer={} decision=REJECTED reason={} detail={}", record.demandId(), record.consumerId(),
                 reason, detail);

@@ -99,6 +99,11 @@ public final class DemandIntake implements Processor<String, Demand, Object, Obj
             context.forward(new Record<Object, Object>(demandId, Outputs.rejected(demandId, demand.getConsumerId(),
                     ReasonCode.INVALID_INPUT, e.getMessage(), now), record.timestamp()), Nodes.sink(Nodes.INTAKE, Nodes.ALLOCATIONS));
             counters.increment("decisions_total", Map.of("status", "REJECTED", "reason", ReasonCode.INVALID_INPUT.name()));
+            if (Normalizer.isId(demand.getConsumerId())) {
+                context.forward(new Record<Object, Object>(demand.getConsumerId(), MESSAGES.serializer().serialize(null,
+                        new ToDecider.Refused(demandId, demand.getConsumerId(), ReasonCode.INVALID_INPUT.name(),
+                                e.getMessage(), now)), record.timestamp()), Nodes.sink(Nodes.INTAKE, Nodes.TO_DECIDER));
+            }
         }
     }
 

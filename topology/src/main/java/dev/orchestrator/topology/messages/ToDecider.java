@@ -10,7 +10,8 @@ import dev.orchestrator.topology.model.PlaceRequest;
     @JsonSubTypes.Type(value = ToDecider.Place.class, name = "place"),
     @JsonSubTypes.Type(value = ToDecider.ReleaseDemand.class, name = "release"),
     @JsonSubTypes.Type(value = ToDecider.LedgerReply.class, name = "reply"),
-    @JsonSubTypes.Type(value = ToDecider.Migrate.class, name = "migrate")})
+    @JsonSubTypes.Type(value = ToDecider.Migrate.class, name = "migrate"),
+    @JsonSubTypes.Type(value = ToDecider.Refused.class, name = "refused")})
 public sealed interface ToDecider {
     record Place(PlaceRequest request) implements ToDecider {
     }
@@ -32,6 +33,13 @@ public sealed interface ToDecider {
     record Migrate(String allocationId, String demandId, String consumerId, String sourceUnitId, String providerId,
                    String reason)
             implements ToDecider {
+    }
+
+    /**
+     * A demand refused at intake (already answered REJECTED there): the decision step keeps it, so
+     * reading the demand shows why instead of "not decided yet".
+     */
+    record Refused(String demandId, String consumerId, String reason, String detail, long requestedAt) implements ToDecider {
     }
 
     /** Kinds of ledger news. */

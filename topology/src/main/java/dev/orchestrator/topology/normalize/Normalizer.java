@@ -55,8 +55,11 @@ public final class Normalizer {
         if (demand.getResources() == null) {
             throw new InvalidInputException("resources", "a PLACE must say what capacity it needs");
         }
-        final UnitKind kind = kind(demand.getKind(), "kind");
         final Capacity capacity = CapacityParser.parse(demand.getResources(), "resources", RoundingMode.CEILING);
+        // Avro's default kind is STORAGE: a demand asking only for compute was not written as storage on purpose
+        final boolean computeOnly = capacity.storageBytes() == 0
+                && (capacity.cpuMillis() > 0 || capacity.memoryBytes() > 0 || capacity.gpuCount() > 0);
+        final UnitKind kind = computeOnly ? UnitKind.COMPUTE : kind(demand.getKind(), "kind");
         if (capacity.isZero()) {
             throw new InvalidInputException("resources", "asks for no capacity at all");
         }

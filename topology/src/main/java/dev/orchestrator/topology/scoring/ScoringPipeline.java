@@ -42,9 +42,7 @@ public final class ScoringPipeline {
             }
         }
         if (feasible.isEmpty()) {
-            final ReasonCode reason = removals.entrySet().stream()
-                    .max(Map.Entry.<ReasonCode, Integer>comparingByValue().thenComparing(Map.Entry.comparingByKey()))
-                    .map(Map.Entry::getKey).orElse(ReasonCode.NO_FEASIBLE_UNIT);
+            final ReasonCode reason = bindingReason(context, candidates);
             final String detail = candidates.isEmpty() ? "no unit of this kind in the requested regions"
                     : candidates.size() + " candidates removed: " + removals;
             return new Decision(Optional.empty(), 0, reason, detail, removed, candidates.size());
@@ -101,6 +99,34 @@ public final class ScoringPipeline {
 
     private static boolean better(final List<UnitView> units, final double[] totals, final int a, final int b) {
         return totals[a] > totals[b] || totals[a] == totals[b] && units.get(a).unitId().compareTo(units.get(b).unitId()) < 0;
+    }
+
+    /**
+     * Why nothing fits, as the constraint that binds: when some unit meets everything the demand and
+     * policy ask but room, it is NO_CAPACITY (more capacity would place it); otherwise the reason
+     * most units fail for, a demand-side reason before capacity when they tie (room alone would not help).
+     */
+    ReasonCode bindingReason(final ScoringContext context, final List<UnitView> units) {
+        final Map<ReasonCode, Integer> failing = new EnumMap<>(ReasonCode.class);
+        for (final UnitView unit : units) {
+            boolean onlyRoom = true;
+            boolean any = false;
+            for (final Filter filter : filters) {
+                if (!filter.test(context, unit)) {
+                    any = true;
+                    onlyRoom &= filter.reason() == ReasonCode.NO_CAPACITY;
+                    failing.merge(filter.reason(), 1, Integer::sum);
+                }
+            }
+            if (any && onlyRoom) {
+                return ReasonCode.NO_CAPACITY;
+            }
+        }
+        return failing.entrySet().stream()
+                .max(Map.Entry.<ReasonCode, Integer>comparingByValue()
+                        .thenComparing(e -> e.getKey() != ReasonCode.NO_CAPACITY)
+                        .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                .map(Map.Entry::getKey).orElse(ReasonCode.NO_FEASIBLE_UNIT);
     }
 
     private Optional<Filter> firstFailing(final ScoringContext context, final UnitView unit) {

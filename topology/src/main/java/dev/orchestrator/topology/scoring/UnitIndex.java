@@ -104,11 +104,27 @@ public final class UnitIndex {
         }
     }
 
-    /** Whether any allocatable unit of {@code kind} is in {@code regions} (all when empty), full or not. */
-    public synchronized boolean hasUnits(final UnitKind kind, final Collection<String> regions) {
+    /**
+     * Up to {@code limit} units of {@code kind} in {@code regions} (all when empty), full ones included,
+     * with this instance's holds subtracted: the wide look behind a rejection.
+     */
+    public synchronized List<UnitView> all(final UnitKind kind, final Collection<String> regions, final int limit) {
         final Map<String, NavigableSet<Entry>> byRegion = pools.getOrDefault(kind, Map.of());
         final Collection<String> scope = regions.isEmpty() ? byRegion.keySet() : regions;
-        return scope.stream().map(byRegion::get).anyMatch(set -> set != null && !set.isEmpty());
+        final List<UnitView> out = new ArrayList<>();
+        for (final String region : scope) {
+            final NavigableSet<Entry> set = byRegion.get(region);
+            if (set == null) {
+                continue;
+            }
+            for (final Entry entry : set) {
+                if (out.size() == limit) {
+                    return out;
+                }
+                out.add(entry.effective);
+            }
+        }
+        return out;
     }
 
     public synchronized int size() {
