@@ -12,11 +12,13 @@ import org.apache.kafka.streams.StreamsConfig;
 /**
  * Decides which settings hold secrets, so they are never printed or logged: every Kafka setting
  * whose config type is PASSWORD (ssl.keystore.key, ssl.truststore.certificates, sasl.jaas.config,
- * ...), whichever client defines it, and ours and unknown ones by name.
+ * ...), whichever client defines it, and ours and unknown ones by how their name ends (a token or
+ * password is masked, a file naming where tokens are, or a switch about tokens, is not).
  */
 public final class Secrets {
     private static final Pattern SECRET = Pattern.compile(
-            ".*(password|secret|jaas|token|credential|user\\.info|private|apikey|api\\.key|key\\.pem|keystore\\.key|certificates).*");
+            ".*(password|secret|jaas\\.config|token|credentials?|user\\.info|private\\.key|apikey|api\\.key|key\\.pem"
+                    + "|keystore\\.key|certificates|certificate\\.chain)");
     private static final List<ConfigDef> KAFKA = List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),
             AdminClientConfig.configDef(), StreamsConfig.configDef());
     private static final String MASK = "********";
