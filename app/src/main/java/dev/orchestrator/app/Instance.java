@@ -21,6 +21,7 @@ import dev.orchestrator.schemas.serde.SchemaRegistry;
 import dev.orchestrator.topology.DecisionTopology;
 import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.errors.GlobalDeadLetters;
 import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.state.LocalStores;
@@ -67,9 +68,12 @@ final class Instance implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     /** The HTTP API's own Kafka clients (ingest producer, event feed), closed after the server stops. */
     private final List<AutoCloseable> httpParts;
+    /** Writes dead letters of global-store records for Streams' handlers; closed after Streams. */
+    private final GlobalDeadLetters globalDeadLetters;
 
-    private Instance(final Topics topics, final KafkaStreams streams, final Javalin http, final List<String> createdTopics,
-                     final KafkaStreamsMetrics streamsMetrics, final List<AutoCloseable> httpParts) {
+    private Instance(final Topics topics, final KafkaStreams streams, final GlobalDeadLetters globalDeadLetters, final Javalin http,
+                     final List<String> createdTopics, final KafkaStreamsMetrics streamsMetrics, final List<AutoCloseable> httpParts) {
+        this.globalDeadLetters = globalDeadLetters;
         this.httpParts = httpParts;
         this.streamsMetrics = streamsMetrics;
         this.topics = topics;
@@ -90,7 +94,8 @@ final class Instance implements AutoCloseable {
         // other instances forward queries to application.server, so the port must be known before Streams starts
         final int port = config.integer(ConfigKey.HTTP_PORT) == 0 ? LocalPorts.free() : config.integer(ConfigKey.HTTP_PORT);
         final HostInfo advertised = new HostInfo(advertisedHost(config), port);
-        final Properties streamsConfig = streamsConfig(config, topics);
+        final GlobalDeadLetters globalDeadLetters = new GlobalDeadLetters();
+        final Properties streamsConfig = streamsConfig(config, topics, globalDeadLetters);
         streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
         final LocalStores localStores = new LocalStores();
         final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, engineSettings(config), streamsConfig,
@@ -130,7 +135,7 @@ final class Instance implements AutoCloseable {
         LOG.info("HTTP API on {}://{}:{} ({})", serving.scheme(), config.string(ConfigKey.HTTP_HOST), http.port(),
                 serving.describe());
         streams.start();
-        return new Instance(topics, streams, http, created, streamsMetrics, List.of(feed, jobFeed, publisher));
+        return new Instance(topics, streams, globalDeadLetters, http, created, streamsMetrics, List.of(feed, jobFeed, publisher));
     }
 
     Topics topics() {
@@ -162,6 +167,7 @@ final class Instance implements AutoCloseable {
         http.stop();
         closeHttpParts();
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        globalDeadLetters.close();
     }
 
     @Override
@@ -172,6 +178,7 @@ final class Instance implements AutoCloseable {
         // leave the group: a deliberate stop should hand partitions over now, not after the session timeout
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        globalDeadLetters.close();
         LOG.info("engine closed");
     }
 
@@ -238,7 +245,7 @@ final class Instance implements AutoCloseable {
         return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
-    static Properties streamsConfig(final OrchestratorConfig config, final Topics topics) {
+    static Properties streamsConfig(final OrchestratorConfig config, final Topics topics, final GlobalDeadLetters globalDeadLetters) {
         final Properties props = new Properties();
         props.putAll(config.kafkaClient());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.string(ConfigKey.APPLICATION_ID));
@@ -248,7 +255,7 @@ final class Instance implements AutoCloseable {
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.integer(ConfigKey.STREAMS_THREADS));
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, config.integer(ConfigKey.STANDBY_REPLICAS));
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
-        props.putAll(DecisionTopology.requiredConfig(topics));
+        props.putAll(DecisionTopology.requiredConfig(topics, globalDeadLetters));
         return props;
     }
 }

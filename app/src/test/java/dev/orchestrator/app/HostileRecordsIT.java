@@ -115,6 +115,8 @@ class HostileRecordsIT {
             assertThat(letters).anySatisfy(r -> assertThat(header(r, "orchestrator.error.message"))
                     .contains("too large to copy"));
         }
+        // the global thread's dead-letter producer is closed with the engine, not left reconnecting
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.isAlive() && t.getName().contains("global-dead-letters"));
     }
 
     /** Verifies until the engine has caught up with the input (or 90 s passed), returning the last report. */

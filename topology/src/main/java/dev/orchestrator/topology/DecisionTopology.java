@@ -7,6 +7,7 @@ import dev.orchestrator.topology.decision.AllocationRecord;
 import dev.orchestrator.topology.decision.DecisionProcessor;
 import dev.orchestrator.topology.decision.SlaUpdater;
 import dev.orchestrator.topology.errors.FailedRecordHandler;
+import dev.orchestrator.topology.errors.GlobalDeadLetters;
 import dev.orchestrator.topology.errors.OutputFailureHandler;
 import dev.orchestrator.topology.errors.UndecodableRecordHandler;
 import dev.orchestrator.topology.emit.Nodes;
@@ -51,15 +52,17 @@ public final class DecisionTopology {
      * Settings the topology relies on: a record that cannot be decoded, makes a processor throw, or
      * cannot be written is logged, dead-lettered (bounded: a large value is referenced, not copied)
      * and skipped, so no single record stops the stream. Global-store topics are named so their
-     * handlers write dead letters themselves (the global thread cannot hand them to Streams).
+     * handlers write dead letters through {@code globalDeadLetters} (the global thread cannot hand
+     * them to Streams), which the caller closes after Streams.
      */
-    public static Map<String, Object> requiredConfig(final Topics topics) {
+    public static Map<String, Object> requiredConfig(final Topics topics, final GlobalDeadLetters globalDeadLetters) {
         return Map.of(
                 StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, topics.dlq.name(),
                 StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, UndecodableRecordHandler.class,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, FailedRecordHandler.class,
                 StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class,
                 UndecodableRecordHandler.GLOBAL_TOPICS_CONFIG, topics.sla.name() + "," + topics.unitViews.name(),
+                GlobalDeadLetters.CONFIG, globalDeadLetters,
                 // the default changes in Kafka 5.0; choose it now so upgrades change nothing
                 "processing.exception.handler.global.enabled", true);
     }

@@ -21,6 +21,7 @@ import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
+import dev.orchestrator.topology.errors.GlobalDeadLetters;
 import dev.orchestrator.topology.ledger.UnitRecord;
 import dev.orchestrator.topology.ledger.UnitStore;
 import dev.orchestrator.topology.serde.InternalSerde;
@@ -59,6 +60,7 @@ public final class EngineHarness implements AutoCloseable {
     private final Map<String, TestInputTopic<String, ?>> inputs = new java.util.HashMap<>();
     /** Heartbeats come from the provider that registered the unit, as the engine requires. */
     private final Map<String, String> providers = new java.util.HashMap<>();
+    private final GlobalDeadLetters globalDeadLetters = new GlobalDeadLetters();
     private final TestInputTopic<String, byte[]> rawDemand;
     private final TestOutputTopic<String, AllocationResult> allocationOut;
     private final TestOutputTopic<String, PlacementCommand> commandOut;
@@ -74,7 +76,7 @@ public final class EngineHarness implements AutoCloseable {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(DecisionTopology.requiredConfig(topics));
+        props.putAll(DecisionTopology.requiredConfig(topics, globalDeadLetters));
         driver = new TopologyTestDriver(DecisionTopology.build(topics, settings, props, local), props, START);
         rawDemand = driver.createInputTopic(topics.demand.name(), new StringSerializer(), new ByteArraySerializer(), START,
                 Duration.ZERO);
@@ -264,5 +266,6 @@ public final class EngineHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
+        globalDeadLetters.close();
     }
 }

@@ -7,30 +7,25 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Where an error handler's dead letter goes. A stream task hands it back to Streams, which writes it
  * in the task's transaction. The global thread cannot: Streams casts its context to a record
  * collector it does not have and dies (so a bad record on a compacted global topic stopped the
- * engine for good). Records of the global topics therefore go through a producer of our own.
+ * engine for good). Records of the global topics therefore go through the engine's {@link GlobalDeadLetters}.
  */
 final class DeadLetterRouting {
     /** The setting that names the topics read by global stores, comma-separated. */
     static final String GLOBAL_TOPICS_CONFIG = "orchestrator.global.topics";
-    private static final Logger LOG = LoggerFactory.getLogger(DeadLetterRouting.class);
 
     private String deadLetterTopic;
     private final Set<String> globalTopics = new HashSet<>();
     private Map<String, Object> producerSettings = Map.of();
-    private KafkaProducer<byte[], byte[]> globalProducer;
+    private GlobalDeadLetters globalDeadLetters;
 
     void configure(final Map<String, ?> configs) {
         final Object topic = configs.get(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG);
@@ -41,6 +36,12 @@ final class DeadLetterRouting {
                     .forEach(globalTopics::add);
         }
         producerSettings = producerSettings(configs);
+        if (configs.get(GlobalDeadLetters.CONFIG) instanceof GlobalDeadLetters shared) {
+            globalDeadLetters = shared;
+        } else if (!globalTopics.isEmpty()) {
+            throw new IllegalStateException(GLOBAL_TOPICS_CONFIG + " needs " + GlobalDeadLetters.CONFIG
+                    + ": the producer that writes those topics' dead letters");
+        }
     }
 
     String deadLetterTopic() {
@@ -65,24 +66,8 @@ final class DeadLetterRouting {
         if (!globalTopics.contains(context.topic())) {
             return List.of(record);
         }
-        sendFromGlobalThread(record);
+        globalDeadLetters.send(producerSettings, record);
         return List.of();
-    }
-
-    private synchronized void sendFromGlobalThread(final ProducerRecord<byte[], byte[]> record) {
-        try {
-            if (globalProducer == null) {
-                globalProducer = new KafkaProducer<>(producerSettings, new ByteArraySerializer(), new ByteArraySerializer());
-            }
-            globalProducer.send(record, (metadata, e) -> {
-                if (e != null) {
-                    LOG.warn("dead letter not written topic={} reason={}", record.topic(), e.getMessage());
-                }
-            });
-        } catch (final RuntimeException e) {
-            // a dead letter that cannot be written must not stop the global thread either
-            LOG.warn("dead letter not written topic={} reason={}", record.topic(), e.getMessage());
-        }
     }
 
     /** Producer settings from Streams' own: prefixed ones win, and no transactions (the global thread has none). */
