@@ -11,6 +11,8 @@ import dev.orchestrator.app.demo.FleetSimulator;
 import dev.orchestrator.schemas.Topic;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.streams.StreamsConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -44,7 +46,11 @@ final class DemoCommand implements Callable<Integer> {
         step("starting embedded Kafka broker in " + settings.path(ConfigKey.BROKER_DATA_DIR).toAbsolutePath());
         final EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
                 settings.path(ConfigKey.BROKER_DATA_DIR), settings.integer(ConfigKey.BROKER_PORT));
-        final OrchestratorConfig config = settings.with(ConfigKey.BOOTSTRAP_SERVERS, broker.bootstrapServers());
+        // the demo is one instance: as a static group member it takes its partitions back at once after
+        // a crash, instead of waiting out the dead member's session (45 s of REBALANCING)
+        final OrchestratorConfig config = settings.with(ConfigKey.BOOTSTRAP_SERVERS, broker.bootstrapServers())
+                .withKafkaDefault(StreamsConfig.MAIN_CONSUMER_PREFIX + ConsumerConfig.GROUP_INSTANCE_ID_CONFIG,
+                        settings.string(ConfigKey.APPLICATION_ID));
         step("starting engine and HTTP API");
         final Instance instance;
         try {

@@ -4,6 +4,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,6 +29,16 @@ public final class OrchestratorConfig {
         final Map<ConfigKey, String> copy = new EnumMap<>(values);
         copy.put(key, value);
         return new OrchestratorConfig(copy, kafkaClient);
+    }
+
+    /** A copy with a Kafka client setting (without {@code kafka.}) added unless the user gave one. */
+    public OrchestratorConfig withKafkaDefault(final String key, final String value) {
+        if (kafkaClient.containsKey(key)) {
+            return this;
+        }
+        final Map<String, String> copy = new HashMap<>(kafkaClient);
+        copy.put(key, value);
+        return new OrchestratorConfig(values, copy);
     }
 
     public Optional<String> get(final ConfigKey key) {

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -34,10 +35,13 @@ record DemoProcess(Process process, List<String> lines, Thread reader) {
         return url.find() ? "http://127.0.0.1:" + url.group(1) : null;
     }
 
+    /** Starts the demo on {@code dir}'s data; its broker on a free port unless {@code extra} sets broker.port. */
     static DemoProcess start(final Path dir, final String... extra) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", JAR, "demo",
-                "--http-port", "0", "--set", "broker.port=0",
+        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", JAR, "demo", "--http-port", "0",
                 "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state")));
+        if (Arrays.stream(extra).noneMatch(a -> a.startsWith("broker.port="))) {
+            command.addAll(List.of("--set", "broker.port=0"));
+        }
         command.addAll(List.of(extra));
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final List<String> lines = new CopyOnWriteArrayList<>();

@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import dev.orchestrator.app.LocalPorts;
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.evolution.KnownSchemas;
@@ -66,6 +67,38 @@ class LauncherIT {
         assertThat(second.awaitReady(Duration.ofSeconds(90))).as("restart ready; output:%n%s", second.output()).isTrue();
         assertThat(second.output()).contains("topics ready created=0 existing=16");
         second.stopAndAssertGone();
+    }
+
+    @Test
+    void demoKilledWithSigkillWhileItsSimulatorRunsComesBackAndVerifiesLive() throws Exception {
+        // the broker comes back where it was, as the demo's does (9092): its clients and its own
+        // transaction coordinator find it at the address they knew
+        final String port = "broker.port=" + LocalPorts.free();
+        final DemoProcess first = DemoProcess.start(dir, "--set", port);
+        assertThat(first.awaitReady(Duration.ofSeconds(90))).as("ready; output:%n%s", first.output()).isTrue();
+        Thread.sleep(10_000);
+        // SIGKILL: engine, broker, Connect worker and simulator die mid-transaction together
+        first.process().destroyForcibly();
+        assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+        final long restart = System.nanoTime();
+        final DemoProcess second = DemoProcess.start(dir, "--set", port);
+        assertThat(second.awaitReady(Duration.ofSeconds(120))).as("ready after SIGKILL; output:%n%s", second.output()).isTrue();
+        System.out.printf("demo ready %.1f s after its restart from a SIGKILL%n", (System.nanoTime() - restart) / 1e9);
+        Thread.sleep(15_000);
+        final Matcher bootstrap = Pattern.compile("Kafka bootstrap  (127\\.0\\.0\\.1:\\d+)").matcher(second.output());
+        assertThat(bootstrap.find()).isTrue();
+        final long verifying = System.nanoTime();
+        final Process verify = new ProcessBuilder(java(), "-jar", JAR, "verify", "--bootstrap", bootstrap.group(1))
+                .redirectErrorStream(true).start();
+        final String report = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(verify.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        System.out.printf("%sverify took %.1f s%n", report, (System.nanoTime() - verifying) / 1e9);
+        assertThat(verify.exitValue()).as(report).isZero();
+        assertThat(report).contains("[ok] 2 exactly one decision per demand", "[ok] 5 inputs = decisions + dead letters");
+        final long stopping = System.nanoTime();
+        second.stopAndAssertGone();
+        System.out.printf("demo stopped in %.1f s%n", (System.nanoTime() - stopping) / 1e9);
     }
 
     @Test
