@@ -167,7 +167,7 @@ final class BenchCommand implements Callable<Integer> {
                     executor = new SimulatedExecutor(servers, engine.topics());
                     executor.start();
                 }
-                final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), System.out);
+                final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), run, System.out);
                 QueryLoad queries = null;
                 if (chosen.name().equals("query")) {
                     queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());

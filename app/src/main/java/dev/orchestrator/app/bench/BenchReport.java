@@ -20,7 +20,10 @@ public final class BenchReport {
         out.printf("%-34s %.2f (broker, engine and load in one JVM)%n", "CPU seconds per 1,000 placements",
                 r.cpuSecondsPer1000());
         out.printf("%-34s %,d MB%n", "peak heap (sampled each second)", r.peakHeapMb());
+        out.printf("%-34s %s%n", "peak resident memory (whole JVM)", r.peakRssMb() > 0
+                ? String.format("%,d MB (heap, RocksDB, buffers: broker, engine and load)", r.peakRssMb()) : "unknown");
         out.printf("%-34s %s%n", "rejections by reason", r.rejections().isEmpty() ? "none" : r.rejections());
         out.printf("%-34s %s%n", "verify", r.verified() ? "passed" : "FAILED with " + r.violations() + " violations");
+        r.cost().print(out);
     }
 }

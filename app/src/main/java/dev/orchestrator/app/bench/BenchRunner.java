@@ -1,5 +1,7 @@
 package dev.orchestrator.app.bench;
 
+import dev.orchestrator.app.bench.cost.CostSnapshot;
+import dev.orchestrator.app.bench.cost.PathCost;
 import dev.orchestrator.app.bench.query.QueryPhases;
 import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.app.verify.Verifier;
@@ -11,6 +13,7 @@ import dev.orchestrator.avro.DataUnitEventType;
 import dev.orchestrator.avro.DataUnitState;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.MetricEvent;
 import dev.orchestrator.avro.Money;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.avro.Quantity;
@@ -18,6 +21,7 @@ import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.intake.DemandIntake;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -46,6 +50,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 public final class BenchRunner {
     private static final long GB = 1_000_000_000L;
     private static final long UNIT_GB = 1_000;
+    /** Longer than the engine's metrics interval (5 s by default). */
+    private static final Duration METRICS_SETTLE = Duration.ofSeconds(7);
 
     private final BenchProfile profile;
     private final String bootstrap;
@@ -57,13 +63,20 @@ public final class BenchRunner {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong decided = new AtomicLong();
     private final AtomicLong placed = new AtomicLong();
+    private final AtomicLong spilled = new AtomicLong();
     private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicBoolean collecting = new AtomicBoolean(true);
+    private final String engineId;
     private volatile long lastDecisionNanos;
     private long maxHeapMb;
+    private long maxRssMb;
     private QueryPhases phases;
 
-    public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final PrintStream out) {
+    /** {@code engineId}: the application id of the engine under test, which runs in this JVM. */
+    public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final String engineId,
+                       final PrintStream out) {
         this.profile = profile;
+        this.engineId = engineId;
         this.bootstrap = bootstrap;
         this.topics = topics;
         this.out = out;
@@ -85,6 +98,7 @@ public final class BenchRunner {
             final Thread telemetry = thread("bench-telemetry", () -> telemetry(producer));
             collector.start();
             telemetry.start();
+            final CostSnapshot costBefore = CostSnapshot.take(engineId);
             final long cpuBefore = cpuNanos();
             final long started = System.nanoTime();
             final Thread driver = thread("bench-driver", () -> drive(producer, rate, started));
@@ -106,13 +120,22 @@ public final class BenchRunner {
             running.set(false);
             driver.join();
             telemetry.join();
-            collector.join();
+            final CostSnapshot costAfter = CostSnapshot.take(engineId);
+            final long windowEnded = System.nanoTime();
             out.println();
             final double seconds = (lastDecisionNanos - started) / 1e9;
             final double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
             out.println("... measuring the pass-through baseline on the same broker");
             final double baseline = PassThroughBaseline.measure(bootstrap, topics.demand.name(),
                     topics.prefix() + "bench.passthrough", sent.get(), guarantee, baselineStateDir);
+            // the engine flushes its counters every few seconds: let the last spill counts arrive
+            final long settle = METRICS_SETTLE.toNanos() - (System.nanoTime() - windowEnded);
+            if (settle > 0) {
+                Thread.sleep(settle / 1_000_000);
+            }
+            collecting.set(false);
+            collector.join();
+            final PathCost cost = PathCost.between(costBefore, costAfter, placed.get(), spilled.get(), topics);
             out.println("... verifying the committed output");
             final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).verify();
             final double perSecond = decided.get() / seconds;
@@ -120,7 +143,7 @@ public final class BenchRunner {
                     perSecond, placed.get() / seconds, rate, latency.getValueAtPercentile(50),
                     latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue(), baseline,
                     baseline > 0 ? perSecond / baseline : 0, placed.get() == 0 ? 0 : cpuSeconds * 1000 / placed.get(),
-                    maxHeapMb, new TreeMap<>(rejections), report.passed(), report.violations().size());
+                    maxHeapMb, maxRssMb, new TreeMap<>(rejections), report.passed(), report.violations().size(), cost);
         }
     }
 
@@ -217,9 +240,13 @@ public final class BenchRunner {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topics.allocations.name()));
-            while (running.get()) {
+            consumer.subscribe(List.of(topics.allocations.name(), topics.metrics.name()));
+            while (collecting.get()) {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.topic().equals(topics.metrics.name())) {
+                        countSpills(record);
+                        continue;
+                    }
                     final AllocationResult result = topics.allocations.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
                     if (!Verifier.isDecision(result) || !result.getDemandId().startsWith("d")) {
@@ -244,10 +271,18 @@ public final class BenchRunner {
         }
     }
 
+    private void countSpills(final ConsumerRecord<String, byte[]> record) {
+        final MetricEvent metric = topics.metrics.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        if (metric != null && DemandIntake.SPILLED.equals(metric.getName())) {
+            spilled.addAndGet(Math.round(metric.getValue()));
+        }
+    }
+
     private void progress(final long started) {
         final double seconds = (System.nanoTime() - started) / 1e9;
         final long heap = usedHeapMb();
         maxHeapMb = Math.max(maxHeapMb, heap);
+        maxRssMb = Math.max(maxRssMb, ResidentMemory.megabytes());
         out.printf("\r[%s] %4.0f s  sent %,d/%,d  decided %,d (%,.0f/s)  p99 %,d ms  heap %,d MB   ", profile.name(),
                 seconds, sent.get(), profile.demands(), decided.get(), decided.get() / seconds,
                 latency.getValueAtPercentile(99), heap);

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  * offending field, and a dead letter; nothing is dropped silently.
  */
 public final class DemandIntake implements Processor<String, Demand, Object, Object> {
+    /** Counts demands decided on another task than the one they arrived on (here: all, the decider is keyed by consumer). */
+    public static final String SPILLED = "demands_spilled_total";
     private static final Logger LOG = LoggerFactory.getLogger(DemandIntake.class);
     private static final InternalSerde<ToDecider> MESSAGES = InternalSerde.of(ToDecider.class);
 
@@ -77,6 +79,9 @@ public final class DemandIntake implements Processor<String, Demand, Object, Obj
             seen.put(demand.getDemandId(), demand.getConsumerId());
             context.forward(new Record<Object, Object>(demand.getConsumerId(),
                     MESSAGES.serializer().serialize(null, message), record.timestamp()), Nodes.sink(Nodes.INTAKE, Nodes.TO_DECIDER));
+            if (demand.getType() == DemandType.PLACE) {
+                counters.increment(SPILLED, Map.of());
+            }
         } catch (final InvalidInputException e) {
             reject(record, demand, e);
         }
