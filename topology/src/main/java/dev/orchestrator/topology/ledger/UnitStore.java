@@ -23,11 +23,14 @@ public final class UnitStore {
     private final KeyValueStore<String, UnitHeader> headers;
     private final KeyValueStore<String, Reservation> reservations;
     private final Map<String, UnitRecord> units;
+    /** The heartbeat each unit's stored header holds, which may trail the one in memory. */
+    private final Map<String, Long> storedHeartbeats = new HashMap<>();
 
     public UnitStore(final KeyValueStore<String, UnitHeader> headers, final KeyValueStore<String, Reservation> reservations) {
         this.headers = headers;
         this.reservations = reservations;
         this.units = readAll(headers, reservations);
+        units.forEach((unitId, unit) -> storedHeartbeats.put(unitId, unit.health().lastHeartbeat()));
     }
 
     /** Every unit the two stores hold, rebuilt from headers and reservations. */
@@ -57,6 +60,7 @@ public final class UnitStore {
         final Map<String, Reservation> old = before == null ? Map.of() : before.reservations();
         headers.put(unitId, UnitHeader.of(unit));
         units.put(unitId, unit);
+        storedHeartbeats.put(unitId, unit.health().lastHeartbeat());
         if (unit.reservations() == old) {
             // a change of health or state only: the reservations are the very same map
             return;
@@ -71,6 +75,24 @@ public final class UnitStore {
                 reservations.delete(key(unitId, allocationId));
             }
         });
+    }
+
+    /**
+     * A heartbeat that changed nothing anyone filters on: kept in memory, and written behind, only once
+     * the stored heartbeat is {@code writeBehindMillis} older than this one. With half the heartbeat
+     * limit that is safe for any heartbeat interval: heartbeats farther apart than that are all written;
+     * closer ones leave the stored copy less than half a limit behind, and the next one comes within
+     * another half, so a restarted ledger never judges a live unit silent.
+     */
+    public void observe(final UnitRecord unit, final long writeBehindMillis) {
+        final String unitId = unit.spec().unitId();
+        final Long stored = storedHeartbeats.get(unitId);
+        if (stored == null || unit.reservations() != units.get(unitId).reservations()
+                || unit.health().lastHeartbeat() - stored >= writeBehindMillis) {
+            put(unit);
+        } else {
+            units.put(unitId, unit);
+        }
     }
 
     /** Every unit id, copied so the caller may write while it walks them. */

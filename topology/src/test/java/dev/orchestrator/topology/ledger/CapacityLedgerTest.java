@@ -115,7 +115,7 @@ class CapacityLedgerTest {
         return new Capacity(0, 0, gb * GB, 0, null);
     }
 
-    private static ReserveRequest request(final String allocation, final long gb) {
+    static ReserveRequest request(final String allocation, final long gb) {
         return capped(allocation, gb, Long.MAX_VALUE);
     }
 
