@@ -45,9 +45,9 @@ public enum ConfigKey {
             "where RocksDB stores and the in-process schema journal live"),
     STREAMS_THREADS("streams.threads", Type.intRange(1, 64), "1", false,
             "Kafka Streams threads in this instance"),
-    ROCKSDB_MEMORY_MB("rocksdb.memory.mb", Type.intRange(0, 1_048_576), "256", false,
+    ROCKSDB_MEMORY_MB("rocksdb.memory.mb", Type.intRange(0, 1_048_576), "0", false,
             "off-heap MiB all RocksDB stores of this instance share (block cache, index, filters, memtables); "
-                    + "0 leaves each store RocksDB's own defaults, unbounded"),
+                    + "0 (the default) leaves each store RocksDB's own defaults, unbounded; 256 or more, see BENCHMARKS.md"),
     STANDBY_REPLICAS("standby.replicas", Type.intRange(0, 8), "0", false,
             "warm copies of each store on other instances, for fast failover"),
     PROCESSING_GUARANTEE("processing.guarantee", Type.oneOf("exactly_once_v2", "at_least_once"), "exactly_once_v2", false,
