@@ -272,8 +272,15 @@ public final class BenchRunner {
     }
 
     private void countSpills(final ConsumerRecord<String, byte[]> record) {
-        final MetricEvent metric = topics.metrics.valueSerde().deserializer().deserialize(record.topic(), record.value());
-        if (metric != null && DemandIntake.SPILLED.equals(metric.getName())) {
+        final MetricEvent metric;
+        try {
+            metric = topics.metrics.valueSerde().deserializer().deserialize(record.topic(), record.value());
+        } catch (final RuntimeException foreign) {
+            // another writer's record on a shared cluster (--bootstrap): not ours to count
+            return;
+        }
+        if (metric != null && DemandIntake.SPILLED.equals(metric.getName())
+                && Double.isFinite(metric.getValue()) && metric.getValue() >= 0 && metric.getValue() < 1e12) {
             spilled.addAndGet(Math.round(metric.getValue()));
         }
     }

@@ -8,10 +8,12 @@ import dev.orchestrator.topology.messages.ToDecider;
 import dev.orchestrator.topology.messages.ToDecider.LedgerReply;
 import dev.orchestrator.topology.messages.ToLedger;
 import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.scoring.Decision;
 import dev.orchestrator.topology.scoring.UnitIndex;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,7 +56,8 @@ final class Migrations {
         final PolicyTerms policy = books.policy(record.consumerId());
         final Set<String> skip = new HashSet<>(excluded);
         skip.add(record.unitId());
-        final Decision decision = attempts.bestElsewhere(record, policy, skip);
+        final Optional<SlaTerms> sla = books.sla(record.request().slaId());
+        final Decision decision = attempts.bestElsewhere(record, policy, sla, skip);
         if (decision.chosen().isEmpty() || record.migrationAttempts() >= settings.maxAttempts()) {
             LOG.info("migration found no target allocation={} from={} reason={}", record.demandId(), record.unitId(),
                     decision.rejection());
@@ -69,7 +72,7 @@ final class Migrations {
         out.save(record, moving, "MIGRATING");
         index.hold(target, record.demandId(), record.request().capacity());
         out.toLedger(target, new ToLedger.Reserve(attempts.reserveRequest(moving, target, "m" + moving.migrationAttempts(),
-                policy, books.sla(record.request().slaId())), record.unitId()));
+                policy, sla), record.unitId()));
     }
 
     /** The target unit's ledger answered for an allocation on its way there. */

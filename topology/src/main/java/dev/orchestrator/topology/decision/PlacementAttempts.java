@@ -104,9 +104,10 @@ final class PlacementAttempts {
     }
 
     /** The best unit for {@code record} other than {@code skip}, with no budget limit: where a migration goes. */
-    Decision bestElsewhere(final AllocationRecord record, final PolicyTerms policy, final Set<String> skip) {
+    Decision bestElsewhere(final AllocationRecord record, final PolicyTerms policy, final Optional<SlaTerms> sla,
+                           final Set<String> skip) {
         final PlaceRequest request = record.request();
-        return pipeline.decide(new ScoringContext(request, policy, books.sla(request.slaId()), skip, Long.MAX_VALUE),
+        return pipeline.decide(new ScoringContext(request, policy, sla, skip, Long.MAX_VALUE),
                 candidates(request, policy));
     }
 
