@@ -6,9 +6,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
     private static final String HOST = "127.0.0.1";
+    private static final String LAST_PORT_FILE = "broker.port";
 
     private final Path dataDir;
     private final int brokerPort;
@@ -41,15 +39,17 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Starts the broker with its data under {@code dataDir}, on {@code preferredPort} when it is free
-     * and on another free port otherwise.
+     * Starts the broker with its data under {@code dataDir}, on {@code preferredPort} when it is free,
+     * else on the port this data was last served on, else on another free port.
      */
     public static EmbeddedKafkaBroker start(final Path dataDir, final int preferredPort) {
         final Path logDir = dataDir.toAbsolutePath().resolve("kafka-logs");
-        final int brokerPort = preferredPort > 0 && isFree(preferredPort) ? preferredPort : LocalPorts.free();
-        final Properties props = serverProperties(logDir, brokerPort, LocalPorts.free());
+        final int brokerPort;
+        final Properties props;
         try {
             Files.createDirectories(logDir);
+            brokerPort = choosePort(dataDir.toAbsolutePath().resolve(LAST_PORT_FILE), preferredPort);
+            props = serverProperties(logDir, brokerPort, LocalPorts.free());
             if (!Files.exists(logDir.resolve("meta.properties"))) {
                 format(dataDir.toAbsolutePath(), props);
             }
@@ -120,13 +120,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("embedded broker storage formatted cluster={} data={}", clusterId, dataDir);
     }
 
-    private static boolean isFree(final int port) {
-        try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(true);
-            socket.bind(new InetSocketAddress(InetAddress.getByName(HOST), port));
-            return true;
-        } catch (final IOException e) {
-            return false;
+    /**
+     * A broker that comes back from a crash on another port never finishes the transactions it had
+     * open: its coordinator queues their markers for its own old address and keeps that address. So
+     * the port a data folder was served on is remembered, and taken again when the preferred one is busy.
+     */
+    static int choosePort(final Path lastPortFile, final int preferredPort) throws IOException {
+        final int last = lastPort(lastPortFile);
+        final int port;
+        if (preferredPort > 0 && LocalPorts.isFree(preferredPort)) {
+            port = preferredPort;
+        } else if (last > 0 && LocalPorts.isFree(last)) {
+            port = last;
+        } else {
+            port = LocalPorts.freeStable();
+        }
+        if (preferredPort > 0 && port != preferredPort) {
+            LOG.warn("broker port {} is in use; serving on {}", preferredPort, port);
+        }
+        if (last > 0 && port != last) {
+            LOG.warn("broker data was last served on port {} and now on {}: transactions a crash left open "
+                    + "there complete only once it is back on {}", last, port, last);
+        }
+        if (port != last) {
+            Files.writeString(lastPortFile, Integer.toString(port), StandardCharsets.US_ASCII);
+        }
+        return port;
+    }
+
+    private static int lastPort(final Path file) {
+        try {
+            final String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
+            final int port = text.length() <= 5 ? Integer.parseInt(text) : 0;
+            return port > 0 && port <= 65_535 ? port : 0;
+        } catch (final IOException | NumberFormatException e) {
+            return 0;
         }
     }
 }

@@ -19,7 +19,7 @@ final class Rig implements AutoCloseable {
 
     Rig(final Path dir) throws IOException, InterruptedException {
         this.processes = new Processes(dir);
-        this.port = LocalPorts.free();
+        this.port = LocalPorts.freeStable();
         this.broker = processes.broker(port);
     }
 

@@ -73,7 +73,7 @@ public enum ConfigKey {
     BROKER_DATA_DIR("broker.data.dir", Type.STRING, "data/broker", false,
             "demo only: where the embedded broker keeps its logs; delete it to start afresh"),
     BROKER_PORT("broker.port", Type.intRange(0, 65_535), "9092", false,
-            "demo only: port of the embedded broker, if free; another free port otherwise");
+            "demo only: port of the embedded broker, if free; else the one its data was last served on, else another");
 
     private final String key;
     private final Type type;

@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 /** {@code orchestrator demo} from the packaged jar, as a user starts it, with its output captured line by line. */
 record DemoProcess(Process process, List<String> lines, Thread reader) {
     private static final Pattern HTTP_URL = Pattern.compile("HTTP API\\s+http://127\\.0\\.0\\.1:(\\d+)");
+    private static final Pattern TIMESTAMP = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
     static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
 
     static String java() {
@@ -58,8 +59,51 @@ record DemoProcess(Process process, List<String> lines, Thread reader) {
         return new DemoProcess(process, lines, reader);
     }
 
+    /**
+     * What the demo printed, a run of lines that differ only in their timestamp folded into the first
+     * and a count: a retry loop's two minutes would otherwise crowd everything else out of a report.
+     */
     String output() {
-        return String.join("\n", lines);
+        final StringBuilder out = new StringBuilder();
+        String previous = null;
+        int repeats = 0;
+        for (final String line : lines) {
+            final String body = TIMESTAMP.matcher(line).replaceFirst("");
+            if (body.equals(previous)) {
+                repeats++;
+                continue;
+            }
+            appendRepeats(out, repeats);
+            repeats = 0;
+            previous = body;
+            out.append(out.isEmpty() ? "" : "\n").append(line);
+        }
+        appendRepeats(out, repeats);
+        return out.toString();
+    }
+
+    /** The demo's main thread as jcmd prints it: where a start that never gets ready is waiting. */
+    String mainThread() throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            return "(exited with " + process.exitValue() + ")";
+        }
+        final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        final Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
+                .redirectErrorStream(true).start();
+        final String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        dump.waitFor(30, TimeUnit.SECONDS);
+        final int main = threads.indexOf("\"main\"");
+        if (main < 0) {
+            return threads;
+        }
+        final int end = threads.indexOf("\n\n", main);
+        return threads.substring(main, end < 0 ? threads.length() : end);
+    }
+
+    private static void appendRepeats(final StringBuilder out, final int repeats) {
+        if (repeats > 0) {
+            out.append("\n  (the same line ").append(repeats).append(" more times)");
+        }
     }
 
     boolean awaitReady(final Duration timeout) throws InterruptedException {

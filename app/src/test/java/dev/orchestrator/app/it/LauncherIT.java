@@ -73,7 +73,7 @@ class LauncherIT {
     void demoKilledWithSigkillWhileItsSimulatorRunsComesBackAndVerifiesLive() throws Exception {
         // the broker comes back where it was, as the demo's does (9092): its clients and its own
         // transaction coordinator find it at the address they knew
-        final String port = "broker.port=" + LocalPorts.free();
+        final String port = "broker.port=" + LocalPorts.freeStable();
         final DemoProcess first = DemoProcess.start(dir, "--set", port);
         assertThat(first.awaitReady(Duration.ofSeconds(90))).as("ready; output:%n%s", first.output()).isTrue();
         Thread.sleep(10_000);
@@ -83,7 +83,9 @@ class LauncherIT {
 
         final long restart = System.nanoTime();
         final DemoProcess second = DemoProcess.start(dir, "--set", port);
-        assertThat(second.awaitReady(Duration.ofSeconds(120))).as("ready after SIGKILL; output:%n%s", second.output()).isTrue();
+        final boolean ready = second.awaitReady(Duration.ofSeconds(120));
+        assertThat(ready).as("ready after SIGKILL; main thread:%n%s%noutput:%n%s",
+                ready ? "" : second.mainThread(), second.output()).isTrue();
         System.out.printf("demo ready %.1f s after its restart from a SIGKILL%n", (System.nanoTime() - restart) / 1e9);
         Thread.sleep(15_000);
         final Matcher bootstrap = Pattern.compile("Kafka bootstrap  (127\\.0\\.0\\.1:\\d+)").matcher(second.output());
