@@ -153,6 +153,25 @@ class WriteRoutesTest {
     }
 
     @Test
+    void aUnitJustRegisteredHereIsKnownToTheWritesBeforeItsViewArrives() throws Exception {
+        final String unit = """
+                {"dataUnitId": "u-9", "providerId": "p-9", "kind": "STORAGE", "region": "eu-west", "capacity": {"storage": "10 GB"},
+                 "pricePerHour": {"amount": "0.10", "currency": "USD"}}""";
+        assertThat(send("POST", "/v1/data-units", unit).statusCode()).isEqualTo(202);
+
+        final HttpResponse<String> ledgerOnly = send("PUT", "/v1/data-units/u-9/state", "{\"state\": \"IN_USE\"}");
+        final HttpResponse<String> taken = send("POST", "/v1/data-units", unit.replace("\"p-9\"", "\"p-8\""));
+        final HttpResponse<String> maintenance = send("PUT", "/v1/data-units/u-9/state", "{\"state\": \"MAINTENANCE\"}");
+
+        assertThat(error(ledgerOnly).path("code").asText()).as(ledgerOnly.body()).isEqualTo("ILLEGAL_TRANSITION");
+        assertThat(error(taken).path("code").asText()).as(taken.body()).isEqualTo("CONFLICT");
+        assertThat(maintenance.statusCode()).as(maintenance.body()).isEqualTo(202);
+        final DataUnitEvent change = (DataUnitEvent) published.get(published.size() - 1).value();
+        assertThat(change.getProviderId()).isEqualTo("p-9");
+        assertThat(change.getTargetState()).isEqualTo(DataUnitState.MAINTENANCE);
+    }
+
+    @Test
     void anUnreachableBrokerIsA503WithRetryAfter() throws Exception {
         brokerDown.set(true);
 

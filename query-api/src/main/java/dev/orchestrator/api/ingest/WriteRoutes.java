@@ -80,14 +80,28 @@ public final class WriteRoutes {
     private final Clock clock;
     private final StrictJson json = new StrictJson();
     private final BodyReader bodies;
-    /** Units registered through this instance lately, by id, with their provider. */
-    private final Map<String, String> recentlyRegistered = java.util.Collections.synchronizedMap(
+    /** Units registered through this instance lately, by id: what the writes know of them before their view arrives. */
+    private final Map<String, KnownUnit> recentlyRegistered = java.util.Collections.synchronizedMap(
             new java.util.LinkedHashMap<>(16, 0.75f, false) {
                 @Override
-                protected boolean removeEldestEntry(final Map.Entry<String, String> eldest) {
+                protected boolean removeEldestEntry(final Map.Entry<String, KnownUnit> eldest) {
                     return size() > 10_000;
                 }
             });
+
+    /**
+     * What a write needs to know of a unit: from its view, or, while the view is a hop behind, from
+     * the registration this instance published (a fresh unit: active, nothing placed).
+     */
+    private record KnownUnit(String providerId, ResourceKind kind, String state, int allocations) {
+        static KnownUnit of(final UnitView view) {
+            return new KnownUnit(view.providerId(), ResourceKind.valueOf(view.kind().name()), view.state(), view.allocations());
+        }
+
+        static KnownUnit registered(final DataUnitEvent event) {
+            return new KnownUnit(event.getProviderId(), event.getKind(), "AVAILABLE", 0);
+        }
+    }
 
     /** How request bodies are received: at most {@code inFlight} at once, each whole within {@code deadline}. */
     public record BodyLimits(int inFlight, Duration deadline) {
@@ -188,12 +202,12 @@ public final class WriteRoutes {
                 .setAdvertisedLatencyMillis(body.advertisedLatencyMillis()).setAdvertisedAvailability(body.advertisedAvailability())
                 .setAt(clock.instant()).setLabels(body.labels() == null ? Map.of() : body.labels()).build();
         checked(() -> normalizer.unit(event));
-        final Optional<UnitView> existing = units.apply(id);
+        final Optional<KnownUnit> existing = known(id);
         if (existing.isPresent() && !existing.get().providerId().equals(event.getProviderId())) {
             throw new Rejected(409, "CONFLICT", "providerId", "unit " + id + " is registered by " + existing.get().providerId());
         }
         publisher.publish(topics.dataUnit, id, event);
-        recentlyRegistered.put(id, event.getProviderId());
+        recentlyRegistered.put(id, KnownUnit.registered(event));
         return new Accepted(id, topics.dataUnit.name(), "/v1/units/" + id);
     }
 
@@ -203,13 +217,9 @@ public final class WriteRoutes {
      * engine checks against its ledger; 404 when none of them knows.
      */
     private String providerOf(final String unitId, final String named) {
-        final Optional<UnitView> view = units.apply(unitId);
-        if (view.isPresent()) {
-            return view.get().providerId();
-        }
-        final String recent = recentlyRegistered.get(unitId);
-        if (recent != null) {
-            return recent;
+        final Optional<KnownUnit> unit = known(unitId);
+        if (unit.isPresent()) {
+            return unit.get().providerId();
         }
         if (named != null) {
             checked(() -> Normalizer.requireId(named, "providerId"));
@@ -256,7 +266,8 @@ public final class WriteRoutes {
     }
 
     private Accepted changeState(final Identity who, final String unitId, final StateBody body) {
-        final UnitView unit = unit(unitId);
+        final KnownUnit unit = known(unitId).orElseThrow(() -> new Rejected(404, "NOT_FOUND", "dataUnitId",
+                "unit " + unitId + " is not registered"));
         if (!who.actsForProvider(unit.providerId())) {
             throw forbidden(who, "dataUnitId", "the state of unit " + unitId + " of provider " + unit.providerId());
         }
@@ -270,7 +281,7 @@ public final class WriteRoutes {
                     + transition.refusal());
         }
         final DataUnitEvent event = DataUnitEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setDataUnitId(unitId)
-                .setProviderId(unit.providerId()).setType(DataUnitEventType.CHANGE_STATE).setKind(ResourceKind.valueOf(unit.kind().name()))
+                .setProviderId(unit.providerId()).setType(DataUnitEventType.CHANGE_STATE).setKind(unit.kind())
                 .setTargetState(target).setReason(body.reason()).setAt(clock.instant()).build();
         publisher.publish(topics.dataUnit, unitId, event);
         return new Accepted(unitId, topics.dataUnit.name(), "/v1/units/" + unitId);
@@ -285,9 +296,10 @@ public final class WriteRoutes {
         };
     }
 
-    private UnitView unit(final String unitId) {
-        return units.apply(unitId).orElseThrow(() -> new Rejected(404, "NOT_FOUND", "dataUnitId",
-                "unit " + unitId + " is not registered"));
+    /** The unit's view, else the registration this instance just published (the view lags it by a hop through the engine). */
+    private Optional<KnownUnit> known(final String unitId) {
+        final Optional<UnitView> view = units.apply(unitId);
+        return view.isPresent() ? view.map(KnownUnit::of) : Optional.ofNullable(recentlyRegistered.get(unitId));
     }
 
     /** The kind a demand without one wants: compute when it asks only for cpu, memory or GPUs, else storage. */
