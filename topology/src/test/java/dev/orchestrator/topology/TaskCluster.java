@@ -131,6 +131,14 @@ final class TaskCluster {
         };
     }
 
+    private static Properties config() {
+        final Properties config = new Properties();
+        config.put("application.id", "multi-task");
+        config.put("bootstrap.servers", "unused:9092");
+        config.put("processing.exception.handler.global.enabled", true);
+        return config;
+    }
+
     long now() {
         return now;
     }
@@ -221,11 +229,7 @@ final class TaskCluster {
 
         @SuppressWarnings("unchecked")
         private void start() {
-            final Properties config = new Properties();
-            config.put("application.id", "multi-task");
-            config.put("bootstrap.servers", "unused:9092");
-            config.put("processing.exception.handler.global.enabled", true);
-            context = new MockProcessorContext<>(config, id, null);
+            context = new MockProcessorContext<>(config(), id, null);
             context.setCurrentSystemTimeMs(now);
             stores.clear();
             storeSerdes.forEach((storeName, serde) -> {
@@ -341,7 +345,7 @@ final class TaskCluster {
         private final SlaUpdater slaUpdater = new SlaUpdater();
         private final int[] viewPositions = new int[PARTITIONS];
         private final int[] slaPositions = new int[PARTITIONS];
-        private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>();
+        private final MockProcessorContext<Void, Void> context = new MockProcessorContext<>(config());
 
         @SuppressWarnings({"unchecked", "rawtypes"})
         GlobalReplica() {
