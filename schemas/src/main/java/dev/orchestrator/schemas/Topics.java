@@ -32,14 +32,12 @@ public final class Topics {
     public static final String DLQ = "dlq.v1";
     /** Compacted: the latest state of every executor job, keyed by command id. */
     public static final String JOBS = "jobs.v1";
-    /** Internal: reservation, release and outcome messages for the ledger, keyed by data unit. */
-    public static final String TO_LEDGER = "engine.to-ledger";
-    /** Internal: demands and ledger replies for the decision step, keyed by consumer. */
-    public static final String TO_DECIDER = "engine.to-decider";
-    /** Internal: migrations waiting for a slot, keyed by provider. */
-    public static final String TO_PLANNER = "engine.to-planner";
-    /** Internal, compacted: the latest view of every unit, replicated to every instance for scoring. */
-    public static final String UNIT_VIEWS = "engine.unit-views";
+    /**
+     * Internal: what one engine task tells another (a demand that moves to the task owning a fitting
+     * unit, lease grants and recalls, copies of policies and SLAs, pool summaries, migration steps),
+     * written to the partition of the task it is for. Co-partitioned with the input topics.
+     */
+    public static final String ROUTE = "engine.route";
 
     public final Topic<String, Demand> demand;
     public final Topic<String, Telemetry> telemetry;
@@ -54,10 +52,8 @@ public final class Topics {
     public final Topic<String, ExecutionJob> jobs;
     /** Dead letters keep the original bytes untouched, so nothing is lost by re-encoding. */
     public final Topic<byte[], byte[]> dlq;
-    public final Topic<String, byte[]> toLedger;
-    public final Topic<String, byte[]> toDecider;
-    public final Topic<String, byte[]> toPlanner;
-    public final Topic<String, byte[]> unitViews;
+    /** The engine's own topic; its typed serde lives with the engine, which alone reads and writes it. */
+    public final Topic<String, byte[]> route;
 
     private final String prefix;
 
@@ -76,11 +72,7 @@ public final class Topics {
         metrics = new Topic<>(prefix + METRICS, keys, serdes.forClass(MetricEvent.class));
         jobs = new Topic<>(prefix + JOBS, keys, serdes.forClass(ExecutionJob.class));
         dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
-        // the engine encodes its internal messages itself
-        toLedger = new Topic<>(prefix + TO_LEDGER, keys, Serdes.ByteArray());
-        toDecider = new Topic<>(prefix + TO_DECIDER, keys, Serdes.ByteArray());
-        toPlanner = new Topic<>(prefix + TO_PLANNER, keys, Serdes.ByteArray());
-        unitViews = new Topic<>(prefix + UNIT_VIEWS, keys, Serdes.ByteArray());
+        route = new Topic<>(prefix + ROUTE, keys, Serdes.ByteArray());
     }
 
     /** Topics named {@code prefix + base name}, with Avro values registered in {@code registry}. */
@@ -92,18 +84,36 @@ public final class Topics {
         return prefix;
     }
 
+    /**
+     * The topics one engine task reads a partition of each: they must have the same number of
+     * partitions, so a unit's registrations, heartbeats and commands meet on the task that owns it.
+     */
+    public List<Topic<?, ?>> copartitioned() {
+        return List.of(demand, telemetry, policy, sla, dataUnit, outcomes, route);
+    }
+
     /** Every public topic in data-flow order, for printing. */
     public List<Topic<?, ?>> all() {
         return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, jobs, dlq);
     }
 
+    /** The topic named {@code name} (public or internal), or null. */
+    public Topic<?, ?> byName(final String name) {
+        for (final Topic<?, ?> topic : all()) {
+            if (topic.name().equals(name)) {
+                return topic;
+            }
+        }
+        return route.name().equals(name) ? route : null;
+    }
+
     /** The engine's internal topics, created with the public ones. */
     public List<Topic<?, ?>> internal() {
-        return List.of(toLedger, toDecider, toPlanner, unitViews);
+        return List.of(route);
     }
 
     /** Tables are compacted: only the latest value per key matters. */
     public boolean isCompacted(final Topic<?, ?> topic) {
-        return topic == policy || topic == sla || topic == unitViews || topic == jobs;
+        return topic == policy || topic == sla || topic == jobs;
     }
 }

@@ -8,26 +8,41 @@ import java.util.Map;
 /**
  * The engine's tunables. {@code confirmWithinMillis}: how long a reservation waits for an executor;
  * {@code heartbeatLimitMillis}: silence after which a unit is unhealthy; {@code maxAttempts}:
- * reservations tried per demand before NO_CAPACITY; {@code candidatesPerRegion}: the bound on units
- * scored per region; {@code scanIntervalMillis}: how often the ledger looks at the clock;
- * {@code migrationsPerProvider}: migrations in flight per provider.
+ * placements tried per demand after failed provisioning, and targets per migration;
+ * {@code candidatesPerRegion}: the bound on units scored per region; {@code scanIntervalMillis}: how
+ * often a task looks at its deadlines; {@code migrationsPerProvider}: migrations in flight per
+ * provider; {@code partitions}: how many tasks share the work (the input topics' partition count);
+ * {@code spillMargin}: how much cheaper another task's units must look before a demand that fits
+ * here moves there; {@code summaryIntervalMillis}: how often a task tells the others what its pools
+ * can take.
  */
 public record EngineSettings(long confirmWithinMillis, long heartbeatLimitMillis, int maxAttempts,
                              int candidatesPerRegion, long scanIntervalMillis, int migrationsPerProvider,
                              long metricsIntervalMillis, String baseCurrency, Map<String, BigDecimal> currencyRates,
-                             Map<String, String> regionAliases) {
+                             Map<String, String> regionAliases, int partitions, double spillMargin,
+                             long summaryIntervalMillis) {
     public EngineSettings {
         currencyRates = Map.copyOf(currencyRates);
         regionAliases = Map.copyOf(regionAliases);
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
+        }
     }
 
     public static EngineSettings defaults() {
-        return new EngineSettings(60_000, 30_000, 3, 32, 1_000, 2, 5_000, "USD",
+        return new EngineSettings(60_000, 30_000, 3, 32, 250, 2, 5_000, "USD",
                 Map.of("EUR", new BigDecimal("1.08"), "GBP", new BigDecimal("1.27"), "XLM", new BigDecimal("0.11"),
                         "USDC", BigDecimal.ONE),
                 Map.of("eu-west", "eu-west-1", "eu-central", "eu-central-1", "frankfurt", "eu-central-1",
                         "us-east", "us-east-1", "virginia", "us-east-1", "us-west", "us-west-2",
-                        "ap-south", "ap-south-1"));
+                        "ap-south", "ap-south-1"), 1, 0.1, 500);
+    }
+
+    /** The same settings for {@code count} tasks. */
+    public EngineSettings withPartitions(final int count) {
+        return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
+                scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
+                count, spillMargin, summaryIntervalMillis);
     }
 
     public RegionAliases regions() {

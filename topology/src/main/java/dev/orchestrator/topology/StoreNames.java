@@ -1,36 +1,39 @@
 package dev.orchestrator.topology;
 
-/** Names of every state store, so internal topics and interactive queries never guess. */
+import java.util.List;
+
+/**
+ * Names of every state store of the engine task, so changelog topics, interactive queries and
+ * {@code verify} never guess. Every store is the task's own: partitioned like the input topics.
+ */
 public final class StoreNames {
-    /** Latest policy per consumer. */
-    public static final String POLICIES = "policies";
-    /** Latest SLA per SLA id, replicated to every instance. */
+    /** Every demand id this task has seen: its allocation when owned here, else where it went (a demand's one changelog record). */
+    public static final String DEMANDS = "demands";
+    /** Migration targets held here for allocations other tasks own, keyed by allocation id. */
+    public static final String HOSTED = "hosted";
+    /** This task's units without their reservations (which the demand records hold), keyed by unit id. */
+    public static final String UNITS = "units";
+    /** What this task knows of each consumer: the policy's terms and its lease of the consumer's limits. */
+    public static final String CONSUMERS = "consumers";
+    /** The lease books of the consumers whose home this task is. */
+    public static final String LEASE_BOOKS = "lease-books";
+    /** Lease requests waiting at a consumer's home for a recall to settle, keyed consumerId|sequence. */
+    public static final String LEASE_PARKED = "lease-parked";
+    /** Every SLA's terms, copied to every task. */
     public static final String SLAS = "slas";
-    /** Every demand id seen, with its consumer: the duplicate check. */
-    public static final String DEMAND_IDS = "demand-ids";
-    /** The ledger's units without their reservations, keyed by unit id. */
-    public static final String UNITS = "unit-headers";
-    /** The ledger's reservations, keyed unitId|allocationId. */
-    public static final String RESERVATIONS = "unit-reservations";
-    /** Every allocation of a consumer, keyed consumerId|demandId. */
-    public static final String ALLOCATIONS = "allocations";
-    /** What each consumer holds and has spent. */
-    public static final String ACCOUNTS = "accounts";
-    /** The latest view of every unit, replicated to every instance, with an in-memory index. */
-    public static final String UNIT_VIEWS = "unit-views";
-    /** Migrations per provider: in flight and waiting. */
-    public static final String MIGRATIONS = "migrations";
+    /** Migration slots of the providers whose home this task is: in flight and waiting. */
+    public static final String MIGRATIONS = "migration-slots";
 
     private StoreNames() {
     }
 
-    /** The key of an allocation in {@link #ALLOCATIONS}. */
-    public static String allocationKey(final String consumerId, final String demandId) {
-        return consumerId + '|' + demandId;
+    /** Every store, for building the topology and for tools that read their changelogs. */
+    public static List<String> all() {
+        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, SLAS, MIGRATIONS);
     }
 
-    /** The key of a reservation in {@link #RESERVATIONS}. */
-    public static String reservationKey(final String unitId, final String allocationId) {
-        return unitId + '|' + allocationId;
+    /** The changelog topic Kafka Streams keeps for {@code store} of application {@code applicationId}. */
+    public static String changelog(final String applicationId, final String store) {
+        return applicationId + "-" + store + "-changelog";
     }
 }

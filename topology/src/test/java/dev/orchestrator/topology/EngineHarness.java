@@ -21,12 +21,10 @@ import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
-import dev.orchestrator.topology.errors.GlobalDeadLetters;
-import dev.orchestrator.topology.ledger.UnitRecord;
-import dev.orchestrator.topology.ledger.UnitStore;
-import dev.orchestrator.topology.serde.InternalSerde;
-import dev.orchestrator.topology.model.UnitView;
-import dev.orchestrator.topology.ledger.UnitViews;
+import dev.orchestrator.topology.ledger.Held;
+import dev.orchestrator.topology.ledger.UnitState;
+import dev.orchestrator.topology.task.EngineTask;
+import dev.orchestrator.topology.task.LocalTasks;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +39,6 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /** The whole topology in a TopologyTestDriver, with input helpers and everything it published collected. */
@@ -50,8 +47,8 @@ public final class EngineHarness implements AutoCloseable {
 
     public final Topics topics = Topics.create("", InProcessSchemaRegistry.inMemory());
     public final TopologyTestDriver driver;
-    /** The stores the read API may read directly, as the engine registers them. */
-    public final dev.orchestrator.topology.state.LocalStores local = new dev.orchestrator.topology.state.LocalStores();
+    /** The engine tasks, as the engine registers them for the read API. */
+    public final LocalTasks local = new LocalTasks();
     public final List<AllocationResult> allocations = new ArrayList<>();
     public final List<PlacementCommand> commands = new ArrayList<>();
     public final List<AuditEvent> audit = new ArrayList<>();
@@ -60,7 +57,6 @@ public final class EngineHarness implements AutoCloseable {
     private final Map<String, TestInputTopic<String, ?>> inputs = new java.util.HashMap<>();
     /** Heartbeats come from the provider that registered the unit, as the engine requires. */
     private final Map<String, String> providers = new java.util.HashMap<>();
-    private final GlobalDeadLetters globalDeadLetters = new GlobalDeadLetters();
     private final TestInputTopic<String, byte[]> rawDemand;
     private final TestOutputTopic<String, AllocationResult> allocationOut;
     private final TestOutputTopic<String, PlacementCommand> commandOut;
@@ -76,7 +72,7 @@ public final class EngineHarness implements AutoCloseable {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        props.putAll(DecisionTopology.requiredConfig(topics, globalDeadLetters));
+        props.putAll(DecisionTopology.requiredConfig(topics));
         driver = new TopologyTestDriver(DecisionTopology.build(topics, settings, props, local), props, START);
         rawDemand = driver.createInputTopic(topics.demand.name(), new StringSerializer(), new ByteArraySerializer(), START,
                 Duration.ZERO);
@@ -178,16 +174,6 @@ public final class EngineHarness implements AutoCloseable {
         }
     }
 
-    /** Publishes a view of {@code unit} that shows it empty and allocatable, as a view lagging behind its ledger would. */
-    public EngineHarness staleView(final String unit) {
-        final UnitView real = UnitViews.view(unit(unit));
-        final UnitView stale = new UnitView(real.unitId(), real.providerId(), real.kind(), real.region(), real.pool(),
-                real.capacity(), real.capacity(), real.pricePerHourMicros(), "AVAILABLE", true, 1, 1, 0, real.version());
-        driver.createInputTopic(topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
-                .pipeInput(unit, InternalSerde.of(UnitView.class).serializer().serialize("", stale));
-        return this;
-    }
-
     /** A heartbeat written (and observed) at {@code at} that reaches the engine only now, as under a backlog. */
     public EngineHarness lateHeartbeat(final String unit, final Instant at) {
         input(topics.telemetry).pipeInput(unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId(providerOf(unit))
@@ -244,13 +230,65 @@ public final class EngineHarness implements AutoCloseable {
         return START.plusMillis(offsetMillis);
     }
 
-    public UnitRecord unit(final String id) {
-        return units().get(id);
+    /** A unit as the engine holds it, or null. */
+    public Unit unit(final String id) {
+        final UnitState unit = task().slice().get(id);
+        return unit == null ? null : new Unit(unit);
     }
 
-    /** The ledger's units as its stores hold them. */
-    public java.util.Map<String, UnitRecord> units() {
-        return UnitStore.readAll(driver.getKeyValueStore(StoreNames.UNITS), driver.getKeyValueStore(StoreNames.RESERVATIONS));
+    /** Every unit the engine holds. */
+    public Map<String, Unit> units() {
+        final Map<String, Unit> all = new java.util.TreeMap<>();
+        task().slice().units().forEach(unit -> all.put(unit.unitId(), new Unit(unit)));
+        return all;
+    }
+
+    /** The engine task of the driver's one partition. */
+    public EngineTask task() {
+        return local.get(0);
+    }
+
+    /** A unit's state at the moment of asking, with the allocations it holds by id. */
+    public record Unit(UnitState state) {
+        public dev.orchestrator.topology.model.Capacity used() {
+            return state.used();
+        }
+
+        public dev.orchestrator.topology.telemetry.Health health() {
+            return state.health();
+        }
+
+        public DataUnitState visibleState() {
+            return state.visibleState();
+        }
+
+        public Map<String, Held> reservations() {
+            final Map<String, Held> held = new java.util.TreeMap<>();
+            state.holds().forEach(h -> held.put(h.allocationId(), h));
+            return held;
+        }
+    }
+
+    /** The audited changes of allocation {@code demandId}, in order, as its decision records carry them. */
+    public List<String> allocationActions(final String demandId) {
+        return allocations.stream().filter(a -> a.getDemandId().equals(demandId) && a.getChange() != null)
+                .map(a -> a.getChange().getAction()).toList();
+    }
+
+    /** Every audited change of {@code unitId}, from audit.v1 and from decision records, in sequence order. */
+    public List<UnitEvent> unitEvents(final String unitId) {
+        final List<UnitEvent> events = new ArrayList<>();
+        audit.stream().filter(a -> a.getEntityType() == dev.orchestrator.avro.EntityType.DATA_UNIT
+                && a.getEntityId().equals(unitId)).forEach(a -> events.add(new UnitEvent(a.getSequence(), a.getAction(),
+                json(a.getAfter()).path("used").path("storageBytes").asLong())));
+        allocations.forEach(a -> a.getUnitChanges().stream().filter(c -> c.getDataUnitId().equals(unitId))
+                .forEach(c -> events.add(new UnitEvent(c.getSequence(), c.getAction(), c.getUsedAfter().getStorageBytes()))));
+        events.sort(java.util.Comparator.comparingLong(UnitEvent::sequence));
+        return events;
+    }
+
+    /** One audited change of a unit: its sequence, action and the storage it held after. */
+    public record UnitEvent(long sequence, String action, long usedStorageBytes) {
     }
 
     /** The decisions (PLACED, REJECTED) and, for release demands, RELEASED answers, of {@code demand}. */
@@ -266,6 +304,5 @@ public final class EngineHarness implements AutoCloseable {
     @Override
     public void close() {
         driver.close();
-        globalDeadLetters.close();
     }
 }

@@ -1,7 +1,5 @@
 package dev.orchestrator.topology;
 
-import dev.orchestrator.topology.ledger.UnitRecord;
-import dev.orchestrator.topology.lifecycle.OperatorState;
 import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.UnitKind;
@@ -9,7 +7,6 @@ import dev.orchestrator.topology.model.UnitSpec;
 import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.telemetry.Health;
 import java.util.List;
-import java.util.Map;
 
 /** Small builders for decision-rule tests: {@code unit("u1").storageGb(100).region("eu").price(1_000_000)}. */
 public final class Fixtures {
@@ -90,8 +87,10 @@ public final class Fixtures {
                     latency, availability, usedGb > 0 ? 1 : 0, 0);
         }
 
-        public UnitRecord record() {
-            return new UnitRecord(spec(), OperatorState.ACTIVE, Map.of(), Health.initial(0, latency), 0);
+        /** The unit registered in {@code slice}, as the ledger holds it. */
+        public dev.orchestrator.topology.ledger.UnitState in(final dev.orchestrator.topology.ledger.Slice slice) {
+            slice.register(spec(), Health.initial(0, latency));
+            return slice.get(id);
         }
 
         public UnitSpec spec() {

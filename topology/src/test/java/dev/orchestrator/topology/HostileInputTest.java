@@ -31,13 +31,12 @@ class HostileInputTest {
     }
 
     @Test
-    void randomBytesOnTheGlobalSlaTopicLeaveTheEngineRunning() {
-        // Streams' global thread died on the dead letter of such a record, after every restart
+    void randomBytesOnTheSlaAndRouteTopicsLeaveTheEngineRunning() {
         final byte[] garbage = new byte[64];
         new Random(7).nextBytes(garbage);
         engine.driver.createInputTopic(engine.topics.sla.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("sla-x", garbage);
-        engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
+        engine.driver.createInputTopic(engine.topics.route.name(), new StringSerializer(), new ByteArraySerializer())
                 .pipeInput("u9", garbage);
 
         engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 1);

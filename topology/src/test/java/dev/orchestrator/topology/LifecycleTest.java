@@ -3,7 +3,7 @@ package dev.orchestrator.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.avro.AllocationStatus;
-import dev.orchestrator.avro.AuditEvent;
+import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.DataUnitState;
 import dev.orchestrator.avro.EntityType;
@@ -34,7 +34,7 @@ class LifecycleTest {
 
         assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
         assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.PLACED);
-        assertThat(engine.audit).filteredOn(a -> a.getEntityId().equals("u1")).extracting(a -> a.getAction())
+        assertThat(engine.unitEvents("u1")).extracting(EngineHarness.UnitEvent::action)
                 .containsExactly("REGISTERED", "STATE_CHANGED", "STATE_CHANGED", "RESERVED");
     }
 
@@ -100,7 +100,7 @@ class LifecycleTest {
         assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.EXPIRED);
         assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.RESERVATION_EXPIRED);
         assertThat(engine.unit("u1").reservations()).isEmpty();
-        assertThat(engine.audit).filteredOn(a -> a.getEntityId().equals("u1")).extracting(a -> a.getAction())
+        assertThat(engine.unitEvents("u1")).extracting(EngineHarness.UnitEvent::action)
                 .contains("RELEASED");
         assertThat(engine.commands).extracting(PlacementCommand::getType)
                 .containsExactly(CommandType.PROVISION, CommandType.DEPROVISION);
@@ -151,16 +151,16 @@ class LifecycleTest {
         assertThat(engine.commands).extracting(PlacementCommand::getDataUnitId).containsExactly("u1", "u2", "u3");
         assertThat(engine.units().values()).allSatisfy(unit -> assertThat(unit.reservations()).isEmpty());
         // the audit chain of the allocation stays whole through the moves: 1..n, each change starting where the last ended
-        final List<AuditEvent> chain = engine.audit.stream().filter(a -> a.getEntityId().equals("d1")
-                && a.getEntityType() == EntityType.ALLOCATION).toList();
-        assertThat(chain).extracting(AuditEvent::getAction).containsSubsequence("PLACED", "EXECUTION_FAILED", "RESERVING", "PLACED",
-                "EXECUTION_FAILED", "RESERVING", "PLACED", "EXECUTION_FAILED", "REJECTED");
+        final List<AllocationResult> chain = engine.resultsFor("d1");
+        assertThat(chain).extracting(r -> r.getChange().getAction()).containsExactly("PLACED", "REPLACED", "REPLACED",
+                "REJECTED");
         for (int i = 0; i < chain.size(); i++) {
-            assertThat(chain.get(i).getSequence()).isEqualTo(i + 1L);
-            if (i > 0) {
-                assertThat(EngineHarness.json(chain.get(i).getBefore())).isEqualTo(EngineHarness.json(chain.get(i - 1).getAfter()));
-            }
+            assertThat(chain.get(i).getChange().getSequence()).isEqualTo(i + 1L);
+            assertThat(chain.get(i).getChange().getPreviousStatus()).isEqualTo(i == 0 ? null : chain.get(i - 1).getStatus());
         }
+        // each re-placement's record audits both units: the release of the failed one and the reservation of the next
+        assertThat(chain.get(1).getUnitChanges()).extracting(c -> c.getDataUnitId() + " " + c.getAction())
+                .containsExactly("u1 EXECUTION_FAILED", "u2 RESERVED");
     }
 
     @Test

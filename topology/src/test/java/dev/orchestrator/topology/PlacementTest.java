@@ -7,11 +7,8 @@ import dev.orchestrator.avro.AllocationStatus;
 import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.ReasonCode;
-import dev.orchestrator.topology.model.UnitView;
-import dev.orchestrator.topology.serde.InternalSerde;
 import java.util.List;
 import org.apache.kafka.common.serialization.StringSerializer;
-import dev.orchestrator.topology.ledger.UnitViews;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,10 +38,15 @@ class PlacementTest {
             assertThat(c.getDataUnitId()).isEqualTo("u-cheap");
             assertThat(c.getCapacity().getStorageBytes()).isEqualTo(10_000_000_000L);
         });
-        assertThat(engine.audit).filteredOn(a -> a.getEntityType() == EntityType.ALLOCATION)
-                .extracting(a -> a.getAction()).containsExactly("PLACED");
-        assertThat(engine.audit).filteredOn(a -> a.getEntityId().equals("u-cheap"))
-                .extracting(a -> a.getAction()).containsExactly("REGISTERED", "RESERVED");
+        // the decision record is the audit event of the allocation and of the unit it reserved on
+        assertThat(engine.audit).filteredOn(a -> a.getEntityType() == EntityType.ALLOCATION).isEmpty();
+        assertThat(engine.allocationActions("d1")).containsExactly("PLACED");
+        assertThat(placed.getUnitChanges()).singleElement().satisfies(c -> {
+            assertThat(c.getAction()).isEqualTo("RESERVED");
+            assertThat(c.getUsedAfter().getStorageBytes()).isEqualTo(10_000_000_000L);
+        });
+        assertThat(engine.unitEvents("u-cheap")).extracting(EngineHarness.UnitEvent::action)
+                .containsExactly("REGISTERED", "RESERVED");
         assertThat(engine.unit("u-cheap").used().storageBytes()).isEqualTo(10_000_000_000L);
     }
 
@@ -58,29 +60,6 @@ class PlacementTest {
         assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.REJECTED);
         assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.NO_CAPACITY);
         assertThat(engine.unit("u1").used().storageBytes()).isEqualTo(60_000_000_000L);
-    }
-
-    @Test
-    void retriesElsewhereWhenTheViewWasStale() {
-        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
-                .register("u2", "p1", "eu-west-1", 100, "1.00")
-                .place("d1", "c1", 80);
-        assertThat(engine.last("d1").getDataUnitId()).isEqualTo("u1");
-        // an old view of u1, as another instance might still hold it: all 100 GB free
-        final UnitView current = UnitViews.view(engine.unit("u1"));
-        final UnitView stale = new UnitView(current.unitId(), current.providerId(), current.kind(), current.region(),
-                current.pool(), current.capacity(), current.capacity(), current.pricePerHourMicros(), "AVAILABLE", true,
-                current.latencyMillis(), current.availability(), 0, current.version());
-        engine.driver.createInputTopic(engine.topics.unitViews.name(), new StringSerializer(), new ByteArraySerializer())
-                .pipeInput("u1", InternalSerde.of(UnitView.class).serializer().serialize("", stale));
-
-        engine.place("d2", "c1", 50);
-
-        final AllocationResult placed = engine.last("d2");
-        assertThat(placed.getStatus()).isEqualTo(AllocationStatus.PLACED);
-        assertThat(placed.getDataUnitId()).isEqualTo("u2");
-        assertThat(placed.getAttempts()).isEqualTo(2);
-        assertThat(engine.unit("u1").used().storageBytes()).isEqualTo(80_000_000_000L);
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class FailedRecordHandler implements ProcessingExceptionHandler {
     public Response handleError(final ErrorHandlerContext context, final Record<?, ?> record, final Exception exception) {
         final InvalidInputException invalid = invalidInput(exception);
         if (invalid != null) {
-            // a processor that cannot forward (a global store's) refuses a record by throwing this
+            // a stage refused the record after checking nothing: its dead letter names the field
             LOG.warn("record refused topic={} partition={} offset={} field={} reason={}", context.topic(),
                     context.partition(), context.offset(), invalid.field(), DeadLetter.clip(invalid.getMessage()));
             return Response.resume(routing.route(context, DeadLetter.of(context.topic(), context.partition(),

@@ -9,12 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Skips a record that cannot be decoded and dead-letters it with reason INVALID_INPUT, from stream
- * tasks and the global thread alike. Logs one line per record: bad input is expected, not a crash.
+ * Skips a record that cannot be decoded and dead-letters it with reason INVALID_INPUT, from any task. Logs one line per record: bad input is expected, not a crash.
  */
 public final class UndecodableRecordHandler implements DeserializationExceptionHandler {
-    /** Names the topics read by global stores, comma-separated: their dead letters bypass Streams. */
-    public static final String GLOBAL_TOPICS_CONFIG = DeadLetterRouting.GLOBAL_TOPICS_CONFIG;
     private static final Logger LOG = LoggerFactory.getLogger(UndecodableRecordHandler.class);
 
     private final DeadLetterRouting routing = new DeadLetterRouting();

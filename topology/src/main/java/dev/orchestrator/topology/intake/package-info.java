@@ -1,4 +1,5 @@
 /**
- * Step 1, intake of demand: duplicates dropped, invalid demands refused with a reason, the rest routed to the deciding task; executors' outcomes routed to their unit's ledger.
+ * Step 1, intake: a demand is deduplicated, validated and decided where it arrives (or refused with a
+ * reason); an executor's outcome goes on to the task that owns its unit.
  */
 package dev.orchestrator.topology.intake;

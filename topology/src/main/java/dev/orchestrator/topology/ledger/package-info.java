@@ -1,4 +1,4 @@
 /**
- * Step 4, Reserve: the capacity ledger (keyed by unit), the single writer of each unit's capacity, lifecycle and health; it issues the placement commands.
+ * Step 4, Reserve: the units a task owns, held exactly in memory, the single writer of their capacity, lifecycle and health; every change of a unit is numbered for the audit.
  */
 package dev.orchestrator.topology.ledger;

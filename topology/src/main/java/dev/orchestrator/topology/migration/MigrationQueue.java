@@ -1,12 +1,12 @@
 package dev.orchestrator.topology.migration;
 
-import dev.orchestrator.topology.messages.ToPlanner;
+import dev.orchestrator.topology.routing.RouteMessage.MigrationNeeded;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
 /** One provider's migrations: at most a fixed number in flight, the rest waiting in arrival order. */
-public record MigrationQueue(List<String> inFlight, List<ToPlanner.Needed> waiting) {
+public record MigrationQueue(List<String> inFlight, List<MigrationNeeded> waiting) {
     public MigrationQueue {
         inFlight = List.copyOf(inFlight);
         waiting = List.copyOf(waiting);
@@ -21,7 +21,7 @@ public record MigrationQueue(List<String> inFlight, List<ToPlanner.Needed> waiti
     }
 
     /** Queues {@code needed}; returns the queue and the migration to start now, if a slot is free. */
-    public Step offer(final ToPlanner.Needed needed, final int limit) {
+    public Step offer(final MigrationNeeded needed, final int limit) {
         if (knows(needed.allocationId())) {
             return new Step(this, Optional.empty());
         }
@@ -30,7 +30,7 @@ public record MigrationQueue(List<String> inFlight, List<ToPlanner.Needed> waiti
             flying.add(needed.allocationId());
             return new Step(new MigrationQueue(flying, waiting), Optional.of(needed));
         }
-        final List<ToPlanner.Needed> queued = new ArrayList<>(waiting);
+        final List<MigrationNeeded> queued = new ArrayList<>(waiting);
         queued.add(needed);
         return new Step(new MigrationQueue(inFlight, queued), Optional.empty());
     }
@@ -39,10 +39,10 @@ public record MigrationQueue(List<String> inFlight, List<ToPlanner.Needed> waiti
     public Step done(final String allocationId, final int limit) {
         final List<String> flying = new ArrayList<>(inFlight);
         flying.remove(allocationId);
-        final List<ToPlanner.Needed> queued = new ArrayList<>(waiting);
+        final List<MigrationNeeded> queued = new ArrayList<>(waiting);
         queued.removeIf(n -> n.allocationId().equals(allocationId));
         if (flying.size() < limit && !queued.isEmpty()) {
-            final ToPlanner.Needed next = queued.remove(0);
+            final MigrationNeeded next = queued.remove(0);
             flying.add(next.allocationId());
             return new Step(new MigrationQueue(flying, queued), Optional.of(next));
         }
@@ -50,6 +50,6 @@ public record MigrationQueue(List<String> inFlight, List<ToPlanner.Needed> waiti
     }
 
     /** A queue after a change, and the migration that change lets start. */
-    public record Step(MigrationQueue queue, Optional<ToPlanner.Needed> start) {
+    public record Step(MigrationQueue queue, Optional<MigrationNeeded> start) {
     }
 }

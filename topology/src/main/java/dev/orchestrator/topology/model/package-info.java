@@ -1,4 +1,4 @@
 /**
- * The engine's own model of units, demands, capacities, prices, policies and SLAs, shared by every stage. Plain Java, no Kafka types.
+ * The engine's own model of units, demands, allocations, capacities, prices, policies and SLAs, shared by every stage and stored as the task's records. Plain Java, no Kafka types.
  */
 package dev.orchestrator.topology.model;

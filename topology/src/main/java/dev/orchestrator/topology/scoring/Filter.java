@@ -1,7 +1,7 @@
 package dev.orchestrator.topology.scoring;
 
 import dev.orchestrator.avro.ReasonCode;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.model.UnitFacts;
 
 /** Drops a unit that cannot serve the demand, saying why. */
 public interface Filter {
@@ -11,5 +11,5 @@ public interface Filter {
     ReasonCode reason();
 
     /** True when the unit passes. */
-    boolean test(ScoringContext context, UnitView unit);
+    boolean test(ScoringContext context, UnitFacts unit);
 }

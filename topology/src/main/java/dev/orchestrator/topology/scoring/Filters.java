@@ -2,7 +2,7 @@ package dev.orchestrator.topology.scoring;
 
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.topology.model.Prices;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.model.UnitFacts;
 import java.util.List;
 import java.util.function.BiPredicate;
 
@@ -35,17 +35,17 @@ public final class Filters {
     public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, FITS, QOS,
             PRICE_CAP, BUDGET);
 
-    static long price(final ScoringContext context, final UnitView unit) {
+    static long price(final ScoringContext context, final UnitFacts unit) {
         return Prices.proRata(unit.pricePerHourMicros(), unit.capacity(), context.demand().capacity());
     }
 
-    private static Filter of(final String name, final ReasonCode reason, final BiPredicate<ScoringContext, UnitView> test) {
+    private static Filter of(final String name, final ReasonCode reason, final BiPredicate<ScoringContext, UnitFacts> test) {
         return new Named(name, reason, test);
     }
 
-    private record Named(String name, ReasonCode reason, BiPredicate<ScoringContext, UnitView> predicate) implements Filter {
+    private record Named(String name, ReasonCode reason, BiPredicate<ScoringContext, UnitFacts> predicate) implements Filter {
         @Override
-        public boolean test(final ScoringContext context, final UnitView unit) {
+        public boolean test(final ScoringContext context, final UnitFacts unit) {
             return predicate.test(context, unit);
         }
     }

@@ -1,6 +1,6 @@
 package dev.orchestrator.topology.scoring;
 
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.model.UnitFacts;
 
 /**
  * Rates a feasible unit; higher is better. Raw values are normalized to [0, 1] across the candidates
@@ -9,5 +9,5 @@ import dev.orchestrator.topology.model.UnitView;
 public interface Scorer {
     String name();
 
-    double raw(ScoringContext context, UnitView unit);
+    double raw(ScoringContext context, UnitFacts unit);
 }

@@ -1,6 +1,6 @@
 package dev.orchestrator.topology.scoring;
 
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.model.UnitFacts;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleBiFunction;
@@ -35,18 +35,18 @@ public final class Scorers {
         return List.of(PRICE_SCORER, LATENCY_SCORER, RELIABILITY_SCORER, spread ? SPREADING_SCORER : PACKING_SCORER);
     }
 
-    private static double utilizationAfter(final ScoringContext context, final UnitView unit) {
+    private static double utilizationAfter(final ScoringContext context, final UnitFacts unit) {
         final var used = unit.capacity().minus(unit.free()).plus(context.demand().capacity());
         return used.utilizationOf(unit.capacity());
     }
 
-    private static Scorer of(final String name, final ToDoubleBiFunction<ScoringContext, UnitView> raw) {
+    private static Scorer of(final String name, final ToDoubleBiFunction<ScoringContext, UnitFacts> raw) {
         return new Named(name, raw);
     }
 
-    private record Named(String name, ToDoubleBiFunction<ScoringContext, UnitView> function) implements Scorer {
+    private record Named(String name, ToDoubleBiFunction<ScoringContext, UnitFacts> function) implements Scorer {
         @Override
-        public double raw(final ScoringContext context, final UnitView unit) {
+        public double raw(final ScoringContext context, final UnitFacts unit) {
             return function.applyAsDouble(context, unit);
         }
     }

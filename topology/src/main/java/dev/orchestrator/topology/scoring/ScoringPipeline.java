@@ -1,9 +1,9 @@
 package dev.orchestrator.topology.scoring;
 
 import dev.orchestrator.avro.ReasonCode;
-import dev.orchestrator.avro.ScoreEntry;
+import dev.orchestrator.topology.model.Candidate;
 import dev.orchestrator.topology.model.Prices;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.model.UnitFacts;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -25,19 +25,19 @@ public final class ScoringPipeline {
         this.filters = List.copyOf(filters);
     }
 
-    public Decision decide(final ScoringContext context, final List<UnitView> candidates) {
+    public Decision decide(final ScoringContext context, final List<? extends UnitFacts> candidates) {
         final List<Scorer> scorers = Scorers.forStrategy(context.policy().spread());
-        final List<UnitView> feasible = new ArrayList<>();
-        final List<ScoreEntry> removed = new ArrayList<>();
+        final List<UnitFacts> feasible = new ArrayList<>();
+        final List<Candidate> removed = new ArrayList<>();
         final Map<ReasonCode, Integer> removals = new EnumMap<>(ReasonCode.class);
-        for (final UnitView unit : candidates) {
+        for (final UnitFacts unit : candidates) {
             final Optional<Filter> failed = firstFailing(context, unit);
             if (failed.isEmpty()) {
                 feasible.add(unit);
             } else {
                 removals.merge(failed.get().reason(), 1, Integer::sum);
                 if (removed.size() < KEPT_REMOVALS) {
-                    removed.add(new ScoreEntry(unit.unitId(), 0.0, Map.of(), failed.get().name()));
+                    removed.add(Candidate.removed(unit.unitId(), failed.get().name()));
                 }
             }
         }
@@ -65,22 +65,22 @@ public final class ScoringPipeline {
             totals[u] = weightSum > 0 ? total / weightSum : 0;
         }
         final List<Integer> best = top(feasible, totals, KEPT_CANDIDATES);
-        final List<ScoreEntry> breakdown = new ArrayList<>();
+        final List<Candidate> breakdown = new ArrayList<>();
         for (final int u : best) {
             final Map<String, Double> contributions = new HashMap<>();
             for (int s = 0; s < scorers.size(); s++) {
                 contributions.put(scorers.get(s).name(), normalized[s][u]);
             }
-            breakdown.add(new ScoreEntry(feasible.get(u).unitId(), totals[u], contributions, null));
+            breakdown.add(new Candidate(feasible.get(u).unitId(), totals[u], contributions, null));
         }
         breakdown.addAll(removed);
-        final UnitView chosen = feasible.get(best.get(0));
+        final UnitFacts chosen = feasible.get(best.get(0));
         return new Decision(Optional.of(chosen), Prices.proRata(chosen.pricePerHourMicros(), chosen.capacity(),
                 context.demand().capacity()), ReasonCode.NONE, "", breakdown, candidates.size());
     }
 
     /** Indices of the {@code k} best totals, best first; ties go to the smaller unit id. */
-    private static List<Integer> top(final List<UnitView> units, final double[] totals, final int k) {
+    private static List<Integer> top(final List<UnitFacts> units, final double[] totals, final int k) {
         final List<Integer> best = new ArrayList<>(k + 1);
         for (int u = 0; u < totals.length; u++) {
             int at = best.size();
@@ -97,7 +97,7 @@ public final class ScoringPipeline {
         return best;
     }
 
-    private static boolean better(final List<UnitView> units, final double[] totals, final int a, final int b) {
+    private static boolean better(final List<UnitFacts> units, final double[] totals, final int a, final int b) {
         return totals[a] > totals[b] || totals[a] == totals[b] && units.get(a).unitId().compareTo(units.get(b).unitId()) < 0;
     }
 
@@ -106,9 +106,9 @@ public final class ScoringPipeline {
      * policy ask but room, it is NO_CAPACITY (more capacity would place it); otherwise the reason
      * most units fail for, a demand-side reason before capacity when they tie (room alone would not help).
      */
-    ReasonCode bindingReason(final ScoringContext context, final List<UnitView> units) {
+    ReasonCode bindingReason(final ScoringContext context, final List<? extends UnitFacts> units) {
         final Map<ReasonCode, Integer> failing = new EnumMap<>(ReasonCode.class);
-        for (final UnitView unit : units) {
+        for (final UnitFacts unit : units) {
             boolean onlyRoom = true;
             boolean any = false;
             for (final Filter filter : filters) {
@@ -129,7 +129,7 @@ public final class ScoringPipeline {
                 .map(Map.Entry::getKey).orElse(ReasonCode.NO_FEASIBLE_UNIT);
     }
 
-    private Optional<Filter> firstFailing(final ScoringContext context, final UnitView unit) {
+    private Optional<Filter> firstFailing(final ScoringContext context, final UnitFacts unit) {
         for (final Filter filter : filters) {
             if (!filter.test(context, unit)) {
                 return Optional.of(filter);
@@ -139,7 +139,7 @@ public final class ScoringPipeline {
     }
 
     /** Each scorer's raw values over the feasible units, min-max normalized to [0, 1]. */
-    private static double[][] normalized(final ScoringContext context, final List<UnitView> feasible,
+    private static double[][] normalized(final ScoringContext context, final List<UnitFacts> feasible,
                                          final List<Scorer> scorers) {
         final double[][] values = new double[scorers.size()][feasible.size()];
         for (int s = 0; s < scorers.size(); s++) {

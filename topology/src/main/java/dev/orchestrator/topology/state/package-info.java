@@ -1,4 +1,4 @@
 /**
- * State the engine keeps beside its Kafka Streams stores: decoded caches, the stores the read API may query directly, the RocksDB memory bound.
+ * The engine task's state stores, typed, and the RocksDB memory bound.
  */
 package dev.orchestrator.topology.state;

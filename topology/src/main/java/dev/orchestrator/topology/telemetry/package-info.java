@@ -1,4 +1,4 @@
 /**
- * Step 7, Watch: what a unit's telemetry says about its health (smoothed latency, availability, heartbeat age). Plain Java, no Kafka types.
+ * Step 7, Watch: heartbeats and their absence judge a unit's health (smoothed latency, availability, heartbeat age); only a change that flips a filter is persisted; deadlines sit in a queue so a sweep touches only what is due.
  */
 package dev.orchestrator.topology.telemetry;

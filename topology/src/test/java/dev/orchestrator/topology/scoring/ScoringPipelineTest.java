@@ -29,10 +29,10 @@ class ScoringPipelineTest {
         final Decision decision = pipeline.decide(context(priceOnly, Optional.empty()), List.of(
                 unit("dear").price(2_000_000).view(), unit("cheap").price(1_000_000).view()));
 
-        assertThat(decision.chosen()).map(UnitView::unitId).contains("cheap");
+        assertThat(decision.chosen()).map(dev.orchestrator.topology.model.UnitFacts::unitId).contains("cheap");
         assertThat(decision.pricePerHourMicros()).isEqualTo(100_000);
-        assertThat(decision.breakdown().get(0).getContributions()).containsEntry("price", 1.0);
-        assertThat(decision.breakdown().get(1).getContributions()).containsEntry("price", 0.0);
+        assertThat(decision.breakdown().get(0).contributions()).containsEntry("price", 1.0);
+        assertThat(decision.breakdown().get(1).contributions()).containsEntry("price", 0.0);
     }
 
     @Test
@@ -44,8 +44,8 @@ class ScoringPipelineTest {
         // after placing 10 GB: "full" is at (80 + 10) / 100 = 0.9, "empty" at 10 / 100 = 0.1
         final List<UnitView> units = List.of(unit("full").usedGb(80).view(), unit("empty").view());
 
-        assertThat(pipeline.decide(context(packOnly, Optional.empty()), units).chosen()).map(UnitView::unitId).contains("full");
-        assertThat(pipeline.decide(context(spreadOnly, Optional.empty()), units).chosen()).map(UnitView::unitId).contains("empty");
+        assertThat(pipeline.decide(context(packOnly, Optional.empty()), units).chosen()).map(dev.orchestrator.topology.model.UnitFacts::unitId).contains("full");
+        assertThat(pipeline.decide(context(spreadOnly, Optional.empty()), units).chosen()).map(dev.orchestrator.topology.model.UnitFacts::unitId).contains("empty");
     }
 
     @Test
@@ -53,7 +53,7 @@ class ScoringPipelineTest {
         final Decision decision = pipeline.decide(context(PolicyTerms.UNLIMITED, Optional.empty()),
                 List.of(unit("u2").view(), unit("u1").view()));
 
-        assertThat(decision.chosen()).map(UnitView::unitId).contains("u1");
+        assertThat(decision.chosen()).map(dev.orchestrator.topology.model.UnitFacts::unitId).contains("u1");
     }
 
     static List<Arguments> removals() {
@@ -82,7 +82,7 @@ class ScoringPipelineTest {
 
         assertThat(decision.chosen()).isEmpty();
         assertThat(decision.rejection()).isEqualTo(reason);
-        assertThat(decision.breakdown()).singleElement().satisfies(e -> assertThat(e.getFilteredBy()).isEqualTo(filter));
+        assertThat(decision.breakdown()).singleElement().satisfies(e -> assertThat(e.filteredBy()).isEqualTo(filter));
     }
 
     @Test

@@ -1,0 +1,144 @@
+package dev.orchestrator.topology.admission;
+
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * A limited consumer's book at its home task, the one writer of its grants: {@code granted} is the
+ * total of the leases held by every slice (tasks), which never exceeds {@code limit} once a recall
+ * has settled. A slice asks for what a placement needs; the book grants it with a share of what is
+ * free to spare the next round trip. When what is free does not cover a request, the book recalls
+ * every slice's unused lease ({@code awaiting} the answers of {@code epoch}) and parks requests until
+ * all have answered; then it grants, or hands out all that is free marked exhausted, so the asking
+ * slice's refusal is exact.
+ *
+ * <p>Why that is safe with messages in flight: a grant is added here before the slice hears of it,
+ * and a return is taken off the slice before it arrives here, so this total is never below the sum
+ * of the slices' leases.
+ */
+public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation, int epoch, SortedSet<Integer> awaiting) {
+    public LeaseBook {
+        awaiting = new TreeSet<>(awaiting);
+    }
+
+    /** The book of a consumer whose policy limits nothing (or who has none): nothing is counted. */
+    public static LeaseBook unlimited(final long generation, final int epoch) {
+        return new LeaseBook(LeaseAmount.UNLIMITED, LeaseAmount.ZERO, generation, epoch, new TreeSet<>());
+    }
+
+    /** Whether grants are counted at all. */
+    public boolean limited() {
+        return !limit.equals(LeaseAmount.UNLIMITED);
+    }
+
+    /** What the book says to a request. */
+    public enum Verdict { GRANT, EXHAUSTED, PARK }
+
+    /** The book after a request, what to answer and how much; {@code recall} when a recall of a new epoch starts. */
+    public record Answer(LeaseBook book, Verdict verdict, LeaseAmount amount, boolean recall) {
+    }
+
+    /**
+     * The book once limits apply where none did: a new generation, so grants and answers of an earlier
+     * one are told apart and ignored. Slices may hold allocations made while the consumer had no limits
+     * (or before they knew its policy), which no grant covers: the first recall collects them.
+     */
+    public LeaseBook opened(final LeaseAmount next, final int partitions) {
+        return new LeaseBook(next, LeaseAmount.ZERO, generation + 1, epoch + 1, all(partitions));
+    }
+
+    public boolean recalling() {
+        return !awaiting.isEmpty();
+    }
+
+    /** What no slice holds. */
+    public LeaseAmount free() {
+        return limit.minus(granted);
+    }
+
+    /** A slice asks for {@code need}; {@code partitions} slices share the limit. */
+    public Answer request(final LeaseAmount need, final int partitions) {
+        if (!limited()) {
+            return new Answer(this, Verdict.GRANT, LeaseAmount.UNLIMITED, false);
+        }
+        if (recalling()) {
+            return new Answer(this, Verdict.PARK, LeaseAmount.ZERO, false);
+        }
+        if (free().covers(need)) {
+            return grant(need, partitions);
+        }
+        final LeaseBook recalling = new LeaseBook(limit, granted, generation, epoch + 1, all(partitions));
+        return new Answer(recalling, Verdict.PARK, LeaseAmount.ZERO, true);
+    }
+
+    /**
+     * A parked request, served once the recall has settled: granted when what is free covers it,
+     * otherwise all that is free, marked exhausted, so the slice decides with everything there is.
+     */
+    public Answer serveParked(final LeaseAmount need, final int partitions) {
+        if (!limited()) {
+            return new Answer(this, Verdict.GRANT, LeaseAmount.UNLIMITED, false);
+        }
+        if (recalling()) {
+            throw new IllegalStateException("parked requests wait until the recall of epoch " + epoch + " settles");
+        }
+        if (free().covers(need)) {
+            return grant(need, partitions);
+        }
+        final LeaseAmount all = unlimitedWhereLimitIs(free());
+        return new Answer(new LeaseBook(limit, granted.plus(all), generation, epoch, awaiting), Verdict.EXHAUSTED, all, false);
+    }
+
+    /**
+     * A slice gave back {@code returned} and owns up to {@code adopted}, allocations it holds that no
+     * grant covered; an answer to the current epoch's recall counts towards settling it.
+     */
+    public LeaseBook returned(final int from, final long answeredGeneration, final int answeredEpoch,
+                              final LeaseAmount returned, final LeaseAmount adopted) {
+        if (answeredGeneration != generation || !limited()) {
+            // a lease of an earlier generation is void: that book started again from what slices adopt
+            return this;
+        }
+        final SortedSet<Integer> left = new TreeSet<>(awaiting);
+        if (answeredEpoch == epoch) {
+            left.remove(from);
+        }
+        return new LeaseBook(limit, granted.minus(returned).plus(adopted), generation, epoch, left);
+    }
+
+    /** The policy's limits changed; grants already made stay (nothing is taken back by force). */
+    public LeaseBook withLimit(final LeaseAmount next) {
+        return new LeaseBook(next, granted, generation, epoch, awaiting);
+    }
+
+    private Answer grant(final LeaseAmount need, final int partitions) {
+        // a share of the rest, so a busy slice does not come back for every placement
+        final LeaseAmount spare = free().minus(need).share(1.0 / (2.0 * Math.max(1, partitions)), LeaseAmount.ZERO);
+        final LeaseAmount amount = unlimitedWhereLimitIs(need.plus(spare).min(free()));
+        return new Answer(new LeaseBook(limit, granted.plus(amount), generation, epoch, awaiting), Verdict.GRANT, amount, false);
+    }
+
+    /** A slice tracks only the limited dimensions: an unlimited one is granted as unlimited. */
+    private LeaseAmount unlimitedWhereLimitIs(final LeaseAmount amount) {
+        final long none = LeaseAmount.NONE;
+        return new LeaseAmount(limit.units() == none ? none : amount.units(),
+                limit.cpuMillis() == none ? none : amount.cpuMillis(),
+                limit.memoryBytes() == none ? none : amount.memoryBytes(),
+                limit.storageBytes() == none ? none : amount.storageBytes(),
+                limit.gpus() == none ? none : amount.gpus(), limit.money() == none ? none : amount.money());
+    }
+
+    private static SortedSet<Integer> all(final int partitions) {
+        final SortedSet<Integer> every = new TreeSet<>();
+        for (int p = 0; p < partitions; p++) {
+            every.add(p);
+        }
+        return every;
+    }
+
+    /** The partitions still to answer, in order, for messages. */
+    public List<Integer> awaitingList() {
+        return List.copyOf(awaiting);
+    }
+}

@@ -1,0 +1,91 @@
+package dev.orchestrator.topology.decide;
+
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.model.PlaceRequest;
+import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.routing.Journey;
+import dev.orchestrator.topology.scoring.Decision;
+import dev.orchestrator.topology.scoring.Filters;
+import dev.orchestrator.topology.scoring.ScoringContext;
+import dev.orchestrator.topology.scoring.ScoringPipeline;
+import dev.orchestrator.topology.scoring.Scorers;
+import dev.orchestrator.topology.task.EngineTask;
+import java.util.Collection;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+
+/**
+ * Which unit of this task serves a demand best (step 3, scoring, over the task's exact index), and
+ * whether another task should decide it instead: one with room when nothing here fits, or one whose
+ * units look clearly cheaper (by {@code engine.spill.margin}) for a demand that has not moved yet.
+ */
+public final class Choices {
+    /** Units looked at once the candidate window shows nothing feasible: bounds the work of a rejection. */
+    private static final int WIDE_LOOK = 10_000;
+
+    private final ScoringPipeline pipeline = new ScoringPipeline(Filters.ALL);
+    private final EngineTask task;
+
+    public Choices(final EngineTask task) {
+        this.task = task;
+    }
+
+    /** The best unit here for {@code record} within {@code budgetLeft} per placement, or why there is none. */
+    public Decision best(final Allocation record, final PolicyTerms policy, final Optional<SlaTerms> sla,
+                         final long budgetLeft) {
+        return best(record.request(), policy, sla, Set.copyOf(record.tried()), budgetLeft);
+    }
+
+    /** The best unit here for {@code request} other than {@code excluded}. */
+    public Decision best(final PlaceRequest request, final PolicyTerms policy, final Optional<SlaTerms> sla,
+                         final Set<String> excluded, final long budgetLeft) {
+        final ScoringContext scoring = new ScoringContext(request, policy, sla, excluded, budgetLeft);
+        final Collection<String> scope = scope(request, policy);
+        final Decision decision = pipeline.decide(scoring, task.slice().index().candidates(request.kind(), scope,
+                request.kind().primary(request.capacity()), policy.spread(), task.settings().candidatesPerRegion()));
+        if (decision.chosen().isPresent()) {
+            return decision;
+        }
+        // the window showed nothing feasible: look once at every unit in scope, full ones included, so a
+        // fitting unit past the window is found and a rejection names the constraint that binds
+        return pipeline.decide(scoring, task.slice().index().all(request.kind(), scope, WIDE_LOOK));
+    }
+
+    /** The task that should decide {@code record} instead of this one, if any. */
+    public OptionalInt elsewhere(final Allocation record, final Journey journey, final PolicyTerms policy,
+                                 final Decision decision) {
+        final Set<String> scope = scope(record.request(), policy);
+        if (decision.chosen().isEmpty()) {
+            return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(), -1);
+        }
+        final boolean priceMatters = policy.weights().getOrDefault(Scorers.PRICE, Scorers.DEFAULT_WEIGHTS.get(Scorers.PRICE)) > 0;
+        if (!priceMatters || !journey.triedPartitions().isEmpty() || record.executionFailures() > 0) {
+            return OptionalInt.empty();
+        }
+        return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(),
+                decision.pricePerHourMicros());
+    }
+
+    /**
+     * Why nothing here fits and no other task was worth trying: what the scoring found, except that a
+     * task without a unit in scope says NO_CAPACITY when other tasks have such units (all full).
+     */
+    public ReasonCode reason(final Allocation record, final PolicyTerms policy, final Decision decision) {
+        final boolean poolsElsewhere = task.remote().anyPool(record.request(), scope(record.request(), policy), task.self());
+        return decision.evaluated() == 0 && poolsElsewhere ? ReasonCode.NO_CAPACITY : decision.rejection();
+    }
+
+    /** What a placement holds against the budget up front: the price for its duration, or an hour when open-ended. */
+    public static long cost(final Decision decision, final PlaceRequest request) {
+        final double hours = request.durationMillis() > 0 ? request.durationMillis() / 3_600_000.0 : 1.0;
+        return (long) Math.ceil(decision.pricePerHourMicros() * hours);
+    }
+
+    /** The regions to look in: the demand's, else the policy's, else all (empty). */
+    public static Set<String> scope(final PlaceRequest request, final PolicyTerms policy) {
+        return request.regions().isEmpty() ? policy.allowedRegions() : Set.copyOf(request.regions());
+    }
+}

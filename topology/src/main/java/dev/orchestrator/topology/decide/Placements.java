@@ -1,0 +1,228 @@
+package dev.orchestrator.topology.decide;
+
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.admission.ConsumerSlice;
+import dev.orchestrator.topology.admission.LeaseAmount;
+import dev.orchestrator.topology.emit.Commands;
+import dev.orchestrator.topology.ledger.Held;
+import dev.orchestrator.topology.ledger.UnitChange;
+import dev.orchestrator.topology.ledger.UnitState;
+import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.model.Candidate;
+import dev.orchestrator.topology.model.PlaceRequest;
+import dev.orchestrator.topology.model.Placement;
+import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.routing.Journey;
+import dev.orchestrator.topology.routing.RouteMessage;
+import dev.orchestrator.topology.scoring.Decision;
+import dev.orchestrator.topology.task.EngineTask;
+import dev.orchestrator.topology.telemetry.DeadlineQueue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Steps 2 to 5 for one demand, in one call on the task it is on: admit it against the consumer's
+ * lease, score this task's units (exact: the task owns them), reserve the best and write the decision
+ * with its command. When nothing here fits, or another task's units look clearly cheaper, the demand
+ * moves once to that task; when the lease does not cover it, it rides to the consumer's home and
+ * comes back with more. Nothing is held in between: a demand is always either decided or on a topic.
+ */
+public final class Placements {
+    private static final Logger LOG = LoggerFactory.getLogger(Placements.class);
+    /** Lease round trips a demand may make before its need is judged with what the slice holds. */
+    private static final int LEASE_ROUNDS = 4;
+    /** Counts demands decided on another task than the one they arrived on. */
+    public static final String SPILLED = "demands_spilled_total";
+
+    /**
+     * One attempt to decide {@code record}: where it has been, its state as last written
+     * ({@code published}, which the next change starts from) and the unit changes already made for it
+     * that the next record written audits (the release of a unit whose provisioning failed).
+     */
+    private record Attempt(Allocation record, Journey journey, Allocation published, List<UnitChange> released) {
+    }
+
+    private final EngineTask task;
+    private final Choices choices;
+
+    public Placements(final EngineTask task) {
+        this.task = task;
+        this.choices = new Choices(task);
+    }
+
+    /** A valid PLACE demand that arrived on this task. */
+    public void arrived(final PlaceRequest request) {
+        decide(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
+    }
+
+    /** A demand another task sent here. */
+    public void onSpill(final RouteMessage.Spill spill) {
+        decide(spill.record(), spill.journey());
+    }
+
+    /** The consumer's home answered a lease request: what it granted is added, and the demand decided again. */
+    public void onGrant(final RouteMessage.LeaseGrant grant) {
+        final String consumerId = grant.consumerId();
+        task.consumer(consumerId, task.consumer(consumerId).granted(grant.terms(), grant.generation(), grant.amount(),
+                task.held(consumerId)));
+        decide(grant.record(), grant.journey().granted(grant.exhausted()));
+    }
+
+    /** Places {@code record} here, moves it on, asks for lease, or rejects it. */
+    public void decide(final Allocation record, final Journey journey) {
+        decide(new Attempt(record, journey, record, List.of()));
+    }
+
+    /**
+     * An allocation whose provisioning failed: {@code record} is its state now (REPLACING),
+     * {@code published} its state as last written, {@code released} the release of its unit.
+     */
+    public void replace(final Allocation record, final Journey journey, final Allocation published,
+                        final List<UnitChange> released) {
+        if (record.executionFailures() >= task.settings().maxAttempts()) {
+            reject(new Attempt(record, journey, published, released), ReasonCode.EXECUTION_FAILED,
+                    "provisioning failed on " + record.tried() + ": " + record.reasonDetail(), record.candidates());
+        } else {
+            decide(new Attempt(record, journey, published, released));
+        }
+    }
+
+    private void decide(final Attempt attempt) {
+        final Allocation record = attempt.record();
+        final PlaceRequest request = record.request();
+        final ConsumerSlice consumer = task.consumer(record.consumerId());
+        if (!consumer.known()) {
+            askHome(attempt, LeaseAmount.ZERO);
+            return;
+        }
+        final PolicyTerms policy = consumer.policy();
+        final LeaseAmount held = task.held(record.consumerId());
+        final LeaseAmount quota = LeaseAmount.of(request.capacity(), 0);
+        final boolean lastRound = attempt.journey().exhausted() || attempt.journey().leaseRounds() >= LEASE_ROUNDS;
+        if (!consumer.admitsQuota(held, quota)) {
+            if (lastRound) {
+                reject(attempt, ReasonCode.QUOTA_EXCEEDED, "the consumer's quota (" + quota(policy) + ") is in use", List.of());
+            } else {
+                askHome(attempt, quota);
+            }
+            return;
+        }
+        final Optional<SlaTerms> sla = task.sla(request.slaId());
+        if (!request.slaId().isEmpty() && sla.isEmpty()) {
+            reject(attempt, ReasonCode.SLA_UNSATISFIABLE, "unknown SLA " + request.slaId(), List.of());
+            return;
+        }
+        // past its last lease round a demand may spend only what the slice holds: a cheaper unit, or BUDGET_EXCEEDED
+        final Decision decision = choices.best(record, policy, sla, lastRound ? consumer.moneyLeft(held) : Long.MAX_VALUE);
+        final OptionalInt elsewhere = choices.elsewhere(record, attempt.journey(), policy, decision);
+        if (elsewhere.isPresent()) {
+            moveOn(attempt, elsewhere.getAsInt());
+            return;
+        }
+        if (decision.chosen().isEmpty()) {
+            final boolean failedBefore = record.executionFailures() > 0;
+            reject(attempt, failedBefore ? ReasonCode.EXECUTION_FAILED : choices.reason(record, policy, decision),
+                    failedBefore ? "provisioning failed on " + record.tried() + " and no other unit fits: " + decision.detail()
+                            : decision.detail(), decision.breakdown());
+            return;
+        }
+        final long cost = Choices.cost(decision, request);
+        final LeaseAmount need = LeaseAmount.of(request.capacity(), cost);
+        if (!consumer.admits(held, need)) {
+            if (lastRound) {
+                reject(attempt, ReasonCode.BUDGET_EXCEEDED, "the consumer's budget for this period is spent",
+                        decision.breakdown());
+            } else {
+                askHome(attempt, need);
+            }
+            return;
+        }
+        reserve(attempt, (UnitState) decision.chosen().get(), decision, cost, sla);
+    }
+
+    private void reserve(final Attempt attempt, final UnitState unit, final Decision decision, final long cost,
+                         final Optional<SlaTerms> sla) {
+        final Allocation record = attempt.record();
+        final PlaceRequest request = record.request();
+        final long now = task.now();
+        final long confirmBy = now + task.settings().confirmWithinMillis();
+        final String commandId = record.demandId() + ":p" + (record.attempts() + 1);
+        final double maxLatency = sla.map(SlaTerms::maxLatencyMillis).orElse(Held.NO_LATENCY_TARGET);
+        final double minAvailability = sla.map(SlaTerms::minAvailability).orElse(0.0);
+        final List<UnitChange> changes = new ArrayList<>(attempt.released());
+        changes.add(task.slice().reserve(unit, new Held(record.demandId(), record.consumerId(), request.capacity(),
+                Held.Role.OWNED, false, maxLatency, minAvailability), "RESERVED"));
+        task.usage(record.consumerId()).hold(request.capacity(), cost);
+        final Placement placement = new Placement(unit.unitId(), unit.providerId(), unit.region(),
+                decision.pricePerHourMicros(), cost, commandId, now, confirmBy, 0, 0);
+        final boolean again = record.executionFailures() > 0;
+        task.log().write(attempt.published(), record.edit().status(Allocation.Status.PLACED).placement(placement)
+                .attempt().candidates(decision.breakdown()).sla(maxLatency, minAvailability)
+                .reason(again ? ReasonCode.EXECUTION_FAILED.name() : "", again ? "placed again after provisioning failed on "
+                        + record.tried().get(record.tried().size() - 1) : ""), again ? "REPLACED" : "PLACED", changes);
+        task.out().command(Commands.of(CommandType.PROVISION, commandId, record.demandId(), record.consumerId(),
+                unit.spec(), request.capacity(), null, task.out().money(decision.pricePerHourMicros()), confirmBy, now));
+        task.deadlines().add(confirmBy, DeadlineQueue.Kind.CONFIRM, record.demandId());
+        repoint(attempt);
+        LOG.debug("demand={} consumer={} decision=PLACED unit={}", record.demandId(), record.consumerId(), unit.unitId());
+    }
+
+    private void reject(final Attempt attempt, final ReasonCode reason, final String detail,
+                        final List<Candidate> candidates) {
+        final Allocation record = attempt.record();
+        task.log().write(attempt.published(), record.edit().status(Allocation.Status.REJECTED).candidates(candidates)
+                .reason(reason.name(), detail), "REJECTED", attempt.released());
+        repoint(attempt);
+        LOG.debug("demand={} consumer={} decision=REJECTED reason={} detail={}", record.demandId(), record.consumerId(),
+                reason, detail);
+    }
+
+    /** The demand goes on to the task of {@code target}; this task keeps where it went. */
+    private void moveOn(final Attempt attempt, final int target) {
+        final Journey journey = attempt.journey();
+        final Allocation leaving = leaving(attempt);
+        task.log().moved(leaving, target, List.of());
+        final Journey next = journey.movedOn(task.self());
+        task.router().send(target, leaving.demandId(), new RouteMessage.Spill(leaving,
+                journey.arrival() == task.self() && journey.pointedTo() == task.self() ? next.pointingTo(target) : next));
+        if (journey.triedPartitions().isEmpty() && leaving.executionFailures() == 0) {
+            task.out().counters().increment(SPILLED, Map.of());
+        }
+    }
+
+    private void askHome(final Attempt attempt, final LeaseAmount need) {
+        final Allocation leaving = leaving(attempt);
+        task.log().keep(leaving);
+        task.router().toOwner(leaving.consumerId(), new RouteMessage.LeaseRequest(leaving.consumerId(), task.self(), need,
+                leaving, attempt.journey()));
+    }
+
+    /**
+     * An allocation whose provisioning failed released its unit here: that change is audited
+     * (REPLACING) before the allocation leaves to be decided elsewhere or later.
+     */
+    private Allocation leaving(final Attempt attempt) {
+        return attempt.released().isEmpty() ? attempt.record()
+                : task.log().write(attempt.published(), attempt.record().edit(), "REPLACING", attempt.released());
+    }
+
+    /** The arrival task's record points to the task that first took the demand; tell it where it ended. */
+    private void repoint(final Attempt attempt) {
+        final Journey journey = attempt.journey();
+        if (journey.arrival() != task.self() && journey.pointedTo() != task.self()) {
+            task.router().send(journey.arrival(), attempt.record().demandId(), new RouteMessage.Repoint(
+                    attempt.record().demandId(), attempt.record().consumerId(), task.self()));
+        }
+    }
+
+    private static String quota(final PolicyTerms policy) {
+        return policy.maxUnits() == Integer.MAX_VALUE ? "capacity" : "at most " + policy.maxUnits() + " allocations";
+    }
+}

@@ -1,0 +1,48 @@
+package dev.orchestrator.topology.emit;
+
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.UnitKind;
+import dev.orchestrator.topology.model.UnitSpec;
+import java.time.Instant;
+
+/** The commands executors run, one per reservation, release or orphan. */
+public final class Commands {
+    private Commands() {
+    }
+
+    /**
+     * Provision (or migrate to, from {@code source}) on {@code unit}, or deprovision there, what an
+     * allocation holds; {@code deadline} (0 for none) is when the reservation lapses unconfirmed.
+     */
+    public static PlacementCommand of(final CommandType type, final String commandId, final String allocationId,
+                                      final String consumerId, final UnitSpec unit, final Capacity capacity,
+                                      final String source, final Money pricePerHour, final long deadline, final long now) {
+        return PlacementCommand.newBuilder()
+                .setCommandId(commandId).setType(type).setAllocationId(allocationId)
+                .setDemandId(allocationId).setConsumerId(consumerId)
+                .setProviderId(unit.providerId()).setDataUnitId(unit.unitId()).setSourceDataUnitId(source)
+                .setKind(kind(unit)).setCapacity(Outputs.capacity(capacity))
+                .setPricePerHour(pricePerHour)
+                .setIssuedAt(Instant.ofEpochMilli(now))
+                .setDeadline(deadline > 0 ? Instant.ofEpochMilli(deadline) : null)
+                .build();
+    }
+
+    /** Removes what {@code commandId} provisioned on {@code unit} for an allocation the unit no longer holds. */
+    public static PlacementCommand orphan(final UnitSpec unit, final String commandId, final String allocationId, final long now) {
+        return PlacementCommand.newBuilder()
+                .setCommandId(commandId + ":orphan").setType(CommandType.DEPROVISION)
+                .setAllocationId(allocationId).setDemandId(allocationId).setConsumerId("")
+                .setProviderId(unit.providerId()).setDataUnitId(unit.unitId())
+                .setKind(kind(unit)).setCapacity(Outputs.capacity(Capacity.ZERO))
+                .setIssuedAt(Instant.ofEpochMilli(now)).build();
+    }
+
+    private static ResourceKind kind(final UnitSpec unit) {
+        return unit.kind() == UnitKind.STORAGE ? ResourceKind.STORAGE : ResourceKind.COMPUTE;
+    }
+}

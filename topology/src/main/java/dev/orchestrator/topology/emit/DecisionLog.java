@@ -1,0 +1,61 @@
+package dev.orchestrator.topology.emit;
+
+import dev.orchestrator.topology.ledger.UnitChange;
+import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.model.DemandRecord;
+import dev.orchestrator.topology.model.Moved;
+import java.util.List;
+import java.util.function.Predicate;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Where a change of an allocation is written, all of it in one place: the allocation's record in
+ * the task's store (its one changelog record) and its decision record on allocations.v1, which is
+ * also the audit event of the allocation and of every unit change it made.
+ */
+public final class DecisionLog {
+    private final KeyValueStore<String, DemandRecord> demands;
+    private final Emitter out;
+    private final Predicate<String> ownsUnit;
+
+    public DecisionLog(final KeyValueStore<String, DemandRecord> demands, final Emitter out, final Predicate<String> ownsUnit) {
+        this.demands = demands;
+        this.out = out;
+        this.ownsUnit = ownsUnit;
+    }
+
+    /** Stores {@code after} as the change after {@code before} and publishes it with the unit changes it made. */
+    public Allocation write(final Allocation before, final Allocation.Builder after, final String action,
+                            final List<UnitChange> units) {
+        after.auditSequence(before.auditSequence() + 1);
+        units.forEach(change -> after.unitSequence(change.unitId(), change.sequence()));
+        final Allocation stored = after.keepSequencesOf(ownsUnit).build();
+        demands.put(stored.demandId(), stored);
+        out.decision(Decisions.of(before, stored, action, units, out));
+        return stored;
+    }
+
+    /** Stores a record without publishing anything: a demand waiting, a RELEASE demand's mark. */
+    public void keep(final DemandRecord record) {
+        demands.put(record.demandId(), record);
+    }
+
+    /** The allocation left for the task of {@code to}; the unit sequences it reached here are kept. */
+    public void moved(final Allocation allocation, final int to, final List<UnitChange> units) {
+        final Allocation.Builder kept = allocation.edit();
+        units.forEach(change -> kept.unitSequence(change.unitId(), change.sequence()));
+        demands.put(allocation.demandId(), new Moved(allocation.demandId(), allocation.consumerId(), to,
+                kept.keepSequencesOf(ownsUnit).build().unitSequences()));
+    }
+
+    /** The arrival's pointer of a demand that moved on: it now points straight at {@code owner}. */
+    public void repoint(final String demandId, final int owner) {
+        if (demands.get(demandId) instanceof Moved moved && moved.to() != owner) {
+            demands.put(demandId, new Moved(demandId, moved.consumerId(), owner, moved.unitSequences()));
+        }
+    }
+
+    public DemandRecord get(final String demandId) {
+        return demands.get(demandId);
+    }
+}

@@ -1,0 +1,77 @@
+package dev.orchestrator.topology.emit;
+
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AuditEvent;
+import dev.orchestrator.avro.MetricEvent;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.topology.normalize.CurrencyConverter;
+import dev.orchestrator.topology.routing.Routed;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+
+/**
+ * The only place a task writes to a topic: decisions, commands, audit events, metrics, dead letters
+ * and messages to other tasks, each to its sink, in the task's current exactly-once transaction.
+ * Nothing is buffered here between records: what a record causes is forwarded while it is processed.
+ */
+public final class Emitter {
+    private final ProcessorContext<Object, Object> context;
+    private final CurrencyConverter currency;
+    private final Counters counters = new Counters();
+
+    public Emitter(final ProcessorContext<Object, Object> context, final CurrencyConverter currency) {
+        this.context = context;
+        this.currency = currency;
+    }
+
+    /** The engine's clock: the wall clock of the stream thread (the test driver's in tests). */
+    public long now() {
+        return context.currentSystemTimeMs();
+    }
+
+    public int partition() {
+        return context.taskId().partition();
+    }
+
+    public Counters counters() {
+        return counters;
+    }
+
+    public Money money(final long micros) {
+        return currency.fromBaseMicros(micros);
+    }
+
+    public void decision(final AllocationResult result) {
+        context.forward(new Record<Object, Object>(result.getDemandId(), result, now()), Nodes.ALLOCATIONS);
+        counters.increment("decisions_total", Map.of("status", result.getStatus().name(), "reason", result.getReason().name()));
+    }
+
+    public void command(final PlacementCommand command) {
+        context.forward(new Record<Object, Object>(command.getDataUnitId(), command, now()), Nodes.COMMANDS);
+        counters.increment("commands_total", Map.of("type", command.getType().name()));
+    }
+
+    public void audit(final AuditEvent event) {
+        context.forward(new Record<Object, Object>(event.getEntityId(), event, now()), Nodes.AUDIT);
+    }
+
+    public void route(final String key, final Routed routed) {
+        context.forward(new Record<Object, Object>(key, routed, now()), Nodes.ROUTE);
+    }
+
+    public void deadLetter(final Record<byte[], byte[]> letter, final String topic, final String reason) {
+        context.forward(letter, Nodes.DLQ);
+        counters.increment("dead_letters_total", Map.of("topic", topic, "reason", reason));
+    }
+
+    public void metric(final MetricEvent event) {
+        context.forward(new Record<Object, Object>(event.getName(), event, now()), Nodes.METRICS);
+    }
+
+    /** Forwards the counters gathered since the last flush. */
+    public void flushCounters() {
+        counters.drain(now()).forEach(this::metric);
+    }
+}

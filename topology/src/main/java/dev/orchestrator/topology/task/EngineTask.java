@@ -1,0 +1,226 @@
+package dev.orchestrator.topology.task;
+
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.EngineSettings;
+import dev.orchestrator.topology.admission.ConsumerSlice;
+import dev.orchestrator.topology.admission.ConsumerUsage;
+import dev.orchestrator.topology.admission.LeaseAmount;
+import dev.orchestrator.topology.emit.DecisionLog;
+import dev.orchestrator.topology.emit.Emitter;
+import dev.orchestrator.topology.ledger.Held;
+import dev.orchestrator.topology.ledger.Slice;
+import dev.orchestrator.topology.ledger.UnitHeader;
+import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.model.DemandRecord;
+import dev.orchestrator.topology.model.Hosted;
+import dev.orchestrator.topology.model.Moved;
+import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.routing.RemoteSlices;
+import dev.orchestrator.topology.routing.Router;
+import dev.orchestrator.topology.state.EngineStores;
+import dev.orchestrator.topology.telemetry.DeadlineQueue;
+import dev.orchestrator.topology.telemetry.InputClock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueIterator;
+
+/**
+ * Everything one engine task holds: its stores, and in memory its units (exact, indexed), what each
+ * consumer's allocations here hold, the consumers' terms and leases, SLAs, the other tasks' pool
+ * summaries and the deadlines to watch. Built in {@code init} from the stores alone, which Streams
+ * restores to the last commit, so after a crash memory and stores agree again.
+ */
+public final class EngineTask {
+    private final EngineSettings settings;
+    private final Topics topics;
+    private final Normalizer normalizer;
+    private final int self;
+    private final int partitions;
+    private final EngineStores stores;
+    private final Emitter out;
+    private final Router router;
+    private final DecisionLog log;
+    private final Slice slice = new Slice();
+    private final RemoteSlices remote;
+    private final DeadlineQueue deadlines = new DeadlineQueue();
+    private final InputClock clock;
+    private final Map<String, ConsumerSlice> consumers = new HashMap<>();
+    private final Map<String, ConsumerUsage> usage = new HashMap<>();
+    private final Map<String, SlaTerms> slas = new HashMap<>();
+
+    public EngineTask(final ProcessorContext<Object, Object> context, final EngineSettings settings, final Topics topics,
+               final Normalizer normalizer) {
+        this.settings = settings;
+        this.topics = topics;
+        this.normalizer = normalizer;
+        this.self = context.taskId().partition();
+        this.partitions = settings.partitions();
+        this.stores = EngineStores.of(context);
+        this.out = new Emitter(context, normalizer.currency());
+        this.router = new Router(out, self, partitions);
+        this.log = new DecisionLog(stores.demands(), out, unitId -> slice.get(unitId) != null);
+        this.remote = new RemoteSlices(settings.spillMargin());
+        this.clock = new InputClock(4L * settings.heartbeatLimitMillis());
+        restore();
+    }
+
+    public EngineSettings settings() {
+        return settings;
+    }
+
+    public Topics topics() {
+        return topics;
+    }
+
+    public Normalizer normalizer() {
+        return normalizer;
+    }
+
+    /** This task's partition. */
+    public int self() {
+        return self;
+    }
+
+    public int partitions() {
+        return partitions;
+    }
+
+    public EngineStores stores() {
+        return stores;
+    }
+
+    public Emitter out() {
+        return out;
+    }
+
+    public Router router() {
+        return router;
+    }
+
+    public DecisionLog log() {
+        return log;
+    }
+
+    public Slice slice() {
+        return slice;
+    }
+
+    public RemoteSlices remote() {
+        return remote;
+    }
+
+    public DeadlineQueue deadlines() {
+        return deadlines;
+    }
+
+    public InputClock clock() {
+        return clock;
+    }
+
+    public long now() {
+        return out.now();
+    }
+
+    public ConsumerSlice consumer(final String consumerId) {
+        return consumers.getOrDefault(consumerId, ConsumerSlice.UNKNOWN);
+    }
+
+    public void consumer(final String consumerId, final ConsumerSlice next) {
+        consumers.put(consumerId, next);
+        stores.consumers().put(consumerId, next);
+    }
+
+    /** The consumer's terms as this task knows them: unlimited until its home said otherwise. */
+    public PolicyTerms terms(final String consumerId) {
+        return consumer(consumerId).policy();
+    }
+
+    public ConsumerUsage usage(final String consumerId) {
+        return usage.computeIfAbsent(consumerId, c -> new ConsumerUsage());
+    }
+
+    /** What {@code consumerId}'s allocations here hold now, money in the current budget period. */
+    public LeaseAmount held(final String consumerId) {
+        return usage(consumerId).amount(out.now(), terms(consumerId).budgetPeriodMillis());
+    }
+
+    public Optional<SlaTerms> sla(final String slaId) {
+        return slaId.isEmpty() ? Optional.empty() : Optional.ofNullable(slas.get(slaId));
+    }
+
+    public void sla(final String slaId, final SlaTerms terms) {
+        if (terms == null) {
+            slas.remove(slaId);
+            stores.slas().delete(slaId);
+        } else {
+            slas.put(slaId, terms);
+            stores.slas().put(slaId, terms);
+        }
+    }
+
+    /** Whether this task owns {@code key} (a unit, consumer, provider or demand id). */
+    public boolean owns(final String key) {
+        return router.partitionOf(key) == self;
+    }
+
+    private void restore() {
+        try (KeyValueIterator<String, UnitHeader> it = stores.units().all()) {
+            it.forEachRemaining(kv -> slice.restore(kv.value));
+        }
+        try (KeyValueIterator<String, ConsumerSlice> it = stores.consumers().all()) {
+            it.forEachRemaining(kv -> consumers.put(kv.key, kv.value));
+        }
+        try (KeyValueIterator<String, SlaTerms> it = stores.slas().all()) {
+            it.forEachRemaining(kv -> slas.put(kv.key, kv.value));
+        }
+        final long now = out.now();
+        try (KeyValueIterator<String, DemandRecord> it = stores.demands().all()) {
+            it.forEachRemaining(kv -> restore(kv.value, now));
+        }
+        try (KeyValueIterator<String, Hosted> it = stores.hosted().all()) {
+            it.forEachRemaining(kv -> {
+                final Hosted hosted = kv.value;
+                slice.restoreSequence(hosted.unitId(), hosted.unitSequence());
+                slice.restoreHeld(hosted.unitId(), new Held(hosted.allocationId(), hosted.consumerId(), hosted.capacity(),
+                        Held.Role.HOSTED, hosted.confirmed(), hosted.slaMaxLatencyMillis(), hosted.slaMinAvailability()));
+                if (!hosted.confirmed()) {
+                    deadlines.add(hosted.confirmBy(), DeadlineQueue.Kind.HOSTED, hosted.allocationId());
+                }
+            });
+        }
+        slice.restored();
+        slice.units().forEach(unit -> deadlines.add(unit.health().lastHeartbeat() + settings.heartbeatLimitMillis(),
+                DeadlineQueue.Kind.HEARTBEAT, unit.unitId()));
+    }
+
+    private void restore(final DemandRecord record, final long now) {
+        if (record instanceof Moved moved) {
+            moved.unitSequences().forEach(slice::restoreSequence);
+            return;
+        }
+        if (!(record instanceof Allocation allocation)) {
+            return;
+        }
+        allocation.unitSequences().forEach(slice::restoreSequence);
+        final PolicyTerms terms = terms(allocation.consumerId());
+        if (allocation.holdsCapacity()) {
+            slice.restoreHeld(allocation.unitId(), Holds.owned(allocation));
+            usage(allocation.consumerId()).hold(allocation.request().capacity(), allocation.placement().costMicros());
+            deadlines.add(allocation.status() == Allocation.Status.PLACED ? allocation.placement().confirmBy()
+                    : allocation.placement().endsAt(), allocation.status() == Allocation.Status.PLACED
+                    ? DeadlineQueue.Kind.CONFIRM : DeadlineQueue.Kind.END, allocation.demandId());
+            if (allocation.migration() != null && allocation.migration().reserved()
+                    && allocation.migration().targetPartition() == self) {
+                slice.restoreHeld(allocation.migration().targetUnit(), Holds.target(allocation));
+                deadlines.add(allocation.migration().confirmBy(), DeadlineQueue.Kind.MIGRATION, allocation.demandId());
+            }
+        } else if (allocation.endedAt() > 0) {
+            usage(allocation.consumerId()).spent(allocation.spentMicros(), allocation.endedAt(), now,
+                    terms.budgetPeriodMillis());
+        }
+    }
+}
