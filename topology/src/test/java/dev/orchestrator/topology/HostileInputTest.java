@@ -81,7 +81,7 @@ class HostileInputTest {
 
         assertThat(engine.deadLetters).singleElement().satisfies(r -> {
             assertThat(header(r, "orchestrator.error.field")).isEqualTo("commandId");
-            assertThat(header(r, "orchestrator.error.message")).contains("was never issued");
+            assertThat(header(r, "orchestrator.error.message")).contains("is not the one that made");
         });
         // the real allocation is untouched: still reserved on u1, not failed and re-placed
         assertThat(engine.unit("u1").reservations()).containsKey(issued.getAllocationId());

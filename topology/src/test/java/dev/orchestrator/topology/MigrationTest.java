@@ -115,6 +115,42 @@ class MigrationTest {
                 .containsExactly("REGISTERED", "RESERVED", "CONFIRMED", "STATE_CHANGED", "MIGRATED");
     }
 
+    @Test
+    void aMoveOfAnAllocationNotYetProvisionedIsNotASecondDecision() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10)
+                .register("u2", "p2", "eu-west-1", 100, "1.00")
+                .changeState("u1", DataUnitState.MAINTENANCE);
+
+        assertThat(engine.resultsFor("d1")).extracting(r -> r.getStatus())
+                .containsExactly(AllocationStatus.PLACED, AllocationStatus.MIGRATING);
+        assertThat(engine.resultsFor("d1")).filteredOn(Invariants::isDecision).hasSize(1);
+    }
+
+    @Test
+    void aFailedProvisioningDuringAMoveDropsTheMoveAndPlacesAgainWithoutHoldingTwice() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10)
+                .register("u2", "p2", "eu-west-1", 100, "2.00")
+                .changeState("u1", DataUnitState.MAINTENANCE);
+        final PlacementCommand provision = engine.commands.get(0);
+        final PlacementCommand migrate = migrates().get(0);
+
+        engine.outcome(provision, dev.orchestrator.avro.OutcomeStatus.FAILED);
+
+        // the move to u2 is dropped (its target freed) and the demand placed again, on u2, held once
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REPLACED);
+        assertThat(engine.last("d1").getDataUnitId()).isEqualTo("u2");
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertThat(engine.unit("u2").used().storageBytes()).isEqualTo(10_000_000_000L);
+        assertThat(engine.last("d1").getUnitChanges()).extracting(c -> c.getDataUnitId() + " " + c.getAction())
+                .containsExactly("u1 EXECUTION_FAILED", "u2 RELEASED", "u2 RESERVED");
+        // the executor's late report of the abandoned move is refused: only the new placement's command confirms it
+        engine.outcome(migrate, dev.orchestrator.avro.OutcomeStatus.MIGRATED);
+        assertThat(engine.deadLetters).singleElement().satisfies(r -> assertThat(new String(
+                r.headers().lastHeader("orchestrator.error.message").value())).contains("not the one that made"));
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REPLACED);
+        assertThat(engine.unit("u2").used().storageBytes()).isEqualTo(10_000_000_000L);
+    }
+
     private List<PlacementCommand> migrates() {
         return engine.commands.stream().filter(c -> c.getType() == CommandType.MIGRATE).toList();
     }

@@ -27,16 +27,37 @@ public final class Decisions {
         if (allocation == null) {
             return null;
         }
+        if (allocation.holdsCapacity() && allocation.migration() != null && allocation.migration().reserved()) {
+            return AllocationStatus.MIGRATING;
+        }
         return switch (allocation.status()) {
             case PENDING -> null;
             case PLACED -> allocation.executionFailures() > 0 ? AllocationStatus.REPLACED : AllocationStatus.PLACED;
-            case ACTIVE -> allocation.migration() != null && allocation.migration().reserved()
-                    ? AllocationStatus.MIGRATING : AllocationStatus.ACTIVE;
+            case ACTIVE -> AllocationStatus.ACTIVE;
             case REJECTED -> AllocationStatus.REJECTED;
             case RELEASED -> AllocationStatus.RELEASED;
             case EXPIRED -> AllocationStatus.EXPIRED;
             case REPLACING -> AllocationStatus.REPLACING;
         };
+    }
+
+    /**
+     * Whether {@code result} is a demand's decision, of which each demand has exactly one: an
+     * allocation's first change (PLACED or REJECTED), or a RELEASE demand's answer (which changes no
+     * allocation of its own). Later changes (ACTIVE, MIGRATING, REPLACED after a failed provisioning,
+     * RELEASED, EXPIRED) follow a decision. Records without {@code change} (written before it existed)
+     * are judged by their status.
+     */
+    public static boolean isDecision(final AllocationResult result) {
+        if (result.getChange() != null) {
+            return result.getChange().getSequence() == 1;
+        }
+        if (result.getReason() == ReasonCode.EXECUTION_FAILED) {
+            return false;
+        }
+        return result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
+                || result.getStatus() == AllocationStatus.RELEASED && result.getAllocationId() != null
+                && !result.getAllocationId().equals(result.getDemandId());
     }
 
     /** The record of {@code after}, the allocation's change number {@code after.auditSequence()} from {@code before}. */

@@ -76,6 +76,7 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
             deadLetter(record, ReasonCode.INVALID_INPUT, invalid.field(), invalid.getMessage());
         }
         drainLocal(record);
+        task.persistHeaders();
     }
 
     @Override
@@ -104,6 +105,7 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
             PoolGauges.of(task.slice(), context.taskId().toString(), wallClock).forEach(task.out()::metric);
             task.out().flushCounters();
         }
+        task.persistHeaders();
     }
 
     /**

@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Slice {
     private final Map<String, UnitState> units = new ConcurrentHashMap<>();
     private final UnitIndex index = new UnitIndex();
+    /** Units changed since the last {@link #takeDirty()}, some of whose headers may be behind. */
+    private final java.util.Set<UnitState> dirty = new java.util.LinkedHashSet<>();
 
     public UnitState get(final String unitId) {
         return units.get(unitId);
@@ -112,7 +114,8 @@ public final class Slice {
 
     /** An audited change that changes nothing but is worth a record (a refused transition, an SLA breach). */
     public UnitChange noted(final UnitState unit, final String action) {
-        return changed(unit, action, () -> { });
+        // no allocation record keeps this sequence: the header does
+        return changed(unit, action, unit::markDirty);
     }
 
     /** Changes what is held without an audited change (a hold passing from migration target to owned). */
@@ -140,6 +143,27 @@ public final class Slice {
         return unit.header();
     }
 
+    /**
+     * The header of {@code unit} is to be written even though nothing it stores changed: its audit
+     * sequence moved where no allocation record keeps it (a hosted target freed), or a heartbeat is
+     * to be written behind.
+     */
+    public void markDirty(final UnitState unit) {
+        unit.markDirty();
+        dirty.add(unit);
+    }
+
+    /** Units whose stored header is behind, since the last call: the caller writes them in this transaction. */
+    public java.util.List<UnitState> takeDirty() {
+        if (dirty.isEmpty()) {
+            return java.util.List.of();
+        }
+        final java.util.List<UnitState> out = new java.util.ArrayList<>(dirty);
+        dirty.clear();
+        out.removeIf(unit -> !unit.headerDirty());
+        return out;
+    }
+
     private UnitChange changed(final UnitState unit, final String action, final Runnable mutation) {
         final DataUnitState stateBefore = unit.visibleState();
         final boolean healthyBefore = unit.health().healthy();
@@ -151,6 +175,12 @@ public final class Slice {
     private UnitChange change(final UnitState unit, final String action, final DataUnitState stateBefore,
                               final boolean healthyBefore, final Capacity usedBefore, final boolean created) {
         final long sequence = unit.nextSequence();
+        if (created) {
+            unit.markDirty();
+        }
+        if (unit.headerDirty()) {
+            dirty.add(unit);
+        }
         unit.publish();
         index.update(unit);
         return new UnitChange(unit.unitId(), sequence, action, stateBefore, healthyBefore, unit.visibleState(),

@@ -33,6 +33,8 @@ public final class UnitState implements UnitFacts {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** The heartbeat the stored header holds, which may trail {@link #health}. */
     private long storedHeartbeat;
+    /** Whether the stored header is behind: spec, lifecycle state or health changed since it was written. */
+    private boolean headerDirty;
     private volatile UnitRead read;
 
     UnitState(final UnitSpec spec, final OperatorState operatorState, final Health health, final long sequence) {
@@ -159,18 +161,30 @@ public final class UnitState implements UnitFacts {
     void spec(final UnitSpec next) {
         spec = next;
         free = next.capacity().minus(used);
+        headerDirty = true;
     }
 
     void operatorState(final OperatorState next) {
+        headerDirty |= next != operatorState;
         operatorState = next;
     }
 
     void health(final Health next) {
+        headerDirty |= next.healthy() != health.healthy();
         health = next;
     }
 
     void stored(final long heartbeat) {
         storedHeartbeat = heartbeat;
+        headerDirty = false;
+    }
+
+    boolean headerDirty() {
+        return headerDirty;
+    }
+
+    void markDirty() {
+        headerDirty = true;
     }
 
     long nextSequence() {

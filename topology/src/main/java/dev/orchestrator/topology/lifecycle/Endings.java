@@ -49,7 +49,7 @@ public final class Endings {
                 }
             }
         }
-        endMigration(allocation, changes, now);
+        cancelMigration(allocation, changes, now);
         final long spent = placement.isConfirmed()
                 ? (long) Math.ceil(placement.pricePerHourMicros() * (Math.max(0, now - placement.confirmedAt()) / MILLIS_PER_HOUR))
                 : 0;
@@ -60,8 +60,12 @@ public final class Endings {
                 action, changes);
     }
 
-    /** A migration under way ends with its allocation: its target is freed and the provider's slot handed back. */
-    private void endMigration(final Allocation allocation, final List<UnitChange> changes, final long now) {
+    /**
+     * A migration under way ends with its allocation (or its failed placement): its target is freed,
+     * here or on the task that hosts it, and the provider's slot handed back. The target's release is
+     * added to {@code changes}, which the caller's record audits.
+     */
+    public void cancelMigration(final Allocation allocation, final List<UnitChange> changes, final long now) {
         final Migration migration = allocation.migration();
         if (migration == null) {
             return;

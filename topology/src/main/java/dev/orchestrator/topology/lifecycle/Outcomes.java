@@ -68,7 +68,8 @@ public final class Outcomes {
                 if (!allocation.placement().commandId().equals(outcome.commandId())) {
                     // only the command that made the reservation can confirm or fail it
                     throw new Refused(ReasonCode.INVALID_INPUT, "commandId", "command " + outcome.commandId()
-                            + " was never issued for allocation " + outcome.allocationId() + " on unit " + unit.unitId());
+                            + " is not the one that made allocation " + outcome.allocationId() + "'s reservation on unit "
+                            + unit.unitId() + " (" + allocation.placement().commandId() + " did)");
                 }
                 applied(allocation, unit, outcome);
                 return;
@@ -113,9 +114,11 @@ public final class Outcomes {
         if (released != null) {
             changes.add(released);
         }
+        // a move under way is moot: the allocation never ran where it was moving from
+        endings.cancelMigration(allocation, changes, task.now());
         task.usage(allocation.consumerId()).release(allocation.request().capacity(), allocation.placement().costMicros());
         task.out().counters().increment("execution_failures_total", Map.of("provider", unit.providerId()));
-        final Allocation failed = allocation.edit().status(Allocation.Status.REPLACING).tried(unit.unitId())
+        final Allocation failed = allocation.edit().status(Allocation.Status.REPLACING).migration(null).tried(unit.unitId())
                 .executionFailed().reason("", String.valueOf(error)).build();
         LOG.info("provisioning failed demand={} unit={} failures={}: {}", allocation.demandId(), unit.unitId(),
                 failed.executionFailures(), error);

@@ -56,7 +56,7 @@ public final class UnitEvents {
         if (current == null) {
             final long now = task.now();
             final UnitChange created = task.slice().register(spec, Health.initial(now, spec.advertisedLatencyMillis()));
-            saved(task.slice().get(spec.unitId()), created, cause);
+            saved(created, cause);
             task.deadlines().add(now + task.settings().heartbeatLimitMillis(), DeadlineQueue.Kind.HEARTBEAT, spec.unitId());
             LOG.info("unit={} registered provider={} region={} kind={}", spec.unitId(), spec.providerId(), spec.region(),
                     spec.kind());
@@ -70,7 +70,7 @@ public final class UnitEvents {
             refuse(current, "REGISTER", refusal, cause);
             return;
         }
-        saved(current, task.slice().update(current, spec), cause);
+        saved(task.slice().update(current, spec), cause);
     }
 
     private void changeState(final DataUnitEvent event, final UnitState current, final String cause) {
@@ -90,7 +90,7 @@ public final class UnitEvents {
             return;
         }
         final String before = current.visibleState().name();
-        saved(current, task.slice().operatorState(current, transition.next()), cause);
+        saved(task.slice().operatorState(current, transition.next()), cause);
         LOG.info("unit={} state {} -> {} reason={}", current.unitId(), before, current.visibleState(), event.getReason());
         migrations.requestMoves(current, transition.next() == OperatorState.MAINTENANCE ? "MAINTENANCE" : "DECOMMISSIONING");
     }
@@ -98,12 +98,11 @@ public final class UnitEvents {
     /** Audited as refused (the unit is unchanged), then dead-lettered with the reason by the caller. */
     private void refuse(final UnitState current, final String target, final String why, final String cause) {
         LOG.info("unit={} transition to {} refused: {}", current.unitId(), target, why);
-        saved(current, task.slice().noted(current, "TRANSITION_REFUSED"), cause + " to " + target + ": " + why);
+        saved(task.slice().noted(current, "TRANSITION_REFUSED"), cause + " to " + target + ": " + why);
         throw new Refused(ReasonCode.ILLEGAL_TRANSITION, "targetState", why);
     }
 
-    private void saved(final UnitState unit, final UnitChange change, final String cause) {
-        task.stores().units().put(unit.unitId(), task.slice().stored(unit));
+    private void saved(final UnitChange change, final String cause) {
         task.out().audit(UnitAudits.of(change, cause, task.now()));
     }
 }

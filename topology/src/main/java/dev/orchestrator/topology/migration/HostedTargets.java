@@ -136,7 +136,7 @@ public final class HostedTargets {
         }
         task.out().audit(UnitAudits.of(released, "migration/" + hosted.allocationId(), task.now()));
         // no allocation record here carries this change's sequence: the unit's header does
-        task.stores().units().put(unit.unitId(), task.slice().stored(unit));
+        task.slice().markDirty(unit);
         if (deprovision) {
             task.out().command(Commands.of(CommandType.DEPROVISION, hosted.allocationId() + ":deprovision:" + unit.unitId(),
                     hosted.allocationId(), hosted.consumerId(), unit.spec(), hosted.capacity(), null,

@@ -162,6 +162,13 @@ public final class EngineTask {
         }
     }
 
+    /** Writes the headers of units whose stored header fell behind: part of the transaction of what changed them. */
+    public void persistHeaders() {
+        for (final dev.orchestrator.topology.ledger.UnitState unit : slice.takeDirty()) {
+            stores.units().put(unit.unitId(), slice.stored(unit));
+        }
+    }
+
     /** Whether this task owns {@code key} (a unit, consumer, provider or demand id). */
     public boolean owns(final String key) {
         return router.partitionOf(key) == self;

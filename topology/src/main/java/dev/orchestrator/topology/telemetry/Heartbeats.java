@@ -52,7 +52,7 @@ public final class Heartbeats {
         final List<Held> breachedBefore = CapacityLedger.toMigrate(unit);
         final UnitChange flipped = task.slice().health(unit, health, "HEALTH_CHANGED");
         if (flipped != null) {
-            saved(unit, flipped, cause);
+            saved(flipped, cause);
             if (!wasHealthy) {
                 task.deadlines().add(health.lastHeartbeat() + task.settings().heartbeatLimitMillis(),
                         DeadlineQueue.Kind.HEARTBEAT, unitId);
@@ -61,10 +61,10 @@ public final class Heartbeats {
             return;
         }
         if (CapacityLedger.toMigrate(unit).size() > breachedBefore.size()) {
-            saved(unit, task.slice().noted(unit, "SLA_BREACHED"), cause);
+            saved(task.slice().noted(unit, "SLA_BREACHED"), cause);
             migrations.requestMoves(unit, "SLA_BREACH");
         } else if (health.lastHeartbeat() - unit.storedHeartbeat() >= task.settings().heartbeatLimitMillis() / 2) {
-            task.stores().units().put(unitId, task.slice().stored(unit));
+            task.slice().markDirty(unit);
         }
     }
 
@@ -81,12 +81,11 @@ public final class Heartbeats {
             return;
         }
         LOG.info("unit={} unhealthy: heartbeat missed lastHeartbeat={}", unitId, Instant.ofEpochMilli(judged.lastHeartbeat()));
-        saved(unit, task.slice().health(unit, judged, "HEALTH_CHANGED"), "clock");
+        saved(task.slice().health(unit, judged, "HEALTH_CHANGED"), "clock");
         migrations.requestMoves(unit, "HEARTBEAT_MISSED");
     }
 
-    private void saved(final UnitState unit, final UnitChange change, final String cause) {
-        task.stores().units().put(unit.unitId(), task.slice().stored(unit));
+    private void saved(final UnitChange change, final String cause) {
         task.out().audit(UnitAudits.of(change, cause, task.now()));
     }
 }
