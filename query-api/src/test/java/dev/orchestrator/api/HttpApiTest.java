@@ -72,6 +72,7 @@ class HttpApiTest {
     @Test
     void describesEveryRegisteredRouteInItsOpenApiDocument() throws Exception {
         final Javalin full = HttpApi.builder(readiness::get).queries(new dev.orchestrator.api.query.QueryRoutes(
+                        new dev.orchestrator.topology.read.EngineReads(new dev.orchestrator.topology.task.LocalTasks(), 1),
                         new dev.orchestrator.api.query.StateAccess(null, new org.apache.kafka.streams.state.HostInfo("127.0.0.1", 1)),
                         new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper()))
                 .metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))

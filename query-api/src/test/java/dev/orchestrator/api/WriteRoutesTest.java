@@ -16,9 +16,8 @@ import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.evolution.KnownSchemas;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.topology.EngineSettings;
-import dev.orchestrator.topology.model.Capacity;
-import dev.orchestrator.topology.model.UnitKind;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.read.CapacityRead;
+import dev.orchestrator.topology.read.UnitRead;
 import dev.orchestrator.topology.normalize.Normalizer;
 import io.javalin.Javalin;
 import java.net.URI;
@@ -76,16 +75,16 @@ class WriteRoutesTest {
             }
         };
         final EngineSettings settings = EngineSettings.defaults();
-        final Map<String, UnitView> units = Map.of(
+        final Map<String, UnitRead> units = Map.of(
                 "u-1", view("u-1", "IN_USE", 2), "u-2", view("u-2", "DECOMMISSIONING", 1));
         return new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()), settings.regions(),
                 id -> Optional.ofNullable(units.get(id)), Clock.fixed(NOW, ZoneOffset.UTC), limits);
     }
 
-    private static UnitView view(final String id, final String state, final int allocations) {
-        final Capacity capacity = new Capacity(0, 0, 1_000_000_000_000L, 0, null);
-        return new UnitView(id, "p-1", UnitKind.STORAGE, "eu-west-1", "eu-west-1/storage", capacity, capacity, 100_000,
-                state, true, 5, 0.999, allocations, 1);
+    private static UnitRead view(final String id, final String state, final int allocations) {
+        final CapacityRead capacity = new CapacityRead(0, 0, 1_000_000_000_000L, 0, null);
+        return new UnitRead(id, "p-1", "STORAGE", "eu-west-1", "eu-west-1/storage", state, true, true, capacity,
+                CapacityRead.ZERO, capacity, 100_000, 5, 0.999, 0, allocations);
     }
 
     @AfterEach

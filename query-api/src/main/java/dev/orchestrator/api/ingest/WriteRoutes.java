@@ -27,11 +27,11 @@ import dev.orchestrator.avro.ScoringStrategy;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topics;
-import dev.orchestrator.topology.decision.PolicyTermsMapper;
+import dev.orchestrator.topology.normalize.PolicyTermsMapper;
 import dev.orchestrator.topology.lifecycle.OperatorState;
 import dev.orchestrator.topology.lifecycle.Transition;
 import dev.orchestrator.topology.lifecycle.UnitLifecycle;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.read.UnitRead;
 import dev.orchestrator.topology.normalize.InvalidInputException;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.normalize.RegionAliases;
@@ -76,7 +76,7 @@ public final class WriteRoutes {
     private final Publisher publisher;
     private final Normalizer normalizer;
     private final RegionAliases regions;
-    private final Function<String, Optional<UnitView>> units;
+    private final Function<String, Optional<UnitRead>> units;
     private final Clock clock;
     private final StrictJson json = new StrictJson();
     private final BodyReader bodies;
@@ -90,12 +90,13 @@ public final class WriteRoutes {
             });
 
     /**
-     * What a write needs to know of a unit: from its view, or, while the view is a hop behind, from
-     * the registration this instance published (a fresh unit: active, nothing placed).
+     * What a write needs to know of a unit: as its engine task holds it, or, until the registration
+     * this instance published has reached that task, from the registration (a fresh unit: active,
+     * nothing placed).
      */
     private record KnownUnit(String providerId, ResourceKind kind, String state, int allocations) {
-        static KnownUnit of(final UnitView view) {
-            return new KnownUnit(view.providerId(), ResourceKind.valueOf(view.kind().name()), view.state(), view.allocations());
+        static KnownUnit of(final UnitRead unit) {
+            return new KnownUnit(unit.providerId(), ResourceKind.valueOf(unit.kind()), unit.state(), unit.allocations());
         }
 
         static KnownUnit registered(final DataUnitEvent event) {
@@ -108,15 +109,15 @@ public final class WriteRoutes {
         public static final BodyLimits DEFAULT = new BodyLimits(8, BODY_DEADLINE);
     }
 
-    /** {@code units} finds a registered unit's current view (telemetry and state changes need one). */
+    /** {@code units} finds a registered unit as its task holds it (telemetry and state changes need one). */
     public WriteRoutes(final Topics topics, final Publisher publisher, final Normalizer normalizer, final RegionAliases regions,
-                       final Function<String, Optional<UnitView>> units, final Clock clock) {
+                       final Function<String, Optional<UnitRead>> units, final Clock clock) {
         this(topics, publisher, normalizer, regions, units, clock, BodyLimits.DEFAULT);
     }
 
     /** With {@code limits} on how request bodies are received. */
     public WriteRoutes(final Topics topics, final Publisher publisher, final Normalizer normalizer, final RegionAliases regions,
-                       final Function<String, Optional<UnitView>> units, final Clock clock, final BodyLimits limits) {
+                       final Function<String, Optional<UnitRead>> units, final Clock clock, final BodyLimits limits) {
         this.topics = topics;
         this.publisher = publisher;
         this.normalizer = normalizer;
@@ -212,8 +213,8 @@ public final class WriteRoutes {
     }
 
     /**
-     * Whose unit {@code unitId} is: its view, else a registration this instance just published (the
-     * view lags it by a hop through the engine), else the provider the heartbeat names, which the
+     * Whose unit {@code unitId} is: as its task holds it, else a registration this instance just
+     * published (not yet through the engine), else the provider the heartbeat names, which the
      * engine checks against its ledger; 404 when none of them knows.
      */
     private String providerOf(final String unitId, final String named) {
@@ -296,10 +297,10 @@ public final class WriteRoutes {
         };
     }
 
-    /** The unit's view, else the registration this instance just published (the view lags it by a hop through the engine). */
+    /** The unit as its task holds it, else the registration this instance just published (not yet through the engine). */
     private Optional<KnownUnit> known(final String unitId) {
-        final Optional<UnitView> view = units.apply(unitId);
-        return view.isPresent() ? view.map(KnownUnit::of) : Optional.ofNullable(recentlyRegistered.get(unitId));
+        final Optional<UnitRead> unit = units.apply(unitId);
+        return unit.isPresent() ? unit.map(KnownUnit::of) : Optional.ofNullable(recentlyRegistered.get(unitId));
     }
 
     /** The kind a demand without one wants: compute when it asks only for cpu, memory or GPUs, else storage. */

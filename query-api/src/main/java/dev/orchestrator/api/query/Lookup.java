@@ -6,8 +6,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Optional;
 
 /**
- * Reads a key wherever it lives: from this instance's store when it owns the key, else from the
- * owner (one hop), else, when the caller accepts stale data, from a standby copy here or elsewhere.
+ * Reads what the engine task of a partition holds, wherever it runs: here, on the instance that runs
+ * it (one hop), or, when the caller accepts stale data, from a standby copy here or elsewhere.
  */
 final class Lookup {
     private final StateAccess state;
@@ -21,18 +21,18 @@ final class Lookup {
     }
 
     /**
-     * {@code local} reads this instance's copy (stale or not, as asked); {@code internalPath} is the
-     * route another instance answers the same question on from its own stores.
+     * {@code local} reads this instance's copy (a standby's too, when {@code stale}); {@code internalPath}
+     * is the route another instance answers the same question on from its own copy.
      */
-    <T> Optional<Located<T>> find(final String store, final String key, final boolean stale, final boolean forwarded,
-                                  final JavaType type, final String internalPath, final LocalRead<T> local) {
+    <T> Optional<Located<T>> find(final int partition, final boolean stale, final boolean forwarded, final JavaType type,
+                                  final String internalPath, final LocalRead<T> local) {
         if (forwarded) {
-            // the sender thinks we own it; answer from what is here, never forward again
+            // the sender thinks we own it: answer from what is here, never forward again
             return local.read(stale).map(v -> new Located<>(v, stale));
         }
         final Owner owner;
         try {
-            owner = state.owner(store, key);
+            owner = state.owner(partition);
         } catch (final Unavailable e) {
             if (stale) {
                 return local.read(true).map(v -> new Located<>(v, true));

@@ -1,12 +1,13 @@
 package dev.orchestrator.api.query;
 
+import dev.orchestrator.topology.StoreNames;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -14,36 +15,25 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
-import dev.orchestrator.topology.state.LocalStores;
 
 /**
- * This instance's view of the engine's state stores: which instance owns a key, and reads of the
- * stores held here. Every failure to read (rebalancing, restoring, a store closing under us) comes
- * out as {@link Unavailable}, never as a half answer.
+ * Which instance of the application runs the engine task of a partition, and reads of the stores of
+ * standby copies held here. Every failure to find out (rebalancing, restoring, a store closing under
+ * us) comes out as {@link Unavailable}, never as a half answer.
  */
 public final class StateAccess {
-    /** Bounds the owner cache; past it the cache starts over rather than evicting one by one. */
-    private static final int MAX_CACHED_OWNERS = 100_000;
-
     private final KafkaStreams streams;
     private final HostInfo self;
-    private final LocalStores local;
     /**
-     * Owners of keys asked for since the last rebalance. Kafka Streams answers queryMetadataForKey under
-     * one lock shared by every request thread; at thousands of requests per second that lock, not the
-     * lookup, was the cost. Ownership changes only in a rebalance, and every state change clears this.
+     * Owners of partitions asked for since the last rebalance. Kafka Streams answers
+     * queryMetadataForKey under one lock shared by every request thread; ownership changes only in a
+     * rebalance, and every state change clears this.
      */
-    private final Map<String, Owner> owners = new ConcurrentHashMap<>();
+    private final Map<Integer, Owner> owners = new ConcurrentHashMap<>();
 
     public StateAccess(final KafkaStreams streams, final HostInfo self) {
-        this(streams, self, null);
-    }
-
-    /** With {@code local}, reads of a key whose task runs here go straight to its store. */
-    public StateAccess(final KafkaStreams streams, final HostInfo self, final LocalStores local) {
         this.streams = streams;
         this.self = self;
-        this.local = local;
     }
 
     public String self() {
@@ -60,32 +50,31 @@ public final class StateAccess {
         owners.clear();
     }
 
-    public Owner owner(final String store, final String key) {
-        final String cacheKey = store + '\u0000' + key;
-        final Owner cached = owners.get(cacheKey);
+    /** The instance running the engine task of {@code partition}, and its standbys. */
+    public Owner owner(final int partition) {
+        final Owner cached = owners.get(partition);
         if (cached != null) {
             return cached;
         }
-        final boolean running = streams.state() == KafkaStreams.State.RUNNING;
-        final Owner owner = lookUp(store, key);
-        if (running && streams.state() == KafkaStreams.State.RUNNING) {
-            if (owners.size() >= MAX_CACHED_OWNERS) {
-                owners.clear();
-            }
-            owners.put(cacheKey, owner);
+        final boolean running = running();
+        final Owner owner = lookUp(partition);
+        if (running && running()) {
+            owners.put(partition, owner);
         }
         return owner;
     }
 
-    private Owner lookUp(final String store, final String key) {
+    private Owner lookUp(final int partition) {
         final KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
+            // any key will do: the partitioner names the partition
+            metadata = streams.queryMetadataForKey(StoreNames.DEMANDS, "",
+                    (topic, key, value, partitions) -> Optional.of(Set.of(partition)));
         } catch (final IllegalStateException | InvalidStateStoreException e) {
             throw new Unavailable("the engine is not running yet: " + e.getMessage());
         }
         if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
-            throw new Unavailable("no instance owns the key's partition right now (rebalancing)");
+            throw new Unavailable("no instance runs partition " + partition + " right now (rebalancing)");
         }
         final List<String> standbys = new ArrayList<>();
         boolean localStandby = false;
@@ -94,7 +83,7 @@ public final class StateAccess {
             localStandby |= standby.equals(self);
         }
         final HostInfo active = metadata.activeHost();
-        return new Owner(active.equals(self), active.host() + ":" + active.port(), standbys, localStandby, metadata.partition());
+        return new Owner(active.equals(self), active.host() + ":" + active.port(), standbys, localStandby, partition);
     }
 
     /** Every instance of the application, this one included, as {@code host:port}. */
@@ -107,46 +96,16 @@ public final class StateAccess {
         }
     }
 
-    public <V> Optional<V> get(final String store, final String key, final boolean stale) {
-        return get(store, key, key, stale);
-    }
-
-    /** {@code key} of a store whose records are partitioned by {@code partitionKey}. */
-    public <V> Optional<V> get(final String store, final String key, final String partitionKey, final boolean stale) {
-        return this.<V, Optional<V>>read(store, partitionKey, stale, s -> Optional.ofNullable(s.get(key)));
-    }
-
-    /**
-     * Runs {@code reader} against the store of the task that holds {@code partitionKey}: directly when
-     * that task runs here, else through interactive queries (standby copies too with {@code stale}).
-     */
-    public <V, R> R read(final String store, final String partitionKey, final boolean stale,
-                         final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
-        if (!stale && local != null) {
-            final Owner owner = owner(store, partitionKey);
-            final ReadOnlyKeyValueStore<String, V> direct = owner.local() ? local.get(store, owner.partition()) : null;
-            if (direct != null) {
-                try {
-                    return reader.apply(direct);
-                } catch (final InvalidStateStoreException e) {
-                    throw new Unavailable("store " + store + " closed while being read (rebalancing): " + e.getMessage());
-                }
-            }
-        }
-        return read(store, stale, reader);
-    }
-
-    /** Runs {@code reader} against the local store; with {@code stale}, standby copies are read too. */
-    public <V, R> R read(final String store, final boolean stale, final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
+    /** Runs {@code reader} against the copy of {@code store} of {@code partition} held here, standbys included. */
+    public <V, R> R readStandby(final String store, final int partition,
+                                final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
         try {
-            StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters =
-                    StoreQueryParameters.fromNameAndType(store, QueryableStoreTypes.keyValueStore());
-            if (stale) {
-                parameters = parameters.enableStaleStores();
-            }
+            final StoreQueryParameters<ReadOnlyKeyValueStore<String, V>> parameters = StoreQueryParameters
+                    .fromNameAndType(store, QueryableStoreTypes.<String, V>keyValueStore()).enableStaleStores()
+                    .withPartition(partition);
             return reader.apply(streams.store(parameters));
         } catch (final InvalidStateStoreException e) {
-            throw new Unavailable("store " + store + " is not readable here right now: " + e.getMessage());
+            throw new Unavailable("store " + store + " of partition " + partition + " is not readable here: " + e.getMessage());
         }
     }
 }

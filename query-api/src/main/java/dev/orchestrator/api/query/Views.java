@@ -1,41 +1,39 @@
 package dev.orchestrator.api.query;
 
-import dev.orchestrator.topology.decision.AllocationRecord;
-import dev.orchestrator.topology.decision.Candidate;
-import dev.orchestrator.topology.ledger.UnitRecord;
-import dev.orchestrator.topology.model.Capacity;
-import dev.orchestrator.topology.model.PolicyTerms;
-import dev.orchestrator.topology.model.Reservation;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.read.CandidateRead;
+import dev.orchestrator.topology.read.CapacityRead;
+import dev.orchestrator.topology.read.DemandRead;
+import dev.orchestrator.topology.read.HeldRead;
+import dev.orchestrator.topology.read.PolicyRead;
+import dev.orchestrator.topology.read.UnitDetail;
+import dev.orchestrator.topology.read.UnitRead;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
-/** What the read API answers: views of the engine's records for people and services, without internals. */
+/** What the read API answers: views of what the engine reads out, for people and services. */
 public final class Views {
     private Views() {
     }
 
     /** A demand and where it stands. */
     public record Demand(String demandId, String consumerId, String status, String reason, String reasonDetail,
-                         String unitId, String providerId, String region, Capacity capacity, long pricePerHourMicros,
+                         String unitId, String providerId, String region, CapacityRead capacity, long pricePerHourMicros,
                          long costMicros, int attempts, String migratingTo, String endpoint, boolean stale) {
-        static Demand of(final AllocationRecord r, final boolean stale) {
-            return new Demand(r.demandId(), r.consumerId(), r.status().name(), r.reason().isEmpty() ? null : r.reason(),
-                    r.reasonDetail().isEmpty() ? null : r.reasonDetail(), r.unitId(), r.providerId(), r.region(),
-                    r.request().capacity(), r.pricePerHourMicros(), r.costMicros(), r.attempts(), r.migratingTo(),
-                    r.endpoint(), stale);
+        static Demand of(final DemandRead d, final boolean stale) {
+            return new Demand(d.demandId(), d.consumerId(), d.status(), d.reason(), d.reasonDetail(), d.unitId(),
+                    d.providerId(), d.region(), d.capacity(), d.pricePerHourMicros(), d.costMicros(), d.attempts(),
+                    d.migratingTo(), d.endpoint(), stale);
         }
     }
 
     /** A consumer's policy as applied: limits absent when none, money in micro-units of the base currency. */
-    public record Policy(String consumerId, Integer maxUnits, Capacity maxCapacity, Long budgetMicros, long budgetPeriodMillis,
-                         java.util.Set<String> allowedRegions, java.util.Set<String> deniedProviders, Long maxPricePerHourMicros,
-                         String strategy, Map<String, Double> weights, boolean stale) {
-        static Policy of(final String consumerId, final PolicyTerms p, final boolean stale) {
-            return new Policy(consumerId, p.maxUnits() == Integer.MAX_VALUE ? null : p.maxUnits(), p.maxCapacity(),
-                    p.budgetMicros() == Long.MAX_VALUE ? null : p.budgetMicros(), p.budgetPeriodMillis(), p.allowedRegions(),
-                    p.deniedProviders(), p.maxPriceMicros() == Long.MAX_VALUE ? null : p.maxPriceMicros(),
-                    p.spread() ? "SPREAD" : "PACK", p.weights(), stale);
+    public record Policy(String consumerId, Integer maxUnits, CapacityRead maxCapacity, Long budgetMicros,
+                         long budgetPeriodMillis, Set<String> allowedRegions, Set<String> deniedProviders,
+                         Long maxPricePerHourMicros, String strategy, Map<String, Double> weights, boolean stale) {
+        static Policy of(final PolicyRead p, final boolean stale) {
+            return new Policy(p.consumerId(), p.maxUnits(), p.maxCapacity(), p.budgetMicros(), p.budgetPeriodMillis(),
+                    p.allowedRegions(), p.deniedProviders(), p.maxPricePerHourMicros(), p.strategy(), p.weights(), stale);
         }
     }
 
@@ -46,41 +44,34 @@ public final class Views {
         }
     }
 
-    /** Why a demand went where it went: the units tried and refused, and the candidates with their scores. */
+    /** Why a demand went where it went: the units it failed on, and the candidates with their scores. */
     public record Explanation(String demandId, String status, int attempts, List<String> refusedBy,
-                              List<Candidate> candidates, boolean stale) {
-        static Explanation of(final AllocationRecord r, final boolean stale) {
-            return new Explanation(r.demandId(), r.status().name(), r.attempts(), r.tried(), r.candidates(), stale);
+                              List<CandidateRead> candidates, boolean stale) {
+        static Explanation of(final DemandRead d, final boolean stale) {
+            return new Explanation(d.demandId(), d.status(), d.attempts(), d.tried(), d.candidates(), stale);
         }
     }
 
-    /** One allocation held on a unit. */
-    public record Held(String allocationId, String demandId, String consumerId, Capacity capacity, boolean confirmed,
-                       boolean leaving) {
-        static Held of(final Reservation r) {
-            return new Held(r.allocationId(), r.demandId(), r.consumerId(), r.capacity(), r.confirmed(), r.leaving());
-        }
-    }
-
-    /** A unit as its ledger holds it: state, capacity, use, health, allocations. */
+    /** A unit as its task holds it: state, capacity, use, health, allocations. */
     public record Unit(String unitId, String providerId, String kind, String region, String pool, String state,
-                       boolean healthy, Capacity capacity, Capacity used, Capacity free, long pricePerHourMicros,
-                       double latencyMillis, double availability, long lastHeartbeat, List<Held> allocations, boolean stale) {
-        static Unit of(final UnitRecord u, final boolean stale) {
-            return new Unit(u.spec().unitId(), u.spec().providerId(), u.spec().kind().name(), u.spec().region(),
-                    u.spec().pool(), u.visibleState().name(), u.health().healthy(), u.spec().capacity(), u.used(), u.free(),
-                    u.spec().pricePerHourMicros(), u.health().ewmaLatencyMillis(), u.health().availability(),
-                    u.health().lastHeartbeat(), u.reservations().values().stream().map(Held::of).toList(), stale);
+                       boolean healthy, CapacityRead capacity, CapacityRead used, CapacityRead free, long pricePerHourMicros,
+                       double latencyMillis, double availability, long lastHeartbeat, List<HeldRead> allocations,
+                       boolean stale) {
+        static Unit of(final UnitDetail detail, final boolean stale) {
+            final UnitRead u = detail.unit();
+            return new Unit(u.unitId(), u.providerId(), u.kind(), u.region(), u.pool(), u.state(), u.healthy(), u.capacity(),
+                    u.used(), u.free(), u.pricePerHourMicros(), u.latencyMillis(), u.availability(), u.lastHeartbeat(),
+                    detail.allocations(), stale);
         }
     }
 
-    /** A unit in a list: its latest published view. */
+    /** A unit in a list. */
     public record UnitSummary(String unitId, String providerId, String kind, String region, String state,
-                              boolean allocatable, Capacity capacity, Capacity free, long pricePerHourMicros,
+                              boolean allocatable, CapacityRead capacity, CapacityRead free, long pricePerHourMicros,
                               double latencyMillis, double availability, int allocations) {
-        static UnitSummary of(final UnitView v) {
-            return new UnitSummary(v.unitId(), v.providerId(), v.kind().name(), v.region(), v.state(), v.allocatable(),
-                    v.capacity(), v.free(), v.pricePerHourMicros(), v.latencyMillis(), v.availability(), v.allocations());
+        static UnitSummary of(final UnitRead u) {
+            return new UnitSummary(u.unitId(), u.providerId(), u.kind(), u.region(), u.state(), u.allocatable(), u.capacity(),
+                    u.free(), u.pricePerHourMicros(), u.latencyMillis(), u.availability(), u.allocations());
         }
     }
 

@@ -14,6 +14,9 @@ public record DemandRead(String demandId, String consumerId, String status, Stri
                          String unitId, String providerId, String region, CapacityRead capacity, long pricePerHourMicros,
                          long costMicros, int attempts, String migratingTo, String endpoint, List<String> tried,
                          List<CandidateRead> candidates, String releasedBy) {
+    /** Every status a demand can show, for validating filters. */
+    public static final List<String> STATUSES = java.util.Arrays.stream(Allocation.Status.values()).map(Enum::name).toList();
+
     public static DemandRead of(final Allocation allocation) {
         final Placement placement = allocation.placement();
         final boolean placed = placement != null && allocation.status() != Allocation.Status.REJECTED;

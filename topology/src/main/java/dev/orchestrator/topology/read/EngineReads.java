@@ -41,6 +41,11 @@ public final class EngineReads {
         return Partitions.of(key, partitions);
     }
 
+    /** Whether any engine task runs here now. */
+    public boolean holdsAny() {
+        return !tasks.all().isEmpty();
+    }
+
     /** Whether the task of {@code partition} runs here now. */
     public boolean holds(final int partition) {
         return tasks.get(partition) != null;
@@ -52,7 +57,11 @@ public final class EngineReads {
         if (task == null) {
             return new DemandLookup.Unknown();
         }
-        final DemandRecord record = task.stores().demands().get(demandId);
+        return lookupOf(task.stores().demands().get(demandId));
+    }
+
+    /** What a stored demand record says; also for a standby's copy read through interactive queries. */
+    public static DemandLookup lookupOf(final Object record) {
         if (record instanceof Allocation allocation) {
             return new DemandLookup.Here(DemandRead.of(allocation));
         }
@@ -63,6 +72,39 @@ public final class EngineReads {
             return new DemandLookup.Release(mark.demandId(), mark.consumerId(), mark.releaseOf());
         }
         return new DemandLookup.Unknown();
+    }
+
+    /**
+     * A unit as a standby's copy of its task's stores holds it (read through interactive queries while
+     * the task is away): its header, and what the demand records hold on it. Migration targets hosted
+     * for other tasks are not in those records and do not show.
+     */
+    public static Optional<UnitDetail> standbyUnit(final Object header, final java.util.Iterator<Object> records) {
+        if (!(header instanceof dev.orchestrator.topology.ledger.UnitHeader h)) {
+            return Optional.empty();
+        }
+        dev.orchestrator.topology.model.Capacity used = dev.orchestrator.topology.model.Capacity.ZERO;
+        final List<HeldRead> held = new ArrayList<>();
+        boolean confirmed = false;
+        while (records.hasNext()) {
+            if (records.next() instanceof Allocation a && a.holdsCapacity() && a.unitId().equals(h.spec().unitId())) {
+                used = used.plus(a.request().capacity());
+                confirmed |= a.status() == Allocation.Status.ACTIVE;
+                final boolean sla = a.slaMinAvailability() > 0 || a.slaMaxLatencyMillis() < Double.MAX_VALUE;
+                held.add(new HeldRead(a.demandId(), a.consumerId(), CapacityRead.of(a.request().capacity()), "OWNED",
+                        a.status() == Allocation.Status.ACTIVE, sla,
+                        !sla || h.health().meets(a.slaMaxLatencyMillis(), a.slaMinAvailability())));
+            }
+        }
+        final var spec = h.spec();
+        final String state = dev.orchestrator.topology.lifecycle.UnitLifecycle.visible(h.operatorState(), confirmed,
+                !held.isEmpty()).name();
+        final boolean allocatable = dev.orchestrator.topology.lifecycle.UnitLifecycle.acceptsPlacements(h.operatorState())
+                && h.health().healthy();
+        return Optional.of(new UnitDetail(new UnitRead(spec.unitId(), spec.providerId(), spec.kind().name(), spec.region(),
+                spec.pool(), state, h.health().healthy(), allocatable, CapacityRead.of(spec.capacity()), CapacityRead.of(used),
+                CapacityRead.of(spec.capacity().minus(used)), spec.pricePerHourMicros(), h.health().ewmaLatencyMillis(),
+                h.health().availability(), h.health().lastHeartbeat(), held.size()), held));
     }
 
     /** A unit whose task runs here, with what it holds. */

@@ -1,6 +1,6 @@
 package dev.orchestrator.api.query;
 
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.read.UnitRead;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -10,28 +10,27 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Every unit's view in id order, with indexes by region and provider, taken from the replicated
- * unit-view store, never older than {@code maxAgeNanos}. Lists, pools and providers read this instead
- * of decoding the whole store on every request: a page of one region's units used to decode about
- * ten views per unit shown, and pools and providers decoded all of them.
+ * Every unit in id order, with indexes by region and provider, gathered from every instance's engine
+ * tasks, never older than {@code maxAgeNanos}. Lists, pools and providers read this instead of asking
+ * every instance on every request.
  */
-final class UnitViewSnapshot {
+final class UnitSnapshot {
     private static final java.util.concurrent.Executor REFRESHER = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
         final Thread thread = new Thread(r, "unit-view-snapshot");
         thread.setDaemon(true);
         return thread;
     });
 
-    private final Supplier<List<UnitView>> scan;
+    private final Supplier<List<UnitRead>> scan;
     private final long maxAgeNanos;
     private volatile Views views;
     private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
     /** One snapshot: all views sorted by id, and the same split by region and by provider. */
-    record Views(long takenNanos, List<UnitView> all, Map<String, List<UnitView>> byRegion,
-                 Map<String, List<UnitView>> byProvider) {
+    record Views(long takenNanos, List<UnitRead> all, Map<String, List<UnitRead>> byRegion,
+                 Map<String, List<UnitRead>> byProvider) {
         /** The list a filter can start from: one region's or one provider's units, or all. */
-        List<UnitView> narrowest(final String region, final String provider) {
+        List<UnitRead> narrowest(final String region, final String provider) {
             if (region != null) {
                 return byRegion.getOrDefault(region, List.of());
             }
@@ -42,7 +41,7 @@ final class UnitViewSnapshot {
         }
 
         /** Index of the first view after {@code unitId} in {@code sorted}; 0 for a null cursor. */
-        static int after(final List<UnitView> sorted, final String unitId) {
+        static int after(final List<UnitRead> sorted, final String unitId) {
             if (unitId == null) {
                 return 0;
             }
@@ -60,7 +59,7 @@ final class UnitViewSnapshot {
         }
     }
 
-    UnitViewSnapshot(final Supplier<List<UnitView>> scan, final long maxAgeNanos) {
+    UnitSnapshot(final Supplier<List<UnitRead>> scan, final long maxAgeNanos) {
         this.scan = scan;
         this.maxAgeNanos = maxAgeNanos;
     }
@@ -95,11 +94,11 @@ final class UnitViewSnapshot {
             // another request refreshed it while this one waited
             return views;
         }
-        final List<UnitView> all = new ArrayList<>(scan.get());
-        all.sort(Comparator.comparing(UnitView::unitId));
-        final Map<String, List<UnitView>> byRegion = new HashMap<>();
-        final Map<String, List<UnitView>> byProvider = new HashMap<>();
-        for (final UnitView view : all) {
+        final List<UnitRead> all = new ArrayList<>(scan.get());
+        all.sort(Comparator.comparing(UnitRead::unitId));
+        final Map<String, List<UnitRead>> byRegion = new HashMap<>();
+        final Map<String, List<UnitRead>> byProvider = new HashMap<>();
+        for (final UnitRead view : all) {
             byRegion.computeIfAbsent(view.region(), r -> new ArrayList<>()).add(view);
             byProvider.computeIfAbsent(view.providerId(), p -> new ArrayList<>()).add(view);
         }

@@ -2,45 +2,44 @@ package dev.orchestrator.api.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.orchestrator.topology.model.Capacity;
-import dev.orchestrator.topology.model.UnitKind;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.topology.read.CapacityRead;
+import dev.orchestrator.topology.read.UnitRead;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class UnitViewSnapshotTest {
+class UnitSnapshotTest {
     private final AtomicInteger scans = new AtomicInteger();
 
-    private static UnitView view(final String id, final String region, final String provider) {
-        final Capacity capacity = new Capacity(0, 0, 100, 0, null);
-        return new UnitView(id, provider, UnitKind.STORAGE, region, region + "/storage", capacity, capacity, 1, "AVAILABLE",
-                true, 1, 1, 0, 1);
+    private static UnitRead view(final String id, final String region, final String provider) {
+        final CapacityRead capacity = new CapacityRead(0, 0, 100, 0, null);
+        return new UnitRead(id, provider, "STORAGE", region, region + "/storage", "AVAILABLE", true, true, capacity,
+                CapacityRead.ZERO, capacity, 1, 1, 1, 0, 0);
     }
 
-    private final UnitViewSnapshot snapshot = new UnitViewSnapshot(() -> {
+    private final UnitSnapshot snapshot = new UnitSnapshot(() -> {
         scans.incrementAndGet();
         return List.of(view("u3", "eu", "p1"), view("u1", "us", "p2"), view("u2", "eu", "p2"), view("u10", "eu", "p1"));
     }, 60_000_000_000L);
 
     @Test
     void sortsByIdAndIndexesByRegionAndProvider() {
-        final UnitViewSnapshot.Views views = snapshot.current();
+        final UnitSnapshot.Views views = snapshot.current();
 
-        assertThat(views.all()).extracting(UnitView::unitId).containsExactly("u1", "u10", "u2", "u3");
-        assertThat(views.narrowest("eu", null)).extracting(UnitView::unitId).containsExactly("u10", "u2", "u3");
-        assertThat(views.narrowest(null, "p2")).extracting(UnitView::unitId).containsExactly("u1", "u2");
+        assertThat(views.all()).extracting(UnitRead::unitId).containsExactly("u1", "u10", "u2", "u3");
+        assertThat(views.narrowest("eu", null)).extracting(UnitRead::unitId).containsExactly("u10", "u2", "u3");
+        assertThat(views.narrowest(null, "p2")).extracting(UnitRead::unitId).containsExactly("u1", "u2");
         assertThat(views.narrowest("mars", null)).isEmpty();
     }
 
     @Test
     void aCursorStartsAfterItsIdWhetherOrNotThatIdIsInTheList() {
-        final List<UnitView> eu = snapshot.current().narrowest("eu", null);
+        final List<UnitRead> eu = snapshot.current().narrowest("eu", null);
 
-        assertThat(UnitViewSnapshot.Views.after(eu, null)).isZero();
-        assertThat(UnitViewSnapshot.Views.after(eu, "u10")).isEqualTo(1);
-        assertThat(UnitViewSnapshot.Views.after(eu, "u1")).isZero();
-        assertThat(UnitViewSnapshot.Views.after(eu, "u3")).isEqualTo(3);
+        assertThat(UnitSnapshot.Views.after(eu, null)).isZero();
+        assertThat(UnitSnapshot.Views.after(eu, "u10")).isEqualTo(1);
+        assertThat(UnitSnapshot.Views.after(eu, "u1")).isZero();
+        assertThat(UnitSnapshot.Views.after(eu, "u3")).isEqualTo(3);
     }
 
     @Test
@@ -53,11 +52,11 @@ class UnitViewSnapshotTest {
 
     @Test
     void aSnapshotPastHalfItsAgeIsAnsweredWhileTheNextIsTakenInTheBackground() throws Exception {
-        final UnitViewSnapshot young = new UnitViewSnapshot(() -> {
+        final UnitSnapshot young = new UnitSnapshot(() -> {
             scans.incrementAndGet();
             return List.of(view("u" + scans.get(), "eu", "p1"));
         }, 2_000_000_000L);
-        final UnitViewSnapshot.Views first = young.current();
+        final UnitSnapshot.Views first = young.current();
         Thread.sleep(1_100);
 
         assertThat(young.current()).isSameAs(first);
@@ -72,14 +71,14 @@ class UnitViewSnapshotTest {
     @Test
     void neverAnswersASnapshotOlderThanItsAge() throws Exception {
         // the first call after a quiet spell: it used to get the old snapshot (200 units, 0 allocations after a run)
-        final UnitViewSnapshot quiet = new UnitViewSnapshot(() -> {
+        final UnitSnapshot quiet = new UnitSnapshot(() -> {
             scans.incrementAndGet();
             return List.of(view("u" + scans.get(), "eu", "p1"));
         }, 50_000_000L);
-        final UnitViewSnapshot.Views first = quiet.current();
+        final UnitSnapshot.Views first = quiet.current();
         Thread.sleep(80);
 
-        final UnitViewSnapshot.Views next = quiet.current();
+        final UnitSnapshot.Views next = quiet.current();
 
         assertThat(next).isNotSameAs(first);
         assertThat(System.nanoTime() - next.takenNanos()).isLessThan(50_000_000L);
