@@ -234,7 +234,7 @@ class MultiTaskProperties {
             return open.isEmpty() ? Optional.empty() : Optional.of(open.get(open.size() - 1));
         }
 
-        private void outcome(final PlacementCommand command, final OutcomeStatus status) {
+        void outcome(final PlacementCommand command, final OutcomeStatus status) {
             reported.add(command.getCommandId());
             cluster.produce(cluster.topics.outcomes, command.getCommandId(), ExecutionOutcome.newBuilder()
                     .setCommandId(command.getCommandId()).setAllocationId(command.getAllocationId())

@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.migration;
 
 import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.topology.decide.Choices;
 import dev.orchestrator.topology.emit.Commands;
 import dev.orchestrator.topology.emit.UnitAudits;
@@ -9,6 +10,7 @@ import dev.orchestrator.topology.ledger.UnitChange;
 import dev.orchestrator.topology.ledger.UnitState;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.Hosted;
+import dev.orchestrator.topology.normalize.Refused;
 import dev.orchestrator.topology.routing.RouteMessage;
 import dev.orchestrator.topology.scoring.Decision;
 import dev.orchestrator.topology.task.EngineTask;
@@ -62,16 +64,22 @@ public final class HostedTargets {
                 unit.region(), decision.pricePerHourMicros(), confirmBy, ""));
     }
 
-    /** The executor's outcome for a target held here. */
+    /**
+     * The executor's outcome for a target held here. Once confirmed, the target is the owner's to hand
+     * over: a later report on the same command is refused (the allocation's new owner acts on reports
+     * once it has it).
+     */
     public void onHostedOutcome(final Hosted hosted, final RouteMessage.UnitOutcome outcome) {
         final UnitState unit = task.slice().get(hosted.unitId());
+        if (hosted.confirmed()) {
+            throw new Refused(ReasonCode.INVALID_INPUT, "status", "the migration target of allocation " + hosted.allocationId()
+                    + " on unit " + hosted.unitId() + " was already confirmed by command " + hosted.commandId()
+                    + "; it is being handed over");
+        }
         if ("FAILED".equals(outcome.status())) {
             free(hosted, "EXECUTION_FAILED", false);
             task.router().send(hosted.owner(), hosted.allocationId(), new RouteMessage.HostFailed(hosted.allocationId(),
                     hosted.unitId(), String.valueOf(outcome.error())));
-            return;
-        }
-        if (hosted.confirmed()) {
             return;
         }
         final UnitChange confirmed = task.slice().confirm(unit, hosted.allocationId());
@@ -114,8 +122,11 @@ public final class HostedTargets {
         if (unit != null && unit.held(id) != null) {
             task.slice().rehold(unit, unit.held(id).as(Held.Role.OWNED).confirmedNow());
         } else if (unit != null) {
+            // the target is gone (a defect): the allocation runs there all the same, so it is held, and audited
             LOG.error("handover of allocation={} to unit={} which holds nothing for it", id, record.unitId());
-            task.slice().restoreHeld(unit.unitId(), Holds.owned(record));
+            task.out().audit(UnitAudits.of(task.slice().reserve(unit, Holds.owned(record), "RESERVED"), "handover/" + id,
+                    task.now()));
+            task.slice().markDirty(unit);
         }
         task.consumer(record.consumerId(), task.consumer(record.consumerId()).granted(handover.terms(),
                 handover.generation(), handover.share(), task.held(record.consumerId())));
