@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.admission;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -15,7 +16,9 @@ import java.util.TreeSet;
  *
  * <p>Why that is safe with messages in flight: a grant is added here before the slice hears of it,
  * and a return is taken off the slice before it arrives here, so this total is never below the sum
- * of the slices' leases.
+ * of the slices' leases. A new {@code generation} starts when limits begin to apply or fall
+ * ({@link #limitedTo}); each slice then adopts what it holds and reports it with its answer to the
+ * generation's first recall, and grants of an older generation are void.
  */
 public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation, int epoch, SortedSet<Integer> awaiting) {
     public LeaseBook {
@@ -37,15 +40,6 @@ public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation,
 
     /** The book after a request, what to answer and how much; {@code recall} when a recall of a new epoch starts. */
     public record Answer(LeaseBook book, Verdict verdict, LeaseAmount amount, boolean recall) {
-    }
-
-    /**
-     * The book once limits apply where none did: a new generation, so grants and answers of an earlier
-     * one are told apart and ignored. Slices may hold allocations made while the consumer had no limits
-     * (or before they knew its policy), which no grant covers: the first recall collects them.
-     */
-    public LeaseBook opened(final LeaseAmount next, final int partitions) {
-        return new LeaseBook(next, LeaseAmount.ZERO, generation + 1, epoch + 1, all(partitions));
     }
 
     public boolean recalling() {
@@ -107,9 +101,50 @@ public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation,
         return new LeaseBook(limit, granted.minus(returned).plus(adopted), generation, epoch, left);
     }
 
-    /** The policy's limits changed; grants already made stay (nothing is taken back by force). */
-    public LeaseBook withLimit(final LeaseAmount next) {
+    /**
+     * The book under a policy's new limits ({@link LeaseAmount#UNLIMITED} when it limits nothing).
+     * Limits that only rise keep the book: more is free. Limits that begin to apply, or fall in any
+     * dimension, open a new generation: leases granted under the old limits may be more than the new
+     * ones allow, and a slice would use them again as its allocations end, so every slice adopts what
+     * it holds instead (an adoption only shrinks) and the new book counts from there.
+     */
+    public LeaseBook limitedTo(final LeaseAmount next, final int partitions) {
+        if (next.equals(LeaseAmount.UNLIMITED)) {
+            return unlimited(generation, epoch);
+        }
+        if (!limited() || !next.covers(limit)) {
+            return new LeaseBook(next, LeaseAmount.ZERO, generation + 1, epoch + 1, all(partitions));
+        }
         return new LeaseBook(next, granted, generation, epoch, awaiting);
+    }
+
+    /** The book after answering parked requests in order, and the answers, one per request. */
+    public record Served(LeaseBook book, List<Answer> answers) {
+    }
+
+    /**
+     * Answers requests parked while a recall settled, in the order they came. What is free now is all
+     * there is: the first request it does not cover gets all of it (exhausted); later ones it does not
+     * cover start another recall, since that slice may not use all it got.
+     */
+    public Served serve(final List<LeaseAmount> parked, final int partitions) {
+        LeaseBook book = this;
+        boolean exhaustedGiven = false;
+        final List<Answer> answers = new ArrayList<>(parked.size());
+        for (final LeaseAmount need : parked) {
+            final Answer answer;
+            if (book.recalling()) {
+                answer = new Answer(book, Verdict.PARK, LeaseAmount.ZERO, false);
+            } else if (!exhaustedGiven && !book.free().covers(need)) {
+                answer = book.serveParked(need, partitions);
+                exhaustedGiven = true;
+            } else {
+                answer = book.request(need, partitions);
+            }
+            answers.add(answer);
+            book = answer.book();
+        }
+        return new Served(book, answers);
     }
 
     private Answer grant(final LeaseAmount need, final int partitions) {

@@ -57,37 +57,75 @@ public final class LeaseDesk {
         }
     }
 
-    /** At a slice: the home recalls what this task's lease does not use. */
+    /**
+     * At a slice: the home recalls what this task's lease does not use. The answer waits while an
+     * allocation that left under an older book is on its way to another task ({@link ConsumerSlice#defers}).
+     */
     public void onRecall(final RouteMessage.LeaseRecall recall) {
         final String consumerId = recall.consumerId();
-        final ConsumerSlice.Recalled recalled = task.consumer(consumerId).recall(recall.terms(), recall.generation(),
+        final ConsumerSlice slice = task.consumer(consumerId).withTerms(recall.terms(), recall.generation(),
                 task.held(consumerId));
+        if (slice.limited() && slice.generation() == recall.generation() && slice.defers()) {
+            LOG.debug("lease recall consumer={} epoch={} waits for allocations {} to arrive", consumerId, recall.epoch(),
+                    slice.departing());
+            task.consumer(consumerId, slice.deferring(recall.epoch()));
+            return;
+        }
+        answer(consumerId, slice, recall.generation(), recall.epoch());
+    }
+
+    /** At a slice: an allocation it handed over arrived; a recall answer that waited for it goes now. */
+    public void onArrived(final RouteMessage.HandoverArrived arrived) {
+        final String consumerId = arrived.consumerId();
+        final ConsumerSlice slice = task.consumer(consumerId).arrived(arrived.allocationId());
+        if (slice.deferredEpoch() != ConsumerSlice.NO_RECALL && !slice.defers()) {
+            answer(consumerId, slice, slice.generation(), slice.deferredEpoch());
+        } else {
+            task.consumer(consumerId, slice);
+        }
+    }
+
+    /**
+     * At the new owner: an allocation arrived with its share of the lease. One that left under an
+     * older book than this slice's is adopted; what the home has not heard of is reported at once
+     * (this slice may have answered the recall already), and then the old owner hears it arrived.
+     */
+    public void onHandover(final RouteMessage.Handover handover, final int from) {
+        final String consumerId = handover.record().consumerId();
+        ConsumerSlice slice = task.consumer(consumerId).received(handover.terms(), handover.generation(), handover.share(),
+                LeaseAmount.of(handover.record().request().capacity(), handover.record().placement().costMicros()),
+                task.held(consumerId));
+        if (slice.limited() && !slice.unreported().isZero()) {
+            final ConsumerSlice.Recalled owed = slice.reportOwed();
+            slice = owed.slice();
+            task.router().toOwner(consumerId, new RouteMessage.LeaseReturn(consumerId, task.self(), slice.generation(),
+                    ConsumerSlice.NO_RECALL, owed.returned(), owed.adopted()));
+        }
+        task.consumer(consumerId, slice);
+        task.router().send(from, handover.record().demandId(), new RouteMessage.HandoverArrived(handover.record().demandId(),
+                consumerId));
+    }
+
+    private void answer(final String consumerId, final ConsumerSlice slice, final long generation, final int epoch) {
+        final ConsumerSlice.Recalled recalled = slice.recall(slice.terms(), generation, task.held(consumerId));
         task.consumer(consumerId, recalled.slice());
-        task.router().toOwner(consumerId, new RouteMessage.LeaseReturn(consumerId, task.self(), recall.generation(),
-                recall.epoch(), recalled.returned(), recalled.adopted()));
+        task.router().toOwner(consumerId, new RouteMessage.LeaseReturn(consumerId, task.self(), generation, epoch,
+                recalled.returned(), recalled.adopted()));
     }
 
     /**
      * At the home: the consumer's policy changed ({@code terms} null when it was deleted). Its book
-     * follows: a new generation and a recall of every slice when limits begin to apply, new limits
-     * otherwise, and no counting once nothing is limited. Returns the book's generation, which the
+     * follows ({@link LeaseBook#limitedTo}), and every slice is recalled when its limits changed. Returns the book's generation, which the
      * copies to every slice carry.
      */
     public long onPolicy(final String consumerId, final PolicyTerms terms) {
         final LeaseBook before = book(consumerId);
-        final boolean limits = terms != null && LeaseAmount.limits(terms);
-        final LeaseBook after;
-        if (!limits) {
-            after = LeaseBook.unlimited(before.generation(), before.epoch());
-        } else if (!before.limited()) {
-            after = before.opened(LeaseAmount.limitsOf(terms), task.partitions());
-        } else {
-            after = before.withLimit(LeaseAmount.limitsOf(terms));
-        }
+        final LeaseBook after = before.limitedTo(terms == null ? LeaseAmount.UNLIMITED : LeaseAmount.limitsOf(terms),
+                task.partitions());
         task.stores().leaseBooks().put(consumerId, after);
         // this task is a slice of the consumer too: its own copy changes first, so grants carry the new terms
         task.consumer(consumerId, task.consumer(consumerId).withTerms(terms, after.generation(), task.held(consumerId)));
-        if (after.generation() != before.generation()) {
+        if (after.epoch() != before.epoch()) {
             recall(consumerId, terms, after);
         } else if (!after.recalling()) {
             serveParked(consumerId);
@@ -140,19 +178,10 @@ public final class LeaseDesk {
         }
         keys.forEach(task.stores().leaseParked()::delete);
         nextParked.remove(consumerId);
-        // after a settled recall, what is free is all there is: the first request it does not cover gets
-        // all of it (exhausted); later ones need another recall, since that slice may not use it all
-        boolean exhaustedGiven = false;
-        for (final RouteMessage.LeaseRequest request : parked) {
-            final LeaseBook book = book(consumerId);
-            if (book.recalling()) {
-                park(request);
-            } else if (!exhaustedGiven && !book.free().covers(request.need())) {
-                answer(request, book.serveParked(request.need(), task.partitions()));
-                exhaustedGiven = true;
-            } else {
-                answer(request, book.request(request.need(), task.partitions()));
-            }
+        final LeaseBook.Served served = book(consumerId).serve(parked.stream().map(RouteMessage.LeaseRequest::need).toList(),
+                task.partitions());
+        for (int i = 0; i < parked.size(); i++) {
+            answer(parked.get(i), served.answers().get(i));
         }
     }
 

@@ -97,13 +97,18 @@ public final class Placements {
     private void decide(final Attempt attempt) {
         final Allocation record = attempt.record();
         final PlaceRequest request = record.request();
-        final ConsumerSlice consumer = task.consumer(record.consumerId());
-        if (!consumer.known()) {
+        if (!task.consumer(record.consumerId()).known()) {
             askHome(attempt, LeaseAmount.ZERO);
             return;
         }
-        final PolicyTerms policy = consumer.policy();
         final LeaseAmount held = task.held(record.consumerId());
+        // settled before this placement can add to what is held, so an adopted lease never grows back
+        final ConsumerSlice known = task.consumer(record.consumerId());
+        final ConsumerSlice consumer = known.settled(held);
+        if (consumer != known) {
+            task.consumer(record.consumerId(), consumer);
+        }
+        final PolicyTerms policy = consumer.policy();
         final LeaseAmount quota = LeaseAmount.of(request.capacity(), 0);
         final boolean lastRound = attempt.journey().exhausted() || attempt.journey().leaseRounds() >= LEASE_ROUNDS;
         if (!consumer.admitsQuota(held, quota)) {

@@ -50,7 +50,7 @@ final class Stages {
         releases = new Releases(task, endings);
         demands = new DemandIntake(task, placements, releases);
         migrations = new Migrations(task);
-        hosted = new HostedTargets(task);
+        hosted = new HostedTargets(task, leases);
         slots = new MigrationSlots(task);
         outcomes = new Outcomes(task, placements, endings, migrations, hosted);
         outcomeIntake = new OutcomeIntake(task);
@@ -105,7 +105,9 @@ final class Stages {
         } else if (message instanceof RouteMessage.HostRelease release) {
             hosted.onRelease(release);
         } else if (message instanceof RouteMessage.Handover handover) {
-            hosted.onHandover(handover);
+            hosted.onHandover(handover, from);
+        } else if (message instanceof RouteMessage.HandoverArrived arrived) {
+            leases.onArrived(arrived);
         } else if (message instanceof RouteMessage.Repoint repoint) {
             repoint(repoint);
         }

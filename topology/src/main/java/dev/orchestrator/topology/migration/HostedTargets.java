@@ -2,6 +2,7 @@ package dev.orchestrator.topology.migration;
 
 import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.admission.LeaseDesk;
 import dev.orchestrator.topology.decide.Choices;
 import dev.orchestrator.topology.emit.Commands;
 import dev.orchestrator.topology.emit.UnitAudits;
@@ -32,10 +33,12 @@ public final class HostedTargets {
 
     private final EngineTask task;
     private final Choices choices;
+    private final LeaseDesk leases;
 
-    public HostedTargets(final EngineTask task) {
+    public HostedTargets(final EngineTask task, final LeaseDesk leases) {
         this.task = task;
         this.choices = new Choices(task);
+        this.leases = leases;
     }
 
     public void onReserve(final RouteMessage.HostReserve reserve) {
@@ -111,7 +114,7 @@ public final class HostedTargets {
     }
 
     /** The owner moved the allocation onto the target held here: it is this task's now. */
-    public void onHandover(final RouteMessage.Handover handover) {
+    public void onHandover(final RouteMessage.Handover handover, final int from) {
         final Allocation record = handover.record();
         final String id = record.demandId();
         final Hosted hosted = task.stores().hosted().get(id);
@@ -128,8 +131,7 @@ public final class HostedTargets {
                     task.now()));
             task.slice().markDirty(unit);
         }
-        task.consumer(record.consumerId(), task.consumer(record.consumerId()).granted(handover.terms(),
-                handover.generation(), handover.share(), task.held(record.consumerId())));
+        leases.onHandover(handover, from);
         task.usage(record.consumerId()).hold(record.request().capacity(), record.placement().costMicros());
         task.log().keep(record.edit().unitSequence(record.unitId(), hosted == null ? 0 : hosted.unitSequence()).build());
         task.deadlines().add(record.placement().endsAt(), DeadlineQueue.Kind.END, id);

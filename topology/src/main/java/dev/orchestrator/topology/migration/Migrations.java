@@ -107,12 +107,13 @@ public final class Migrations {
         }
         final Allocation moved = task.log().write(allocation, finished(allocation, confirmed.endpoint()), "MIGRATED", changes);
         final ConsumerSlice consumer = task.consumer(allocation.consumerId());
-        final LeaseAmount share = consumer.transferable(LeaseAmount.of(allocation.request().capacity(),
-                allocation.placement().costMicros()));
-        task.consumer(allocation.consumerId(), consumer.handedOver(share));
+        final ConsumerSlice.Departure departure = consumer.handOver(allocation.demandId(),
+                LeaseAmount.of(allocation.request().capacity(),
+                allocation.placement().costMicros()), task.held(allocation.consumerId()));
+        task.consumer(allocation.consumerId(), departure.slice());
         task.usage(allocation.consumerId()).release(allocation.request().capacity(), allocation.placement().costMicros());
         task.log().moved(moved, from, changes);
-        task.router().send(from, moved.demandId(), new RouteMessage.Handover(moved, share, consumer.terms(),
+        task.router().send(from, moved.demandId(), new RouteMessage.Handover(moved, departure.share(), consumer.terms(),
                 consumer.generation()));
         finish(allocation, "MIGRATED");
     }

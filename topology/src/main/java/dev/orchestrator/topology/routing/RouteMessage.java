@@ -2,6 +2,7 @@ package dev.orchestrator.topology.routing;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.orchestrator.topology.admission.ConsumerSlice;
 import dev.orchestrator.topology.admission.LeaseAmount;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.PlaceRequest;
@@ -31,6 +32,7 @@ import java.util.List;
     @JsonSubTypes.Type(value = RouteMessage.HostFailed.class, name = "host-failed"),
     @JsonSubTypes.Type(value = RouteMessage.HostRelease.class, name = "host-release"),
     @JsonSubTypes.Type(value = RouteMessage.Handover.class, name = "handover"),
+    @JsonSubTypes.Type(value = RouteMessage.HandoverArrived.class, name = "handover-arrived"),
     @JsonSubTypes.Type(value = RouteMessage.Repoint.class, name = "repoint"),
     @JsonSubTypes.Type(value = RouteMessage.Misrouted.class, name = "misrouted")})
 public sealed interface RouteMessage {
@@ -119,7 +121,11 @@ public sealed interface RouteMessage {
     }
 
     /** From the old owner: the allocation now runs on your unit; it is yours, with its share of the lease. */
-    record Handover(Allocation record, LeaseAmount share, PolicyTerms terms, long generation) implements RouteMessage {
+    record Handover(Allocation record, ConsumerSlice.Share share, PolicyTerms terms, long generation) implements RouteMessage {
+    }
+
+    /** To the old owner: the allocation it handed over has arrived (its lease is counted here now). */
+    record HandoverArrived(String allocationId, String consumerId) implements RouteMessage {
     }
 
     /** To the task a demand arrived on: its allocation is owned by {@code owner} now. */
