@@ -11,8 +11,7 @@ import java.util.TreeSet;
  * has settled. A slice asks for what a placement needs; the book grants it with a share of what is
  * free to spare the next round trip. When what is free does not cover a request, the book recalls
  * every slice's unused lease ({@code awaiting} the answers of {@code epoch}) and parks requests until
- * all have answered; then it grants, or hands out all that is free marked exhausted, so the asking
- * slice's refusal is exact.
+ * all have answered; then it grants, or answers exhausted, so the asking slice's refusal is exact.
  *
  * <p>Why that is safe with messages in flight: a grant is added here before the slice hears of it,
  * and a return is taken off the slice before it arrives here, so this total is never below the sum
@@ -67,24 +66,6 @@ public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation,
     }
 
     /**
-     * A parked request, served once the recall has settled: granted when what is free covers it,
-     * otherwise all that is free, marked exhausted, so the slice decides with everything there is.
-     */
-    public Answer serveParked(final LeaseAmount need, final int partitions) {
-        if (!limited()) {
-            return new Answer(this, Verdict.GRANT, LeaseAmount.UNLIMITED, false);
-        }
-        if (recalling()) {
-            throw new IllegalStateException("parked requests wait until the recall of epoch " + epoch + " settles");
-        }
-        if (free().covers(need)) {
-            return grant(need, partitions);
-        }
-        final LeaseAmount all = unlimitedWhereLimitIs(free());
-        return new Answer(new LeaseBook(limit, granted.plus(all), generation, epoch, awaiting), Verdict.EXHAUSTED, all, false);
-    }
-
-    /**
      * A slice gave back {@code returned} and owns up to {@code adopted}, allocations it holds that no
      * grant covered; an answer to the current epoch's recall counts towards settling it.
      */
@@ -123,21 +104,23 @@ public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation,
     }
 
     /**
-     * Answers requests parked while a recall settled, in the order they came. What is free now is all
-     * there is: the first request it does not cover gets all of it (exhausted); later ones it does not
-     * cover start another recall, since that slice may not use all it got.
+     * Answers requests parked while a recall settled, in the order they came. What was free when the
+     * recall settled is all there was then (every slice had given back what it did not use): a request
+     * it does not cover is answered exhausted with nothing more, so its slice refuses it unless its
+     * own allocations ended since (an exact refusal as of the recall, and one round for every request
+     * waiting, however many). One that it covers but that earlier grants of this round left without
+     * enough starts another recall, since those slices may not use all they got.
      */
     public Served serve(final List<LeaseAmount> parked, final int partitions) {
+        final LeaseAmount settledFree = free();
         LeaseBook book = this;
-        boolean exhaustedGiven = false;
         final List<Answer> answers = new ArrayList<>(parked.size());
         for (final LeaseAmount need : parked) {
             final Answer answer;
-            if (book.recalling()) {
-                answer = new Answer(book, Verdict.PARK, LeaseAmount.ZERO, false);
-            } else if (!exhaustedGiven && !book.free().covers(need)) {
-                answer = book.serveParked(need, partitions);
-                exhaustedGiven = true;
+            if (!book.limited() || book.recalling() || book.free().covers(need)) {
+                answer = book.request(need, partitions);
+            } else if (!settledFree.covers(need)) {
+                answer = new Answer(book, Verdict.EXHAUSTED, LeaseAmount.ZERO, false);
             } else {
                 answer = book.request(need, partitions);
             }

@@ -121,7 +121,13 @@ public final class Placements {
         }
         final Optional<SlaTerms> sla = task.sla(request.slaId());
         if (!request.slaId().isEmpty() && sla.isEmpty()) {
-            reject(attempt, ReasonCode.SLA_UNSATISFIABLE, "unknown SLA " + request.slaId(), List.of());
+            // the SLA's home knows for sure; a copy may not have reached this task yet (a new SLA, a start)
+            final int home = task.router().partitionOf(request.slaId());
+            if (home != task.self() && !attempt.journey().triedPartitions().contains(home)) {
+                moveOn(attempt, home, false);
+            } else {
+                reject(attempt, ReasonCode.SLA_UNSATISFIABLE, "unknown SLA " + request.slaId(), List.of());
+            }
             return;
         }
         // past its last lease round a demand may spend only what the slice holds: a cheaper unit, or BUDGET_EXCEEDED
@@ -191,13 +197,18 @@ public final class Placements {
 
     /** The demand goes on to the task of {@code target}; this task keeps where it went. */
     private void moveOn(final Attempt attempt, final int target) {
+        moveOn(attempt, target, true);
+    }
+
+    /** {@code tried}: this task looked for a unit (one it did not look on may get the demand back). */
+    private void moveOn(final Attempt attempt, final int target, final boolean tried) {
         final Journey journey = attempt.journey();
         final Allocation leaving = leaving(attempt);
         task.log().moved(leaving, target, List.of());
-        final Journey next = journey.movedOn(task.self());
+        final Journey next = tried ? journey.movedOn(task.self()) : journey;
         task.router().send(target, leaving.demandId(), new RouteMessage.Spill(leaving,
                 journey.arrival() == task.self() && journey.pointedTo() == task.self() ? next.pointingTo(target) : next));
-        if (journey.triedPartitions().isEmpty() && leaving.executionFailures() == 0) {
+        if (journey.arrival() == task.self() && journey.triedPartitions().isEmpty() && leaving.executionFailures() == 0) {
             task.out().counters().increment(SPILLED, Map.of());
         }
     }

@@ -29,7 +29,7 @@ class LeaseBookTest {
     }
 
     @Test
-    void aRequestTheFreePartCannotCoverParksAndRecallsThenGetsAllThereIsMarkedExhausted() {
+    void aRequestTheFreePartCannotCoverParksAndRecallsThenIsGrantedOrRefusedAsOfTheRecall() {
         final LeaseBook book = settle(LeaseBook.unlimited(0, 0).limitedTo(units(2), TASKS));
         final LeaseBook.Answer first = book.request(new LeaseAmount(2, 0, 0, 0, 0, 0), TASKS);
         final LeaseBook.Answer second = first.book().request(new LeaseAmount(1, 0, 0, 0, 0, 0), TASKS);
@@ -43,12 +43,15 @@ class LeaseBookTest {
                     t == 0 ? new LeaseAmount(1, 0, 0, 0, 0, 0) : LeaseAmount.ZERO, LeaseAmount.ZERO);
         }
         assertThat(recalled.recalling()).isFalse();
+        // one is free: the request for two is refused (exhausted, nothing more), the first for one granted, and
+        // the second for one, which the free part covered before that grant, waits for another recall
         final LeaseBook.Served served = recalled.serve(List.of(new LeaseAmount(2, 0, 0, 0, 0, 0),
-                new LeaseAmount(1, 0, 0, 0, 0, 0)), TASKS);
+                new LeaseAmount(1, 0, 0, 0, 0, 0), new LeaseAmount(1, 0, 0, 0, 0, 0)), TASKS);
         assertThat(served.answers()).extracting(LeaseBook.Answer::verdict)
-                .containsExactly(LeaseBook.Verdict.EXHAUSTED, LeaseBook.Verdict.PARK);
-        assertThat(served.answers().get(0).amount()).isEqualTo(units(1));
-        assertThat(served.answers().get(1).recall()).isTrue();
+                .containsExactly(LeaseBook.Verdict.EXHAUSTED, LeaseBook.Verdict.GRANT, LeaseBook.Verdict.PARK);
+        assertThat(served.answers().get(0).amount()).isEqualTo(LeaseAmount.ZERO);
+        assertThat(served.answers().get(1).amount()).isEqualTo(units(1));
+        assertThat(served.answers().get(2).recall()).isTrue();
     }
 
     @Test
