@@ -208,7 +208,7 @@ final class BenchCommand implements Callable<Integer> {
             final QualityInstance instance = QualityInstance.generate(7, chosen.units(), Math.toIntExact(chosen.demands()),
                     chosen.regions());
             result = new QualityRun(instance, config.string(ConfigKey.BOOTSTRAP_SERVERS), engine.topics(), System.out)
-                    .run(Duration.ofSeconds(solverSeconds));
+                    .forApplication(config.string(ConfigKey.APPLICATION_ID)).run(Duration.ofSeconds(solverSeconds));
         }
         result.print(System.out);
         writeJson(result);

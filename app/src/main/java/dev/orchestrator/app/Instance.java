@@ -20,12 +20,10 @@ import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.schemas.serde.SchemaRegistry;
 import dev.orchestrator.topology.DecisionTopology;
 import dev.orchestrator.topology.EngineSettings;
-import dev.orchestrator.topology.StoreNames;
-import dev.orchestrator.topology.errors.GlobalDeadLetters;
-import dev.orchestrator.topology.model.UnitView;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.state.BoundedRocksDbMemory;
-import dev.orchestrator.topology.state.LocalStores;
+import dev.orchestrator.topology.read.EngineReads;
+import dev.orchestrator.topology.task.LocalTasks;
 import java.time.Clock;
 import io.javalin.Javalin;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -70,12 +68,8 @@ final class Instance implements AutoCloseable {
     private final KafkaStreamsMetrics streamsMetrics;
     /** The HTTP API's own Kafka clients (ingest producer, event feed), closed after the server stops. */
     private final List<AutoCloseable> httpParts;
-    /** Writes dead letters of global-store records for Streams' handlers; closed after Streams. */
-    private final GlobalDeadLetters globalDeadLetters;
-
-    private Instance(final Topics topics, final KafkaStreams streams, final GlobalDeadLetters globalDeadLetters, final Javalin http,
-                     final List<String> createdTopics, final KafkaStreamsMetrics streamsMetrics, final List<AutoCloseable> httpParts) {
-        this.globalDeadLetters = globalDeadLetters;
+    private Instance(final Topics topics, final KafkaStreams streams, final Javalin http, final List<String> createdTopics,
+                     final KafkaStreamsMetrics streamsMetrics, final List<AutoCloseable> httpParts) {
         this.httpParts = httpParts;
         this.streamsMetrics = streamsMetrics;
         this.topics = topics;
@@ -87,21 +81,23 @@ final class Instance implements AutoCloseable {
     static Instance start(final OrchestratorConfig config) {
         final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), registry(config));
         List<String> created = List.of();
-        if (config.bool(ConfigKey.TOPIC_CREATE)) {
-            try (Admin admin = Admin.create(adminConfig(config))) {
+        final int partitions;
+        try (Admin admin = Admin.create(adminConfig(config))) {
+            if (config.bool(ConfigKey.TOPIC_CREATE)) {
                 created = TopicProvisioner.ensure(admin, topics, config.integer(ConfigKey.TOPIC_PARTITIONS),
                         config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
             }
+            partitions = TopicProvisioner.copartitioned(admin, topics);
         }
         // other instances forward queries to application.server, so the port must be known before Streams starts
         final int port = config.integer(ConfigKey.HTTP_PORT) == 0 ? LocalPorts.free() : config.integer(ConfigKey.HTTP_PORT);
         final HostInfo advertised = new HostInfo(advertisedHost(config), port);
-        final GlobalDeadLetters globalDeadLetters = new GlobalDeadLetters();
-        final Properties streamsConfig = streamsConfig(config, topics, globalDeadLetters);
+        final Properties streamsConfig = streamsConfig(config, topics);
         streamsConfig.put(StreamsConfig.APPLICATION_SERVER_CONFIG, advertised.host() + ":" + advertised.port());
-        final LocalStores localStores = new LocalStores();
-        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, engineSettings(config), streamsConfig,
-                localStores), streamsConfig);
+        final LocalTasks localTasks = new LocalTasks();
+        final EngineSettings settings = engineSettings(config).withPartitions(partitions);
+        final KafkaStreams streams = new KafkaStreams(DecisionTopology.build(topics, settings, streamsConfig, localTasks),
+                streamsConfig);
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("engine stopped by an unexpected error: {}", e.toString());
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -113,21 +109,22 @@ final class Instance implements AutoCloseable {
         new JvmGcMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
         final HttpServing serving = HttpServing.of(config);
-        final StateAccess state = new StateAccess(streams, advertised, localStores);
+        final StateAccess state = new StateAccess(streams, advertised);
+        final EngineReads reads = new EngineReads(localTasks, partitions);
         streams.setStateListener((now, before) -> {
             state.forget();
             LOG.info("engine state {} -> {}", before, now);
         });
-        final EngineSettings settings = engineSettings(config);
         final Map<String, Object> clients = clientConfig(config);
         final KafkaPublisher publisher = new KafkaPublisher(clients, PUBLISH_TIMEOUT);
         final EventFeed feed = new EventFeed(clients, topics, EVENT_BUFFER, EVENT_BACKFILL);
         final JobBoard jobs = new JobBoard(OPEN_JOBS);
         final JobFeed jobFeed = new JobFeed(clients, topics, jobs).start();
+        final QueryRoutes queries = new QueryRoutes(reads, state, serving.peers(), new ObjectMapper());
         final Javalin http = serving.apply(HttpApi.builder(new StreamsReadiness(streams))
-                        .queries(new QueryRoutes(state, serving.peers(), new ObjectMapper()))
+                        .queries(queries)
                         .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
-                                settings.regions(), id -> state.<UnitView>get(StoreNames.UNIT_VIEWS, id, false), Clock.systemUTC(),
+                                settings.regions(), queries::unitAnywhere, Clock.systemUTC(),
                                 // bodies being received hold a thread each: keep half the threads for reads and probes
                                 new WriteRoutes.BodyLimits(config.integer(ConfigKey.HTTP_THREADS) / 2, WriteRoutes.BODY_DEADLINE)))
                         .jobs(new JobRoutes(jobs, publisher, topics))
@@ -137,7 +134,8 @@ final class Instance implements AutoCloseable {
         LOG.info("HTTP API on {}://{}:{} ({})", serving.scheme(), config.string(ConfigKey.HTTP_HOST), http.port(),
                 serving.describe());
         streams.start();
-        return new Instance(topics, streams, globalDeadLetters, http, created, streamsMetrics, List.of(feed, jobFeed, publisher));
+        LOG.info("engine starting: {} tasks (partitions), application.id={}", partitions, config.string(ConfigKey.APPLICATION_ID));
+        return new Instance(topics, streams, http, created, streamsMetrics, List.of(feed, jobFeed, publisher));
     }
 
     Topics topics() {
@@ -157,9 +155,10 @@ final class Instance implements AutoCloseable {
         return createdTopics;
     }
 
-    /** Which instance ({@code host:port}) owns {@code key} of {@code store}: for tests of query forwarding. */
-    String ownerOf(final String store, final String key) {
-        final var metadata = streams.queryMetadataForKey(store, key, org.apache.kafka.common.serialization.Serdes.String().serializer());
+    /** Which instance ({@code host:port}) runs the task that owns {@code key} (a unit, a demand): for tests of query forwarding. */
+    String ownerOf(final String key) {
+        final var metadata = streams.queryMetadataForKey(dev.orchestrator.topology.StoreNames.DEMANDS, key,
+                org.apache.kafka.common.serialization.Serdes.String().serializer());
         return metadata.activeHost().host() + ":" + metadata.activeHost().port();
     }
 
@@ -169,7 +168,6 @@ final class Instance implements AutoCloseable {
         http.stop();
         closeHttpParts();
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
-        globalDeadLetters.close();
     }
 
     @Override
@@ -180,7 +178,6 @@ final class Instance implements AutoCloseable {
         // leave the group: a deliberate stop should hand partitions over now, not after the session timeout
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
-        globalDeadLetters.close();
         LOG.info("engine closed");
     }
 
@@ -218,7 +215,8 @@ final class Instance implements AutoCloseable {
         return new EngineSettings(config.integer(ConfigKey.CONFIRM_WITHIN_MS), config.integer(ConfigKey.HEARTBEAT_LIMIT_MS),
                 config.integer(ConfigKey.MAX_ATTEMPTS), config.integer(ConfigKey.CANDIDATES_PER_REGION),
                 defaults.scanIntervalMillis(), config.integer(ConfigKey.MIGRATIONS_PER_PROVIDER),
-                defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases);
+                defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases, defaults.partitions(),
+                config.integer(ConfigKey.SPILL_MARGIN_PERCENT) / 100.0, defaults.summaryIntervalMillis());
     }
 
     static SchemaRegistry registry(final OrchestratorConfig config) {
@@ -247,7 +245,7 @@ final class Instance implements AutoCloseable {
         return bind.equals("0.0.0.0") || bind.equals("::") ? "127.0.0.1" : bind;
     }
 
-    static Properties streamsConfig(final OrchestratorConfig config, final Topics topics, final GlobalDeadLetters globalDeadLetters) {
+    static Properties streamsConfig(final OrchestratorConfig config, final Topics topics) {
         final Properties props = new Properties();
         props.putAll(config.kafkaClient());
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, config.string(ConfigKey.APPLICATION_ID));
@@ -267,7 +265,7 @@ final class Instance implements AutoCloseable {
             props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class);
             props.put(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, rocksDbMegabytes << 20);
         }
-        props.putAll(DecisionTopology.requiredConfig(topics, globalDeadLetters));
+        props.putAll(DecisionTopology.requiredConfig(topics));
         return props;
     }
 }

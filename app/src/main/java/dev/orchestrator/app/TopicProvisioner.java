@@ -79,6 +79,47 @@ final class TopicProvisioner {
         return created;
     }
 
+    /**
+     * The number of partitions, and so of engine tasks: every topic an engine task reads a partition of
+     * must have the same count, or a unit's events and commands would not meet on the task that owns
+     * it. Fails naming the topics that differ; retries while a topic just created is not described yet.
+     */
+    static int copartitioned(final Admin admin, final Topics topics) {
+        final List<String> names = topics.copartitioned().stream().<String>map(Topic::name).toList();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                final Map<String, TopicDescription> described =
+                        admin.describeTopics(names).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                final Map<String, Integer> counts = new java.util.TreeMap<>();
+                described.forEach((name, description) -> counts.put(name, description.partitions().size()));
+                if (new java.util.HashSet<>(counts.values()).size() != 1) {
+                    throw new IllegalStateException("the engine's input topics must have the same number of partitions, "
+                            + "but they have " + counts + ": recreate them alike (topic.partitions) or add partitions");
+                }
+                return counts.values().iterator().next();
+            } catch (final ExecutionException e) {
+                if (attempt >= 10) {
+                    throw new IllegalStateException("cannot describe the engine's topics " + names + ": "
+                            + e.getCause().getMessage(), e.getCause());
+                }
+                sleep(500);
+            } catch (final TimeoutException e) {
+                throw new IllegalStateException("Kafka did not answer within " + TIMEOUT_SECONDS + " s while describing topics");
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while describing topics", e);
+            }
+        }
+    }
+
+    private static void sleep(final long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private static void warnOnPartitionMismatch(final Admin admin, final List<Topic<?, ?>> topics, final int partitions)
             throws ExecutionException, InterruptedException, TimeoutException {
         final List<String> names = topics.stream().<String>map(Topic::name).toList();

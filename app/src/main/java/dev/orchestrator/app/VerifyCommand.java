@@ -31,7 +31,8 @@ final class VerifyCommand implements Callable<Integer> {
         if (settleSeconds < 0 || settleSeconds > 86_400) {
             throw new dev.orchestrator.app.config.ConfigException("--settle=" + settleSeconds + ": expected 0 to 86400 seconds");
         }
-        return print(new Verifier(cluster.topics(config), cluster.bootstrap, config.kafkaClient(), settleSeconds * 1000).verify());
+        return print(new Verifier(cluster.topics(config), cluster.bootstrap, config.kafkaClient(), settleSeconds * 1000)
+                .forApplication(config.string(dev.orchestrator.app.config.ConfigKey.APPLICATION_ID)).verify());
     }
 
     /** Prints the summary and the violations; returns the exit status. */
@@ -41,13 +42,14 @@ final class VerifyCommand implements Callable<Integer> {
                 report.deadLetters(), report.auditEvents(), report.units());
         final String[] names = {"", "no overcommit, nothing placed on an unallocatable unit",
             "exactly one decision per demand", "quotas and budgets held",
-            "audit replays to the live unit state", "inputs = decisions + dead letters"};
+            "audit replays to the state the engine's stores hold", "inputs = decisions + dead letters"};
         for (int invariant = 1; invariant <= 5; invariant++) {
             final int n = invariant;
             final long count = report.violations().stream().filter(v -> v.invariant() == n).count();
             System.out.printf("  [%s] %d %s%s%n", count == 0 ? "ok" : "FAIL", invariant, names[invariant],
                     count == 0 ? "" : " (" + count + " violations)");
         }
+        report.notes().forEach(note -> System.out.println("  note: " + note));
         report.violations().stream().limit(SHOWN).map(Violation::toString).forEach(v -> System.out.println("    " + v));
         if (report.violations().size() > SHOWN) {
             System.out.printf("    ... and %d more%n", report.violations().size() - SHOWN);

@@ -8,7 +8,6 @@ import dev.orchestrator.app.chaos.ChaosLoad;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.testing.TestKafka;
-import dev.orchestrator.topology.StoreNames;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -57,7 +56,8 @@ class QueryAcrossInstancesIT {
             final String atB = "127.0.0.1:" + b.httpPort();
             String demandOfB = null;
             for (int d = 0; d < DEMANDS && demandOfB == null; d++) {
-                if (a.ownerOf(StoreNames.ALLOCATIONS, "c" + d % 12).equals(atB)) {
+                // a demand is decided where it arrives (its id's partition), and ChaosLoad's fleet fits there
+                if (a.ownerOf("d" + d).equals(atB)) {
                     demandOfB = "d" + d;
                 }
             }

@@ -80,7 +80,7 @@ class VerifyIT {
                     Duration.ofSeconds(60), records -> records.stream().map(r -> r.key()).distinct().count() >= DEMANDS + 1);
             Thread.sleep(1_000);
 
-            final VerifyReport report = new Verifier(topics, KAFKA.bootstrapServers(), Map.of(), 0).verify();
+            final VerifyReport report = new Verifier(topics, KAFKA.bootstrapServers(), Map.of(), 0).forApplication("orchestrator").verify();
 
             assertThat(report.violations()).isEmpty();
             assertThat(report.demands()).isEqualTo(DEMANDS + 2);

@@ -21,7 +21,8 @@ import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.Topics;
-import dev.orchestrator.topology.intake.DemandIntake;
+import dev.orchestrator.topology.decide.Placements;
+import dev.orchestrator.topology.emit.Decisions;
 import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
 import java.math.BigDecimal;
@@ -93,7 +94,7 @@ public final class BenchRunner {
         try (TopicWriter producer = new TopicWriter(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
                 ProducerConfig.BATCH_SIZE_CONFIG, 131_072, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
             loadFleet(producer);
-            UnitViewWait.await(bootstrap, topics, profile.units(), out);
+            FleetWait.await(bootstrap, topics, profile.units(), out);
             final Thread collector = thread("bench-collector", this::collect);
             final Thread telemetry = thread("bench-telemetry", () -> telemetry(producer));
             collector.start();
@@ -137,7 +138,7 @@ public final class BenchRunner {
             collector.join();
             final PathCost cost = PathCost.between(costBefore, costAfter, placed.get(), spilled.get(), topics);
             out.println("... verifying the committed output");
-            final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).verify();
+            final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).forApplication(engineId).verify();
             final double perSecond = decided.get() / seconds;
             return new BenchResult(profile.name(), profile.units(), sent.get(), decided.get(), placed.get(), seconds,
                     perSecond, placed.get() / seconds, rate, latency.getValueAtPercentile(50),
@@ -249,7 +250,7 @@ public final class BenchRunner {
                     }
                     final AllocationResult result = topics.allocations.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
-                    if (!Verifier.isDecision(result) || !result.getDemandId().startsWith("d")) {
+                    if (!Decisions.isDecision(result) || !result.getDemandId().startsWith("d")) {
                         continue;
                     }
                     final int index = Integer.parseInt(result.getDemandId().substring(1));
@@ -279,7 +280,7 @@ public final class BenchRunner {
             // another writer's record on a shared cluster (--bootstrap): not ours to count
             return;
         }
-        if (metric != null && DemandIntake.SPILLED.equals(metric.getName())
+        if (metric != null && Placements.SPILLED.equals(metric.getName())
                 && Double.isFinite(metric.getValue()) && metric.getValue() >= 0 && metric.getValue() < 1e12) {
             spilled.addAndGet(Math.round(metric.getValue()));
         }

@@ -12,30 +12,33 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
 
-/** Waits until the engine has published a view of every registered unit, so scoring sees the whole fleet. */
-public final class UnitViewWait {
-    private UnitViewWait() {
+/**
+ * Waits until the engine has registered every unit of the fleet (each registration is the unit's first
+ * audit event), then a moment for the tasks to tell each other what their pools hold.
+ */
+public final class FleetWait {
+    private FleetWait() {
     }
 
     public static void await(final String bootstrap, final Topics topics, final long units, final PrintStream out)
             throws InterruptedException {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
             final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            long views = 0;
-            while (views < units && System.nanoTime() < deadline) {
+            long registered = 0;
+            while (registered < units && System.nanoTime() < deadline) {
                 Thread.sleep(500);
-                final var partitions = admin.describeTopics(List.of(topics.unitViews.name())).allTopicNames().get()
-                        .get(topics.unitViews.name()).partitions().stream()
-                        .map(p -> new TopicPartition(topics.unitViews.name(), p.partition()))
+                final var partitions = admin.describeTopics(List.of(topics.audit.name())).allTopicNames().get()
+                        .get(topics.audit.name()).partitions().stream()
+                        .map(p -> new TopicPartition(topics.audit.name(), p.partition()))
                         .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-                views = admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-                out.printf("\r... waiting for unit views: %,d of %,d", views, units);
+                registered = admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+                out.printf("\r... waiting for the engine to register the fleet: %,d of %,d", Math.min(registered, units), units);
             }
             out.println();
         } catch (final ExecutionException e) {
-            throw new IllegalStateException("cannot read unit view offsets: " + e.getCause().getMessage(), e);
+            throw new IllegalStateException("cannot read audit offsets: " + e.getCause().getMessage(), e);
         }
-        // the global store applies what was published a moment later
+        // pool summaries go out every half second: every task knows the others' pools after a couple of them
         Thread.sleep(2_000);
     }
 }

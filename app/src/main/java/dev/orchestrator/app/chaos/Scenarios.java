@@ -58,7 +58,7 @@ public final class Scenarios {
             out.printf("%n[kill-nine] all sent after %d kills; waiting for every decision%n", kills);
             final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
             final double drain = (System.nanoTime() - sentAt) / 1e9;
-            return result("kill-nine", rig.bootstrap(), started, String.format(
+            return result("kill-nine", rig.bootstrap(), "chaos-kill-nine", started, String.format(
                     "%d kills; %,d of %,d decided; last decision %.1f s after the last send", kills, decided, demands, drain),
                     List.of());
         }
@@ -85,7 +85,7 @@ public final class Scenarios {
             load.flush();
             final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
             final boolean alive = rig.alive("engine");
-            return result("broker-restart", rig.bootstrap(), started, String.format("broker down %.1f s; engine %s; %,d of %,d "
+            return result("broker-restart", rig.bootstrap(), "orchestrator", started, String.format("broker down %.1f s; engine %s; %,d of %,d "
                     + "decided", downSeconds, alive ? "rode it out" : "DIED", decided, demands), died(alive));
         }
     }
@@ -110,7 +110,7 @@ public final class Scenarios {
             final long undecodable = poison - poison / 3;
             final long decided = load.awaitDecisions(records - undecodable, Duration.ofSeconds(Math.max(120, records / 100)));
             final boolean alive = rig.alive("engine");
-            return result("poison-mix", rig.bootstrap(), started, String.format("%,d poison records; engine %s; %,d decided",
+            return result("poison-mix", rig.bootstrap(), "orchestrator", started, String.format("%,d poison records; engine %s; %,d decided",
                     poison, alive ? "kept running" : "DIED", decided), died(alive));
         }
     }
@@ -136,7 +136,7 @@ public final class Scenarios {
             sendBatch(load, "after", batch);
             final long decided = load.awaitDecisions(2L * batch, Duration.ofSeconds(120));
             final double resumed = (System.nanoTime() - killed) / 1e9;
-            return result("failover", rig.bootstrap(), started, String.format(
+            return result("failover", rig.bootstrap(), "chaos-failover", started, String.format(
                     "every partition decided again %.1f s after the kill (%,d of %,d decided)", resumed, decided, 2L * batch),
                     List.of());
         }
@@ -153,10 +153,10 @@ public final class Scenarios {
         return alive ? List.of() : List.of("the engine process died");
     }
 
-    private ScenarioResult result(final String name, final String bootstrap, final long started, final String measured,
-                                  final List<String> problems) {
+    private ScenarioResult result(final String name, final String bootstrap, final String applicationId, final long started,
+                                  final String measured, final List<String> problems) {
         out.printf("[%s] verifying the committed output%n", name);
-        final VerifyReport report = new Verifier(ChaosLoad.topics(), bootstrap, Map.of(), 0).verify();
+        final VerifyReport report = new Verifier(ChaosLoad.topics(), bootstrap, Map.of(), 0).forApplication(applicationId).verify();
         final List<String> violations = new ArrayList<>(problems);
         report.violations().forEach(v -> violations.add(v.toString()));
         final ScenarioResult result = new ScenarioResult(name, report.demands(), report.decisions(), report.deadLetters(),

@@ -3,115 +3,155 @@ package dev.orchestrator.app.verify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orchestrator.avro.AuditEvent;
+import dev.orchestrator.avro.Capacity;
 import dev.orchestrator.avro.EntityType;
-import dev.orchestrator.topology.model.UnitView;
+import dev.orchestrator.avro.UnitChange;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * Invariants 1 and 4 over the audit log, one event at a time so a long run fits in memory: each unit
- * state holds no more than its capacity, reservations land on allocatable units, each entity's
- * sequence runs 1..n with every change starting where the last ended, and a unit's last state is
- * its live view. Per entity it keeps the sequence and a structural hash of the last state (the
- * whole last state only for units), not the events.
+ * Invariants 1 and 4 over the units' audit. A unit's changes come from two places: its own events on
+ * audit.v1 (registration, lifecycle, health) and the unit changes a decision record carries (a
+ * reservation, a release). Each is checked as it is read (nothing held beyond capacity, nothing
+ * reserved on a unit that takes no placements); then each unit's changes, sorted by sequence, must run
+ * 1..n with every change starting where the last ended. Per change it keeps three numbers, not the
+ * event; per unit, its last state, for the comparison with the engine's live state.
  */
 final class AuditReplay {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> ALLOCATABLE = Set.of("AVAILABLE", "RESERVED", "IN_USE");
-    private static final String UNIT_PREFIX = EntityType.DATA_UNIT + "/";
 
-    /** Where an entity's chain stands: its last sequence and state, or broken after its first violation. */
+    /** What a unit holds and is: the part of its state the audit must replay. */
+    record UnitState(String state, boolean healthy, long cpuMillis, long memoryBytes, long storageBytes, long gpus) {
+    }
+
+    /** A unit's changes as read: sequence, and the hashes of the state before (0: none) and after. */
     private static final class Chain {
-        private long sequence;
-        private Integer lastHash;
-        private String lastUnitState;
-        private boolean broken;
+        private final List<long[]> changes = new ArrayList<>();
+        private long lastSequence;
+        private UnitState last;
     }
 
     private final List<Violation> violations;
-    private final Map<String, Chain> chains = new HashMap<>();
+    private final Map<String, Chain> units = new HashMap<>();
 
     AuditReplay(final List<Violation> violations) {
         this.violations = violations;
     }
 
+    /** A unit's own event on audit.v1. */
     void accept(final AuditEvent event) {
-        final String entity = event.getEntityType() + "/" + event.getEntityId();
-        final boolean unit = entity.startsWith(UNIT_PREFIX);
+        if (event.getEntityType() != EntityType.DATA_UNIT) {
+            return;
+        }
         final JsonNode after = json(event.getAfter());
-        if (unit) {
-            checkCapacity(event, after);
+        final JsonNode before = event.getBefore() == null ? null : json(event.getBefore());
+        final UnitState stateAfter = snapshot(after);
+        checkCapacity(event.getEntityId(), event.getSequence(), stateAfter, after.path("capacity"));
+        if (event.getAction().equals("RESERVED") && before != null) {
+            checkAllocatable(event.getEntityId(), before.path("state").asText(), before.path("healthy").asBoolean());
         }
-        final Chain chain = chains.computeIfAbsent(entity, e -> new Chain());
-        if (chain.broken) {
-            return;
-        }
-        if (event.getSequence() != chain.sequence + 1) {
-            violations.add(new Violation(4, entity, "audit sequence " + event.getSequence() + " where " + (chain.sequence + 1)
-                    + " was expected"));
-            chain.broken = true;
-            return;
-        }
-        // JsonNode hashes are structural and ignore field order, as the equality they stand for
-        if (chain.sequence > 0 && event.getBefore() != null && json(event.getBefore()).hashCode() != chain.lastHash) {
-            violations.add(new Violation(4, entity, "change " + event.getSequence() + " does not start where "
-                    + chain.sequence + " ended"));
-            chain.broken = true;
-            return;
-        }
-        chain.sequence = event.getSequence();
-        chain.lastHash = after.hashCode();
-        if (unit) {
-            chain.lastUnitState = event.getAfter();
-        }
+        add(event.getEntityId(), event.getSequence(), before == null ? null : snapshot(before), stateAfter);
     }
 
-    /** The last audited state of every unit must be its live view when the view is of the same version. */
-    void compareWithViews(final Map<String, UnitView> views) {
-        chains.forEach((entity, chain) -> {
-            if (!entity.startsWith(UNIT_PREFIX) || chain.broken || chain.lastUnitState == null) {
-                return;
+    /** A unit change carried by a decision record. */
+    void accept(final UnitChange change) {
+        final UnitState before = state(change.getStateBefore().name(), change.getHealthyBefore(), change.getUsedBefore());
+        final UnitState after = state(change.getStateAfter().name(), change.getHealthyBefore(), change.getUsedAfter());
+        final Capacity capacity = change.getCapacity();
+        for (final long[] dimension : new long[][] {{after.cpuMillis(), capacity.getCpuMillis()},
+                {after.memoryBytes(), capacity.getMemoryBytes()}, {after.storageBytes(), capacity.getStorageBytes()},
+                {after.gpus(), capacity.getGpuCount()}}) {
+            if (dimension[0] > dimension[1]) {
+                violations.add(new Violation(1, change.getDataUnitId(), "overcommitted at audit sequence " + change.getSequence()
+                        + ": used " + dimension[0] + " > capacity " + dimension[1]));
             }
-            final String unit = entity.substring(UNIT_PREFIX.length());
-            final UnitView view = views.get(unit);
-            final JsonNode replayed = json(chain.lastUnitState);
-            if (view == null) {
-                violations.add(new Violation(4, unit, "audited but never published to the unit view"));
-            } else if (view.version() == chain.sequence
-                    && (!view.state().equals(replayed.path("state").asText())
-                    || view.free().storageBytes() != replayed.path("capacity").path("storageBytes").asLong()
-                    - replayed.path("used").path("storageBytes").asLong())) {
-                violations.add(new Violation(4, unit, "audit replay gives " + replayed.path("state").asText()
-                        + " with " + replayed.path("used").path("storageBytes").asLong() + " B used but the live view (version "
-                        + view.version() + ") is " + view.state() + " with " + view.free().storageBytes() + " B free"));
+        }
+        if (change.getAction().equals("RESERVED")) {
+            checkAllocatable(change.getDataUnitId(), before.state(), before.healthy());
+        }
+        add(change.getDataUnitId(), change.getSequence(), before, after);
+    }
+
+    /** Invariant 4: each unit's changes, in sequence order, run 1..n and each starts where the last ended. */
+    void checkChains() {
+        units.forEach((unit, chain) -> {
+            chain.changes.sort(Comparator.comparingLong(c -> c[0]));
+            for (int i = 0; i < chain.changes.size(); i++) {
+                final long[] change = chain.changes.get(i);
+                if (change[0] != i + 1) {
+                    violations.add(new Violation(4, unit, "audit sequence " + change[0] + " where " + (i + 1) + " was expected"));
+                    return;
+                }
+                if (i > 0 && change[1] != 0 && change[1] != chain.changes.get(i - 1)[2]) {
+                    violations.add(new Violation(4, unit, "change " + change[0] + " does not start where " + i + " ended"));
+                    return;
+                }
             }
         });
     }
 
-    long units() {
-        return chains.keySet().stream().filter(k -> k.startsWith(UNIT_PREFIX)).count();
+    /** The last audited state of each unit, with its sequence, for the comparison with the engine's live state. */
+    Map<String, Map.Entry<Long, UnitState>> lastStates() {
+        final Map<String, Map.Entry<Long, UnitState>> out = new HashMap<>();
+        units.forEach((unit, chain) -> out.put(unit, Map.entry(chain.lastSequence, chain.last)));
+        return out;
     }
 
-    private void checkCapacity(final AuditEvent event, final JsonNode after) {
-        for (final String dimension : List.of("cpuMillis", "memoryBytes", "storageBytes", "gpuCount")) {
-            final long used = after.path("used").path(dimension).asLong();
-            final long capacity = after.path("capacity").path(dimension).asLong();
-            if (used > capacity) {
-                violations.add(new Violation(1, event.getEntityId(), "overcommitted at audit sequence "
-                        + event.getSequence() + ": " + dimension + " used " + used + " > capacity " + capacity));
+    long units() {
+        return units.size();
+    }
+
+    private void add(final String unit, final long sequence, final UnitState before, final UnitState after) {
+        final Chain chain = units.computeIfAbsent(unit, u -> new Chain());
+        chain.changes.add(new long[] {sequence, before == null ? 0 : hash(before), hash(after)});
+        if (sequence > chain.lastSequence) {
+            chain.lastSequence = sequence;
+            chain.last = after;
+        }
+    }
+
+    private void checkCapacity(final String unit, final long sequence, final UnitState state, final JsonNode capacity) {
+        final long[][] dimensions = {{state.cpuMillis(), capacity.path("cpuMillis").asLong()},
+            {state.memoryBytes(), capacity.path("memoryBytes").asLong()},
+            {state.storageBytes(), capacity.path("storageBytes").asLong()}, {state.gpus(), capacity.path("gpuCount").asLong()}};
+        for (final long[] dimension : dimensions) {
+            if (dimension[0] > dimension[1]) {
+                violations.add(new Violation(1, unit, "overcommitted at audit sequence " + sequence + ": used " + dimension[0]
+                        + " > capacity " + dimension[1]));
             }
         }
-        if (event.getAction().equals("RESERVED") && event.getBefore() != null) {
-            final JsonNode before = json(event.getBefore());
-            if (!ALLOCATABLE.contains(before.path("state").asText()) || !before.path("healthy").asBoolean()) {
-                violations.add(new Violation(1, event.getEntityId(), "reserved while "
-                        + before.path("state").asText() + (before.path("healthy").asBoolean() ? "" : ", unhealthy")));
-            }
+    }
+
+    private void checkAllocatable(final String unit, final String state, final boolean healthy) {
+        if (!ALLOCATABLE.contains(state) || !healthy) {
+            violations.add(new Violation(1, unit, "reserved while " + state + (healthy ? "" : ", unhealthy")));
         }
+    }
+
+    private static UnitState snapshot(final JsonNode node) {
+        final JsonNode used = node.path("used");
+        return new UnitState(node.path("state").asText(), node.path("healthy").asBoolean(), used.path("cpuMillis").asLong(),
+                used.path("memoryBytes").asLong(), used.path("storageBytes").asLong(), used.path("gpuCount").asLong());
+    }
+
+    private static UnitState state(final String state, final boolean healthy, final Capacity used) {
+        return new UnitState(state, healthy, used.getCpuMillis(), used.getMemoryBytes(), used.getStorageBytes(),
+                used.getGpuCount());
+    }
+
+    /** A hash standing for the state, so a chain keeps numbers, not states. */
+    private static long hash(final UnitState state) {
+        final long h = Objects.hash(state.state(), state.healthy(), state.cpuMillis(), state.memoryBytes(),
+                state.storageBytes(), state.gpus());
+        return h == 0 ? 1 : h;
     }
 
     private static JsonNode json(final String text) {

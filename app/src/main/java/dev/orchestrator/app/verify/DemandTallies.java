@@ -27,6 +27,9 @@ final class DemandTallies {
         private long durationMillis;
         private long costMicros;
         private String currency;
+        private long lastChange;
+        private AllocationStatus lastStatus;
+        private boolean chainBroken;
     }
 
     /** A dead letter as far as accounting cares: whose it was, where it came from, why. */
@@ -49,11 +52,17 @@ final class DemandTallies {
         tally(demandId).durationMillis = durationMillis;
     }
 
-    /** Results in their partition's order: decisions count, and PLACED to RELEASED or EXPIRED is a held span. */
+    /**
+     * Results in their partition's order: decisions count, PLACED (or REPLACED) to RELEASED, EXPIRED or
+     * REPLACING is a held span, and an allocation's changes run 1..n, each starting where the last ended.
+     */
     void result(final AllocationResult result) {
         final String demand = result.getDemandId();
         if (Verifier.isDecision(result)) {
             tally(demand).decisions++;
+        }
+        if (result.getChange() != null) {
+            chain(demand, result);
         }
         final long at = result.getDecidedAt().toEpochMilli();
         if (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REPLACED) {
@@ -70,12 +79,31 @@ final class DemandTallies {
             }
         } else if ((result.getStatus() == AllocationStatus.RELEASED || result.getStatus() == AllocationStatus.EXPIRED)
                 && demand.equals(result.getAllocationId())
+                || result.getStatus() == AllocationStatus.REPLACING
                 || result.getStatus() == AllocationStatus.REJECTED && result.getReason() == ReasonCode.EXECUTION_FAILED) {
             final Tally tally = tallies.get(demand);
             if (tally != null && tally.heldFrom >= 0) {
                 tally.heldUntil = Math.min(tally.heldUntil, Math.max(at, tally.heldFrom));
             }
         }
+    }
+
+    /** Invariant 4 for allocations: the record's change follows the last one read of the same demand. */
+    private void chain(final String demand, final AllocationResult result) {
+        final Tally tally = tally(demand);
+        if (tally.chainBroken) {
+            return;
+        }
+        final long sequence = result.getChange().getSequence();
+        if (sequence != tally.lastChange + 1 || result.getChange().getPreviousStatus() != tally.lastStatus) {
+            violations.add(new Violation(4, demand, "allocation change " + sequence + " (" + result.getChange().getAction()
+                    + " from " + result.getChange().getPreviousStatus() + ") does not follow change " + tally.lastChange
+                    + " (" + tally.lastStatus + ")"));
+            tally.chainBroken = true;
+            return;
+        }
+        tally.lastChange = sequence;
+        tally.lastStatus = result.getStatus();
     }
 
     /** Invariant 2: one decision per demand, and none missing unless it was dead-lettered. */

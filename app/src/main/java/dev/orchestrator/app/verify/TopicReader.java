@@ -23,6 +23,14 @@ final class TopicReader {
         config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
     }
 
+    /** Whether {@code topic} exists. */
+    boolean exists(final String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            return consumer.listTopics(Duration.ofSeconds(30)).containsKey(topic);
+        }
+    }
+
     /** Hands every record to {@code handler}; returns how many there were. */
     long readAll(final String topic, final Consumer<ConsumerRecord<byte[], byte[]>> handler) {
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),

@@ -1,12 +1,9 @@
 package dev.orchestrator.app.verify;
 
 import dev.orchestrator.avro.AllocationResult;
-import dev.orchestrator.avro.AllocationStatus;
-import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
-import dev.orchestrator.topology.model.UnitView;
-import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.emit.Decisions;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,14 +14,17 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Checks DESIGN.md section 4 on what a cluster has committed: no overcommit, one decision per
- * demand, quotas held, an audit log that replays to the live state, and inputs accounted for.
+ * demand, quotas held, an audit log that replays to the state the engine's stores hold, and inputs
+ * accounted for.
  */
 public final class Verifier {
     private final Topics topics;
     private final TopicReader reader;
     private final List<Violation> violations = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     private final long settleMillis;
+    private String applicationId;
 
     /** {@code settleMillis}: demand younger than this is not expected to be decided yet (0 after a finished run). */
     public Verifier(final Topics topics, final String bootstrap, final Map<String, String> clientSettings,
@@ -34,38 +34,38 @@ public final class Verifier {
         this.settleMillis = settleMillis;
     }
 
+    /** Compares the audit's replay with the stores of the engine of {@code id} (its application id). */
+    public Verifier forApplication(final String id) {
+        this.applicationId = id;
+        return this;
+    }
+
     public VerifyReport verify() {
         // on a live cluster, records younger than this may still be on their way through the engine
         final long cutoff = System.currentTimeMillis() - settleMillis;
         final DemandTallies demands = new DemandTallies(violations);
         final long[] recent = new long[1];
         final long demandRecords = reader.readAll(topics.demand.name(), r -> {
+            // a recent demand is not judged, but a decision already made on it is, at the cost it asked for
+            durationOf(r).ifPresent(duration -> demands.duration(key(r), duration));
             if (r.timestamp() <= cutoff) {
                 demands.input(key(r));
-                durationOf(r).ifPresent(duration -> demands.duration(key(r), duration));
             } else {
                 recent[0]++;
             }
         });
-        reader.readAll(topics.allocations.name(), r -> demands.result(topics.allocations.valueSerde().deserializer()
-                .deserialize(r.topic(), r.value())));
+        final AuditReplay audit = new AuditReplay(violations);
+        reader.readAll(topics.allocations.name(), r -> {
+            final AllocationResult result = topics.allocations.valueSerde().deserializer().deserialize(r.topic(), r.value());
+            demands.result(result);
+            result.getUnitChanges().forEach(audit::accept);
+        });
         final List<DemandTallies.DeadLetter> deadLetters = new ArrayList<>();
         final long dlqRecords = reader.readAll(topics.dlq.name(), r -> deadLetters.add(new DemandTallies.DeadLetter(key(r),
                 header(r, "orchestrator.error.topic", header(r, "__streams.errors.topic", "")),
                 header(r, "orchestrator.error.reason", ""))));
-        final AuditReplay audit = new AuditReplay(violations);
         final long auditRecords = reader.readAll(topics.audit.name(), r -> audit.accept(
                 topics.audit.valueSerde().deserializer().deserialize(r.topic(), r.value())));
-        final Map<String, UnitView> views = new HashMap<>();
-        final org.apache.kafka.common.serialization.Deserializer<UnitView> viewReader =
-                InternalSerde.of(UnitView.class).deserializer();
-        reader.readAll(topics.unitViews.name(), r -> {
-            try {
-                views.put(key(r), viewReader.deserialize(r.topic(), r.value()));
-            } catch (final RuntimeException e) {
-                // a record the engine did not write: it dead-lettered it and never used it
-            }
-        });
         final Map<String, Policy> policies = new HashMap<>();
         reader.readAll(topics.policy.name(), r -> {
             try {
@@ -75,13 +75,38 @@ public final class Verifier {
             }
         });
 
-        audit.compareWithViews(views);
+        audit.checkChains();
+        compareWithStores(audit);
         demands.checkDecisions(deadLetters);
         demands.checkQuotas(policies);
         demands.checkBudgets(policies);
         demands.checkAccounting(deadLetters, topics.demand.name());
         return new VerifyReport(demandRecords, recent[0], demands.decisions(), dlqRecords, auditRecords, audit.units(),
-                violations);
+                violations, notes);
+    }
+
+    /** Invariant 4, replay: each unit's last audited state is what the engine's stores hold, where both reached the same sequence. */
+    private void compareWithStores(final AuditReplay audit) {
+        if (applicationId == null) {
+            notes.add("the audit replay was not compared with the engine's stores (no application id given)");
+            return;
+        }
+        final LiveUnits live = new LiveUnits();
+        if (!live.read(reader, applicationId)) {
+            notes.add("the audit replay was not compared with the engine's stores: application " + applicationId
+                    + " has no changelogs on this cluster");
+            return;
+        }
+        final Map<String, Map.Entry<Long, AuditReplay.UnitState>> stored = live.states();
+        audit.lastStates().forEach((unit, replayed) -> {
+            final Map.Entry<Long, AuditReplay.UnitState> now = stored.get(unit);
+            if (now == null) {
+                violations.add(new Violation(4, unit, "audited but not in the engine's stores"));
+            } else if (now.getKey().equals(replayed.getKey()) && !now.getValue().equals(replayed.getValue())) {
+                violations.add(new Violation(4, unit, "the audit replays to " + replayed.getValue() + " at sequence "
+                        + replayed.getKey() + ", the engine's stores hold " + now.getValue()));
+            }
+        });
     }
 
     private java.util.Optional<Long> durationOf(final ConsumerRecord<byte[], byte[]> record) {
@@ -94,16 +119,9 @@ public final class Verifier {
         }
     }
 
-    /** PLACED and REJECTED decide a PLACE; a RELEASE demand is answered RELEASED for another allocation. */
+    /** Whether {@code result} is its demand's one decision (see {@link Decisions#isDecision}). */
     public static boolean isDecision(final AllocationResult result) {
-        if (result.getReason() == ReasonCode.EXECUTION_FAILED
-                && (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED)) {
-            // a placement whose provisioning failed, moved or given up: the demand's first PLACED was its decision
-            return false;
-        }
-        return result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED
-                || result.getStatus() == AllocationStatus.RELEASED && result.getAllocationId() != null
-                && !result.getAllocationId().equals(result.getDemandId());
+        return Decisions.isDecision(result);
     }
 
     private static String key(final ConsumerRecord<byte[], byte[]> record) {

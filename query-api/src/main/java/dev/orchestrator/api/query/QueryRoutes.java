@@ -75,6 +75,15 @@ public final class QueryRoutes {
                 ctx.queryParam("consumer"))));
     }
 
+    /** A unit wherever its task runs, for writes that must know it; empty when it is not registered. */
+    public Optional<dev.orchestrator.topology.read.UnitRead> unitAnywhere(final String unitId) {
+        try {
+            return Optional.of(units.detail(unitId, false, false).value().unit());
+        } catch (final NotFound e) {
+            return Optional.empty();
+        }
+    }
+
     /** The routing table: every active allocation and the endpoint its executor reported, from every instance. */
     private void routes(final Context ctx) {
         final Views.Page<Views.Demand> page = allocations.page(Paging.of(ctx), "ACTIVE", null);

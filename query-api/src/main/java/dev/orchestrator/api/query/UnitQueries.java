@@ -38,11 +38,16 @@ final class UnitQueries {
     }
 
     Views.Unit unit(final String unitId, final boolean stale, final boolean forwarded) {
+        final Located<UnitDetail> unit = detail(unitId, stale, forwarded);
+        return Views.Unit.of(unit.value(), unit.stale());
+    }
+
+    /** A unit with what it holds, read where its task runs. */
+    Located<UnitDetail> detail(final String unitId, final boolean stale, final boolean forwarded) {
         final int partition = reads.partitionOf(unitId);
-        final Located<UnitDetail> unit = lookup.<UnitDetail>find(partition, stale, forwarded, detailType,
+        return lookup.<UnitDetail>find(partition, stale, forwarded, detailType,
                         "/internal/v1/units/" + Peers.encode(unitId), s -> localUnit(unitId, partition, s))
                 .orElseThrow(() -> new NotFound("unit " + unitId + " is not registered"));
-        return Views.Unit.of(unit.value(), unit.stale());
     }
 
     /** A unit whose task runs here, or, with {@code stale}, as a standby's copy of the task's stores holds it. */

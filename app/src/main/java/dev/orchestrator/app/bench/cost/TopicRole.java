@@ -19,8 +19,7 @@ public enum TopicRole {
         if (topic.endsWith("-changelog")) {
             return CHANGELOG;
         }
-        if (topic.endsWith("-repartition") || names(topics.toLedger.name(), topics.toDecider.name(),
-                topics.toPlanner.name(), topics.unitViews.name()).contains(topic)) {
+        if (topic.endsWith("-repartition") || topic.equals(topics.route.name())) {
             return INTERNAL;
         }
         if (names(topics.demand.name(), topics.telemetry.name(), topics.policy.name(), topics.sla.name(),

@@ -1,6 +1,6 @@
 package dev.orchestrator.app.bench.quality;
 
-import dev.orchestrator.app.bench.UnitViewWait;
+import dev.orchestrator.app.bench.FleetWait;
 import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
@@ -46,12 +46,19 @@ public final class QualityRun {
     private final String bootstrap;
     private final Topics topics;
     private final PrintStream out;
+    private String applicationId;
 
     public QualityRun(final QualityInstance instance, final String bootstrap, final Topics topics, final PrintStream out) {
         this.instance = instance;
         this.bootstrap = bootstrap;
         this.topics = topics;
         this.out = out;
+    }
+
+    /** Compares the audit's replay with the stores of the engine of this application id. */
+    public QualityRun forApplication(final String id) {
+        this.applicationId = id;
+        return this;
     }
 
     public QualityResult run(final Duration solverLimit) throws InterruptedException {
@@ -62,7 +69,7 @@ public final class QualityRun {
         final Map<String, Long> rejections = new TreeMap<>();
         try (TopicWriter producer = new TopicWriter(bootstrap, Map.of())) {
             register(producer);
-            UnitViewWait.await(bootstrap, topics, instance.units().size(), out);
+            FleetWait.await(bootstrap, topics, instance.units().size(), out);
             for (final QualityInstance.Need need : instance.demands()) {
                 producer.send(topics.demand, need.id(), demand(need));
             }
@@ -79,7 +86,7 @@ public final class QualityRun {
         final PlanCost solved = PlanCost.of("Timefold (best known)", instance, SolverPlan.solve(instance, solverLimit),
                 (System.nanoTime() - t0) / 1e9);
         out.println("... verifying the committed output");
-        final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).verify();
+        final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).forApplication(applicationId).verify();
         final PlanCost best = List.of(streamed, ffd, solved).stream()
                 .min((a, b) -> Long.compare(a.objectiveMicros(), b.objectiveMicros())).orElseThrow();
         return new QualityResult(instance.units().size(), instance.demands().size(), List.of(streamed, ffd, solved),

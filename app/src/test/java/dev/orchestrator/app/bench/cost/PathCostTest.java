@@ -22,7 +22,7 @@ class PathCostTest {
     void rolesFollowWhereTheTopicSitsOnThePath() {
         assertThat(TopicRole.of(TOPICS.demand.name(), TOPICS)).isEqualTo(TopicRole.INPUT);
         assertThat(TopicRole.of(TOPICS.outcomes.name(), TOPICS)).isEqualTo(TopicRole.INPUT);
-        assertThat(TopicRole.of(TOPICS.toDecider.name(), TOPICS)).isEqualTo(TopicRole.INTERNAL);
+        assertThat(TopicRole.of(TOPICS.route.name(), TOPICS)).isEqualTo(TopicRole.INTERNAL);
         assertThat(TopicRole.of("app-KSTREAM-MAP-0000000003-repartition", TOPICS)).isEqualTo(TopicRole.INTERNAL);
         assertThat(TopicRole.of("app-allocations-changelog", TOPICS)).isEqualTo(TopicRole.CHANGELOG);
         assertThat(TopicRole.of(TOPICS.commands.name(), TOPICS)).isEqualTo(TopicRole.OUTPUT);
@@ -37,7 +37,7 @@ class PathCostTest {
         final CostSnapshot after = new CostSnapshot(Map.of(
                 TOPICS.demand.name(), new long[] {300, 30_000},
                 TOPICS.telemetry.name(), new long[] {1_000, 50_000},
-                TOPICS.toDecider.name(), new long[] {400, 8_000},
+                TOPICS.route.name(), new long[] {400, 8_000},
                 "app-allocations-changelog", new long[] {200, 40_000},
                 TOPICS.commands.name(), new long[] {250, 25_000}), 9, Map.of(1L, 3_000_000L, 3L, 1_000_000L), 50_000_000L);
 
