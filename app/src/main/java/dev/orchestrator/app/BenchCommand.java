@@ -85,6 +85,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "query profile: length of each window (without, with, without queries) (default: ${DEFAULT-VALUE})")
     int phaseSeconds;
 
+    @Option(names = "--warm-up", defaultValue = "0", paramLabel = "SECONDS",
+            description = "leave demands sent in the first SECONDS out of the latency percentiles (default: ${DEFAULT-VALUE})")
+    int warmUpSeconds;
+
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -119,6 +123,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (phaseSeconds < 5 || phaseSeconds > 3_600) {
             throw new ConfigException("--phase-seconds=" + phaseSeconds + ": expected 5 to 3600");
+        }
+        if (warmUpSeconds < 0 || warmUpSeconds > 3_600) {
+            throw new ConfigException("--warm-up=" + warmUpSeconds + ": expected 0 to 3600 seconds");
         }
         if (!(rate >= 0 && rate <= 10_000_000)) {
             throw new ConfigException("--rate=" + rate + ": expected 0 (as fast as possible) to 10000000");
@@ -167,7 +174,8 @@ final class BenchCommand implements Callable<Integer> {
                     executor = new SimulatedExecutor(servers, engine.topics());
                     executor.start();
                 }
-                final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), run, System.out);
+                final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), run, System.out)
+                        .withWarmUp(warmUpSeconds);
                 QueryLoad queries = null;
                 if (chosen.name().equals("query")) {
                     queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());

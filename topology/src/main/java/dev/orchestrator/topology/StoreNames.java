@@ -19,6 +19,8 @@ public final class StoreNames {
     public static final String LEASE_BOOKS = "lease-books";
     /** Lease requests waiting at a consumer's home for a recall to settle, keyed consumerId|sequence. */
     public static final String LEASE_PARKED = "lease-parked";
+    /** Demands waiting on this task for the answer to a lease request already sent, keyed consumerId|sequence. */
+    public static final String LEASE_WAITING = "lease-waiting";
     /** Every SLA's terms, copied to every task. */
     public static final String SLAS = "slas";
     /** Migration slots of the providers whose home this task is: in flight and waiting. */
@@ -29,7 +31,7 @@ public final class StoreNames {
 
     /** Every store, for building the topology and for tools that read their changelogs. */
     public static List<String> all() {
-        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, SLAS, MIGRATIONS);
+        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, LEASE_WAITING, SLAS, MIGRATIONS);
     }
 
     /** The changelog topic Kafka Streams keeps for {@code store} of application {@code applicationId}. */

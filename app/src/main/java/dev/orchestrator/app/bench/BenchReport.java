@@ -15,8 +15,10 @@ public final class BenchReport {
         out.printf("%-34s %,.0f/s (placed %,.0f/s)%n", "decisions per second", r.decisionsPerSecond(), r.placedPerSecond());
         out.printf("%-34s %,.0f/s%n", "pass-through baseline, same broker", r.baselinePerSecond());
         out.printf("%-34s %.3f%n", "ratio to baseline", r.ratio());
-        out.printf("%-34s p50 %,d  p99 %,d  p99.9 %,d  max %,d%n", "latency ms (from intended send)", r.p50Millis(),
-                r.p99Millis(), r.p999Millis(), r.maxMillis());
+        out.printf("%-34s p50 %,d  p99 %,d  p99.9 %,d  max %,d%s%n", "latency ms (from intended send)", r.p50Millis(),
+                r.p99Millis(), r.p999Millis(), r.maxMillis(), r.warmUpSeconds() == 0 ? ""
+                        : String.format(" (after a %d s warm-up: %,d earlier decisions left out)", r.warmUpSeconds(),
+                        r.warmUpDecisions()));
         out.printf("%-34s %.2f (broker, engine and load in one JVM)%n", "CPU seconds per 1,000 placements",
                 r.cpuSecondsPer1000());
         out.printf("%-34s %,d MB%n", "peak heap (sampled each second)", r.peakHeapMb());

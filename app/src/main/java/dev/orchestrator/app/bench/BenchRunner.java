@@ -72,6 +72,10 @@ public final class BenchRunner {
     private long maxHeapMb;
     private long maxRssMb;
     private QueryPhases phases;
+    private long warmUpMillis;
+    /** When the driver started, by the wall clock; latency counts demands intended from this plus the warm-up. */
+    private volatile long driveStartMillis = Long.MAX_VALUE;
+    private final AtomicLong warmingUp = new AtomicLong();
 
     /** {@code engineId}: the application id of the engine under test, which runs in this JVM. */
     public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final String engineId,
@@ -82,6 +86,12 @@ public final class BenchRunner {
         this.topics = topics;
         this.out = out;
         this.intendedMillis = new long[Math.toIntExact(profile.demands())];
+    }
+
+    /** Leaves the demands sent in the first {@code seconds} out of the latency percentiles (JIT, empty caches). */
+    public BenchRunner withWarmUp(final int seconds) {
+        this.warmUpMillis = seconds * 1000L;
+        return this;
     }
 
     /** Runs a query load during the middle of three windows of the run; see {@link QueryPhases}. */
@@ -144,7 +154,8 @@ public final class BenchRunner {
                     perSecond, placed.get() / seconds, rate, latency.getValueAtPercentile(50),
                     latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue(), baseline,
                     baseline > 0 ? perSecond / baseline : 0, placed.get() == 0 ? 0 : cpuSeconds * 1000 / placed.get(),
-                    maxHeapMb, maxRssMb, new TreeMap<>(rejections), report.passed(), report.violations().size(), cost);
+                    maxHeapMb, maxRssMb, new TreeMap<>(rejections), report.passed(), report.violations().size(), cost,
+                    warmUpMillis / 1000, warmingUp.get());
         }
     }
 
@@ -172,6 +183,7 @@ public final class BenchRunner {
     private void drive(final TopicWriter producer, final double rate, final long started) {
         final Random random = new Random(2);
         final long startMillis = System.currentTimeMillis();
+        driveStartMillis = startMillis;
         final int hotRegion = 0;
         final Map<Integer, List<Integer>> earlier = new java.util.HashMap<>();
         for (int i = 0; i < profile.demands() && running.get(); i++) {
@@ -256,7 +268,11 @@ public final class BenchRunner {
                     final int index = Integer.parseInt(result.getDemandId().substring(1));
                     final long now = System.currentTimeMillis();
                     final long millis = Math.max(0, Math.min(now - intendedMillis[index], latency.getHighestTrackableValue()));
-                    latency.recordValue(millis);
+                    if (intendedMillis[index] >= driveStartMillis + warmUpMillis) {
+                        latency.recordValue(millis);
+                    } else {
+                        warmingUp.incrementAndGet();
+                    }
                     if (phases != null) {
                         phases.decided(result.getDemandId(), millis);
                     }

@@ -99,6 +99,30 @@ public record LeaseBook(LeaseAmount limit, LeaseAmount granted, long generation,
         return new LeaseBook(next, granted, generation, epoch, awaiting);
     }
 
+    /**
+     * A share of what is free for a slice nobody asked for, when a recall has just settled and at
+     * least half the limit is free in every limited dimension (a new generation with little in use):
+     * handed to every slice then, it spares each its first round trip. Null when the book is not
+     * that free.
+     */
+    public Answer unaskedShare(final int partitions) {
+        if (!limited() || recalling() || !free().covers(halfOfLimit())) {
+            return null;
+        }
+        final LeaseAmount amount = unlimitedWhereLimitIs(free().share(1.0 / (2.0 * Math.max(1, partitions)), LeaseAmount.ZERO));
+        return new Answer(new LeaseBook(limit, granted.plus(amount), generation, epoch, awaiting), Verdict.GRANT, amount, false);
+    }
+
+    private LeaseAmount halfOfLimit() {
+        final long none = LeaseAmount.NONE;
+        return new LeaseAmount(half(limit.units()), half(limit.cpuMillis()), half(limit.memoryBytes()),
+                half(limit.storageBytes()), half(limit.gpus()), half(limit.money()));
+    }
+
+    private static long half(final long value) {
+        return value == LeaseAmount.NONE ? 0 : value / 2;
+    }
+
     /** The book after answering parked requests in order, and the answers, one per request. */
     public record Served(LeaseBook book, List<Answer> answers) {
     }

@@ -54,6 +54,7 @@ public final class LeaseDesk {
         if (before.recalling() && !after.recalling()) {
             LOG.debug("lease recall settled consumer={} epoch={} granted={}", returned.consumerId(), after.epoch(), after.granted());
             serveParked(returned.consumerId());
+            shareOut(returned.consumerId());
         }
     }
 
@@ -153,6 +154,20 @@ public final class LeaseDesk {
         task.router().send(request.from(), consumerId, new RouteMessage.LeaseGrant(consumerId, terms,
                 answer.book().generation(), answer.amount(), answer.verdict() == LeaseBook.Verdict.EXHAUSTED,
                 request.record(), request.journey()));
+    }
+
+    /** After a recall that left the book mostly free (a new generation), every slice gets a share unasked. */
+    private void shareOut(final String consumerId) {
+        final PolicyTerms terms = task.consumer(consumerId).terms();
+        for (int partition = 0; partition < task.partitions(); partition++) {
+            final LeaseBook.Answer share = book(consumerId).unaskedShare(task.partitions());
+            if (share == null) {
+                return;
+            }
+            task.stores().leaseBooks().put(consumerId, share.book());
+            task.router().send(partition, consumerId, new RouteMessage.LeaseGrant(consumerId, terms,
+                    share.book().generation(), share.amount(), false, null, null));
+        }
     }
 
     private void recall(final String consumerId, final PolicyTerms terms, final LeaseBook book) {

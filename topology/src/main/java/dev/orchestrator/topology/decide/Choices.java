@@ -59,14 +59,13 @@ public final class Choices {
                                  final Decision decision) {
         final Set<String> scope = scope(record.request(), policy);
         if (decision.chosen().isEmpty()) {
-            return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(), -1);
+            return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions());
         }
         final boolean priceMatters = policy.weights().getOrDefault(Scorers.PRICE, Scorers.DEFAULT_WEIGHTS.get(Scorers.PRICE)) > 0;
         if (!priceMatters || !journey.triedPartitions().isEmpty() || record.executionFailures() > 0) {
             return OptionalInt.empty();
         }
-        return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(),
-                decision.pricePerHourMicros());
+        return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(), true);
     }
 
     /**

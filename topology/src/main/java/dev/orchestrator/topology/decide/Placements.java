@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * lease, score this task's units (exact: the task owns them), reserve the best and write the decision
  * with its command. When nothing here fits, or another task's units look clearly cheaper, the demand
  * moves once to that task; when the lease does not cover it, it rides to the consumer's home and
- * comes back with more. Nothing is held in between: a demand is always either decided or on a topic.
+ * comes back with more, and the consumer's next demands wait here for that answer ({@link LeaseWaits}).
  */
 public final class Placements {
     private static final Logger LOG = LoggerFactory.getLogger(Placements.class);
@@ -51,10 +51,12 @@ public final class Placements {
 
     private final EngineTask task;
     private final Choices choices;
+    private final LeaseWaits waits;
 
     public Placements(final EngineTask task) {
         this.task = task;
         this.choices = new Choices(task);
+        this.waits = new LeaseWaits(task);
     }
 
     /** A valid PLACE demand that arrived on this task. */
@@ -72,7 +74,21 @@ public final class Placements {
         final String consumerId = grant.consumerId();
         task.consumer(consumerId, task.consumer(consumerId).granted(grant.terms(), grant.generation(), grant.amount(),
                 task.held(consumerId)));
+        if (grant.record() == null) {
+            // a share handed out after a recall, not an answer: a request in flight still gets its own
+            return;
+        }
+        waits.answered(consumerId, grant.exhausted());
         decide(grant.record(), grant.journey().granted(grant.exhausted()));
+        // the consumer's demands that waited for this answer, in order, until one asks again
+        RouteMessage.Spill next;
+        while ((next = waits.next(consumerId)) != null) {
+            // still undecided here (a release or a restart may have settled it since)
+            if (task.log().get(next.record().demandId()) instanceof Allocation waiting
+                    && (waiting.status() == Allocation.Status.PENDING || waiting.status() == Allocation.Status.REPLACING)) {
+                decide(waiting, next.journey());
+            }
+        }
     }
 
     /** Places {@code record} here, moves it on, asks for lease, or rejects it. */
@@ -216,6 +232,11 @@ public final class Placements {
     private void askHome(final Attempt attempt, final LeaseAmount need) {
         final Allocation leaving = leaving(attempt);
         task.log().keep(leaving);
+        if (waits.shouldWait(leaving.consumerId())) {
+            waits.add(leaving, attempt.journey());
+            return;
+        }
+        waits.asked(leaving.consumerId());
         task.router().toOwner(leaving.consumerId(), new RouteMessage.LeaseRequest(leaving.consumerId(), task.self(), need,
                 leaving, attempt.journey()));
     }

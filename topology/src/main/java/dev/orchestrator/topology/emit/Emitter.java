@@ -20,6 +20,9 @@ public final class Emitter {
     private final ProcessorContext<Object, Object> context;
     private final CurrencyConverter currency;
     private final Counters counters = new Counters();
+    /** The timestamp of the input record being processed; none in a punctuation. */
+    private long inputTimestamp = NO_INPUT;
+    private static final long NO_INPUT = Long.MIN_VALUE;
 
     public Emitter(final ProcessorContext<Object, Object> context, final CurrencyConverter currency) {
         this.context = context;
@@ -29,6 +32,15 @@ public final class Emitter {
     /** The engine's clock: the wall clock of the stream thread (the test driver's in tests). */
     public long now() {
         return context.currentSystemTimeMs();
+    }
+
+    /** A record of {@code timestamp} is being processed (until {@link #processed()}). */
+    public void processing(final long timestamp) {
+        inputTimestamp = timestamp;
+    }
+
+    public void processed() {
+        inputTimestamp = NO_INPUT;
     }
 
     public int partition() {
@@ -57,8 +69,15 @@ public final class Emitter {
         context.forward(new Record<Object, Object>(event.getEntityId(), event, now()), Nodes.AUDIT);
     }
 
+    /**
+     * A message to another task carries the time of the input that caused it (never later than now):
+     * Streams takes a task's records in timestamp order, so a lease request or a spill is read right
+     * after the demands that came before it, not behind a backlog that arrived meanwhile.
+     */
     public void route(final String key, final Routed routed) {
-        context.forward(new Record<Object, Object>(key, routed, now()), Nodes.ROUTE);
+        final long now = now();
+        final long at = inputTimestamp == NO_INPUT || inputTimestamp < 0 ? now : Math.min(inputTimestamp, now);
+        context.forward(new Record<Object, Object>(key, routed, at), Nodes.ROUTE);
     }
 
     public void deadLetter(final Record<byte[], byte[]> letter, final String topic, final String reason) {

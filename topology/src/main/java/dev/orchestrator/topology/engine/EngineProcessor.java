@@ -68,14 +68,19 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
     @Override
     public void process(final Record<String, EngineInput> record) {
         task.clock().processing(task.now(), record.timestamp());
+        task.out().processing(record.timestamp());
         try {
-            inputs.handle(record);
-        } catch (final Refused refused) {
-            deadLetter(record, refused.reason(), refused.field(), refused.getMessage());
-        } catch (final InvalidInputException invalid) {
-            deadLetter(record, ReasonCode.INVALID_INPUT, invalid.field(), invalid.getMessage());
+            try {
+                inputs.handle(record);
+            } catch (final Refused refused) {
+                deadLetter(record, refused.reason(), refused.field(), refused.getMessage());
+            } catch (final InvalidInputException invalid) {
+                deadLetter(record, ReasonCode.INVALID_INPUT, invalid.field(), invalid.getMessage());
+            }
+            drainLocal(record);
+        } finally {
+            task.out().processed();
         }
-        drainLocal(record);
         task.persistHeaders();
     }
 

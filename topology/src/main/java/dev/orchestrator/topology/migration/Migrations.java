@@ -184,7 +184,7 @@ public final class Migrations {
             tried.add(task.self());
         }
         final OptionalInt remote = tried.size() > task.settings().maxAttempts() ? OptionalInt.empty()
-                : task.remote().target(allocation.request(), Choices.scope(allocation.request(), policy), task.self(), tried, -1);
+                : task.remote().target(allocation.request(), Choices.scope(allocation.request(), policy), task.self(), tried);
         if (remote.isEmpty()) {
             LOG.info("migration found no target allocation={} from={}", allocation.demandId(), allocation.unitId());
             task.out().counters().increment("migrations_total", Map.of("result", "NO_TARGET"));

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.OptionalInt;
 
 /**
- * What the other tasks last said their pools can take, and the choice of where a demand should go
+ * What the other tasks last said their pools can take (and this task's own last summary), and the choice of where a demand should go
  * when this task cannot place it, or only at a price another slice clearly beats. Summaries are a
  * few hundred milliseconds old: a target that finds it cannot place the demand sends it on (it is
  * then tried there, never twice).
@@ -26,40 +26,56 @@ public final class RemoteSlices {
         slices.put(partition, pools);
     }
 
-    public boolean knowsAny() {
-        return !slices.isEmpty();
+    /** The task to send {@code request} to when nothing here fits: see {@link #target(PlaceRequest, Collection, int, Collection, boolean)}. */
+    public OptionalInt target(final PlaceRequest request, final Collection<String> regions, final int self,
+                              final Collection<Integer> tried) {
+        return target(request, regions, self, tried, false);
     }
 
     /**
      * The task to send {@code request} to, among those not tried and not {@code self}: the one whose
-     * pools in {@code regions} (all when empty) might fit it at the lowest estimated price. With
-     * {@code localPrice} (what the best local unit costs; negative when nothing local fits) it is
-     * chosen only when clearly cheaper.
+     * pools in {@code regions} (all when empty) might fit it at the lowest estimated price. When it
+     * fits here too ({@code fitsHere}), that task is chosen only when its estimate beats this task's
+     * own, made the same way from this task's last summary, by the margin: the chosen local unit's
+     * price is not comparable (scoring weighs latency, reliability and packing too, and so would the
+     * other task's).
      */
     public OptionalInt target(final PlaceRequest request, final Collection<String> regions, final int self,
-                              final Collection<Integer> tried, final long localPrice) {
+                              final Collection<Integer> tried, final boolean fitsHere) {
         int best = -1;
         double bestPrice = Double.POSITIVE_INFINITY;
         for (final Map.Entry<Integer, List<PoolSummary>> slice : slices.entrySet()) {
             if (slice.getKey() == self || tried.contains(slice.getKey())) {
                 continue;
             }
-            for (final PoolSummary pool : slice.getValue()) {
-                if (pool.kind() != request.kind() || !regions.isEmpty() && !regions.contains(pool.region())
-                        || !pool.mightFit(request.capacity())) {
-                    continue;
-                }
-                final double price = pool.estimatedPrice(request.capacity());
-                if (best < 0 || price < bestPrice) {
-                    best = slice.getKey();
-                    bestPrice = price;
-                }
+            final double price = estimate(slice.getValue(), request, regions);
+            if (price < bestPrice) {
+                best = slice.getKey();
+                bestPrice = price;
             }
         }
-        if (best < 0 || localPrice >= 0 && !(bestPrice < localPrice * (1 - margin))) {
+        if (best < 0) {
             return OptionalInt.empty();
         }
+        if (fitsHere) {
+            final double here = estimate(slices.getOrDefault(self, List.of()), request, regions);
+            if (!(bestPrice < here * (1 - margin))) {
+                return OptionalInt.empty();
+            }
+        }
         return OptionalInt.of(best);
+    }
+
+    /** The lowest estimated price of {@code request} among {@code pools} that might fit it; infinite when none. */
+    private static double estimate(final List<PoolSummary> pools, final PlaceRequest request, final Collection<String> regions) {
+        double cheapest = Double.POSITIVE_INFINITY;
+        for (final PoolSummary pool : pools) {
+            if (pool.kind() == request.kind() && (regions.isEmpty() || regions.contains(pool.region()))
+                    && pool.mightFit(request.capacity())) {
+                cheapest = Math.min(cheapest, pool.estimatedPrice(request.capacity()));
+            }
+        }
+        return cheapest;
     }
 
     /** Whether some other task has a pool of the kind in {@code regions}, full or not: for naming why nothing fits. */

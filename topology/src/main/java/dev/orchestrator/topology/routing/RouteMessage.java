@@ -55,7 +55,10 @@ public sealed interface RouteMessage {
             implements RouteMessage {
     }
 
-    /** From the home: the terms, a lease of book {@code generation}, and the demand that asked, back to decide. */
+    /**
+     * From the home: the terms, a lease of book {@code generation}, and the demand that asked, back to
+     * decide ({@code record} and {@code journey} null for a share handed out unasked after a recall).
+     */
     record LeaseGrant(String consumerId, PolicyTerms terms, long generation, LeaseAmount amount, boolean exhausted,
                       Allocation record, Journey journey) implements RouteMessage {
     }

@@ -23,6 +23,8 @@ public final class Summaries {
         }
         final List<PoolSummary> pools = new ArrayList<>();
         task.slice().index().forEachPool((pool, units) -> pools.add(PoolSummary.of(pool.kind(), pool.region(), units)));
+        // its own summary too: what a demand would cost here is estimated the same way as elsewhere
+        task.remote().update(task.self(), pools);
         if (!evenIfUnchanged && pools.equals(lastSent)) {
             return;
         }

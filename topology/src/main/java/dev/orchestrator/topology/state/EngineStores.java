@@ -28,18 +28,21 @@ public record EngineStores(KeyValueStore<String, DemandRecord> demands, KeyValue
                            KeyValueStore<String, UnitHeader> units, KeyValueStore<String, ConsumerSlice> consumers,
                            KeyValueStore<String, LeaseBook> leaseBooks,
                            KeyValueStore<String, RouteMessage.LeaseRequest> leaseParked,
+                           KeyValueStore<String, RouteMessage.Spill> leaseWaiting,
                            KeyValueStore<String, SlaTerms> slas, KeyValueStore<String, MigrationQueue> migrations) {
 
     private static final Map<String, Class<?>> VALUES = Map.of(StoreNames.DEMANDS, DemandRecord.class,
             StoreNames.HOSTED, Hosted.class, StoreNames.UNITS, UnitHeader.class, StoreNames.CONSUMERS, ConsumerSlice.class,
             StoreNames.LEASE_BOOKS, LeaseBook.class, StoreNames.LEASE_PARKED, RouteMessage.LeaseRequest.class,
-            StoreNames.SLAS, SlaTerms.class, StoreNames.MIGRATIONS, MigrationQueue.class);
+            StoreNames.LEASE_WAITING, RouteMessage.Spill.class, StoreNames.SLAS, SlaTerms.class,
+            StoreNames.MIGRATIONS, MigrationQueue.class);
 
     /** The stores of the task {@code context} belongs to. */
     public static EngineStores of(final ProcessingContext context) {
         return new EngineStores(context.getStateStore(StoreNames.DEMANDS), context.getStateStore(StoreNames.HOSTED),
                 context.getStateStore(StoreNames.UNITS), context.getStateStore(StoreNames.CONSUMERS),
                 context.getStateStore(StoreNames.LEASE_BOOKS), context.getStateStore(StoreNames.LEASE_PARKED),
+                context.getStateStore(StoreNames.LEASE_WAITING),
                 context.getStateStore(StoreNames.SLAS), context.getStateStore(StoreNames.MIGRATIONS));
     }
 

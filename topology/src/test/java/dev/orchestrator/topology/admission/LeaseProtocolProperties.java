@@ -287,6 +287,15 @@ class LeaseProtocolProperties {
                 if (before.recalling() && !book.recalling()) {
                     trimming = false;
                     serveParked();
+                    // as LeaseDesk.shareOut
+                    for (int t = 0; t < TASKS; t++) {
+                        final LeaseBook.Answer share = book.unaskedShare(TASKS);
+                        if (share == null) {
+                            break;
+                        }
+                        book = share.book();
+                        send(HOME, t, new Grant(terms, book.generation(), share.amount(), false, null, 0));
+                    }
                 }
             } else if (message instanceof Recall recall) {
                 // as LeaseDesk.onRecall
@@ -305,7 +314,9 @@ class LeaseProtocolProperties {
                 }
             } else if (message instanceof Grant grant) {
                 slices[task] = slices[task].granted(grant.terms(), grant.generation(), grant.amount(), usage(task));
-                decide(task, grant.need(), grant.rounds() + 1, grant.exhausted());
+                if (grant.need() != null) {
+                    decide(task, grant.need(), grant.rounds() + 1, grant.exhausted());
+                }
             } else if (message instanceof Handover handover) {
                 // as LeaseDesk.onHandover
                 ConsumerSlice slice = slices[task].received(handover.terms(), handover.generation(), handover.share(),
