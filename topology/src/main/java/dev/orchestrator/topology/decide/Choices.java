@@ -59,10 +59,17 @@ public final class Choices {
                                  final Decision decision) {
         final Set<String> scope = scope(record.request(), policy);
         if (decision.chosen().isEmpty()) {
+            // moved here for price, it goes straight back where it could be placed before looking further
+            if (journey.arrival() != task.self() && !journey.triedPartitions().contains(journey.arrival())) {
+                return OptionalInt.of(journey.arrival());
+            }
             return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions());
         }
         final boolean priceMatters = policy.weights().getOrDefault(Scorers.PRICE, Scorers.DEFAULT_WEIGHTS.get(Scorers.PRICE)) > 0;
-        if (!priceMatters || !journey.triedPartitions().isEmpty() || record.executionFailures() > 0) {
+        // only where it arrived, the first time: a demand moved for price may come back, and is placed then
+        final boolean firstLook = journey.arrival() == task.self() && journey.pointedTo() == task.self()
+                && journey.triedPartitions().isEmpty();
+        if (!priceMatters || !firstLook || record.executionFailures() > 0) {
             return OptionalInt.empty();
         }
         return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(), true);

@@ -150,7 +150,9 @@ public final class Placements {
         final Decision decision = choices.best(record, policy, sla, lastRound ? consumer.moneyLeft(held) : Long.MAX_VALUE);
         final OptionalInt elsewhere = choices.elsewhere(record, attempt.journey(), policy, decision);
         if (elsewhere.isPresent()) {
-            moveOn(attempt, elsewhere.getAsInt());
+            task.remote().sending(elsewhere.getAsInt(), request, Choices.scope(request, policy));
+            // moved for price, this task stays a place to come back to if the other cannot place it after all
+            moveOn(attempt, elsewhere.getAsInt(), decision.chosen().isEmpty());
             return;
         }
         if (decision.chosen().isEmpty()) {

@@ -66,6 +66,45 @@ public final class RemoteSlices {
         return OptionalInt.of(best);
     }
 
+    /**
+     * {@code request} is on its way to {@code partition}: the offer it will likely take there is
+     * counted as taken until that task's next summary, so the next demands do not all head for the
+     * same cheap unit.
+     */
+    public void sending(final int partition, final PlaceRequest request, final Collection<String> regions) {
+        final List<PoolSummary> pools = slices.get(partition);
+        if (pools == null) {
+            return;
+        }
+        int bestPool = -1;
+        int bestOffer = -1;
+        double bestPrice = Double.POSITIVE_INFINITY;
+        for (int p = 0; p < pools.size(); p++) {
+            final PoolSummary pool = pools.get(p);
+            if (pool.kind() != request.kind() || !regions.isEmpty() && !regions.contains(pool.region())) {
+                continue;
+            }
+            for (int o = 0; o < pool.offers().size(); o++) {
+                final PoolSummary.Offer offer = pool.offers().get(o);
+                if (offer.free().covers(request.capacity())) {
+                    final double price = dev.orchestrator.topology.model.Prices.proRata(offer.pricePerHourMicros(),
+                            offer.capacity(), request.capacity());
+                    if (price < bestPrice) {
+                        bestPrice = price;
+                        bestPool = p;
+                        bestOffer = o;
+                    }
+                }
+            }
+        }
+        if (bestPool < 0) {
+            return;
+        }
+        final List<PoolSummary> next = new java.util.ArrayList<>(pools);
+        next.set(bestPool, pools.get(bestPool).taking(bestOffer, request.capacity()));
+        slices.put(partition, next);
+    }
+
     /** The lowest estimated price of {@code request} among {@code pools} that might fit it; infinite when none. */
     private static double estimate(final List<PoolSummary> pools, final PlaceRequest request, final Collection<String> regions) {
         double cheapest = Double.POSITIVE_INFINITY;

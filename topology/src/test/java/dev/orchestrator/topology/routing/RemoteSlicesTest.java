@@ -1,0 +1,52 @@
+package dev.orchestrator.topology.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.topology.Fixtures;
+import dev.orchestrator.topology.model.PlaceRequest;
+import dev.orchestrator.topology.model.UnitKind;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Where a demand goes: the estimates tasks make from each other's pool summaries, made the same way for their own. */
+class RemoteSlicesTest {
+    private static PoolSummary pool(final Fixtures.UnitBuilder... units) {
+        return PoolSummary.of(UnitKind.STORAGE, "eu-west-1", List.of(units).stream().map(Fixtures.UnitBuilder::view).toList());
+    }
+
+    @Test
+    void aPlaceableDemandMovesOnlyWhenAnotherTaskIsCheaperByTheMargin() {
+        final RemoteSlices remote = new RemoteSlices(0.10);
+        final PlaceRequest demand = Fixtures.storageDemand("d1", "c1", 10);
+        remote.update(0, List.of(pool(Fixtures.unit("a").price(1_000_000))));
+        remote.update(1, List.of(pool(Fixtures.unit("b").price(950_000))));
+        remote.update(2, List.of(pool(Fixtures.unit("c").price(700_000).usedGb(95))));
+        // task 2's cheap unit has 5 GB free: it cannot take 10 GB; task 1 is only 5% cheaper
+        assertThat(remote.target(demand, Set.of(), 0, List.of(), true)).isEmpty();
+        remote.update(1, List.of(pool(Fixtures.unit("b").price(800_000))));
+        assertThat(remote.target(demand, Set.of(), 0, List.of(), true)).hasValue(1);
+        // nothing fits here: the cheapest task that might take it, tried ones left out
+        assertThat(remote.target(demand, Set.of(), 0, List.of())).hasValue(1);
+        assertThat(remote.target(demand, Set.of(), 0, List.of(1))).isEmpty();
+    }
+
+    @Test
+    void anOfferOnItsWayIsCountedAsTakenSoTheNextDemandsDoNotAllFollowIt() {
+        final RemoteSlices remote = new RemoteSlices(0.10);
+        final PlaceRequest demand = Fixtures.storageDemand("d1", "c1", 60);
+        remote.update(0, List.of(pool(Fixtures.unit("a").price(1_000_000))));
+        remote.update(1, List.of(pool(Fixtures.unit("b").price(500_000), Fixtures.unit("b2").price(990_000))));
+        assertThat(remote.target(demand, Set.of(), 0, List.of(), true)).hasValue(1);
+        remote.sending(1, demand, Set.of());
+        // b has 40 GB left as far as task 0 knows: the next 60 GB would land on b2, no cheaper than here
+        assertThat(remote.target(demand, Set.of(), 0, List.of(), true)).isEmpty();
+    }
+
+    @Test
+    void theEstimateIsTheExactProRataPriceOnTheCheapestOfferThatFits() {
+        final PoolSummary summary = pool(Fixtures.unit("a").price(1_000_000), Fixtures.unit("b").price(2_000_000).usedGb(50));
+        // 10 GB of a's 100 GB at 1.00/h
+        assertThat(summary.estimatedPrice(Fixtures.storageDemand("d", "c", 10).capacity())).isEqualTo(100_000);
+    }
+}
