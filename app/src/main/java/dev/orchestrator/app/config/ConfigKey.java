@@ -59,7 +59,7 @@ public enum ConfigKey {
     MAX_ATTEMPTS("engine.max.attempts", Type.intRange(1, 20), "3", false,
             "placements tried per demand when provisioning fails (then EXECUTION_FAILED), and targets tried per migration"),
     CANDIDATES_PER_REGION("engine.candidates.per.region", Type.intRange(1, 10_000), "32", false,
-            "units scored per region and demand: bounds the work per decision"),
+            "units scored per region and demand (a demand open to more than two regions: twice this in all, at least 8 per region): bounds the work per decision"),
     MIGRATIONS_PER_PROVIDER("engine.migrations.per.provider", Type.intRange(1, 10_000), "2", false,
             "migrations in flight per provider"),
     SPILL_MARGIN_PERCENT("engine.spill.margin.percent", Type.intRange(0, 1_000), "10", false,

@@ -30,6 +30,9 @@ public final class UnitIndex {
         }
     }
 
+    /** The fewest units a look-up takes in each region of a many-region scope. */
+    private static final int MIN_PER_REGION = 8;
+
     private final Map<String, Entry> entries = new HashMap<>();
     private final Map<UnitKind, Map<String, NavigableSet<Entry>>> pools = new EnumMap<>(UnitKind.class);
 
@@ -58,12 +61,17 @@ public final class UnitIndex {
     /**
      * Up to {@code perRegion} units of {@code kind} in each region of {@code regions} (all when empty)
      * with at least {@code requiredPrimary} free: the tightest fits first when packing, the emptiest
-     * first when spreading.
+     * first when spreading. Across more than two regions the window shrinks so a look-up takes about
+     * {@code 2 x perRegion} units in all (at least 8 per region): the cost of a decision stays bounded
+     * for a demand that may go anywhere.
      */
     public List<UnitFacts> candidates(final UnitKind kind, final Collection<String> regions, final long requiredPrimary,
                                       final boolean spread, final int perRegion) {
         final Map<String, NavigableSet<Entry>> byRegion = pools.getOrDefault(kind, Map.of());
         final Collection<String> scope = regions.isEmpty() ? byRegion.keySet() : regions;
+        // a demand open to many regions looks at twice one region's window in all, at least MIN_PER_REGION in each
+        final int window = scope.size() <= 2 ? perRegion
+                : Math.min(perRegion, Math.max(MIN_PER_REGION, (2 * perRegion + scope.size() - 1) / scope.size()));
         final List<UnitFacts> out = new ArrayList<>();
         for (final String region : scope) {
             final NavigableSet<Entry> set = byRegion.get(region);
@@ -73,7 +81,7 @@ public final class UnitIndex {
             final Iterator<Entry> it = spread ? set.descendingIterator()
                     : set.tailSet(new Entry(requiredPrimary, "", null), true).iterator();
             int taken = 0;
-            while (it.hasNext() && taken < perRegion) {
+            while (it.hasNext() && taken < window) {
                 final Entry entry = it.next();
                 if (entry.freePrimary < requiredPrimary) {
                     break;
