@@ -12,7 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -104,6 +106,17 @@ class QueryAcrossInstancesIT {
             assertThat(metrics.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
             assertThat(metrics.body()).contains("kafka_stream_", "jvm_memory_used_bytes")
                     .contains("http_server_requests_seconds_count{method=\"GET\",status=\"200\",uri=\"/v1/demands/{id}\"}");
+            // the Grafana dashboard shipped in deploy/ plots only series an instance exports
+            final String dashboard = Files.readString(Path.of("..", "deploy", "grafana", "orchestrator-dashboard.json"));
+            final java.util.regex.Matcher series = java.util.regex.Pattern.compile("\\b(?:kafka|jvm|http|process)_[a-z_]+").matcher(dashboard);
+            final Set<String> plotted = new java.util.TreeSet<>();
+            while (series.find()) {
+                plotted.add(series.group());
+            }
+            assertThat(plotted).hasSizeGreaterThan(8);
+            for (final String name : plotted) {
+                assertThat(metrics.body()).as("dashboard series %s", name).containsPattern("(?m)^" + name + "[{ ]");
+            }
 
             // B dies without leaving the group: its partitions have no live owner until the session times out
             b.crash();
