@@ -18,21 +18,25 @@ import picocli.CommandLine.Option;
 
 /** The full-length fault runs: real SIGKILLs of engine and broker JVMs on loopback, each ending with verify. */
 @Command(name = "chaos", mixinStandardHelpOptions = true,
-        description = {"Run the fault scenarios at full length, each on its own out-of-process broker with engine JVMs "
+        description = {"Run the fault scenarios at full length, each on brokers of its own (one out-of-process broker; three "
+                + "in this JVM for multi-broker) with engine JVMs "
                 + "started from this jar, and verify the committed output after each. Exits 1 when a scenario loses, "
                 + "duplicates or overcommits anything.",
                 "Scenarios: kill-nine (two engines, one SIGKILLed every 10 s and restarted while demands flow), "
                         + "broker-restart (the broker SIGKILLed halfway and restarted), poison-mix (10%% poison records), "
-                        + "failover (standby replicas; time until decisions resume)."})
+                        + "failover (standby replicas; time until decisions resume), multi-broker (three brokers in this "
+                        + "JVM with replication 3 and min ISR 2, three engine JVMs: a broker stopped and restarted, an "
+                        + "engine SIGKILLed and restarted; time until decisions and reads resume)."})
 final class ChaosCommand implements Callable<Integer> {
-    private static final List<String> ALL = List.of("kill-nine", "broker-restart", "poison-mix", "failover");
+    private static final List<String> ALL = List.of("kill-nine", "broker-restart", "poison-mix", "failover", "multi-broker");
 
     @Option(names = "--scenario", paramLabel = "NAME", split = ",",
-            description = "kill-nine, broker-restart, poison-mix, failover; comma-separated (default: all)")
+            description = "kill-nine, broker-restart, poison-mix, failover, multi-broker; comma-separated (default: all)")
     List<String> scenarios = ALL;
 
     @Option(names = "--demands", paramLabel = "N", defaultValue = "100000",
-            description = "demands in kill-nine; broker-restart and poison-mix send a fifth of it (default: ${DEFAULT-VALUE})")
+            description = "demands in kill-nine; broker-restart, poison-mix and multi-broker send a fifth of it "
+                    + "(default: ${DEFAULT-VALUE})")
     int demands;
 
     @Option(names = "--rate", paramLabel = "N", defaultValue = "1000",
@@ -76,6 +80,7 @@ final class ChaosCommand implements Callable<Integer> {
                 case "kill-nine" -> faults.killNine(demands, rate, Duration.ofSeconds(killEvery));
                 case "broker-restart" -> faults.brokerRestart(Math.max(100, demands / 5), rate);
                 case "poison-mix" -> faults.poisonMix(Math.max(100, demands / 5));
+                case "multi-broker" -> faults.multiBroker(Math.max(300, demands / 5), rate);
                 default -> faults.failover(300);
             });
         }

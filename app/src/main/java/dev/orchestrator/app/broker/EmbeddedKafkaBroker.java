@@ -2,17 +2,13 @@ package dev.orchestrator.app.broker;
 
 import dev.orchestrator.app.LocalPorts;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
-import kafka.tools.StorageTool;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -24,7 +20,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
-    private static final String HOST = "127.0.0.1";
+    private static final String HOST = KraftNodes.HOST;
     private static final String LAST_PORT_FILE = "broker.port";
 
     private final Path dataDir;
@@ -82,41 +78,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     }
 
     private static Properties serverProperties(final Path logDir, final int brokerPort, final int controllerPort) {
-        final Properties props = new Properties();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + ",CONTROLLER://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-        props.put("log.dirs", logDir.toString());
         // one node: every internal topic has a single replica
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("default.replication.factor", "1");
-        props.put("num.partitions", "6");
-        props.put("auto.create.topics.enable", "false");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        return props;
+        return KraftNodes.properties(1, "1@" + HOST + ":" + controllerPort, logDir, brokerPort, controllerPort, 1, 1);
     }
 
     private static void format(final Path dataDir, final Properties props) throws IOException {
-        final Path file = dataDir.resolve("server.properties");
-        try (Writer writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            props.store(writer, "written by the orchestrator demo to format its embedded broker");
-        }
         final String clusterId = Uuid.randomUuid().toString();
-        final int status = StorageTool.execute(
-                new String[] {"format", "-t", clusterId, "-c", file.toString(), "--ignore-formatted"},
-                new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8));
-        if (status != 0) {
-            throw new IllegalStateException("formatting broker storage in " + dataDir + " failed with status " + status);
-        }
+        KraftNodes.format(dataDir, props, clusterId);
         LOG.info("embedded broker storage formatted cluster={} data={}", clusterId, dataDir);
     }
 

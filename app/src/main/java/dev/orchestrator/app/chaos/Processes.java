@@ -67,15 +67,29 @@ public final class Processes {
 
     /** Waits until {@code <name>.log} contains {@code line}; fails with the log's tail. */
     public void awaitLog(final String name, final String line, final Duration timeout) throws IOException, InterruptedException {
+        awaitLog(name, line, 1, timeout);
+    }
+
+    /** Waits until {@code <name>.log} contains {@code line} at least {@code times} times (a restarted process appends). */
+    public void awaitLog(final String name, final String line, final int times, final Duration timeout)
+            throws IOException, InterruptedException {
         final Path log = dir.resolve(name + ".log");
         final long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.exists(log) && Files.readString(log).contains(line)) {
+            if (Files.exists(log) && occurrences(Files.readString(log), line) >= times) {
                 return;
             }
             Thread.sleep(250);
         }
         throw new IllegalStateException(name + " never logged '" + line + "' within " + timeout.toSeconds() + " s; see " + log);
+    }
+
+    private static int occurrences(final String text, final String line) {
+        int count = 0;
+        for (int at = text.indexOf(line); at >= 0; at = text.indexOf(line, at + line.length())) {
+            count++;
+        }
+        return count;
     }
 
     /** SIGKILL, then wait for the process to be gone. */

@@ -1,18 +1,28 @@
 package dev.orchestrator.app.chaos;
 
 import dev.orchestrator.app.LocalPorts;
+import dev.orchestrator.app.broker.KraftCluster;
 import dev.orchestrator.app.demo.SimulatedExecutor;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
-/** One scenario's processes: an out-of-process broker and named engine JVMs, all stopped on close. */
+/**
+ * One scenario's processes: an out-of-process broker (or a multi-node cluster the scenario owns)
+ * and named engine JVMs, all stopped on close.
+ */
 final class Rig implements AutoCloseable {
+    private static final Pattern HTTP_PORT = Pattern.compile("orchestrator running: .* http=http://[^:]+:(\\d+)");
+
     private final Processes processes;
     private final int port;
+    private final String bootstrap;
     private final Map<String, Process> engines = new LinkedHashMap<>();
     private Process broker;
     private SimulatedExecutor executor;
@@ -20,11 +30,32 @@ final class Rig implements AutoCloseable {
     Rig(final Path dir) throws IOException, InterruptedException {
         this.processes = new Processes(dir);
         this.port = LocalPorts.freeStable();
+        this.bootstrap = "127.0.0.1:" + port;
         this.broker = processes.broker(port);
     }
 
+    /** Engines against {@code cluster}, which the caller starts and closes. */
+    Rig(final Path dir, final KraftCluster cluster) {
+        this.processes = new Processes(dir);
+        this.port = -1;
+        this.bootstrap = cluster.bootstrapServers();
+    }
+
     String bootstrap() {
-        return "127.0.0.1:" + port;
+        return bootstrap;
+    }
+
+    /** The HTTP port engine {@code name} serves on now (its last start's). */
+    int httpPort(final String name) throws IOException {
+        final Matcher matcher = HTTP_PORT.matcher(Files.readString(processes.dir().resolve(name + ".log")));
+        int found = -1;
+        while (matcher.find()) {
+            found = Integer.parseInt(matcher.group(1));
+        }
+        if (found < 0) {
+            throw new IllegalStateException(name + " has not said where it serves HTTP");
+        }
+        return found;
     }
 
     /** Starts (or restarts) engine {@code name}. */
@@ -49,6 +80,11 @@ final class Rig implements AutoCloseable {
         processes.awaitLog(name, "-> RUNNING", Duration.ofSeconds(90));
     }
 
+    /** Waits until engine {@code name}'s log has said {@code line} {@code times} times (once per start). */
+    void awaitLogged(final String name, final String line, final int times) throws IOException, InterruptedException {
+        processes.awaitLog(name, line, times, Duration.ofSeconds(90));
+    }
+
     void kill(final String name) throws InterruptedException {
         Processes.kill(engines.get(name));
     }
@@ -66,6 +102,17 @@ final class Rig implements AutoCloseable {
         return (System.nanoTime() - killed) / 1e9;
     }
 
+    /** Stops the executor and every engine cleanly (SIGTERM), leaving the brokers up. */
+    void stopEngines() throws InterruptedException {
+        if (executor != null) {
+            executor.close();
+            executor = null;
+        }
+        for (final Process engine : engines.values()) {
+            Processes.stop(engine);
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (executor != null) {
@@ -74,6 +121,8 @@ final class Rig implements AutoCloseable {
         for (final Process engine : engines.values()) {
             Processes.stop(engine);
         }
-        Processes.stop(broker);
+        if (broker != null) {
+            Processes.stop(broker);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.orchestrator.app.chaos;
 
+import dev.orchestrator.app.broker.KraftCluster;
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
 import java.io.PrintStream;
@@ -58,7 +59,7 @@ public final class Scenarios {
             out.printf("%n[kill-nine] all sent after %d kills; waiting for every decision%n", kills);
             final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
             final double drain = (System.nanoTime() - sentAt) / 1e9;
-            return result("kill-nine", rig.bootstrap(), "chaos-kill-nine", started, String.format(
+            return result("kill-nine", rig, "chaos-kill-nine", started, String.format(
                     "%d kills; %,d of %,d decided; last decision %.1f s after the last send", kills, decided, demands, drain),
                     List.of());
         }
@@ -85,7 +86,7 @@ public final class Scenarios {
             load.flush();
             final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
             final boolean alive = rig.alive("engine");
-            return result("broker-restart", rig.bootstrap(), "orchestrator", started, String.format("broker down %.1f s; engine %s; %,d of %,d "
+            return result("broker-restart", rig, "orchestrator", started, String.format("broker down %.1f s; engine %s; %,d of %,d "
                     + "decided", downSeconds, alive ? "rode it out" : "DIED", decided, demands), died(alive));
         }
     }
@@ -110,7 +111,7 @@ public final class Scenarios {
             final long undecodable = poison - poison / 3;
             final long decided = load.awaitDecisions(records - undecodable, Duration.ofSeconds(Math.max(120, records / 100)));
             final boolean alive = rig.alive("engine");
-            return result("poison-mix", rig.bootstrap(), "orchestrator", started, String.format("%,d poison records; engine %s; %,d decided",
+            return result("poison-mix", rig, "orchestrator", started, String.format("%,d poison records; engine %s; %,d decided",
                     poison, alive ? "kept running" : "DIED", decided), died(alive));
         }
     }
@@ -136,9 +137,120 @@ public final class Scenarios {
             sendBatch(load, "after", batch);
             final long decided = load.awaitDecisions(2L * batch, Duration.ofSeconds(120));
             final double resumed = (System.nanoTime() - killed) / 1e9;
-            return result("failover", rig.bootstrap(), "chaos-failover", started, String.format(
+            return result("failover", rig, "chaos-failover", started, String.format(
                     "every partition decided again %.1f s after the kill (%,d of %,d decided)", resumed, decided, 2L * batch),
                     List.of());
+        }
+    }
+
+    /**
+     * Three brokers (replication 3, two in sync) and three engine JVMs with standbys: a third of the
+     * way through {@code demands} one broker is stopped for 5 s and started again while demands
+     * flow; two thirds through, one engine is SIGKILLed and the time until decisions and reads
+     * resume is measured, then it is restarted.
+     */
+    public ScenarioResult multiBroker(final int demands, final int rate) throws Exception {
+        final List<String> settings = new ArrayList<>(FAST_FAILOVER);
+        settings.addAll(List.of("application.id=chaos-multi-broker", "standby.replicas=1", "topic.replication.factor=3",
+                "kafka.topic.min.insync.replicas=2"));
+        final Path dir = root.resolve("multi-broker");
+        java.nio.file.Files.createDirectories(dir);
+        out.printf("[multi-broker] starting 3 KRaft brokers in this JVM (log: %s) and 3 engine JVMs%n", dir.resolve("brokers.log"));
+        try (BrokerLogFile brokerLog = BrokerLogFile.redirect(dir.resolve("brokers.log"));
+             KraftCluster cluster = KraftCluster.start(dir.resolve("cluster"), 3, 3, 2);
+             Rig rig = new Rig(dir, cluster); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
+            final List<String> engines = List.of("a", "b", "c");
+            for (final String engine : engines) {
+                rig.engine(engine, settings);
+            }
+            for (final String engine : engines) {
+                rig.awaitRunning(engine);
+            }
+            rig.startExecutor();
+            load.registerUnits(30, Math.max(300, demands * 3 / 30));
+            final Random random = new Random(14);
+            final long started = System.nanoTime();
+            // seconds the clean stop took, and from the start of the stop until the broker was back
+            final double[] brokerDown = {0, 0};
+            Thread brokerFault = null;
+            String measured = "";
+            for (int d = 0; d < demands; d++) {
+                load.place("d" + d, "c" + random.nextInt(40), 1 + random.nextInt(4));
+                pace(d, rate, started);
+                if (d == demands / 3) {
+                    // the broker stops and starts beside the load, which goes on meanwhile
+                    brokerFault = new Thread(() -> {
+                        final long stopping = System.nanoTime();
+                        cluster.stop(2);
+                        brokerDown[0] = (System.nanoTime() - stopping) / 1e9;
+                        sleep(Duration.ofSeconds(5));
+                        cluster.start(2);
+                        brokerDown[1] = (System.nanoTime() - stopping) / 1e9;
+                    }, "chaos-broker-fault");
+                    brokerFault.start();
+                    out.printf("[multi-broker] broker 2 stopped after %,d demands%n", d + 1);
+                }
+                if (d == 2 * demands / 3) {
+                    brokerFault.join();
+                    out.printf("[multi-broker] broker 2 back %.1f s after its stop began; SIGKILL to engine c after %,d demands%n",
+                            brokerDown[1], d + 1);
+                    measured = killAndTimeResume(rig, load, d + 1);
+                    rig.engine("c", settings);
+                }
+            }
+            load.flush();
+            final long decided = load.awaitDecisions(demands + PROBES, Duration.ofSeconds(Math.max(180, demands / 50)));
+            return result("multi-broker", rig, "chaos-multi-broker", started, String.format(
+                    "broker 2 stopped cleanly in %.1f s, down 5 s, back after %.1f s; %s; %,d of %,d decided", brokerDown[0],
+                    brokerDown[1], measured, decided, demands + PROBES),
+                    List.of());
+        }
+    }
+
+    /** Demands sent right after the engine's SIGKILL, whose decisions time the takeover. */
+    private static final int PROBES = 60;
+
+    /** SIGKILLs engine c and times how long until every demand sent so far is decided and reads answer on a. */
+    private String killAndTimeResume(final Rig rig, final ChaosLoad load, final int sent) throws Exception {
+        final List<String> sample = new ArrayList<>();
+        for (int d = 0; d < 30; d++) {
+            sample.add("d" + d * (sent / 30));
+        }
+        final QueryProbe probe = new QueryProbe(sample);
+        final int port = rig.httpPort("a");
+        if (probe.secondsUntilAnswered(port, System.nanoTime(), Duration.ofSeconds(60)) < 0) {
+            throw new IllegalStateException("the sampled demands did not read 200 on engine a before the kill");
+        }
+        rig.kill("c");
+        final long killed = System.nanoTime();
+        for (int p = 0; p < PROBES; p++) {
+            load.place("probe" + p, "c" + p % 40, 1);
+        }
+        load.flush();
+        final double[] reads = {-1};
+        final Thread reader = new Thread(() -> {
+            try {
+                reads[0] = probe.secondsUntilAnswered(port, killed, Duration.ofSeconds(120));
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "chaos-query-probe");
+        reader.start();
+        final long decided = load.awaitDecisions(sent + PROBES, Duration.ofSeconds(120));
+        final double decisions = (System.nanoTime() - killed) / 1e9;
+        reader.join();
+        if (decided < sent + PROBES) {
+            return String.format("engine c SIGKILLed: only %,d of %,d decided within 120 s", decided, sent + PROBES);
+        }
+        return String.format("engine c SIGKILLed: decisions resumed in %.1f s, reads in %s", decisions,
+                reads[0] < 0 ? "more than 120 s" : String.format("%.1f s", reads[0]));
+    }
+
+    private static void sleep(final Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -153,10 +265,13 @@ public final class Scenarios {
         return alive ? List.of() : List.of("the engine process died");
     }
 
-    private ScenarioResult result(final String name, final String bootstrap, final String applicationId, final long started,
-                                  final String measured, final List<String> problems) {
+    private ScenarioResult result(final String name, final Rig rig, final String applicationId, final long started,
+                                  final String measured, final List<String> problems) throws InterruptedException {
+        // a finished run: the engines and the executor stop cleanly first, so verify reads output nothing still adds to
+        rig.stopEngines();
         out.printf("[%s] verifying the committed output%n", name);
-        final VerifyReport report = new Verifier(ChaosLoad.topics(), bootstrap, Map.of(), 0).forApplication(applicationId).verify();
+        final VerifyReport report = new Verifier(ChaosLoad.topics(), rig.bootstrap(), Map.of(), 0).forApplication(applicationId)
+                .verify();
         final List<String> violations = new ArrayList<>(problems);
         report.violations().forEach(v -> violations.add(v.toString()));
         final ScenarioResult result = new ScenarioResult(name, report.demands(), report.decisions(), report.deadLetters(),

@@ -32,6 +32,12 @@ final class LiveUnits {
     private final Map<String, Hold> holds = new HashMap<>();
     private final Map<String, Hold> hosted = new HashMap<>();
 
+    /** The changelogs {@link #read} reads. */
+    static List<String> changelogs(final String applicationId) {
+        return java.util.stream.Stream.of(StoreNames.UNITS, StoreNames.DEMANDS, StoreNames.HOSTED)
+                .map(store -> StoreNames.changelog(applicationId, store)).toList();
+    }
+
     /** Reads the changelogs of {@code applicationId}; false when it has none (another application, or none yet). */
     @SuppressWarnings("unchecked")
     boolean read(final TopicReader reader, final String applicationId) {

@@ -43,6 +43,12 @@ public final class Verifier {
     public VerifyReport verify() {
         // on a live cluster, records younger than this may still be on their way through the engine
         final long cutoff = System.currentTimeMillis() - settleMillis;
+        final List<String> read = new ArrayList<>(List.of(topics.demand.name(), topics.allocations.name(), topics.dlq.name(),
+                topics.audit.name(), topics.policy.name()));
+        if (applicationId != null) {
+            read.addAll(LiveUnits.changelogs(applicationId));
+        }
+        reader.freeze(read);
         final DemandTallies demands = new DemandTallies(violations);
         final long[] recent = new long[1];
         final long demandRecords = reader.readAll(topics.demand.name(), r -> {

@@ -57,6 +57,17 @@ class FaultScenariosIT {
         assertThat(result.measured()).startsWith("every partition decided again");
     }
 
+    @Test
+    void threeBrokersAndThreeEnginesRideOutABrokerRestartAndAnEngineSigkill() throws Exception {
+        // 2,400 demands at 120/s: a broker stopped for 5 s at a third, an engine SIGKILLed at two thirds
+        final ScenarioResult result = scenarios().multiBroker(2_400, 120);
+
+        assertThat(result.violations()).isEmpty();
+        assertThat(result.decisions()).isEqualTo(2_460);
+        assertThat(result.measured()).contains("decisions resumed in", "reads in").doesNotContain("more than");
+        assertThat(result.passed()).isTrue();
+    }
+
     private Scenarios scenarios() {
         return new Scenarios(dir, System.out);
     }
