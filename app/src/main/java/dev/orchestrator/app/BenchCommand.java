@@ -89,6 +89,15 @@ final class BenchCommand implements Callable<Integer> {
             description = "leave demands sent in the first SECONDS out of the latency percentiles (default: ${DEFAULT-VALUE})")
     int warmUpSeconds;
 
+    @Option(names = "--instances", defaultValue = "0", paramLabel = "N",
+            description = "run the engine as N instances in JVMs of their own (orchestrator run) instead of in this one; "
+                    + "steady, contention and migration-storm only (default: ${DEFAULT-VALUE}, in this JVM)")
+    int instances;
+
+    @Option(names = "--instance-heap", defaultValue = "512m", paramLabel = "SIZE",
+            description = "with --instances: -Xmx of each engine JVM (default: ${DEFAULT-VALUE})")
+    String instanceHeap;
+
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
@@ -130,6 +139,15 @@ final class BenchCommand implements Callable<Integer> {
         if (!(rate >= 0 && rate <= 10_000_000)) {
             throw new ConfigException("--rate=" + rate + ": expected 0 (as fast as possible) to 10000000");
         }
+        if (instances < 0 || instances > 32) {
+            throw new ConfigException("--instances=" + instances + ": expected 0 (the engine in this JVM) to 32");
+        }
+        if (instances > 0 && !java.util.Set.of("steady", "contention", "migration-storm").contains(chosen.name())) {
+            throw new ConfigException("--instances: the " + chosen.name() + " profile runs its engine in this JVM");
+        }
+        if (!instanceHeap.matches("[1-9][0-9]{0,5}[mMgG]")) {
+            throw new ConfigException("--instance-heap=" + instanceHeap + ": expected a size such as 512m or 2g");
+        }
         if (chosen.name().equals("query")) {
             // at full speed decisions arrive in bursts seconds apart, so windows could not be compared:
             // the query profile offers a steady rate the engine sustains, long enough for three windows
@@ -165,6 +183,9 @@ final class BenchCommand implements Callable<Integer> {
             }
             if (chosen.name().equals("execution")) {
                 return execution(chosen, config, dir);
+            }
+            if (instances > 0) {
+                return separate(chosen, config, dir, run);
             }
             final BenchResult result;
             QueryPhases phases = null;
@@ -208,6 +229,44 @@ final class BenchCommand implements Callable<Integer> {
                 deleteQuietly(dir);
             }
         }
+    }
+
+    /** The run with the engine in {@code instances} JVMs of its own; topics are created first, so they do not race. */
+    private int separate(final BenchProfile chosen, final OrchestratorConfig config, final Path dir, final String run)
+            throws Exception {
+        final String servers = config.string(ConfigKey.BOOTSTRAP_SERVERS);
+        final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), Instance.registry(config));
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+            TopicProvisioner.ensure(admin, topics, config.integer(ConfigKey.TOPIC_PARTITIONS),
+                    config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
+        }
+        final Map<String, String> engineSettings = new java.util.LinkedHashMap<>(options.settings);
+        for (final ConfigKey key : java.util.List.of(ConfigKey.APPLICATION_ID, ConfigKey.TOPIC_PREFIX,
+                ConfigKey.CONFIRM_WITHIN_MS, ConfigKey.HEARTBEAT_LIMIT_MS, ConfigKey.TOPIC_PARTITIONS,
+                ConfigKey.TOPIC_REPLICATION_FACTOR)) {
+            engineSettings.put(key.key(), config.string(key));
+        }
+        final BenchResult result;
+        try (dev.orchestrator.app.bench.SeparateEngines engines = dev.orchestrator.app.bench.SeparateEngines.start(
+                instances, servers, engineSettings, instanceHeap, dir.resolve("engines"), System.out)) {
+            SimulatedExecutor executor = null;
+            if (chosen.maintenanceShare() > 0) {
+                executor = new SimulatedExecutor(servers, topics);
+                executor.start();
+            }
+            try {
+                result = new BenchRunner(chosen, servers, topics, run, System.out).withWarmUp(warmUpSeconds)
+                        .withSeparateEngines(instances)
+                        .run(rate, config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
+            } finally {
+                if (executor != null) {
+                    executor.close();
+                }
+            }
+        }
+        BenchReport.print(result, System.out);
+        writeJson(result);
+        return result.verified() ? 0 : 1;
     }
 
     private int quality(final BenchProfile chosen, final OrchestratorConfig config) throws Exception {

@@ -5,6 +5,7 @@ import dev.orchestrator.api.query.Peers;
 import dev.orchestrator.api.security.Access;
 import dev.orchestrator.api.security.Identity;
 import dev.orchestrator.api.security.TokenFile;
+import dev.orchestrator.api.security.WriteRateLimit;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.OrchestratorConfig;
@@ -28,13 +29,18 @@ import javax.net.ssl.TrustManagerFactory;
  */
 final class HttpServing {
     private final Access access;
+    private final WriteRateLimit limit;
+    private final TokenFileReloader reloader;
     private final Peers peers;
     private final Path keystore;
     private final String password;
     private final String description;
 
-    private HttpServing(final Access access, final Peers peers, final Path keystore, final String password, final String description) {
+    private HttpServing(final Access access, final WriteRateLimit limit, final TokenFileReloader reloader, final Peers peers,
+                        final Path keystore, final String password, final String description) {
         this.access = access;
+        this.limit = limit;
+        this.reloader = reloader;
         this.peers = peers;
         this.keystore = keystore;
         this.password = password;
@@ -58,16 +64,31 @@ final class HttpServing {
                     + " needs " + ConfigKey.HTTP_PEER_TOKEN.key() + ": instances would forward reads unauthenticated");
         }
         final Access access = new Access(tokens, peerToken, reads);
+        final String file = config.string(ConfigKey.HTTP_TOKENS_FILE);
+        final long reloadMillis = config.integer(ConfigKey.HTTP_TOKENS_RELOAD_MS);
+        final TokenFileReloader reloader = file.isEmpty() || reloadMillis == 0 ? null : new TokenFileReloader(Path.of(file),
+                content(file), token.isEmpty() ? Map.of() : Map.of(token, new Identity(Identity.Role.OPERATOR, "operator")),
+                access, Duration.ofMillis(reloadMillis), Duration.ofMillis(config.integer(ConfigKey.HTTP_TOKENS_GRACE_MS)));
+        final WriteRateLimit limit = new WriteRateLimit(config.integer(ConfigKey.HTTP_WRITE_RATE),
+                config.integer(ConfigKey.HTTP_WRITE_BURST));
         final String description = tokens.isEmpty() ? "no token required"
                 : tokens.size() + " token(s) required for writes and /metrics" + (reads ? " and reads" : "");
         final String store = config.string(ConfigKey.HTTP_TLS_KEYSTORE);
         if (store.isEmpty()) {
-            return new HttpServing(access, new Peers(client(null), "http", peerToken), null, null, description);
+            return new HttpServing(access, limit, reloader, new Peers(client(null), "http", peerToken), null, null, description);
         }
         final Path path = Path.of(store);
         final String password = config.string(ConfigKey.HTTP_TLS_KEYSTORE_PASSWORD);
-        return new HttpServing(access, new Peers(client(trusting(path, password)), "https", peerToken), path, password,
-                description + ", HTTPS");
+        return new HttpServing(access, limit, reloader, new Peers(client(trusting(path, password)), "https", peerToken), path,
+                password, description + ", HTTPS");
+    }
+
+    private static byte[] content(final String file) {
+        try {
+            return Files.readAllBytes(Path.of(file));
+        } catch (final IOException e) {
+            throw new ConfigException(ConfigKey.HTTP_TOKENS_FILE.key() + "=" + file + ": " + e.getMessage());
+        }
     }
 
     private static Map<String, Identity> identities(final String file) {
@@ -82,8 +103,13 @@ final class HttpServing {
     }
 
     HttpApi.Builder apply(final HttpApi.Builder builder) {
-        builder.access(access);
+        builder.access(access).writeLimit(limit);
         return keystore == null ? builder : builder.tls(keystore, password);
+    }
+
+    /** What must stop with the HTTP API: the token file's reloader, when there is one. */
+    java.util.Optional<AutoCloseable> reloader() {
+        return java.util.Optional.ofNullable(reloader);
     }
 
     Peers peers() {

@@ -135,7 +135,9 @@ final class Instance implements AutoCloseable {
                 serving.describe());
         streams.start();
         LOG.info("engine starting: {} tasks (partitions), application.id={}", partitions, config.string(ConfigKey.APPLICATION_ID));
-        return new Instance(topics, streams, http, created, streamsMetrics, List.of(feed, jobFeed, publisher));
+        final List<AutoCloseable> parts = new java.util.ArrayList<>(List.of(feed, jobFeed, publisher));
+        serving.reloader().ifPresent(parts::add);
+        return new Instance(topics, streams, http, created, streamsMetrics, List.copyOf(parts));
     }
 
     Topics topics() {

@@ -51,4 +51,47 @@ class HttpServingTest {
         assertThatThrownBy(() -> HttpServing.of(config(Map.of("http.tls.keystore", junk.toString(),
                 "http.tls.keystore.password", "x")))).isInstanceOf(ConfigException.class).hasMessageContaining("http.tls.keystore");
     }
+
+    @Test
+    void theTokenFileIsReadAgainWhenItChangesAndABadVersionChangesNothing() throws Exception {
+        final Path tokens = Files.writeString(dir.resolve("tokens"), "operator ops old-token-0000000000\n");
+        final HttpServing serving = HttpServing.of(config(Map.of("http.tokens.file", tokens.toString(),
+                "http.peer.token", "peer-token-000000000", "http.tokens.reload.ms", "100", "http.tokens.grace.ms", "1500")));
+        final Javalin api = serving.apply(HttpApi.builder(() -> new ReadinessReport(true, "RUNNING"))
+                .metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(
+                        io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))).build().start("127.0.0.1", 0);
+        try {
+            assertThat(metrics(api, "old-token-0000000000")).isEqualTo(200);
+            assertThat(metrics(api, "new-token-0000000000")).isEqualTo(401);
+
+            Files.writeString(tokens, "operator ops new-token-0000000000\n");
+            final long deadline = System.nanoTime() + 5_000_000_000L;
+            while (metrics(api, "new-token-0000000000") != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertThat(metrics(api, "new-token-0000000000")).as("the new token, without a restart").isEqualTo(200);
+            assertThat(metrics(api, "old-token-0000000000")).as("the old one, within its grace").isEqualTo(200);
+            Thread.sleep(1_700);
+            assertThat(metrics(api, "old-token-0000000000")).as("the old one, after its grace").isEqualTo(401);
+
+            // a file caught half-written, or emptied, leaves the tokens as they were
+            Files.writeString(tokens, "operator ops\n");
+            Thread.sleep(300);
+            assertThat(metrics(api, "new-token-0000000000")).isEqualTo(200);
+            Files.writeString(tokens, "");
+            Thread.sleep(300);
+            assertThat(metrics(api, "new-token-0000000000")).isEqualTo(200);
+            assertThat(metrics(api, "")).isEqualTo(401);
+        } finally {
+            api.stop();
+            serving.reloader().orElseThrow().close();
+        }
+    }
+
+    private static int metrics(final Javalin api, final String token) throws Exception {
+        final java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create("http://127.0.0.1:" + api.port() + "/metrics")).header("Authorization", "Bearer " + token).build();
+        return java.net.http.HttpClient.newHttpClient().send(request, java.net.http.HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
 }

@@ -54,6 +54,7 @@ public final class HttpApi {
         private int maxEventClients;
         private PrometheusMeterRegistry metrics;
         private Access access = Access.open();
+        private dev.orchestrator.api.security.WriteRateLimit writeLimit = dev.orchestrator.api.security.WriteRateLimit.off();
         private boolean dashboard;
         private int maxThreads;
         private java.nio.file.Path keystore;
@@ -91,6 +92,12 @@ public final class HttpApi {
         /** {@code /metrics} in Prometheus' text format and a timer of every request. */
         public Builder metrics(final PrometheusMeterRegistry registry) {
             this.metrics = registry;
+            return this;
+        }
+
+        /** Per-client limits on writes (429 past them); off unless given. */
+        public Builder writeLimit(final dev.orchestrator.api.security.WriteRateLimit limit) {
+            this.writeLimit = limit;
             return this;
         }
 
@@ -147,6 +154,8 @@ public final class HttpApi {
                 }
                 config.routes.before(access::checkPeer);
                 config.routes.beforeMatched(access::check);
+                // after the token check: a client is known by the identity its token speaks for
+                config.routes.beforeMatched(writeLimit::check);
                 if (metrics != null) {
                     config.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                             .result(metrics.scrape()));

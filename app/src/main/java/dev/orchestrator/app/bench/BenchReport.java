@@ -19,6 +19,14 @@ public final class BenchReport {
                 r.p99Millis(), r.p999Millis(), r.maxMillis(), r.warmUpSeconds() == 0 ? ""
                         : String.format(" (after a %d s warm-up: %,d earlier decisions left out)", r.warmUpSeconds(),
                         r.warmUpDecisions()));
+        if (r.engineJvms() > 0) {
+            // the JMX counters and CPU clocks read here are the load generator's, not the engines'
+            out.printf("%-34s %d separate JVMs (CPU, memory and records per placement not measured from here)%n", "engines",
+                    r.engineJvms());
+            out.printf("%-34s %s%n", "rejections by reason", r.rejections().isEmpty() ? "none" : r.rejections());
+            out.printf("%-34s %s%n", "verify", r.verified() ? "passed" : "FAILED with " + r.violations() + " violations");
+            return;
+        }
         out.printf("%-34s %.2f (broker, engine and load in one JVM)%n", "CPU seconds per 1,000 placements",
                 r.cpuSecondsPer1000());
         out.printf("%-34s %,d MB%n", "peak heap (sampled each second)", r.peakHeapMb());

@@ -11,5 +11,5 @@ public record BenchResult(String profile, int units, long demands, long decision
                           double decisionsPerSecond, double placedPerSecond, double targetRate, long p50Millis,
                           long p99Millis, long p999Millis, long maxMillis, double baselinePerSecond, double ratio,
                           double cpuSecondsPer1000, long peakHeapMb, long peakRssMb, Map<String, Long> rejections, boolean verified,
-                          int violations, PathCost cost, long warmUpSeconds, long warmUpDecisions) {
+                          int violations, PathCost cost, long warmUpSeconds, long warmUpDecisions, int engineJvms) {
 }

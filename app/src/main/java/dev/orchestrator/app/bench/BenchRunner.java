@@ -68,6 +68,7 @@ public final class BenchRunner {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicBoolean collecting = new AtomicBoolean(true);
     private final String engineId;
+    private int engineJvms;
     private volatile long lastDecisionNanos;
     private long maxHeapMb;
     private long maxRssMb;
@@ -91,6 +92,12 @@ public final class BenchRunner {
     /** Leaves the demands sent in the first {@code seconds} out of the latency percentiles (JIT, empty caches). */
     public BenchRunner withWarmUp(final int seconds) {
         this.warmUpMillis = seconds * 1000L;
+        return this;
+    }
+
+    /** The engine runs in {@code count} JVMs of its own: what this JVM's CPU and clients spend is the load's only. */
+    public BenchRunner withSeparateEngines(final int count) {
+        this.engineJvms = count;
         return this;
     }
 
@@ -155,7 +162,7 @@ public final class BenchRunner {
                     latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue(), baseline,
                     baseline > 0 ? perSecond / baseline : 0, placed.get() == 0 ? 0 : cpuSeconds * 1000 / placed.get(),
                     maxHeapMb, maxRssMb, new TreeMap<>(rejections), report.passed(), report.violations().size(), cost,
-                    warmUpMillis / 1000, warmingUp.get());
+                    warmUpMillis / 1000, warmingUp.get(), engineJvms);
         }
     }
 

@@ -56,7 +56,13 @@ public final class Processes {
 
     /** An {@code orchestrator run} JVM against {@code bootstrap}, state under {@code <dir>/<name>}. */
     public Process engine(final String name, final String bootstrap, final List<String> settings) throws IOException {
-        final List<String> args = new ArrayList<>(List.of("-Xmx384m", "-jar", jar.toString(), "run", "--bootstrap", bootstrap,
+        return engine(name, bootstrap, settings, "384m");
+    }
+
+    /** As {@link #engine(String, String, List)}, with {@code heap} as the JVM's -Xmx. */
+    public Process engine(final String name, final String bootstrap, final List<String> settings, final String heap)
+            throws IOException {
+        final List<String> args = new ArrayList<>(List.of("-Xmx" + heap, "-jar", jar.toString(), "run", "--bootstrap", bootstrap,
                 "--http-port", "0", "--set", "state.dir=" + dir.resolve(name), "--set", "http.host=127.0.0.1"));
         for (final String setting : settings) {
             args.add("--set");

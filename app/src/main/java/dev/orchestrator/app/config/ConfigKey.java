@@ -31,6 +31,15 @@ public enum ConfigKey {
     HTTP_TOKENS_FILE("http.tokens.file", Type.STRING, "", false,
             "file of per-identity tokens, one '<operator|consumer|provider> <id> <token>' a line: a consumer's token writes "
                     + "only that consumer's demands, a provider's only its own units; http.token stays an operator token"),
+    HTTP_TOKENS_RELOAD_MS("http.tokens.reload.ms", Type.intRange(0, 3_600_000), "2000", false,
+            "how often http.tokens.file is checked for changes, which apply without a restart; 0: read once at start"),
+    HTTP_TOKENS_GRACE_MS("http.tokens.grace.ms", Type.intRange(0, 86_400_000), "300000", false,
+            "how long a token removed from http.tokens.file is still accepted, so clients can move to its successor"),
+    HTTP_WRITE_RATE("http.write.rate", Type.intRange(0, 1_000_000), "200", false,
+            "writes per second each client may make (a client is its token's identity, else its address); "
+                    + "over it: 429 with Retry-After; 0: no limit"),
+    HTTP_WRITE_BURST("http.write.burst", Type.intRange(1, 1_000_000), "400", false,
+            "writes a client may make at once before http.write.rate applies"),
     HTTP_TOKEN_READS("http.token.reads", Type.BOOLEAN, "false", false,
             "reads under /v1 need http.token too"),
     HTTP_PEER_TOKEN("http.peer.token", Type.STRING, "", false,

@@ -21,7 +21,9 @@ import java.util.Map;
  * call (403 otherwise) and whose data it may write. Requests between instances ({@code /internal/...})
  * need the peer token instead, so a client's token is never passed on. Health probes,
  * {@code /openapi.json} and the dashboard's static files are open. Tokens are compared by their
- * SHA-256 digests in constant time, so neither content nor length leaks.
+ * SHA-256 digests in constant time, so neither content nor length leaks. The tokens can be replaced
+ * while serving ({@link #replaceTokens}); a token that is dropped stays valid for a grace period,
+ * so clients can move to the new one without a failed request.
  */
 public final class Access {
     /** EventSource cannot send headers, so the live stream also takes the token as this query parameter. */
@@ -29,10 +31,15 @@ public final class Access {
     /** The request attribute that holds the caller's {@link Identity} once checked. */
     public static final String IDENTITY = "orchestrator.identity";
 
-    private record Token(byte[] digest, Identity identity) {
+    /** {@code retiredAt}: System.nanoTime() after which the token is refused; {@link Long#MAX_VALUE} while current. */
+    private record Token(byte[] digest, Identity identity, long retiredAt) {
+        boolean validAt(final long now) {
+            return retiredAt == Long.MAX_VALUE || now - retiredAt < 0;
+        }
     }
 
-    private final List<Token> tokens = new ArrayList<>();
+    /** Replaced whole, never changed in place: a request sees one set of tokens. */
+    private volatile List<Token> tokens;
     private final byte[] peerDigest;
     private final boolean readsNeedToken;
 
@@ -44,9 +51,38 @@ public final class Access {
 
     /** {@code tokens}: token -> whom it speaks for; empty means no check. */
     public Access(final Map<String, Identity> tokens, final String peerToken, final boolean readsNeedToken) {
-        tokens.forEach((token, identity) -> this.tokens.add(new Token(digest(token), identity)));
+        final List<Token> current = new ArrayList<>();
+        tokens.forEach((token, identity) -> current.add(new Token(digest(token), identity, Long.MAX_VALUE)));
+        this.tokens = List.copyOf(current);
         this.peerDigest = peerToken == null || peerToken.isEmpty() ? null : digest(peerToken);
         this.readsNeedToken = readsNeedToken;
+    }
+
+    /**
+     * From now on {@code next} are the tokens; those no longer in it are accepted for {@code grace}
+     * more (as the identity they had), then refused. Returns how many were retired. Refuses to turn
+     * checking off: an empty {@code next} when tokens were in use is an error (a truncated file, most
+     * likely), and the tokens stay as they were.
+     */
+    public synchronized int replaceTokens(final Map<String, Identity> next, final java.time.Duration grace) {
+        final List<Token> before = tokens;
+        if (next.isEmpty() && !before.isEmpty()) {
+            throw new IllegalArgumentException("no tokens left: checking would be turned off");
+        }
+        final long now = System.nanoTime();
+        final List<Token> after = new ArrayList<>();
+        next.forEach((token, identity) -> after.add(new Token(digest(token), identity, Long.MAX_VALUE)));
+        int retired = 0;
+        for (final Token old : before) {
+            final boolean kept = after.stream().anyMatch(t -> MessageDigest.isEqual(t.digest(), old.digest()));
+            if (!kept && old.validAt(now)) {
+                after.add(new Token(old.digest(), old.identity(),
+                        old.retiredAt() == Long.MAX_VALUE ? now + grace.toNanos() : old.retiredAt()));
+                retired += old.retiredAt() == Long.MAX_VALUE ? 1 : 0;
+            }
+        }
+        tokens = List.copyOf(after);
+        return retired;
     }
 
     public static Access open() {
@@ -126,9 +162,10 @@ public final class Access {
             return null;
         }
         final byte[] digest = digest(presented);
+        final long now = System.nanoTime();
         Identity found = null;
         for (final Token token : tokens) {
-            if (MessageDigest.isEqual(token.digest(), digest)) {
+            if (MessageDigest.isEqual(token.digest(), digest) && token.validAt(now)) {
                 found = token.identity();
             }
         }
