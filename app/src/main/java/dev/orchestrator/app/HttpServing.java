@@ -1,6 +1,7 @@
 package dev.orchestrator.app;
 
 import dev.orchestrator.api.HttpApi;
+import dev.orchestrator.api.Tls;
 import dev.orchestrator.api.query.Peers;
 import dev.orchestrator.api.security.Access;
 import dev.orchestrator.api.security.Identity;
@@ -34,16 +35,18 @@ final class HttpServing {
     private final Peers peers;
     private final Path keystore;
     private final String password;
+    private final boolean mutual;
     private final String description;
 
     private HttpServing(final Access access, final WriteRateLimit limit, final TokenFileReloader reloader, final Peers peers,
-                        final Path keystore, final String password, final String description) {
+                        final Path keystore, final String password, final boolean mutual, final String description) {
         this.access = access;
         this.limit = limit;
         this.reloader = reloader;
         this.peers = peers;
         this.keystore = keystore;
         this.password = password;
+        this.mutual = mutual;
         this.description = description;
     }
 
@@ -75,12 +78,17 @@ final class HttpServing {
                 : tokens.size() + " token(s) required for writes and /metrics" + (reads ? " and reads" : "");
         final String store = config.string(ConfigKey.HTTP_TLS_KEYSTORE);
         if (store.isEmpty()) {
-            return new HttpServing(access, limit, reloader, new Peers(client(null), "http", peerToken), null, null, description);
+            return new HttpServing(access, limit, reloader, new Peers(client(null), "http", peerToken), null, null, false,
+                    description);
         }
         final Path path = Path.of(store);
         final String password = config.string(ConfigKey.HTTP_TLS_KEYSTORE_PASSWORD);
-        return new HttpServing(access, limit, reloader, new Peers(client(trusting(path, password)), "https", peerToken), path,
-                password, description + ", HTTPS");
+        final boolean mutual = config.bool(ConfigKey.HTTP_TLS_PEER_CERTIFICATES);
+        if (mutual) {
+            access.peersNeedCertificate();
+        }
+        return new HttpServing(access, limit, reloader, new Peers(client(tls(path, password, mutual)), "https", peerToken), path,
+                password, mutual, description + ", HTTPS" + (mutual ? ", mutual TLS between instances" : ""));
     }
 
     private static byte[] content(final String file) {
@@ -104,7 +112,7 @@ final class HttpServing {
 
     HttpApi.Builder apply(final HttpApi.Builder builder) {
         builder.access(access).writeLimit(limit);
-        return keystore == null ? builder : builder.tls(keystore, password);
+        return keystore == null ? builder : builder.tls(keystore, password, mutual);
     }
 
     /** What must stop with the HTTP API: the token file's reloader, when there is one. */
@@ -129,27 +137,24 @@ final class HttpServing {
         return (tls == null ? builder : builder.sslContext(tls)).build();
     }
 
-    private static SSLContext trusting(final Path keystore, final String password) {
-        try (InputStream in = Files.newInputStream(keystore)) {
-            final KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(in, password.toCharArray());
-            // the certificates of the key entries become trust anchors: a key entry alone is not one
-            final KeyStore anchors = KeyStore.getInstance(KeyStore.getDefaultType());
-            anchors.load(null, null);
-            for (final String alias : java.util.Collections.list(store.aliases())) {
-                final java.security.cert.Certificate[] chain = store.getCertificateChain(alias);
-                if (chain != null) {
-                    for (int i = 0; i < chain.length; i++) {
-                        anchors.setCertificateEntry(alias + "-" + i, chain[i]);
-                    }
-                } else if (store.getCertificate(alias) != null) {
-                    anchors.setCertificateEntry(alias, store.getCertificate(alias));
-                }
-            }
+    /** Trusts the keystore's certificates; with {@code present}, also shows this instance's certificate when asked. */
+    private static SSLContext tls(final Path keystore, final String password, final boolean present) {
+        try {
             final TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(anchors);
+            trust.init(Tls.anchors(keystore, password));
+            javax.net.ssl.KeyManager[] keys = null;
+            if (present) {
+                final KeyStore store = KeyStore.getInstance("PKCS12");
+                try (InputStream in = Files.newInputStream(keystore)) {
+                    store.load(in, password.toCharArray());
+                }
+                final javax.net.ssl.KeyManagerFactory factory = javax.net.ssl.KeyManagerFactory.getInstance(
+                        javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+                factory.init(store, password.toCharArray());
+                keys = factory.getKeyManagers();
+            }
             final SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
+            context.init(keys, trust.getTrustManagers(), null);
             return context;
         } catch (final IOException | GeneralSecurityException e) {
             throw new ConfigException(ConfigKey.HTTP_TLS_KEYSTORE.key() + ": cannot load " + keystore + " as PKCS12 with "

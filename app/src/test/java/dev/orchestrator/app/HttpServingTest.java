@@ -44,6 +44,41 @@ class HttpServingTest {
     }
 
     @Test
+    void instancesCallEachOtherWithMutualTlsAndAPeerTokenAloneIsNotEnough() throws Exception {
+        final Path keystore = TestKeystores.selfSigned(dir.resolve("api.p12"), "s3cret");
+        final Map<String, String> tls = Map.of("http.tls.keystore", keystore.toString(), "http.tls.keystore.password", "s3cret",
+                "http.token", "client-token-00000000", "http.peer.token", "peer-token-0000000000");
+        final HttpServing a = HttpServing.of(config(tls));
+        final HttpServing b = HttpServing.of(config(tls));
+        final Javalin api = a.apply(HttpApi.builder(() -> new ReadinessReport(true, "RUNNING"))).build().start("127.0.0.1", 0);
+        try {
+            final String instance = "127.0.0.1:" + api.port();
+            // B forwards a read to A: its certificate and the peer token get it past the check (404: no such route here)
+            assertThat(b.peers().get(instance, "/internal/v1/units/u1")).isEmpty();
+            // the peer token over TLS, but without a client certificate: refused
+            final java.net.http.HttpClient noCertificate = java.net.http.HttpClient.newBuilder()
+                    .sslContext(TestKeystores.trusting(keystore, "s3cret")).build();
+            final java.net.http.HttpResponse<String> refused = noCertificate.send(java.net.http.HttpRequest.newBuilder(
+                            java.net.URI.create("https://" + instance + "/internal/v1/units/u1"))
+                    .header("Authorization", "Bearer peer-token-0000000000").build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).isEqualTo(401);
+            assertThat(refused.body()).contains("client certificate");
+            // clients without a certificate still reach everything else
+            assertThat(noCertificate.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://" + instance
+                    + "/health/ready")).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+            // a certificate the keystore does not vouch for fails the handshake
+            final Path stranger = TestKeystores.selfSigned(dir.resolve("stranger.p12"), "other1");
+            final HttpServing outsider = HttpServing.of(config(Map.of("http.tls.keystore", stranger.toString(),
+                    "http.tls.keystore.password", "other1", "http.token", "client-token-00000000",
+                    "http.peer.token", "peer-token-0000000000")));
+            assertThatThrownBy(() -> outsider.peers().get(instance, "/internal/v1/units/u1"))
+                    .hasMessageContaining("unreachable");
+        } finally {
+            api.stop();
+        }
+    }
+
+    @Test
     void refusesReadsBehindATokenThatIsNotSetAndAKeystoreItCannotOpen() throws Exception {
         assertThatThrownBy(() -> HttpServing.of(config(Map.of("http.token.reads", "true"))))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("http.token");

@@ -59,6 +59,7 @@ public final class HttpApi {
         private int maxThreads;
         private java.nio.file.Path keystore;
         private String keystorePassword;
+        private boolean clientCertificates;
 
         private Builder(final Readiness readiness) {
             this.readiness = readiness;
@@ -123,8 +124,14 @@ public final class HttpApi {
 
         /** Serve HTTPS only, with the certificate in a PKCS12 keystore. */
         public Builder tls(final java.nio.file.Path pkcs12, final String password) {
+            return tls(pkcs12, password, false);
+        }
+
+        /** As {@link #tls(java.nio.file.Path, String)}; {@code clientCertificates}: ask clients for one (instances present theirs). */
+        public Builder tls(final java.nio.file.Path pkcs12, final String password, final boolean clientCertificates) {
             this.keystore = pkcs12;
             this.keystorePassword = password;
+            this.clientCertificates = clientCertificates;
             return this;
         }
 
@@ -140,7 +147,7 @@ public final class HttpApi {
                 }
                 if (keystore != null) {
                     // the only connector, so plain HTTP is not served beside it
-                    config.jetty.addConnector((server, http) -> Tls.connector(server, http, keystore, keystorePassword,
+                    config.jetty.addConnector((server, http) -> Tls.connector(server, http, keystore, keystorePassword, clientCertificates,
                             config.jetty.host, config.jetty.port));
                 }
                 config.http.maxRequestSize = MAX_BODY_BYTES;

@@ -48,6 +48,9 @@ public enum ConfigKey {
             "PKCS12 keystore with the HTTPS certificate; set, the API serves HTTPS only and instances call each other over HTTPS"),
     HTTP_TLS_KEYSTORE_PASSWORD("http.tls.keystore.password", Type.STRING, "", false,
             "password of http.tls.keystore"),
+    HTTP_TLS_PEER_CERTIFICATES("http.tls.peer.certificates", Type.BOOLEAN, "true", false,
+            "with http.tls.keystore: instances present its certificate to each other and /internal requests need a client "
+                    + "certificate it vouches for (mutual TLS), besides http.peer.token"),
     SCHEMA_REGISTRY_URL("schema.registry.url", Type.URL, null, false,
             "Confluent-compatible schema registry; unset uses the in-process registry under state.dir"),
     STATE_DIR("state.dir", Type.STRING, "data/state", false,

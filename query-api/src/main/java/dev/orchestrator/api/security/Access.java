@@ -42,6 +42,7 @@ public final class Access {
     private volatile List<Token> tokens;
     private final byte[] peerDigest;
     private final boolean readsNeedToken;
+    private volatile boolean peersNeedCertificate;
 
     /** One operator token ({@code clientToken}); empty tokens mean no check. */
     public Access(final String clientToken, final String peerToken, final boolean readsNeedToken) {
@@ -83,6 +84,12 @@ public final class Access {
         }
         tokens = List.copyOf(after);
         return retired;
+    }
+
+    /** From now on requests between instances also need a client certificate that TLS verified (mutual TLS). */
+    public Access peersNeedCertificate() {
+        this.peersNeedCertificate = true;
+        return this;
     }
 
     public static Access open() {
@@ -145,6 +152,11 @@ public final class Access {
     }
 
     private void requirePeer(final Context ctx) {
+        if (peersNeedCertificate && !(ctx.req().getAttribute(dev.orchestrator.api.Tls.CLIENT_CERTIFICATES)
+                instanceof java.security.cert.X509Certificate[] presented && presented.length > 0)) {
+            throw new Rejected(401, "UNAUTHORIZED", "certificate", "requests between instances need a client certificate "
+                    + "(mutual TLS with the certificates of http.tls.keystore)");
+        }
         if (peerDigest == null) {
             return;
         }
