@@ -173,6 +173,9 @@ final class BenchCommand implements Callable<Integer> {
         EmbeddedKafkaBroker broker = null;
         try {
             String servers = bootstrap;
+            if (servers != null) {
+                dev.orchestrator.app.kafka.KafkaPreflight.check(servers, settings.kafkaClient());
+            }
             if (servers == null) {
                 broker = EmbeddedKafkaBroker.start(dir.resolve("broker"), 0);
                 servers = broker.bootstrapServers();
@@ -196,7 +199,7 @@ final class BenchCommand implements Callable<Integer> {
                     executor.start();
                 }
                 final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), run, System.out)
-                        .withWarmUp(warmUpSeconds);
+                        .withWarmUp(warmUpSeconds).withClientSettings(config.kafkaClient());
                 QueryLoad queries = null;
                 if (chosen.name().equals("query")) {
                     queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());
@@ -236,7 +239,9 @@ final class BenchCommand implements Callable<Integer> {
             throws Exception {
         final String servers = config.string(ConfigKey.BOOTSTRAP_SERVERS);
         final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), Instance.registry(config));
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers))) {
+        final Map<String, Object> admins = new java.util.HashMap<>(config.kafkaClient());
+        admins.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+        try (Admin admin = Admin.create(admins)) {
             TopicProvisioner.ensure(admin, topics, config.integer(ConfigKey.TOPIC_PARTITIONS),
                     config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
         }
@@ -256,7 +261,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 result = new BenchRunner(chosen, servers, topics, run, System.out).withWarmUp(warmUpSeconds)
-                        .withSeparateEngines(instances)
+                        .withSeparateEngines(instances).withClientSettings(config.kafkaClient())
                         .run(rate, config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
             } finally {
                 if (executor != null) {

@@ -3,6 +3,7 @@ package dev.orchestrator.app;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.kafka.KafkaPreflight;
 import dev.orchestrator.schemas.Topics;
 import java.util.Map;
 import picocli.CommandLine.Mixin;
@@ -17,8 +18,11 @@ final class ClusterOptions {
     @Mixin
     ConfigOptions options = new ConfigOptions();
 
+    /** The settings, once the cluster has accepted their credentials (else a config error naming the setting). */
     OrchestratorConfig config() {
-        return options.load(ConfigLoader.Mode.DEMO, Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap));
+        final OrchestratorConfig config = options.load(ConfigLoader.Mode.DEMO, Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap));
+        KafkaPreflight.check(bootstrap, config.kafkaClient());
+        return config;
     }
 
     /** The cluster's topics, decoded with the configured registry (or the in-process one). */

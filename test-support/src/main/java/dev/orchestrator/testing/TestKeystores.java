@@ -42,4 +42,26 @@ public final class TestKeystores {
         context.init(null, trust.getTrustManagers(), null);
         return context;
     }
+
+    /** A PKCS12 truststore at {@code file} holding the certificate of {@link #selfSigned}'s keystore, for clients that check it. */
+    public static Path truststoreOf(final Path keystore, final String password, final Path file, final String trustPassword)
+            throws IOException, InterruptedException {
+        final Path certificate = file.resolveSibling(file.getFileName() + ".crt");
+        run("-exportcert", "-alias", "api", "-keystore", keystore.toString(), "-storepass", password, "-rfc",
+                "-file", certificate.toString());
+        run("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-storetype", "PKCS12",
+                "-keystore", file.toString(), "-storepass", trustPassword);
+        return file;
+    }
+
+    private static void run(final String... args) throws IOException, InterruptedException {
+        final java.util.List<String> command = new java.util.ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        command.addAll(java.util.List.of(args));
+        final Process keytool = new ProcessBuilder(command).redirectErrorStream(true).start();
+        final String output = new String(keytool.getInputStream().readAllBytes());
+        if (keytool.waitFor() != 0) {
+            throw new IllegalStateException("keytool failed: " + output);
+        }
+    }
 }

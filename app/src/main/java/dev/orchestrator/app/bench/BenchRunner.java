@@ -69,6 +69,7 @@ public final class BenchRunner {
     private final AtomicBoolean collecting = new AtomicBoolean(true);
     private final String engineId;
     private int engineJvms;
+    private Map<String, String> clientSettings = Map.of();
     private volatile long lastDecisionNanos;
     private long maxHeapMb;
     private long maxRssMb;
@@ -95,6 +96,20 @@ public final class BenchRunner {
         return this;
     }
 
+    /** Kafka client settings (security: protocol, SASL, TLS) every client of the run uses. */
+    public BenchRunner withClientSettings(final Map<String, String> settings) {
+        this.clientSettings = Map.copyOf(settings);
+        return this;
+    }
+
+    /** {@code own} over the client settings, with the bootstrap servers. */
+    private Map<String, Object> clients(final Map<String, Object> own) {
+        final Map<String, Object> props = new java.util.HashMap<>(clientSettings);
+        props.putAll(own);
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return props;
+    }
+
     /** The engine runs in {@code count} JVMs of its own: what this JVM's CPU and clients spend is the load's only. */
     public BenchRunner withSeparateEngines(final int count) {
         this.engineJvms = count;
@@ -108,10 +123,10 @@ public final class BenchRunner {
     }
 
     public BenchResult run(final double rate, final String guarantee, final String baselineStateDir) throws InterruptedException {
-        try (TopicWriter producer = new TopicWriter(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.BATCH_SIZE_CONFIG, 131_072, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"))) {
+        try (TopicWriter producer = new TopicWriter(bootstrap, clients(Map.of(ProducerConfig.LINGER_MS_CONFIG, 5,
+                ProducerConfig.BATCH_SIZE_CONFIG, 131_072, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4")))) {
             loadFleet(producer);
-            FleetWait.await(bootstrap, topics, profile.units(), out);
+            FleetWait.await(bootstrap, clientSettings, topics, profile.units(), out);
             final Thread collector = thread("bench-collector", this::collect);
             final Thread telemetry = thread("bench-telemetry", () -> telemetry(producer));
             collector.start();
@@ -144,7 +159,7 @@ public final class BenchRunner {
             final double seconds = (lastDecisionNanos - started) / 1e9;
             final double cpuSeconds = (cpuNanos() - cpuBefore) / 1e9;
             out.println("... measuring the pass-through baseline on the same broker");
-            final double baseline = PassThroughBaseline.measure(bootstrap, topics.demand.name(),
+            final double baseline = PassThroughBaseline.measure(bootstrap, clientSettings, topics.demand.name(),
                     topics.prefix() + "bench.passthrough", sent.get(), guarantee, baselineStateDir);
             // the engine flushes its counters every few seconds: let the last spill counts arrive
             final long settle = METRICS_SETTLE.toNanos() - (System.nanoTime() - windowEnded);
@@ -155,7 +170,7 @@ public final class BenchRunner {
             collector.join();
             final PathCost cost = PathCost.between(costBefore, costAfter, placed.get(), spilled.get(), topics);
             out.println("... verifying the committed output");
-            final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).forApplication(engineId).verify();
+            final VerifyReport report = new Verifier(topics, bootstrap, clientSettings, 0).forApplication(engineId).verify();
             final double perSecond = decided.get() / seconds;
             return new BenchResult(profile.name(), profile.units(), sent.get(), decided.get(), placed.get(), seconds,
                     perSecond, placed.get() / seconds, rate, latency.getValueAtPercentile(50),
@@ -256,10 +271,10 @@ public final class BenchRunner {
     }
 
     private void collect() {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime(),
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clients(Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG, "bench-" + System.nanoTime(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new StringDeserializer(), new ByteArrayDeserializer())) {
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000)), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.allocations.name(), topics.metrics.name()));
             while (collecting.get()) {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {

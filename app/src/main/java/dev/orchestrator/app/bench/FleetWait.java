@@ -22,7 +22,15 @@ public final class FleetWait {
 
     public static void await(final String bootstrap, final Topics topics, final long units, final PrintStream out)
             throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        await(bootstrap, Map.of(), topics, units, out);
+    }
+
+    /** As {@link #await(String, Topics, long, PrintStream)}, with the Kafka client settings (security) of {@code clientSettings}. */
+    public static void await(final String bootstrap, final Map<String, String> clientSettings, final Topics topics, final long units,
+                             final PrintStream out) throws InterruptedException {
+        final Map<String, Object> props = new java.util.HashMap<>(clientSettings);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
             final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             long registered = 0;
             while (registered < units && System.nanoTime() < deadline) {

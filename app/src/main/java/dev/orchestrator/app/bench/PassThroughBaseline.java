@@ -29,9 +29,11 @@ final class PassThroughBaseline {
     }
 
     /** Records per second copied from {@code source} to {@code sink}; {@code expected} records in all. */
-    static double measure(final String bootstrap, final String source, final String sink, final long expected,
-                          final String guarantee, final String stateDir) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    static double measure(final String bootstrap, final Map<String, String> clientSettings, final String source, final String sink,
+                          final long expected, final String guarantee, final String stateDir) {
+        final Map<String, Object> admins = new java.util.HashMap<>(clientSettings);
+        admins.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(admins)) {
             final int partitions = admin.describeTopics(List.of(source)).allTopicNames().get().get(source).partitions().size();
             admin.createTopics(List.of(new NewTopic(sink, Optional.of(partitions), Optional.empty()))).all().get();
         } catch (final java.util.concurrent.ExecutionException e) {
@@ -44,6 +46,7 @@ final class PassThroughBaseline {
         builder.stream(source, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .to(sink, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         final Properties props = new Properties();
+        props.putAll(clientSettings);
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "passthrough-" + UUID.randomUUID());
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, guarantee);
@@ -54,10 +57,12 @@ final class PassThroughBaseline {
         long copied = 0;
         long first = 0;
         long last = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG, "baseline-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest", ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+        final Map<String, Object> reader = new java.util.HashMap<>(clientSettings);
+        reader.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ConsumerConfig.GROUP_ID_CONFIG,
+                "baseline-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(reader, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(sink));
             final long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
             while (copied < expected && System.nanoTime() < deadline) {

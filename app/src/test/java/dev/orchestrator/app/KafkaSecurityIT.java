@@ -1,0 +1,159 @@
+package dev.orchestrator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.app.broker.SecureBroker;
+import dev.orchestrator.app.config.ConfigLoader;
+import dev.orchestrator.app.config.OrchestratorConfig;
+import dev.orchestrator.app.verify.Verifier;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The product's Kafka clients against a broker that demands credentials (SASL_PLAINTEXT with
+ * SCRAM-SHA-512, and TLS), each taking them from {@code KAFKA_*} environment variables: the engine,
+ * the HTTP writes' producer and the live stream's consumer in one instance; {@code tail},
+ * {@code verify} and {@code bench --bootstrap} as separate processes of the packaged jar. A wrong password ends {@code run},
+ * {@code verify} and {@code tail} at once with status 2 and one line naming the setting.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KafkaSecurityIT {
+    private static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
+    private static final String UNIT = """
+            {"dataUnitId": "s-1", "providerId": "p-1", "kind": "STORAGE", "region": "eu-west", "capacity": {"storage": "100 GB"},
+             "pricePerHour": {"amount": "0.50", "currency": "USD"}}""";
+
+    @TempDir
+    static Path dir;
+
+    private SecureBroker broker;
+
+    @BeforeAll
+    void startBroker() throws Exception {
+        broker = SecureBroker.start(dir.resolve("broker"));
+    }
+
+    @AfterAll
+    void stopBroker() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private Map<String, String> sasl(final String password) {
+        return Map.of("KAFKA_SECURITY_PROTOCOL", "SASL_PLAINTEXT", "KAFKA_SASL_MECHANISM", "SCRAM-SHA-512",
+                "KAFKA_SASL_JAAS_CONFIG", SecureBroker.jaas(SecureBroker.USER, password));
+    }
+
+    @Test
+    void theEngineItsWritesAndItsLiveStreamAuthenticateWithScramFromTheEnvironment() throws Exception {
+        final Map<String, String> environment = new HashMap<>(sasl(SecureBroker.PASSWORD));
+        final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), environment, Map.of(
+                "bootstrap.servers", broker.saslBootstrap(), "http.port", "0", "http.host", "127.0.0.1",
+                "state.dir", dir.resolve("state").toString(), "application.id", "secure-it", "topic.partitions", "2"),
+                ConfigLoader.Mode.RUN);
+        try (Instance instance = Instance.start(config)) {
+            final ApiClient api = new ApiClient(instance::httpPort, null, Duration.ofSeconds(60));
+            assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
+            try (SseReader live = new SseReader("http://127.0.0.1:" + instance.httpPort() + "/v1/events?type=decision",
+                    Map.of())) {
+                assertThat(api.send("POST", "/v1/data-units", UNIT).statusCode()).isEqualTo(202);
+                api.poll("/v1/units/s-1", unit -> true);
+                assertThat(api.send("POST", "/v1/demands", """
+                        {"demandId": "sd-1", "consumerId": "team-s", "resources": {"storage": "10 GB"}}""").statusCode())
+                        .isEqualTo(202);
+                api.poll("/v1/demands/sd-1", d -> d.path("status").asText().equals("PLACED"));
+                assertThat(live.await("decision", "\"demandId\":\"sd-1\"", Duration.ofSeconds(30))).isNotNull();
+            }
+        }
+        // verify in this JVM, with the same settings
+        assertThat(new Verifier(dev.orchestrator.schemas.Topics.create("", Instance.registry(config)), broker.saslBootstrap(),
+                config.kafkaClient(), 0)
+                .forApplication("secure-it").verify().passed()).isTrue();
+
+        // tail and verify as a user runs them: separate processes, credentials in the environment
+        final Result tail = run(sasl(SecureBroker.PASSWORD), "tail", "allocations", "--bootstrap", broker.saslBootstrap(),
+                "--from-beginning", "--max", "1");
+        assertThat(tail.exit()).as(tail.output()).isZero();
+        assertThat(tail.output()).contains("sd-1");
+        final Result verify = run(sasl(SecureBroker.PASSWORD), "verify", "--bootstrap", broker.saslBootstrap(), "--settle", "0",
+                "--set", "application.id=secure-it");
+        assertThat(verify.exit()).as(verify.output()).isZero();
+        assertThat(verify.output()).contains("verify: 1 demand records");
+    }
+
+    @Test
+    void benchAgainstTheClusterAuthenticatesEveryClientItStarts() throws Exception {
+        final Result bench = run(sasl(SecureBroker.PASSWORD), "bench", "--bootstrap", broker.saslBootstrap(), "--units", "40",
+                "--demands", "400", "--set", "topic.partitions=2");
+        assertThat(bench.exit()).as(bench.output() + bench.error()).isZero();
+        assertThat(bench.output()).contains("decisions                          400 in", "verify                             passed");
+    }
+
+    @Test
+    void aWrongPasswordEndsEachCommandWithStatus2AndOneLineNamingTheSetting() throws Exception {
+        for (final List<String> command : List.of(
+                List.of("verify", "--bootstrap", broker.saslBootstrap()),
+                List.of("tail", "allocations", "--bootstrap", broker.saslBootstrap()),
+                List.of("run", "--bootstrap", broker.saslBootstrap(), "--http-port", "0", "--set",
+                        "state.dir=" + dir.resolve("wrong-run")))) {
+            final long started = System.nanoTime();
+            final Result result = run(sasl("not-the-password"), command.toArray(String[]::new));
+            assertThat(result.exit()).as(command + ": " + result.output()).isEqualTo(2);
+            final List<String> errors = result.error().lines().filter(l -> !l.isBlank()).toList();
+            assertThat(errors).as(command + " stderr").hasSize(1);
+            assertThat(errors.get(0)).startsWith("orchestrator: config error: the Kafka cluster refused")
+                    .contains("KAFKA_SASL_JAAS_CONFIG").doesNotContain("not-the-password");
+            assertThat(result.output()).doesNotContain("Exception", "\tat ");
+            assertThat((System.nanoTime() - started) / 1e9).as(command + " seconds").isLessThan(30);
+        }
+    }
+
+    @Test
+    void verifyAndTailReadOverTlsWithATruststoreFromTheEnvironment() throws Exception {
+        final Map<String, String> tls = Map.of("KAFKA_SECURITY_PROTOCOL", "SSL",
+                "KAFKA_SSL_TRUSTSTORE_LOCATION", broker.truststore().toString(),
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-store-secret", "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
+        final Result verify = run(tls, "verify", "--bootstrap", broker.tlsBootstrap(), "--settle", "0");
+        assertThat(verify.exit()).as(verify.output()).isIn(0, 1);
+        assertThat(verify.output()).contains("verify: ");
+        // without the truststore the broker's certificate is not trusted: one line, status 2
+        final Result untrusted = run(Map.of("KAFKA_SECURITY_PROTOCOL", "SSL"), "verify", "--bootstrap", broker.tlsBootstrap());
+        assertThat(untrusted.exit()).as(untrusted.output()).isEqualTo(2);
+        assertThat(untrusted.error().strip()).contains("KAFKA_SSL_TRUSTSTORE_LOCATION").doesNotContain("\n");
+    }
+
+    private record Result(int exit, String output, String error) {
+    }
+
+    private Result run(final Map<String, String> environment, final String... args) throws Exception {
+        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx384m", "-jar", JAR));
+        command.addAll(List.of(args));
+        final ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        final Path out = dir.resolve("out-" + System.nanoTime());
+        final Path err = dir.resolve("err-" + System.nanoTime());
+        final Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!process.waitFor(90, TimeUnit.SECONDS)) {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+            process.destroyForcibly();
+            throw new AssertionError(List.of(args) + " did not finish in 90 s");
+        }
+        return new Result(process.exitValue(), java.nio.file.Files.readString(out, StandardCharsets.UTF_8),
+                java.nio.file.Files.readString(err, StandardCharsets.UTF_8));
+    }
+}
