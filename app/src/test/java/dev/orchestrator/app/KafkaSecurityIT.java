@@ -25,7 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The product's Kafka clients against a broker that demands credentials (SASL_PLAINTEXT with
  * SCRAM-SHA-512, and TLS), each taking them from {@code KAFKA_*} environment variables: the engine,
  * the HTTP writes' producer and the live stream's consumer in one instance; {@code tail},
- * {@code verify} and {@code bench --bootstrap} as separate processes of the packaged jar. A wrong password ends {@code run},
+ * {@code verify} and {@code bench --bootstrap} as separate processes of the packaged jar; and a
+ * Kafka Connect worker in its own JVM running the command executor, its credentials read through
+ * Kafka's {@code env:} config provider. A wrong password ends {@code run},
  * {@code verify} and {@code tail} at once with status 2 and one line naming the setting.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -92,6 +94,65 @@ class KafkaSecurityIT {
                 "--set", "application.id=secure-it");
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).contains("verify: 1 demand records");
+    }
+
+    @Test
+    void theConnectWorkerAndTheExecutorTakeTheirCredentialsFromTheEnvironment() throws Exception {
+        final Map<String, String> environment = sasl(SecureBroker.PASSWORD);
+        final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), environment, Map.of(
+                "bootstrap.servers", broker.saslBootstrap(), "http.port", "0", "http.host", "127.0.0.1",
+                "state.dir", dir.resolve("state-connect").toString(), "application.id", "secure-connect-it",
+                "topic.prefix", "sc.", "topic.partitions", "2"), ConfigLoader.Mode.RUN);
+        try (Instance instance = Instance.start(config)) {
+            assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
+            // the worker's own clients and the executor's producer read the credentials through Kafka's env: provider
+            final java.util.Properties worker = new java.util.Properties();
+            worker.putAll(dev.orchestrator.app.connect.EmbeddedConnectWorker.settings(broker.saslBootstrap(),
+                    dir.resolve("connect.offsets")));
+            worker.put("config.providers", "env");
+            worker.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
+            for (final String prefix : List.of("", "producer.", "consumer.", "admin.")) {
+                worker.put(prefix + "security.protocol", "${env:KAFKA_SECURITY_PROTOCOL}");
+                worker.put(prefix + "sasl.mechanism", "${env:KAFKA_SASL_MECHANISM}");
+                worker.put(prefix + "sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}");
+            }
+            final java.util.Properties connector = new java.util.Properties();
+            connector.putAll(dev.orchestrator.app.connect.ExecutorConnector.config(instance.topics(), broker.saslBootstrap(), 1,
+                    Map.of("type", "simulated", "delay.ms", "50")));
+            connector.put("orchestrator.producer.security.protocol", "${env:KAFKA_SECURITY_PROTOCOL}");
+            connector.put("orchestrator.producer.sasl.mechanism", "${env:KAFKA_SASL_MECHANISM}");
+            connector.put("orchestrator.producer.sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}");
+            final Path workerFile = dir.resolve("secure-worker.properties");
+            final Path connectorFile = dir.resolve("secure-executor.properties");
+            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(workerFile)) {
+                worker.store(out, "KafkaSecurityIT");
+            }
+            try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(connectorFile)) {
+                connector.store(out, "KafkaSecurityIT");
+            }
+            assertThat(java.nio.file.Files.readString(workerFile) + java.nio.file.Files.readString(connectorFile))
+                    .as("no credential written to a file").doesNotContain(SecureBroker.PASSWORD);
+            final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+            final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx384m", "-cp", classPath, "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(),
+                    connectorFile.toString()).redirectErrorStream(true)
+                    .redirectOutput(Path.of("target", "secure-connect-worker.log").toFile());
+            builder.environment().putAll(environment);
+            final Process connect = builder.start();
+            try {
+                final ApiClient api = new ApiClient(instance::httpPort, null, Duration.ofSeconds(90));
+                assertThat(api.send("POST", "/v1/data-units", UNIT.replace("s-1", "s-2")).statusCode()).isEqualTo(202);
+                api.poll("/v1/units/s-2", unit -> true);
+                assertThat(api.send("POST", "/v1/demands", """
+                        {"demandId": "sd-2", "consumerId": "team-s", "resources": {"storage": "10 GB"}}""").statusCode())
+                        .isEqualTo(202);
+                // ACTIVE only once the executor in the worker provisioned it and wrote PROVISIONED back
+                api.poll("/v1/demands/sd-2", d -> d.path("status").asText().equals("ACTIVE"));
+            } finally {
+                connect.destroy();
+                connect.waitFor(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test

@@ -63,7 +63,15 @@ public final class Choices {
             if (journey.arrival() != task.self() && !journey.triedPartitions().contains(journey.arrival())) {
                 return OptionalInt.of(journey.arrival());
             }
-            return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions());
+            final OptionalInt known = task.remote().target(record.request(), scope, task.self(), journey.triedPartitions());
+            if (known.isPresent()) {
+                return known;
+            }
+            // no unit of its kind here or known elsewhere: before "no such unit", every task is asked, since a
+            // unit registered a moment ago is in no summary yet
+            final boolean noneKnown = decision.evaluated() == 0
+                    && !task.remote().anyPool(record.request(), scope, task.self());
+            return task.remote().untried(task.self(), journey.triedPartitions(), task.partitions(), noneKnown);
         }
         final boolean priceMatters = policy.weights().getOrDefault(Scorers.PRICE, Scorers.DEFAULT_WEIGHTS.get(Scorers.PRICE)) > 0;
         // only where it arrived, the first time: a demand moved for price may come back, and is placed then

@@ -67,6 +67,22 @@ public final class RemoteSlices {
     }
 
     /**
+     * The next task to ask about a demand nothing known can take, not tried and not {@code self}:
+     * one this task has not heard from yet (right after a start its pools are unknown, not absent),
+     * or, with {@code anyTask}, any. A summary is up to an interval old, so a unit registered a moment
+     * ago is known only to its own task: a demand for which no other task is known to have a pool of
+     * its kind at all asks each in turn before it is rejected for want of one.
+     */
+    public OptionalInt untried(final int self, final Collection<Integer> tried, final int partitions, final boolean anyTask) {
+        for (int partition = 0; partition < partitions; partition++) {
+            if (partition != self && !tried.contains(partition) && (anyTask || !slices.containsKey(partition))) {
+                return OptionalInt.of(partition);
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
      * {@code request} is on its way to {@code partition}: the offer it will likely take there is
      * counted as taken until that task's next summary, so the next demands do not all head for the
      * same cheap unit.

@@ -32,6 +32,20 @@ class RemoteSlicesTest {
     }
 
     @Test
+    void aTaskNotHeardFromYetIsAskedAndAnyTaskWhenNoneIsKnownToHaveThePool() {
+        final RemoteSlices remote = new RemoteSlices(0.10);
+        remote.update(0, List.of());
+        remote.update(2, List.of());
+        assertThat(remote.untried(0, List.of(), 4, false)).hasValue(1);
+        assertThat(remote.untried(0, List.of(1), 4, false)).hasValue(3);
+        remote.update(1, List.of());
+        remote.update(3, List.of());
+        assertThat(remote.untried(0, List.of(), 4, false)).as("every task heard from").isEmpty();
+        assertThat(remote.untried(0, List.of(2), 4, true)).hasValue(1);
+        assertThat(remote.untried(0, List.of(1, 2, 3), 4, true)).as("every task tried").isEmpty();
+    }
+
+    @Test
     void anOfferOnItsWayIsCountedAsTakenSoTheNextDemandsDoNotAllFollowIt() {
         final RemoteSlices remote = new RemoteSlices(0.10);
         final PlaceRequest demand = Fixtures.storageDemand("d1", "c1", 60);
