@@ -128,6 +128,22 @@ class MultiTaskProperties {
         int confirmSteps;
         final Set<String> reported = new HashSet<>();
 
+        /**
+         * Two storage units registered, a consumer {@code consumer} with no limits (its demands need no
+         * lease round trip) that every task knows, and {@code millis} later: every task has heard the others' pools.
+         */
+        static World settled(final String consumer, final long millis) {
+            final World world = new World(new TaskCluster(EngineSettings.defaults()));
+            world.start(List.of(new Register("u1", 100, 100), new Register("u3", 100, 100)));
+            final TaskCluster cluster = world.cluster;
+            cluster.produce(cluster.topics.policy, consumer, Policy.newBuilder().setConsumerId(consumer)
+                    .setUpdatedAt(cluster.instant()).build());
+            cluster.settle();
+            cluster.advance(millis);
+            cluster.settle();
+            return world;
+        }
+
         World(final TaskCluster cluster) {
             this.cluster = cluster;
         }

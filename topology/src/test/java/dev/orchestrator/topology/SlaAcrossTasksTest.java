@@ -20,16 +20,7 @@ import org.junit.jupiter.api.Test;
 class SlaAcrossTasksTest {
     @Test
     void aDemandArrivingBeforeItsSlasCopyIsDecidedAtTheSlasHome() {
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(new TaskCluster(EngineSettings.defaults()));
-        world.start(List.of(new MultiTaskProperties.Register("u1", 100, 100), new MultiTaskProperties.Register("u3", 100, 100)));
-        final TaskCluster cluster = world.cluster;
-        // a consumer every task knows, with no limits: its demands need no lease round trip
-        cluster.produce(cluster.topics.policy, "c5", dev.orchestrator.avro.Policy.newBuilder().setConsumerId("c5")
-                .setUpdatedAt(cluster.instant()).build());
-        cluster.settle();
-        // every task hears what the others' pools hold
-        cluster.advance(1_000);
-        cluster.settle();
+        final TaskCluster cluster = MultiTaskProperties.World.settled("c5", 1_000).cluster;
         final int home = Partitions.of("gold", TaskCluster.PARTITIONS);
         cluster.produce(cluster.topics.sla, "gold", Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(50)
                 .setMinAvailability(0.0).setUpdatedAt(cluster.instant()).build());

@@ -27,15 +27,8 @@ import org.junit.jupiter.api.Test;
 class UnitJustRegisteredTest {
     @Test
     void aDemandForARegionOnlyANewUnitOffersIsPlacedOnItBeforeAnySummarySaysSo() {
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(new TaskCluster(EngineSettings.defaults()));
-        world.start(List.of(new MultiTaskProperties.Register("u1", 100, 100), new MultiTaskProperties.Register("u3", 100, 100)));
-        final TaskCluster cluster = world.cluster;
-        cluster.produce(cluster.topics.policy, "c5", dev.orchestrator.avro.Policy.newBuilder().setConsumerId("c5")
-                .setUpdatedAt(cluster.instant()).build());
-        cluster.settle();
         // every task has heard what the others' pools hold, none in ap-south-1
-        cluster.advance(10_000);
-        cluster.settle();
+        final TaskCluster cluster = MultiTaskProperties.World.settled("c5", 10_000).cluster;
 
         final String unit = "u-new";
         final int home = Partitions.of(unit, TaskCluster.PARTITIONS);
