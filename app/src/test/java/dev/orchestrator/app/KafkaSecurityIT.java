@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The product's Kafka clients against a broker that demands credentials (SASL_PLAINTEXT with
@@ -59,39 +61,50 @@ class KafkaSecurityIT {
                 "KAFKA_SASL_JAAS_CONFIG", SecureBroker.jaas(SecureBroker.USER, password));
     }
 
-    @Test
-    void theEngineItsWritesAndItsLiveStreamAuthenticateWithScramFromTheEnvironment() throws Exception {
-        final Map<String, String> environment = new HashMap<>(sasl(SecureBroker.PASSWORD));
+    private Map<String, String> tls() {
+        return Map.of("KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_SSL_TRUSTSTORE_LOCATION", broker.truststore().toString(),
+                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-store-secret", "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
+    }
+
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"SASL_PLAINTEXT", "SSL"})
+    void theEngineItsWritesItsLiveStreamTailAndVerifyAuthenticateFromTheEnvironment(final String protocol) throws Exception {
+        final boolean sasl = protocol.startsWith("SASL");
+        final Map<String, String> environment = sasl ? sasl(SecureBroker.PASSWORD) : tls();
+        final String bootstrap = sasl ? broker.saslBootstrap() : broker.tlsBootstrap();
+        final String prefix = sasl ? "sasl." : "tls.";
+        final String demand = prefix + "d-1";
+        final String unit = prefix + "u-1";
         final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), environment, Map.of(
-                "bootstrap.servers", broker.saslBootstrap(), "http.port", "0", "http.host", "127.0.0.1",
-                "state.dir", dir.resolve("state").toString(), "application.id", "secure-it", "topic.partitions", "2"),
-                ConfigLoader.Mode.RUN);
+                "bootstrap.servers", bootstrap, "http.port", "0", "http.host", "127.0.0.1", "topic.prefix", prefix,
+                "state.dir", dir.resolve("state-" + prefix).toString(), "application.id", "secure-it-" + (sasl ? "sasl" : "tls"),
+                "topic.partitions", "2"), ConfigLoader.Mode.RUN);
         try (Instance instance = Instance.start(config)) {
             final ApiClient api = new ApiClient(instance::httpPort, null, Duration.ofSeconds(60));
             assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
             try (SseReader live = new SseReader("http://127.0.0.1:" + instance.httpPort() + "/v1/events?type=decision",
                     Map.of())) {
-                assertThat(api.send("POST", "/v1/data-units", UNIT).statusCode()).isEqualTo(202);
-                api.poll("/v1/units/s-1", unit -> true);
+                assertThat(api.send("POST", "/v1/data-units", UNIT.replace("s-1", unit)).statusCode()).isEqualTo(202);
+                api.poll("/v1/units/" + unit, u -> true);
                 assertThat(api.send("POST", "/v1/demands", """
-                        {"demandId": "sd-1", "consumerId": "team-s", "resources": {"storage": "10 GB"}}""").statusCode())
-                        .isEqualTo(202);
-                api.poll("/v1/demands/sd-1", d -> d.path("status").asText().equals("PLACED"));
-                assertThat(live.await("decision", "\"demandId\":\"sd-1\"", Duration.ofSeconds(30))).isNotNull();
+                        {"demandId": "%s", "consumerId": "team-s", "resources": {"storage": "10 GB"}}""".formatted(demand))
+                        .statusCode()).isEqualTo(202);
+                api.poll("/v1/demands/" + demand, d -> d.path("status").asText().equals("PLACED"));
+                assertThat(live.await("decision", "\"demandId\":\"" + demand + "\"", Duration.ofSeconds(30))).isNotNull();
             }
         }
         // verify in this JVM, with the same settings
-        assertThat(new Verifier(dev.orchestrator.schemas.Topics.create("", Instance.registry(config)), broker.saslBootstrap(),
-                config.kafkaClient(), 0)
-                .forApplication("secure-it").verify().passed()).isTrue();
+        assertThat(new Verifier(dev.orchestrator.schemas.Topics.create(prefix, Instance.registry(config)), bootstrap,
+                config.kafkaClient(), 0).forApplication(config.string(dev.orchestrator.app.config.ConfigKey.APPLICATION_ID))
+                .verify().passed()).isTrue();
 
         // tail and verify as a user runs them: separate processes, credentials in the environment
-        final Result tail = run(sasl(SecureBroker.PASSWORD), "tail", "allocations", "--bootstrap", broker.saslBootstrap(),
-                "--from-beginning", "--max", "1");
+        final Result tail = run(environment, "tail", "allocations", "--bootstrap", bootstrap, "--from-beginning", "--max", "1",
+                "--set", "topic.prefix=" + prefix);
         assertThat(tail.exit()).as(tail.output()).isZero();
-        assertThat(tail.output()).contains("sd-1");
-        final Result verify = run(sasl(SecureBroker.PASSWORD), "verify", "--bootstrap", broker.saslBootstrap(), "--settle", "0",
-                "--set", "application.id=secure-it");
+        assertThat(tail.output()).contains(demand);
+        final Result verify = run(environment, "verify", "--bootstrap", bootstrap, "--settle", "0", "--set",
+                "topic.prefix=" + prefix, "--set", "application.id=secure-it-" + (sasl ? "sasl" : "tls"));
         assertThat(verify.exit()).as(verify.output()).isZero();
         assertThat(verify.output()).contains("verify: 1 demand records");
     }
@@ -168,6 +181,7 @@ class KafkaSecurityIT {
         for (final List<String> command : List.of(
                 List.of("verify", "--bootstrap", broker.saslBootstrap()),
                 List.of("tail", "allocations", "--bootstrap", broker.saslBootstrap()),
+                List.of("bench", "--bootstrap", broker.saslBootstrap(), "--units", "10", "--demands", "10"),
                 List.of("run", "--bootstrap", broker.saslBootstrap(), "--http-port", "0", "--set",
                         "state.dir=" + dir.resolve("wrong-run")))) {
             final long started = System.nanoTime();
@@ -183,14 +197,8 @@ class KafkaSecurityIT {
     }
 
     @Test
-    void verifyAndTailReadOverTlsWithATruststoreFromTheEnvironment() throws Exception {
-        final Map<String, String> tls = Map.of("KAFKA_SECURITY_PROTOCOL", "SSL",
-                "KAFKA_SSL_TRUSTSTORE_LOCATION", broker.truststore().toString(),
-                "KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-store-secret", "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
-        final Result verify = run(tls, "verify", "--bootstrap", broker.tlsBootstrap(), "--settle", "0");
-        assertThat(verify.exit()).as(verify.output()).isIn(0, 1);
-        assertThat(verify.output()).contains("verify: ");
-        // without the truststore the broker's certificate is not trusted: one line, status 2
+    void anUntrustedBrokerCertificateEndsTheCommandWithStatus2AndOneLine() throws Exception {
+        // SSL without the truststore: the broker's self-signed certificate is not trusted
         final Result untrusted = run(Map.of("KAFKA_SECURITY_PROTOCOL", "SSL"), "verify", "--bootstrap", broker.tlsBootstrap());
         assertThat(untrusted.exit()).as(untrusted.output()).isEqualTo(2);
         assertThat(untrusted.error().strip()).contains("KAFKA_SSL_TRUSTSTORE_LOCATION").doesNotContain("\n");
