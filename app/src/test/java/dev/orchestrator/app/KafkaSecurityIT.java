@@ -61,6 +61,14 @@ class KafkaSecurityIT {
                 "KAFKA_SASL_JAAS_CONFIG", SecureBroker.jaas(SecureBroker.USER, password));
     }
 
+    private Map<String, String> environment(final String protocol) {
+        return protocol.startsWith("SASL") ? sasl(SecureBroker.PASSWORD) : tls();
+    }
+
+    private String bootstrap(final String protocol) {
+        return protocol.startsWith("SASL") ? broker.saslBootstrap() : broker.tlsBootstrap();
+    }
+
     private Map<String, String> tls() {
         return Map.of("KAFKA_SECURITY_PROTOCOL", "SSL", "KAFKA_SSL_TRUSTSTORE_LOCATION", broker.truststore().toString(),
                 "KAFKA_SSL_TRUSTSTORE_PASSWORD", "trust-store-secret", "KAFKA_SSL_TRUSTSTORE_TYPE", "PKCS12");
@@ -70,8 +78,8 @@ class KafkaSecurityIT {
     @ValueSource(strings = {"SASL_PLAINTEXT", "SSL"})
     void theEngineItsWritesItsLiveStreamTailAndVerifyAuthenticateFromTheEnvironment(final String protocol) throws Exception {
         final boolean sasl = protocol.startsWith("SASL");
-        final Map<String, String> environment = sasl ? sasl(SecureBroker.PASSWORD) : tls();
-        final String bootstrap = sasl ? broker.saslBootstrap() : broker.tlsBootstrap();
+        final Map<String, String> environment = environment(protocol);
+        final String bootstrap = bootstrap(protocol);
         final String prefix = sasl ? "sasl." : "tls.";
         final String demand = prefix + "d-1";
         final String unit = prefix + "u-1";
@@ -109,34 +117,40 @@ class KafkaSecurityIT {
         assertThat(verify.output()).contains("verify: 1 demand records");
     }
 
-    @Test
-    void theConnectWorkerAndTheExecutorTakeTheirCredentialsFromTheEnvironment() throws Exception {
-        final Map<String, String> environment = sasl(SecureBroker.PASSWORD);
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"SASL_PLAINTEXT", "SSL"})
+    void theConnectWorkerAndTheExecutorTakeTheirCredentialsFromTheEnvironment(final String protocol) throws Exception {
+        final Map<String, String> environment = environment(protocol);
+        final String bootstrap = bootstrap(protocol);
+        final String prefix = protocol.startsWith("SASL") ? "sc-sasl." : "sc-tls.";
         final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), environment, Map.of(
-                "bootstrap.servers", broker.saslBootstrap(), "http.port", "0", "http.host", "127.0.0.1",
-                "state.dir", dir.resolve("state-connect").toString(), "application.id", "secure-connect-it",
-                "topic.prefix", "sc.", "topic.partitions", "2"), ConfigLoader.Mode.RUN);
+                "bootstrap.servers", bootstrap, "http.port", "0", "http.host", "127.0.0.1",
+                "state.dir", dir.resolve("state-" + prefix).toString(), "application.id", "secure-connect-" + protocol.toLowerCase(),
+                "topic.prefix", prefix, "topic.partitions", "2"), ConfigLoader.Mode.RUN);
         try (Instance instance = Instance.start(config)) {
             assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
             // the worker's own clients and the executor's producer read the credentials through Kafka's env: provider
             final java.util.Properties worker = new java.util.Properties();
-            worker.putAll(dev.orchestrator.app.connect.EmbeddedConnectWorker.settings(broker.saslBootstrap(),
-                    dir.resolve("connect.offsets")));
+            worker.putAll(dev.orchestrator.app.connect.EmbeddedConnectWorker.settings(bootstrap,
+                    dir.resolve("connect-" + prefix + "offsets")));
             worker.put("config.providers", "env");
             worker.put("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider");
-            for (final String prefix : List.of("", "producer.", "consumer.", "admin.")) {
-                worker.put(prefix + "security.protocol", "${env:KAFKA_SECURITY_PROTOCOL}");
-                worker.put(prefix + "sasl.mechanism", "${env:KAFKA_SASL_MECHANISM}");
-                worker.put(prefix + "sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}");
+            // each KAFKA_X variable becomes the x setting, as our own config loader reads them
+            for (final String variable : environment.keySet()) {
+                final String key = variable.substring("KAFKA_".length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                for (final String client : List.of("", "producer.", "consumer.", "admin.")) {
+                    worker.put(client + key, "${env:" + variable + "}");
+                }
             }
             final java.util.Properties connector = new java.util.Properties();
-            connector.putAll(dev.orchestrator.app.connect.ExecutorConnector.config(instance.topics(), broker.saslBootstrap(), 1,
+            connector.putAll(dev.orchestrator.app.connect.ExecutorConnector.config(instance.topics(), bootstrap, 1,
                     Map.of("type", "simulated", "delay.ms", "50")));
-            connector.put("orchestrator.producer.security.protocol", "${env:KAFKA_SECURITY_PROTOCOL}");
-            connector.put("orchestrator.producer.sasl.mechanism", "${env:KAFKA_SASL_MECHANISM}");
-            connector.put("orchestrator.producer.sasl.jaas.config", "${env:KAFKA_SASL_JAAS_CONFIG}");
-            final Path workerFile = dir.resolve("secure-worker.properties");
-            final Path connectorFile = dir.resolve("secure-executor.properties");
+            for (final String variable : environment.keySet()) {
+                connector.put("orchestrator.producer." + variable.substring("KAFKA_".length()).toLowerCase(java.util.Locale.ROOT)
+                        .replace('_', '.'), "${env:" + variable + "}");
+            }
+            final Path workerFile = dir.resolve(prefix + "worker.properties");
+            final Path connectorFile = dir.resolve(prefix + "executor.properties");
             try (java.io.Writer out = java.nio.file.Files.newBufferedWriter(workerFile)) {
                 worker.store(out, "KafkaSecurityIT");
             }
@@ -149,18 +163,19 @@ class KafkaSecurityIT {
             final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-Xmx384m", "-cp", classPath, "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(),
                     connectorFile.toString()).redirectErrorStream(true)
-                    .redirectOutput(Path.of("target", "secure-connect-worker.log").toFile());
+                    .redirectOutput(Path.of("target", "secure-connect-worker-" + protocol + ".log").toFile());
             builder.environment().putAll(environment);
             final Process connect = builder.start();
             try {
                 final ApiClient api = new ApiClient(instance::httpPort, null, Duration.ofSeconds(90));
-                assertThat(api.send("POST", "/v1/data-units", UNIT.replace("s-1", "s-2")).statusCode()).isEqualTo(202);
-                api.poll("/v1/units/s-2", unit -> true);
+                assertThat(api.send("POST", "/v1/data-units", UNIT.replace("s-1", prefix + "u")).statusCode()).isEqualTo(202);
+                api.poll("/v1/units/" + prefix + "u", unit -> true);
                 assertThat(api.send("POST", "/v1/demands", """
-                        {"demandId": "sd-2", "consumerId": "team-s", "resources": {"storage": "10 GB"}}""").statusCode())
+                        {"demandId": "%sd", "consumerId": "team-s", "resources": {"storage": "10 GB"}}""".formatted(prefix))
+                        .statusCode())
                         .isEqualTo(202);
                 // ACTIVE only once the executor in the worker provisioned it and wrote PROVISIONED back
-                api.poll("/v1/demands/sd-2", d -> d.path("status").asText().equals("ACTIVE"));
+                api.poll("/v1/demands/" + prefix + "d", d -> d.path("status").asText().equals("ACTIVE"));
             } finally {
                 connect.destroy();
                 connect.waitFor(30, TimeUnit.SECONDS);
@@ -168,9 +183,10 @@ class KafkaSecurityIT {
         }
     }
 
-    @Test
-    void benchAgainstTheClusterAuthenticatesEveryClientItStarts() throws Exception {
-        final Result bench = run(sasl(SecureBroker.PASSWORD), "bench", "--bootstrap", broker.saslBootstrap(), "--units", "40",
+    @ParameterizedTest(name = "over {0}")
+    @ValueSource(strings = {"SASL_PLAINTEXT", "SSL"})
+    void benchAgainstTheClusterAuthenticatesEveryClientItStarts(final String protocol) throws Exception {
+        final Result bench = run(environment(protocol), "bench", "--bootstrap", bootstrap(protocol), "--units", "40",
                 "--demands", "400", "--set", "topic.partitions=2");
         assertThat(bench.exit()).as(bench.output() + bench.error()).isZero();
         assertThat(bench.output()).contains("decisions                          400 in", "verify                             passed");
