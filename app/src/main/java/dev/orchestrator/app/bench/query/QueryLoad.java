@@ -39,6 +39,9 @@ public final class QueryLoad implements AutoCloseable {
     private final AtomicReferenceArray<String> recentDemands = new AtomicReferenceArray<>(RECENT);
     private final AtomicLong recentCount = new AtomicLong();
     private final AtomicLong sent = new AtomicLong();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(QueryLoad.class);
+    /** Failed queries logged one line each; the rest are only counted. */
+    private static final int LOGGED_ERRORS = 5;
     private final AtomicLong errors = new AtomicLong();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
@@ -64,6 +67,13 @@ public final class QueryLoad implements AutoCloseable {
             thread.setDaemon(true);
             workers.add(thread);
             thread.start();
+        }
+    }
+
+    /** Counts a failed query; the first few are logged with what failed, so a count of errors can be explained. */
+    private void failed(final String path, final String why) {
+        if (errors.incrementAndGet() <= LOGGED_ERRORS) {
+            LOG.warn("query failed path={} {}", path, why);
         }
     }
 
@@ -93,10 +103,10 @@ public final class QueryLoad implements AutoCloseable {
                 final HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
                 if (answer.statusCode() != 200) {
-                    errors.incrementAndGet();
+                    failed(path, "status " + answer.statusCode());
                 }
             } catch (final IOException e) {
-                errors.incrementAndGet();
+                failed(path, e.toString());
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
