@@ -5,7 +5,6 @@ import dev.orchestrator.api.Tls;
 import dev.orchestrator.api.query.Peers;
 import dev.orchestrator.api.security.Access;
 import dev.orchestrator.api.security.Identity;
-import dev.orchestrator.api.security.TokenFile;
 import dev.orchestrator.api.security.WriteRateLimit;
 import dev.orchestrator.app.config.ConfigException;
 import dev.orchestrator.app.config.ConfigKey;
@@ -54,10 +53,13 @@ final class HttpServing {
         final String token = config.string(ConfigKey.HTTP_TOKEN);
         final String peerToken = config.string(ConfigKey.HTTP_PEER_TOKEN).isEmpty() ? token : config.string(ConfigKey.HTTP_PEER_TOKEN);
         final boolean reads = config.bool(ConfigKey.HTTP_TOKEN_READS);
-        final Map<String, Identity> tokens = new HashMap<>(identities(config.string(ConfigKey.HTTP_TOKENS_FILE)));
-        if (!token.isEmpty()) {
-            tokens.put(token, new Identity(Identity.Role.OPERATOR, "operator"));
-        }
+        final String file = config.string(ConfigKey.HTTP_TOKENS_FILE);
+        // read once: what start-up checks is what the reloader compares its next reads with
+        final byte[] fileContent = file.isEmpty() ? null : content(file);
+        final Map<String, Identity> fixed = token.isEmpty() ? Map.of()
+                : Map.of(token, new Identity(Identity.Role.OPERATOR, "operator"));
+        final Map<String, Identity> tokens = new HashMap<>(fileContent == null ? Map.of() : identities(file, fileContent));
+        tokens.putAll(fixed);
         if (reads && tokens.isEmpty()) {
             throw new ConfigException(ConfigKey.HTTP_TOKEN_READS.key() + "=true needs " + ConfigKey.HTTP_TOKEN.key()
                     + " or " + ConfigKey.HTTP_TOKENS_FILE.key());
@@ -67,11 +69,10 @@ final class HttpServing {
                     + " needs " + ConfigKey.HTTP_PEER_TOKEN.key() + ": instances would forward reads unauthenticated");
         }
         final Access access = new Access(tokens, peerToken, reads);
-        final String file = config.string(ConfigKey.HTTP_TOKENS_FILE);
         final long reloadMillis = config.integer(ConfigKey.HTTP_TOKENS_RELOAD_MS);
-        final TokenFileReloader reloader = file.isEmpty() || reloadMillis == 0 ? null : new TokenFileReloader(Path.of(file),
-                content(file), token.isEmpty() ? Map.of() : Map.of(token, new Identity(Identity.Role.OPERATOR, "operator")),
-                access, Duration.ofMillis(reloadMillis), Duration.ofMillis(config.integer(ConfigKey.HTTP_TOKENS_GRACE_MS)));
+        final TokenFileReloader reloader = fileContent == null || reloadMillis == 0 ? null : new TokenFileReloader(Path.of(file),
+                fileContent, fixed, access, Duration.ofMillis(reloadMillis),
+                Duration.ofMillis(config.integer(ConfigKey.HTTP_TOKENS_GRACE_MS)));
         final WriteRateLimit limit = new WriteRateLimit(config.integer(ConfigKey.HTTP_WRITE_RATE),
                 config.integer(ConfigKey.HTTP_WRITE_BURST));
         final String description = tokens.isEmpty() ? "no token required"
@@ -93,19 +94,16 @@ final class HttpServing {
 
     private static byte[] content(final String file) {
         try {
-            return Files.readAllBytes(Path.of(file));
+            return TokenFileReloader.read(Path.of(file));
         } catch (final IOException e) {
             throw new ConfigException(ConfigKey.HTTP_TOKENS_FILE.key() + "=" + file + ": " + e.getMessage());
         }
     }
 
-    private static Map<String, Identity> identities(final String file) {
-        if (file.isEmpty()) {
-            return Map.of();
-        }
+    private static Map<String, Identity> identities(final String file, final byte[] content) {
         try {
-            return TokenFile.parse(Files.readAllLines(Path.of(file)));
-        } catch (final IOException | IllegalArgumentException e) {
+            return TokenFileReloader.parse(content);
+        } catch (final IllegalArgumentException e) {
             throw new ConfigException(ConfigKey.HTTP_TOKENS_FILE.key() + "=" + file + ": " + e.getMessage());
         }
     }

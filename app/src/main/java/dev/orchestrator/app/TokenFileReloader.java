@@ -57,11 +57,7 @@ final class TokenFileReloader implements AutoCloseable {
     void reloadIfChanged() {
         final byte[] content;
         try {
-            if (Files.size(file) > MAX_BYTES) {
-                LOG.warn("token file {} not reloaded: larger than {} KiB; the tokens stay as they were", file, MAX_BYTES / 1024);
-                return;
-            }
-            content = Files.readAllBytes(file);
+            content = read(file);
         } catch (final IOException e) {
             LOG.warn("token file {} not reloaded: {}; the tokens stay as they were", file, e.toString());
             return;
@@ -72,8 +68,7 @@ final class TokenFileReloader implements AutoCloseable {
         }
         lastDigest = digest;
         try {
-            final Map<String, Identity> next = new HashMap<>(TokenFile.parse(new String(content,
-                    java.nio.charset.StandardCharsets.UTF_8).lines().toList()));
+            final Map<String, Identity> next = new HashMap<>(parse(content));
             next.putAll(fixed);
             final int retired = access.replaceTokens(next, grace);
             LOG.info("token file {} reloaded: {} token(s); {} dropped, accepted for {} s more", file, next.size(), retired,
@@ -81,6 +76,19 @@ final class TokenFileReloader implements AutoCloseable {
         } catch (final IllegalArgumentException e) {
             LOG.warn("token file {} not reloaded: {}; the tokens stay as they were", file, e.getMessage());
         }
+    }
+
+    /** The file's bytes; refused when it is larger than a token file can sensibly be. */
+    static byte[] read(final Path file) throws IOException {
+        if (Files.size(file) > MAX_BYTES) {
+            throw new IOException("larger than " + MAX_BYTES / 1024 + " KiB");
+        }
+        return Files.readAllBytes(file);
+    }
+
+    /** Token -> identity, from the file's bytes (UTF-8); throws IllegalArgumentException naming the bad line. */
+    static Map<String, Identity> parse(final byte[] content) {
+        return TokenFile.parse(new String(content, java.nio.charset.StandardCharsets.UTF_8).lines().toList());
     }
 
     @Override
