@@ -114,7 +114,7 @@ final class HttpServing {
     }
 
     /** What must stop with the HTTP API: the token file's reloader, when there is one. */
-    java.util.Optional<AutoCloseable> reloader() {
+    java.util.Optional<TokenFileReloader> reloader() {
         return java.util.Optional.ofNullable(reloader);
     }
 

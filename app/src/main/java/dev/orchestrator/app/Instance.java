@@ -12,6 +12,7 @@ import dev.orchestrator.api.query.QueryRoutes;
 import dev.orchestrator.api.query.StateAccess;
 import dev.orchestrator.api.health.StreamsReadiness;
 import dev.orchestrator.app.config.ConfigKey;
+import dev.orchestrator.app.kafka.KafkaPreflight;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.evolution.KnownSchemas;
@@ -79,6 +80,14 @@ final class Instance implements AutoCloseable {
     }
 
     static Instance start(final OrchestratorConfig config) {
+        // the HTTP settings (token file, keystore) are checked before Kafka is asked anything: a bad one fails at once
+        final HttpServing serving = HttpServing.of(config);
+        try {
+            KafkaPreflight.check(config.string(ConfigKey.BOOTSTRAP_SERVERS), config.kafkaClient());
+        } catch (final RuntimeException e) {
+            serving.reloader().ifPresent(TokenFileReloader::close);
+            throw e;
+        }
         final Topics topics = Topics.create(config.string(ConfigKey.TOPIC_PREFIX), registry(config));
         List<String> created = List.of();
         final int partitions;
@@ -88,6 +97,9 @@ final class Instance implements AutoCloseable {
                         config.integer(ConfigKey.TOPIC_REPLICATION_FACTOR));
             }
             partitions = TopicProvisioner.copartitioned(admin, topics);
+        } catch (final RuntimeException e) {
+            serving.reloader().ifPresent(TokenFileReloader::close);
+            throw e;
         }
         // other instances forward queries to application.server, so the port must be known before Streams starts
         final int port = config.integer(ConfigKey.HTTP_PORT) == 0 ? LocalPorts.free() : config.integer(ConfigKey.HTTP_PORT);
@@ -108,7 +120,6 @@ final class Instance implements AutoCloseable {
         new JvmMemoryMetrics().bindTo(metrics);
         new JvmGcMetrics().bindTo(metrics);
         new ProcessorMetrics().bindTo(metrics);
-        final HttpServing serving = HttpServing.of(config);
         final StateAccess state = new StateAccess(streams, advertised);
         final EngineReads reads = new EngineReads(localTasks, partitions);
         streams.setStateListener((now, before) -> {

@@ -1,7 +1,6 @@
 package dev.orchestrator.app;
 
 import dev.orchestrator.app.config.ConfigKey;
-import dev.orchestrator.app.kafka.KafkaPreflight;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import java.util.Map;
@@ -31,7 +30,6 @@ final class RunCommand implements Callable<Integer> {
         final OrchestratorConfig config = options.load(ConfigLoader.Mode.RUN,
                 bootstrap == null ? Map.of() : Map.of(ConfigKey.BOOTSTRAP_SERVERS.key(), bootstrap));
         config.describe().forEach(line -> LOG.info("setting {}", line));
-        KafkaPreflight.check(config.string(ConfigKey.BOOTSTRAP_SERVERS), config.kafkaClient());
         final Instance instance = Instance.start(config);
         System.out.printf("orchestrator running: bootstrap=%s http=http://%s:%d%n",
                 config.string(ConfigKey.BOOTSTRAP_SERVERS), config.string(ConfigKey.HTTP_HOST), instance.httpPort());
