@@ -55,7 +55,8 @@ final class TopicProvisioner {
             // broker may not describe them yet (UnknownTopicOrPartition right after creation)
             final Set<String> justCreated = new java.util.HashSet<>();
             missing.forEach(topic -> justCreated.add(topic.name()));
-            warnOnPartitionMismatch(admin, wanted.stream().filter(t -> !justCreated.contains(t.name())).toList(), partitions);
+            warnOnPartitionMismatch(admin, wanted.stream()
+                    .filter(t -> !justCreated.contains(t.name()) && !topics.isSinglePartition(t)).toList(), partitions);
             final List<String> created = missing.stream().map(NewTopic::name).toList();
             LOG.info("topics ready created={} existing={}", created.size(), wanted.size() - created.size());
             return created;
@@ -72,7 +73,8 @@ final class TopicProvisioner {
     private static NewTopic newTopic(final Topics topics, final Topic<?, ?> topic, final int partitions,
                                      final int replicationFactor) {
         final Optional<Short> replicas = replicationFactor < 0 ? Optional.empty() : Optional.of((short) replicationFactor);
-        final NewTopic created = new NewTopic(topic.name(), Optional.of(partitions), replicas);
+        final NewTopic created = new NewTopic(topic.name(), Optional.of(topics.isSinglePartition(topic) ? 1 : partitions),
+                replicas);
         if (topics.isCompacted(topic)) {
             created.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
         }

@@ -6,6 +6,8 @@ import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.ExecutionJob;
 import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.avro.FundsRequest;
+import dev.orchestrator.avro.Payment;
 import dev.orchestrator.avro.MetricEvent;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.Policy;
@@ -38,6 +40,16 @@ public final class Topics {
      * written to the partition of the task it is for. Co-partitioned with the input topics.
      */
     public static final String ROUTE = "engine.route";
+    /** Money in: deposits, stakes and slash reversals, read by the escrow ledger. */
+    public static final String FUNDS = "funds.v1";
+    /** Every movement of money the escrow ledger makes. */
+    public static final String PAYMENTS = "payments.v1";
+    /**
+     * Internal: everything the escrow ledger acts on (allocation changes, SLA terms, breaches, funds
+     * requests), in one partition, so the one ledger task moves money between any two accounts in one
+     * transaction.
+     */
+    public static final String LEDGER = "payments.ledger";
 
     public final Topic<String, Demand> demand;
     public final Topic<String, Telemetry> telemetry;
@@ -50,6 +62,10 @@ public final class Topics {
     public final Topic<String, AuditEvent> audit;
     public final Topic<String, MetricEvent> metrics;
     public final Topic<String, ExecutionJob> jobs;
+    public final Topic<String, FundsRequest> funds;
+    public final Topic<String, Payment> payments;
+    /** The ledger's own topic; its typed serde lives with the ledger. */
+    public final Topic<String, byte[]> ledger;
     /** Dead letters keep the original bytes untouched, so nothing is lost by re-encoding. */
     public final Topic<byte[], byte[]> dlq;
     /** The engine's own topic; its typed serde lives with the engine, which alone reads and writes it. */
@@ -71,6 +87,9 @@ public final class Topics {
         audit = new Topic<>(prefix + AUDIT, keys, serdes.forClass(AuditEvent.class));
         metrics = new Topic<>(prefix + METRICS, keys, serdes.forClass(MetricEvent.class));
         jobs = new Topic<>(prefix + JOBS, keys, serdes.forClass(ExecutionJob.class));
+        funds = new Topic<>(prefix + FUNDS, keys, serdes.forClass(FundsRequest.class));
+        payments = new Topic<>(prefix + PAYMENTS, keys, serdes.forClass(Payment.class));
+        ledger = new Topic<>(prefix + LEDGER, keys, Serdes.ByteArray());
         dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
         route = new Topic<>(prefix + ROUTE, keys, Serdes.ByteArray());
     }
@@ -94,7 +113,8 @@ public final class Topics {
 
     /** Every public topic in data-flow order, for printing. */
     public List<Topic<?, ?>> all() {
-        return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, jobs, dlq);
+        return List.of(demand, telemetry, policy, sla, dataUnit, commands, outcomes, allocations, audit, metrics, jobs, funds,
+                payments, dlq);
     }
 
     /** The topic named {@code name} (public or internal), or null. */
@@ -104,12 +124,22 @@ public final class Topics {
                 return topic;
             }
         }
-        return route.name().equals(name) ? route : null;
+        for (final Topic<?, ?> topic : internal()) {
+            if (topic.name().equals(name)) {
+                return topic;
+            }
+        }
+        return null;
     }
 
     /** The engine's internal topics, created with the public ones. */
     public List<Topic<?, ?>> internal() {
-        return List.of(route);
+        return List.of(route, ledger);
+    }
+
+    /** Topics of one partition whatever the engine's count: the escrow ledger's, so all money moves in one task. */
+    public boolean isSinglePartition(final Topic<?, ?> topic) {
+        return topic == ledger;
     }
 
     /** Tables are compacted: only the latest value per key matters. */

@@ -6,6 +6,8 @@ import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.ExecutionJob;
 import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.avro.FundsRequest;
+import dev.orchestrator.avro.Payment;
 import dev.orchestrator.avro.MetricEvent;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.Policy;
@@ -34,6 +36,8 @@ public final class TopicSchemas {
         schemas.put(Topics.AUDIT, AuditEvent.getClassSchema());
         schemas.put(Topics.METRICS, MetricEvent.getClassSchema());
         schemas.put(Topics.JOBS, ExecutionJob.getClassSchema());
+        schemas.put(Topics.FUNDS, FundsRequest.getClassSchema());
+        schemas.put(Topics.PAYMENTS, Payment.getClassSchema());
         return schemas;
     }
 }
