@@ -19,7 +19,10 @@ import dev.orchestrator.schemas.evolution.KnownSchemas;
 import dev.orchestrator.schemas.serde.HttpSchemaRegistry;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
 import dev.orchestrator.schemas.serde.SchemaRegistry;
+import dev.orchestrator.api.payments.PaymentRoutes;
 import dev.orchestrator.topology.DecisionTopology;
+import dev.orchestrator.topology.money.PaymentTerms;
+import dev.orchestrator.topology.payments.PaymentSettings;
 import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.state.BoundedRocksDbMemory;
@@ -132,12 +135,16 @@ final class Instance implements AutoCloseable {
         final JobBoard jobs = new JobBoard(OPEN_JOBS);
         final JobFeed jobFeed = new JobFeed(clients, topics, jobs).start();
         final QueryRoutes queries = new QueryRoutes(reads, state, serving.peers(), new ObjectMapper());
-        final Javalin http = serving.apply(HttpApi.builder(new StreamsReadiness(streams))
-                        .queries(queries)
-                        .writes(new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
-                                settings.regions(), queries::unitAnywhere, Clock.systemUTC(),
-                                // bodies being received hold a thread each: keep half the threads for reads and probes
-                                new WriteRoutes.BodyLimits(config.integer(ConfigKey.HTTP_THREADS) / 2, WriteRoutes.BODY_DEADLINE)))
+        final WriteRoutes writes = new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()),
+                settings.regions(), queries::unitAnywhere, Clock.systemUTC(),
+                // bodies being received hold a thread each: keep half the threads for reads and probes
+                new WriteRoutes.BodyLimits(config.integer(ConfigKey.HTTP_THREADS) / 2, WriteRoutes.BODY_DEADLINE));
+        final HttpApi.Builder api = HttpApi.builder(new StreamsReadiness(streams)).queries(queries).writes(writes);
+        if (settings.payments().enabled()) {
+            api.payments(new PaymentRoutes(topics, publisher, writes, state, serving.peers(), new ObjectMapper(),
+                    settings.payments().currency(), Clock.systemUTC()));
+        }
+        final Javalin http = serving.apply(api
                         .jobs(new JobRoutes(jobs, publisher, topics))
                         .events(feed, MAX_EVENT_CLIENTS)
                         .metrics(metrics).threads(config.integer(ConfigKey.HTTP_THREADS)).dashboard()).build()
@@ -229,7 +236,18 @@ final class Instance implements AutoCloseable {
                 config.integer(ConfigKey.MAX_ATTEMPTS), config.integer(ConfigKey.CANDIDATES_PER_REGION),
                 defaults.scanIntervalMillis(), config.integer(ConfigKey.MIGRATIONS_PER_PROVIDER),
                 defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases, defaults.partitions(),
-                config.integer(ConfigKey.SPILL_MARGIN_PERCENT) / 100.0, defaults.summaryIntervalMillis());
+                config.integer(ConfigKey.SPILL_MARGIN_PERCENT) / 100.0, defaults.summaryIntervalMillis(),
+                paymentSettings(config));
+    }
+
+    /** Payments as configured, in the engine's base currency. */
+    static PaymentSettings paymentSettings(final OrchestratorConfig config) {
+        final String currency = config.string(ConfigKey.CURRENCY_BASE);
+        if (!config.bool(ConfigKey.PAYMENTS_ENABLED)) {
+            return PaymentSettings.off(currency);
+        }
+        return PaymentSettings.on(new PaymentTerms(config.integer(ConfigKey.PAYMENTS_PERIOD_MS),
+                config.integer(ConfigKey.PAYMENTS_FEE_BP), 5), currency);
     }
 
     static SchemaRegistry registry(final OrchestratorConfig config) {

@@ -52,4 +52,27 @@ final class ApiClient {
             Thread.sleep(200);
         }
     }
+
+    /**
+     * Sends {@code body} to {@code path} with {@code method}, {@code contentType} and {@code authorization}
+     * (none when null) and checks the answer is the documented error: {@code status}, {@code code},
+     * a message without a stack trace, and {@code field} when not null.
+     */
+    static void assertRefused(final HttpClient http, final String url, final String method, final String contentType,
+                              final String body, final String authorization, final int status, final String code,
+                              final String field) throws Exception {
+        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", contentType)
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        final com.fasterxml.jackson.databind.JsonNode error = JSON.readTree(answer.body());
+        assertThat(error.path("code").asText()).as(answer.body()).isEqualTo(code);
+        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception", "\tat ");
+        if (field != null) {
+            assertThat(error.path("field").asText()).as(answer.body()).isEqualTo(field);
+        }
+    }
 }

@@ -157,20 +157,7 @@ class HttpWritesIT {
     void aBadRequestGetsItsStatusCodeAndField(final String name, final String method, final String path, final String contentType,
                                               final String body, final String authorization, final int status, final String code,
                                               final String field) throws Exception {
-        final HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path)).header("Content-Type", contentType)
-                .method(method, HttpRequest.BodyPublishers.ofString(body));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        final HttpResponse<String> answer = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
-        final JsonNode error = JSON.readTree(answer.body());
-        assertThat(error.path("code").asText()).as(answer.body()).isEqualTo(code);
-        assertThat(error.path("message").asText()).isNotBlank().doesNotContain("Exception", "\tat ");
-        if (field != null) {
-            assertThat(error.path("field").asText()).as(answer.body()).isEqualTo(field);
-        }
+        ApiClient.assertRefused(http, base() + path, method, contentType, body, authorization, status, code, field);
     }
 
     @Order(2)

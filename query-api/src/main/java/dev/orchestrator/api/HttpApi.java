@@ -49,6 +49,7 @@ public final class HttpApi {
         private final Readiness readiness;
         private QueryRoutes queries;
         private WriteRoutes writes;
+        private dev.orchestrator.api.payments.PaymentRoutes payments;
         private JobRoutes jobs;
         private EventFeed events;
         private int maxEventClients;
@@ -78,6 +79,12 @@ public final class HttpApi {
         }
 
         /** The live stream, {@code /v1/events}, for at most {@code maxClients} clients at once. */
+        /** Deposits, stakes, reversals and reads of the escrow ledger. */
+        public Builder payments(final dev.orchestrator.api.payments.PaymentRoutes routes) {
+            this.payments = routes;
+            return this;
+        }
+
         /** Executor jobs: list, read, run failed ones again. */
         public Builder jobs(final JobRoutes routes) {
             this.jobs = routes;
@@ -177,6 +184,9 @@ public final class HttpApi {
                 }
                 if (writes != null) {
                     writes.register(config.routes);
+                }
+                if (payments != null) {
+                    payments.register(config.routes);
                 }
                 if (jobs != null) {
                     jobs.register(config.routes);

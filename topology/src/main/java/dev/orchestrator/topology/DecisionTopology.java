@@ -10,6 +10,8 @@ import dev.orchestrator.topology.errors.FailedRecordHandler;
 import dev.orchestrator.topology.errors.OutputFailureHandler;
 import dev.orchestrator.topology.errors.UndecodableRecordHandler;
 import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.payments.LedgerInput;
+import dev.orchestrator.topology.payments.PaymentsTopology;
 import dev.orchestrator.topology.routing.RoutePartitioner;
 import dev.orchestrator.topology.routing.Routed;
 import dev.orchestrator.topology.serde.InternalSerde;
@@ -79,6 +81,11 @@ public final class DecisionTopology {
         sink(topology, Nodes.DLQ, topics.dlq);
         topology.addSink(Nodes.ROUTE, topics.route.name(), Serdes.String().serializer(),
                 InternalSerde.of(Routed.class).serializer(), new RoutePartitioner(), ENGINE);
+        if (settings.payments().enabled()) {
+            topology.addSink(Nodes.LEDGER, topics.ledger.name(), Serdes.String().serializer(),
+                    InternalSerde.of(LedgerInput.class).serializer(), ENGINE);
+            PaymentsTopology.add(topology, topics, settings.payments());
+        }
         return topology;
     }
 

@@ -2,6 +2,7 @@ package dev.orchestrator.topology;
 
 import dev.orchestrator.topology.normalize.CurrencyConverter;
 import dev.orchestrator.topology.normalize.RegionAliases;
+import dev.orchestrator.topology.payments.PaymentSettings;
 import java.math.BigDecimal;
 import java.util.Map;
 
@@ -14,14 +15,15 @@ import java.util.Map;
  * provider; {@code partitions}: how many tasks share the work (the input topics' partition count);
  * {@code spillMargin}: how much cheaper another task's units must look before a demand that fits
  * here moves there; {@code summaryIntervalMillis}: how often a task tells the others what its pools
- * can take.
+ * can take; {@code payments}: whether placements are charged through the escrow ledger, and how.
  */
 public record EngineSettings(long confirmWithinMillis, long heartbeatLimitMillis, int maxAttempts,
                              int candidatesPerRegion, long scanIntervalMillis, int migrationsPerProvider,
                              long metricsIntervalMillis, String baseCurrency, Map<String, BigDecimal> currencyRates,
                              Map<String, String> regionAliases, int partitions, double spillMargin,
-                             long summaryIntervalMillis) {
+                             long summaryIntervalMillis, PaymentSettings payments) {
     public EngineSettings {
+        payments = payments == null ? PaymentSettings.off(baseCurrency) : payments;
         currencyRates = Map.copyOf(currencyRates);
         regionAliases = Map.copyOf(regionAliases);
         if (partitions < 1) {
@@ -35,14 +37,21 @@ public record EngineSettings(long confirmWithinMillis, long heartbeatLimitMillis
                         "USDC", BigDecimal.ONE),
                 Map.of("eu-west", "eu-west-1", "eu-central", "eu-central-1", "frankfurt", "eu-central-1",
                         "us-east", "us-east-1", "virginia", "us-east-1", "us-west", "us-west-2",
-                        "ap-south", "ap-south-1"), 1, 0.1, 500);
+                        "ap-south", "ap-south-1"), 1, 0.1, 500, null);
     }
 
     /** The same settings for {@code count} tasks. */
     public EngineSettings withPartitions(final int count) {
         return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
                 scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
-                count, spillMargin, summaryIntervalMillis);
+                count, spillMargin, summaryIntervalMillis, payments);
+    }
+
+    /** The same settings with {@code next} payment settings. */
+    public EngineSettings withPayments(final PaymentSettings next) {
+        return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
+                scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
+                partitions, spillMargin, summaryIntervalMillis, next);
     }
 
     public RegionAliases regions() {

@@ -85,6 +85,13 @@ public enum ConfigKey {
             "eu-west=eu-west-1,eu-central=eu-central-1,frankfurt=eu-central-1,us-east=us-east-1,virginia=us-east-1,"
                     + "us-west=us-west-2,ap-south=ap-south-1", false,
             "region aliases, alias=region,..."),
+    PAYMENTS_ENABLED("payments.enabled", Type.BOOLEAN, "false", false,
+            "charge placements through the escrow ledger: consumers deposit, each settlement period is locked, released "
+                    + "to the provider less the fee when its SLA held, refunded when it broke; the demo turns it on"),
+    PAYMENTS_PERIOD_MS("payments.period.ms", Type.intRange(1_000, 2_000_000_000), "3600000", false,
+            "length of a settlement period in milliseconds: what is locked at placement and paid out at each end"),
+    PAYMENTS_FEE_BP("payments.fee.bp", Type.intRange(0, 10_000), "200", false,
+            "the platform's fee on each release, in basis points (200 = 2%)"),
     BROKER_DATA_DIR("broker.data.dir", Type.STRING, "data/broker", false,
             "demo only: where the embedded broker keeps its logs; delete it to start afresh"),
     BROKER_PORT("broker.port", Type.intRange(0, 65_535), "9092", false,

@@ -39,7 +39,10 @@ public final class ConfigLoader {
             ConfigKey.HTTP_HOST, "127.0.0.1",
             ConfigKey.STATE_DIR, "data/demo/state",
             ConfigKey.BROKER_DATA_DIR, "data/demo/broker",
-            ConfigKey.APPLICATION_ID, "orchestrator-demo");
+            ConfigKey.APPLICATION_ID, "orchestrator-demo",
+            // money moves in the demo, with periods short enough to watch releases go out
+            ConfigKey.PAYMENTS_ENABLED, "true",
+            ConfigKey.PAYMENTS_PERIOD_MS, "30000");
 
     /** Which command is loading: {@code run} needs a cluster to be named; {@code demo} brings its own. */
     public enum Mode { DEMO, RUN }

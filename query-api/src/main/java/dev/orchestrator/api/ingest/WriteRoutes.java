@@ -398,7 +398,13 @@ public final class WriteRoutes {
         return json.read(bodies.read(ctx), type);
     }
 
-    private static void accepted(final Context ctx, final Accepted accepted) {
+    /** A JSON body bound strictly to {@code type}, under the same limits as every write (for other write routes). */
+    public <T> T body(final Context ctx, final Class<T> type) {
+        return read(ctx, type);
+    }
+
+    /** Answers 202 with where to follow what was accepted. */
+    public static void accepted(final Context ctx, final Accepted accepted) {
         if (accepted.poll() != null) {
             ctx.header("Location", accepted.poll());
         }

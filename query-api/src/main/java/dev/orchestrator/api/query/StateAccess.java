@@ -1,5 +1,7 @@
 package dev.orchestrator.api.query;
 
+import dev.orchestrator.topology.payments.LedgerStores;
+import org.apache.kafka.common.serialization.Serdes;
 import dev.orchestrator.topology.StoreNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -106,6 +108,34 @@ public final class StateAccess {
             return reader.apply(streams.store(parameters));
         } catch (final InvalidStateStoreException e) {
             throw new Unavailable("store " + store + " of partition " + partition + " is not readable here: " + e.getMessage());
+        }
+    }
+
+    /**
+     * Where the escrow ledger's one task runs: empty when here (read {@link #readLedger}), else the
+     * instance to ask.
+     */
+    public Optional<String> ledgerElsewhere() {
+        final KeyQueryMetadata metadata;
+        try {
+            metadata = streams.queryMetadataForKey(LedgerStores.CONSUMERS, "", Serdes.String().serializer());
+        } catch (final IllegalStateException | InvalidStateStoreException e) {
+            throw new Unavailable("the engine is not running yet: " + e.getMessage());
+        }
+        if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
+            throw new Unavailable("no instance runs the escrow ledger right now (rebalancing, or payments are off)");
+        }
+        return metadata.activeHost().equals(self) ? Optional.empty()
+                : Optional.of(metadata.activeHost().host() + ":" + metadata.activeHost().port());
+    }
+
+    /** Runs {@code reader} against the escrow ledger's {@code store}, which must be held here. */
+    public <V, R> R readLedger(final String store, final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
+        try {
+            return reader.apply(streams.store(StoreQueryParameters.fromNameAndType(store,
+                    QueryableStoreTypes.<String, V>keyValueStore())));
+        } catch (final InvalidStateStoreException e) {
+            throw new Unavailable("the escrow ledger's store " + store + " is not readable here: " + e.getMessage());
         }
     }
 }

@@ -4,8 +4,8 @@ import io.javalin.http.HandlerType;
 
 /**
  * Who a token speaks for. An operator may call every route; a consumer may read and write demands
- * (and so releases) for its own consumer id only; a provider may read, register its own units and
- * send their telemetry and lifecycle changes. {@link #OPEN} is everyone when no token is configured.
+ * (and so releases) and deposit for its own consumer id only; a provider may read, register its own
+ * units, send their telemetry and lifecycle changes, and stake. Only an operator reverses a slash. {@link #OPEN} is everyone when no token is configured.
  */
 public record Identity(Role role, String id) {
     /** What a token may do. */
@@ -24,8 +24,10 @@ public record Identity(Role role, String id) {
             return route.startsWith("/v1/") && !route.startsWith("/v1/jobs");
         }
         return switch (role) {
-            case CONSUMER -> method == HandlerType.POST && route.equals("/v1/demands");
-            case PROVIDER -> method == HandlerType.POST && (route.equals("/v1/data-units") || route.equals("/v1/telemetry"))
+            case CONSUMER -> method == HandlerType.POST && (route.equals("/v1/demands")
+                    || route.equals("/v1/consumers/{id}/deposits"));
+            case PROVIDER -> method == HandlerType.POST && (route.equals("/v1/data-units") || route.equals("/v1/telemetry")
+                    || route.equals("/v1/providers/{id}/stake"))
                     || method == HandlerType.PUT && route.equals("/v1/data-units/{id}/state");
             default -> false;
         };

@@ -1,5 +1,8 @@
 package dev.orchestrator.topology.emit;
 
+import dev.orchestrator.topology.model.Placement;
+import dev.orchestrator.topology.payments.LedgerInput;
+import java.util.Set;
 import dev.orchestrator.topology.ledger.UnitChange;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
@@ -14,6 +17,10 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * also the audit event of the allocation and of every unit change it made.
  */
 public final class DecisionLog {
+    /** The changes that move money, for the escrow ledger. */
+    private static final Set<String> CHARGED = Set.of("PLACED", "REPLACED", "MIGRATED", "REPLACING", "RELEASED", "EXPIRED",
+            "FAILED", "REJECTED");
+
     private final KeyValueStore<String, DemandRecord> demands;
     private final Emitter out;
     private final Predicate<String> ownsUnit;
@@ -32,6 +39,12 @@ public final class DecisionLog {
         final Allocation stored = after.keepSequencesOf(ownsUnit).build();
         demands.put(stored.demandId(), stored);
         out.decision(Decisions.of(before, stored, action, units, out));
+        if (out.payments() && CHARGED.contains(action) && stored.placement() != null) {
+            final Placement placement = stored.placement();
+            out.ledger(new LedgerInput.Change(stored.demandId(), stored.consumerId(), placement.providerId(),
+                    placement.unitId(), stored.request() == null ? "" : stored.request().slaId(),
+                    placement.pricePerHourMicros(), action, stored.auditSequence(), out.now()));
+        }
         return stored;
     }
 

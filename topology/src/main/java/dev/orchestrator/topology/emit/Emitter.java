@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.emit;
 
+import dev.orchestrator.topology.payments.LedgerInput;
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.MetricEvent;
@@ -24,9 +25,25 @@ public final class Emitter {
     private long inputTimestamp = NO_INPUT;
     private static final long NO_INPUT = Long.MIN_VALUE;
 
-    public Emitter(final ProcessorContext<Object, Object> context, final CurrencyConverter currency) {
+    /** Whether the escrow ledger listens: without it, nothing is written for it. */
+    private final boolean payments;
+
+    public Emitter(final ProcessorContext<Object, Object> context, final CurrencyConverter currency, final boolean payments) {
         this.context = context;
         this.currency = currency;
+        this.payments = payments;
+    }
+
+    /** Whether placements are charged, so the escrow ledger hears of them. */
+    public boolean payments() {
+        return payments;
+    }
+
+    /** Tells the escrow ledger of a change that moves money; nothing when payments are off. */
+    public void ledger(final LedgerInput input) {
+        if (payments) {
+            context.forward(new Record<Object, Object>(input.key(), input, now()), Nodes.LEDGER);
+        }
     }
 
     /** The engine's clock: the wall clock of the stream thread (the test driver's in tests). */

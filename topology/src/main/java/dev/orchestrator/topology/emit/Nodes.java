@@ -10,6 +10,8 @@ public final class Nodes {
     public static final String METRICS = "metrics-sink";
     public static final String DLQ = "dlq-sink";
     public static final String ROUTE = "route-sink";
+    /** To the escrow ledger's topic; present only when payments are on. */
+    public static final String LEDGER = "ledger-sink";
 
     private Nodes() {
     }

@@ -82,15 +82,16 @@ public final class EscrowLedger {
     }
 
     /**
-     * The allocation ended (released or expired; change {@code sequence}) at {@code at}: the part of
-     * the period it used is settled, the rest refunded, and the escrow closes.
+     * The allocation ended (change {@code sequence}) at {@code at}: when it was {@code served} (released
+     * after use) the part of the period it used is settled; the rest, or all of it when nothing was
+     * served (a reservation that expired, provisioning that failed), is refunded, and the escrow closes.
      */
-    public List<Movement> ended(final String allocationId, final long sequence, final long at) {
+    public List<Movement> ended(final String allocationId, final long sequence, final long at, final boolean served) {
         final Escrow escrow = state.escrow(allocationId);
         if (escrow == null || escrow.lastSequence() >= sequence || escrow.state() == Escrow.State.CLOSED) {
             return List.of();
         }
-        final List<Movement> out = new ArrayList<>(settle(escrow, used(escrow, at), at));
+        final List<Movement> out = new ArrayList<>(settle(escrow, served ? used(escrow, at) : 0, at));
         final Escrow settled = state.escrow(allocationId);
         state.put(settled.with(settled.period(), settled.periodStart(), settled.periodEnd(), 0, settled.breached(),
                 Escrow.State.CLOSED).seen(sequence));

@@ -60,7 +60,7 @@ public final class EngineTask {
         this.self = context.taskId().partition();
         this.partitions = settings.partitions();
         this.stores = EngineStores.of(context);
-        this.out = new Emitter(context, normalizer.currency());
+        this.out = new Emitter(context, normalizer.currency(), settings.payments().enabled());
         this.router = new Router(out, self, partitions);
         this.log = new DecisionLog(stores.demands(), out, unitId -> slice.get(unitId) != null);
         this.remote = new RemoteSlices(settings.spillMargin());

@@ -1,5 +1,7 @@
 package dev.orchestrator.topology.telemetry;
 
+import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.payments.LedgerInput;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.topology.emit.UnitAudits;
@@ -62,6 +64,7 @@ public final class Heartbeats {
         }
         if (CapacityLedger.toMigrate(unit).size() > breachedBefore.size()) {
             saved(task.slice().noted(unit, "SLA_BREACHED"), cause);
+            charge(unit, breachedBefore, now);
             migrations.requestMoves(unit, "SLA_BREACH");
         } else if (health.lastHeartbeat() - unit.storedHeartbeat() >= task.settings().heartbeatLimitMillis() / 2) {
             task.slice().markDirty(unit);
@@ -83,6 +86,22 @@ public final class Heartbeats {
         LOG.info("unit={} unhealthy: heartbeat missed lastHeartbeat={}", unitId, Instant.ofEpochMilli(judged.lastHeartbeat()));
         saved(task.slice().health(unit, judged, "HEALTH_CHANGED"), "clock");
         migrations.requestMoves(unit, "HEARTBEAT_MISSED");
+    }
+
+    /** Tells the escrow ledger of each allocation here whose SLA this unit just broke, with its penalty terms. */
+    private void charge(final UnitState unit, final List<Held> breachedBefore, final long now) {
+        if (!task.out().payments()) {
+            return;
+        }
+        for (final Held held : CapacityLedger.toMigrate(unit)) {
+            if (held.role() != Held.Role.OWNED || breachedBefore.contains(held)
+                    || !(task.log().get(held.allocationId()) instanceof Allocation allocation)
+                    || allocation.request() == null || allocation.request().slaId().isEmpty()) {
+                continue;
+            }
+            task.sla(allocation.request().slaId()).ifPresent(sla -> task.out().ledger(new LedgerInput.Breach(
+                    held.allocationId(), unit.unitId(), sla.windowMillis(), sla.penaltyPercent(), now)));
+        }
     }
 
     private void saved(final UnitChange change, final String cause) {

@@ -52,7 +52,7 @@ class BooksBalanceProperties {
             case 1 -> ledger.stake(provider, s.amount(), "s" + s.pick(), now);
             case 2 -> ledger.placed(allocation, consumer, provider, "u", "", s.amount() % 5_000_000, sequence, now);
             case 3 -> ledger.periodEnded(allocation, now);
-            case 4 -> ledger.ended(allocation, sequence - s.pick() % 2, now);
+            case 4 -> ledger.ended(allocation, sequence - s.pick() % 2, now, s.pick() % 3 != 0);
             case 5 -> ledger.moved(allocation, provider, "u2", s.amount() % 5_000_000, sequence, now);
             case 6 -> ledger.replacing(allocation, sequence, now);
             case 7 -> ledger.breached(allocation, 1 + s.advance() * 10, s.percent(), now);

@@ -41,13 +41,13 @@ class EscrowLedgerTest {
     void aReleaseHalfWayThroughPaysHalfAndRefundsTheRest() {
         ledger.deposit("c1", 5_000_000, "r1", 0);
         ledger.placed("a1", "c1", "p1", "u1", "", PRICE, 1, 0);
-        final List<Movement> ended = ledger.ended("a1", 2, HOUR / 2);
+        final List<Movement> ended = ledger.ended("a1", 2, HOUR / 2, true);
         assertThat(ended).extracting(Movement::kind, Movement::amount).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(Movement.Kind.RELEASED, 585_000L),
                 org.assertj.core.groups.Tuple.tuple(Movement.Kind.FEE, 15_000L),
                 org.assertj.core.groups.Tuple.tuple(Movement.Kind.REFUNDED, 600_000L));
         assertThat(state.escrow("a1").state()).isEqualTo(Escrow.State.CLOSED);
-        assertThat(ledger.ended("a1", 2, HOUR)).as("the same change again moves nothing").isEmpty();
+        assertThat(ledger.ended("a1", 2, HOUR, true)).as("the same change again moves nothing").isEmpty();
         assertThat(ledger.periodEnded("a1", 2 * HOUR)).as("a closed escrow has no periods").isEmpty();
         assertThat(state.consumer("c1").locked()).isZero();
         assertBooks();

@@ -1,0 +1,177 @@
+package dev.orchestrator.topology.payments;
+
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.topology.money.Escrow;
+import dev.orchestrator.topology.money.EscrowLedger;
+import dev.orchestrator.topology.money.Movement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one escrow-ledger task: applies each allocation change, breach and funds request to the
+ * ledger, ends the periods that are due (by the wall clock), and writes every movement to
+ * {@code payments.v1} in the same transaction as the stores. An allocation whose consumer cannot pay
+ * for its next period is released through a RELEASE demand on {@code demand.v1}.
+ */
+public final class LedgerProcessor implements Processor<String, LedgerInput, Object, Object> {
+    /** Sink of payments.v1. */
+    public static final String PAYMENTS_SINK = "payments-sink";
+    /** Sink of RELEASE demands for unfunded allocations. */
+    public static final String RELEASES_SINK = "payments-releases-sink";
+    private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
+    /** Periods ended per scan at most, so a ledger that was down long catches up in bounded transactions. */
+    private static final int MAX_DUE_PER_SCAN = 5_000;
+
+    private final PaymentSettings settings;
+    private ProcessorContext<Object, Object> context;
+    private LedgerStores stores;
+    private EscrowLedger ledger;
+    private final PriorityQueue<Due> due = new PriorityQueue<>();
+
+    /** A period end waiting: stale ones (the escrow moved on) are skipped when they come up. */
+    private record Due(long at, String allocationId) implements Comparable<Due> {
+        @Override
+        public int compareTo(final Due other) {
+            final int byTime = Long.compare(at, other.at);
+            return byTime != 0 ? byTime : allocationId.compareTo(other.allocationId);
+        }
+    }
+
+    public LedgerProcessor(final PaymentSettings settings) {
+        this.settings = settings;
+    }
+
+    @Override
+    public void init(final ProcessorContext<Object, Object> context) {
+        this.context = context;
+        stores = new LedgerStores(context);
+        ledger = new EscrowLedger(stores, settings.terms());
+        due.clear();
+        int open = 0;
+        try (KeyValueIterator<String, Escrow> it = stores.escrows().all()) {
+            while (it.hasNext()) {
+                final Escrow escrow = it.next().value;
+                if (escrow.state() == Escrow.State.OPEN) {
+                    due.add(new Due(escrow.periodEnd(), escrow.allocationId()));
+                    open++;
+                }
+            }
+        }
+        context.schedule(Duration.ofMillis(settings.scanIntervalMillis()), PunctuationType.WALL_CLOCK_TIME, this::scan);
+        LOG.info("escrow ledger ready: {} open escrows, period {} s, fee {} bp", open,
+                settings.terms().periodMillis() / 1000, settings.terms().feeBasisPoints());
+    }
+
+    @Override
+    public void process(final Record<String, LedgerInput> record) {
+        final LedgerInput input = record.value();
+        if (input == null) {
+            return;
+        }
+        try {
+            apply(input);
+        } catch (final ArithmeticException | IllegalArgumentException e) {
+            // the engine and the funds intake check what they send; this is a bug or a crafted record: skip it, loudly
+            LOG.warn("ledger input {} key={} not applied: {}", input.getClass().getSimpleName(), record.key(), e.getMessage());
+        }
+    }
+
+    private void apply(final LedgerInput input) {
+        if (input instanceof LedgerInput.Change change) {
+            emit(onChange(change), change.allocationId());
+        } else if (input instanceof LedgerInput.Breach breach) {
+            emit(ledger.breached(breach.allocationId(), breach.windowMillis(), breach.penaltyPercent(), breach.at()),
+                    breach.allocationId());
+        } else if (input instanceof LedgerInput.Funds funds) {
+            if (funds.kind() == LedgerInput.Funds.Kind.DEPOSIT) {
+                emit(ledger.deposit(funds.accountId(), funds.micros(), funds.requestId(), funds.at()), null);
+            } else {
+                emit(ledger.stake(funds.accountId(), funds.micros(), funds.requestId(), funds.at()), null);
+            }
+            if (funds.stellarAddress() != null) {
+                stores.address(funds.kind() == LedgerInput.Funds.Kind.DEPOSIT ? 'c' : 'p', funds.accountId(),
+                        funds.stellarAddress());
+            }
+        } else if (input instanceof LedgerInput.Reverse reverse) {
+            final EscrowLedger.Reversed reversed = ledger.reverse(reverse.paymentId(), reverse.requestedBy(), reverse.at());
+            if (reversed.outcome() != EscrowLedger.Reversal.REVERSED) {
+                LOG.info("slash reversal of {} by {} refused: {}", reverse.paymentId(), reverse.requestedBy(),
+                        reversed.outcome());
+            }
+            emit(reversed.movements(), null);
+        }
+    }
+
+    private List<Movement> onChange(final LedgerInput.Change c) {
+        return switch (c.action()) {
+            case "PLACED" -> ledger.placed(c.allocationId(), c.consumerId(), c.providerId(), c.unitId(), c.slaId(),
+                    c.pricePerHourMicros(), c.sequence(), c.at());
+            case "REPLACED", "MIGRATED" -> ledger.moved(c.allocationId(), c.providerId(), c.unitId(), c.pricePerHourMicros(),
+                    c.sequence(), c.at());
+            case "REPLACING" -> ledger.replacing(c.allocationId(), c.sequence(), c.at());
+            case "RELEASED" -> ledger.ended(c.allocationId(), c.sequence(), c.at(), true);
+            // an expired reservation, a failed provisioning, a re-placement that found nothing: no service was given
+            case "EXPIRED", "FAILED", "REJECTED" -> ledger.ended(c.allocationId(), c.sequence(), c.at(), false);
+            default -> List.of();
+        };
+    }
+
+    /** Periods due by the wall clock: each pays out and locks the next, in this punctuation's transaction. */
+    private void scan(final long now) {
+        int ended = 0;
+        while (!due.isEmpty() && due.peek().at() <= now && ended < MAX_DUE_PER_SCAN) {
+            final Due next = due.poll();
+            try {
+                final List<Movement> moved = ledger.periodEnded(next.allocationId(), now);
+                if (!moved.isEmpty()) {
+                    ended++;
+                    emit(moved, next.allocationId());
+                }
+            } catch (final ArithmeticException e) {
+                LOG.warn("period end of allocation={} not applied: {}", next.allocationId(), e.getMessage());
+            }
+        }
+        if (ended > 0) {
+            LOG.debug("escrow periods ended: {}", ended);
+        }
+    }
+
+    /** Writes the movements out; an escrow that opened a period is scheduled, one that could not is released. */
+    private void emit(final List<Movement> movements, final String allocationId) {
+        final long now = context.currentSystemTimeMs();
+        for (final Movement movement : movements) {
+            context.forward(new Record<Object, Object>(PaymentRecords.key(movement),
+                    PaymentRecords.of(movement, settings.currency()), Math.max(0, movement.at())), PAYMENTS_SINK);
+            if (movement.kind() == Movement.Kind.LOCK_REFUSED) {
+                release(movement, now);
+            }
+        }
+        if (allocationId != null && !movements.isEmpty()) {
+            final Escrow escrow = stores.escrow(allocationId);
+            if (escrow != null && escrow.state() == Escrow.State.OPEN && escrow.locked() > 0) {
+                due.add(new Due(escrow.periodEnd(), allocationId));
+            }
+        }
+    }
+
+    /** Asks the engine to release an allocation its consumer cannot pay for. */
+    private void release(final Movement refused, final long now) {
+        LOG.info("allocation={} consumer={} cannot pay period {}: releasing it", refused.allocationId(),
+                refused.consumerId(), refused.period());
+        final Demand demand = Demand.newBuilder().setDemandId(refused.id()).setConsumerId(refused.consumerId())
+                .setType(DemandType.RELEASE).setReleaseOf(refused.allocationId()).setRequestedAt(Instant.ofEpochMilli(now))
+                .setLabels(Map.of("reason", "INSUFFICIENT_FUNDS")).build();
+        context.forward(new Record<Object, Object>(demand.getDemandId(), demand, now), RELEASES_SINK);
+    }
+}

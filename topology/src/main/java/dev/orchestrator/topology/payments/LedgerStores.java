@@ -1,0 +1,140 @@
+package dev.orchestrator.topology.payments;
+
+import dev.orchestrator.topology.money.ConsumerAccount;
+import dev.orchestrator.topology.money.Escrow;
+import dev.orchestrator.topology.money.LedgerState;
+import dev.orchestrator.topology.money.Movement;
+import dev.orchestrator.topology.money.ProviderAccount;
+import dev.orchestrator.topology.serde.InternalSerde;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.ProcessingContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The escrow ledger's RocksDB stores, with changelogs and a record cache (an account written many
+ * times between two commits reaches the changelog once), seen as the ledger's {@link LedgerState}.
+ */
+public final class LedgerStores implements LedgerState {
+    /** Consumer accounts by consumer id. */
+    public static final String CONSUMERS = "payments-consumers";
+    /** Provider accounts by provider id. */
+    public static final String PROVIDERS = "payments-providers";
+    /** Escrows by allocation id. */
+    public static final String ESCROWS = "payments-escrows";
+    /** Every movement by payment id, for the read API, reversals and idempotency. */
+    public static final String MOVEMENTS = "payments-movements";
+    /** The ledger's sequence, reversed slashes ({@code r:} + payment id) and Stellar addresses ({@code a:c:}/{@code a:p:} + id). */
+    public static final String META = "payments-meta";
+
+    private static final String SEQUENCE = "sequence";
+
+    private final KeyValueStore<String, ConsumerAccount> consumers;
+    private final KeyValueStore<String, ProviderAccount> providers;
+    private final KeyValueStore<String, Escrow> escrows;
+    private final KeyValueStore<String, Movement> movements;
+    private final KeyValueStore<String, String> meta;
+    private long sequence;
+
+    public LedgerStores(final ProcessingContext context) {
+        consumers = context.getStateStore(CONSUMERS);
+        providers = context.getStateStore(PROVIDERS);
+        escrows = context.getStateStore(ESCROWS);
+        movements = context.getStateStore(MOVEMENTS);
+        meta = context.getStateStore(META);
+        final String stored = meta.get(SEQUENCE);
+        sequence = stored == null ? 0 : Long.parseLong(stored);
+    }
+
+    /** Builders of the ledger's stores, for the topology. */
+    public static List<StoreBuilder<?>> builders() {
+        return List.of(store(CONSUMERS, ConsumerAccount.class), store(PROVIDERS, ProviderAccount.class),
+                store(ESCROWS, Escrow.class), store(MOVEMENTS, Movement.class),
+                Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(META), Serdes.String(), Serdes.String())
+                        .withCachingEnabled());
+    }
+
+    /** Every store name. */
+    public static List<String> names() {
+        return List.of(CONSUMERS, PROVIDERS, ESCROWS, MOVEMENTS, META);
+    }
+
+    public KeyValueStore<String, Escrow> escrows() {
+        return escrows;
+    }
+
+    /** The Stellar address on file for a consumer ({@code c}) or provider ({@code p}), or null. */
+    public String address(final char side, final String accountId) {
+        return meta.get("a:" + side + ":" + accountId);
+    }
+
+    public void address(final char side, final String accountId, final String address) {
+        meta.put("a:" + side + ":" + accountId, address);
+    }
+
+    @Override
+    public ConsumerAccount consumer(final String consumerId) {
+        final ConsumerAccount account = consumers.get(consumerId);
+        return account == null ? ConsumerAccount.empty(consumerId) : account;
+    }
+
+    @Override
+    public void put(final ConsumerAccount account) {
+        consumers.put(account.consumerId(), account);
+    }
+
+    @Override
+    public ProviderAccount provider(final String providerId) {
+        final ProviderAccount account = providers.get(providerId);
+        return account == null ? ProviderAccount.empty(providerId) : account;
+    }
+
+    @Override
+    public void put(final ProviderAccount account) {
+        providers.put(account.providerId(), account);
+    }
+
+    @Override
+    public Escrow escrow(final String allocationId) {
+        return escrows.get(allocationId);
+    }
+
+    @Override
+    public void put(final Escrow escrow) {
+        escrows.put(escrow.allocationId(), escrow);
+    }
+
+    @Override
+    public Movement movement(final String id) {
+        return movements.get(id);
+    }
+
+    @Override
+    public void put(final Movement movement) {
+        movements.put(movement.id(), movement);
+    }
+
+    @Override
+    public boolean reversed(final String slashId) {
+        return meta.get("r:" + slashId) != null;
+    }
+
+    @Override
+    public void markReversed(final String slashId) {
+        meta.put("r:" + slashId, "1");
+    }
+
+    @Override
+    public long nextSequence() {
+        sequence++;
+        meta.put(SEQUENCE, Long.toString(sequence));
+        return sequence;
+    }
+
+    private static StoreBuilder<?> store(final String name, final Class<?> values) {
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), InternalSerde.of(values))
+                .withCachingEnabled();
+    }
+}

@@ -1,0 +1,178 @@
+package dev.orchestrator.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.FundsRequest;
+import dev.orchestrator.avro.FundsRequestType;
+import dev.orchestrator.avro.Payment;
+import dev.orchestrator.avro.PaymentKind;
+import dev.orchestrator.avro.Sla;
+import dev.orchestrator.topology.money.Books;
+import dev.orchestrator.topology.money.PaymentTerms;
+import dev.orchestrator.topology.payments.PaymentRecords;
+import dev.orchestrator.topology.payments.PaymentSettings;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The pay stage in the whole topology: funds in through funds.v1, the engine telling the ledger of
+ * placements, ends and breaches, periods ending by the wall clock, and every movement on payments.v1
+ * with the books balanced.
+ */
+class PaymentsTest {
+    /** A valid account address (the Stellar SDK's own test vector). */
+    static final String ADDRESS = "GCZHXL5HXQX5ABDM26LHYRCQZ5OJFHLOPLZX47WEBP3V2PF5AVFK2A5D";
+    private static final long MINUTE = 60_000;
+
+    private final EngineHarness engine = new EngineHarness(EngineSettings.defaults()
+            .withPayments(new PaymentSettings(true, new PaymentTerms(MINUTE, 250, 3), "USD", 100)));
+    private final TestOutputTopic<String, Payment> paymentsOut = engine.driver.createOutputTopic(
+            engine.topics.payments.name(), engine.topics.payments.keySerde().deserializer(),
+            engine.topics.payments.valueSerde().deserializer());
+    private final List<Payment> payments = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        engine.close();
+    }
+
+    @Test
+    void aPlacementLocksAPeriodThatIsReleasedWhenItEndsAndSettledProRataOnRelease() {
+        fund("c1", "10", r -> r.setStellarAddress(ADDRESS));
+        engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "c1", 100).confirmAll();
+        final long perHour = micros(engine.last("d1").getPricePerHour().getAmount());
+        final long period = PaymentTerms.cost(perHour, MINUTE);
+        assertThat(period).isPositive();
+        assertThat(read()).extracting(Payment::getKind).containsExactly(PaymentKind.DEPOSITED, PaymentKind.LOCKED);
+        assertThat(last().getAmount().getAmount()).isEqualByComparingTo(BigDecimal.valueOf(period, 6));
+        assertThat(last().getConsumerLockedMicros()).isEqualTo(period);
+
+        engine.advance(Duration.ofSeconds(61));
+        assertThat(read()).extracting(Payment::getKind).containsExactly(PaymentKind.RELEASED, PaymentKind.FEE,
+                PaymentKind.LOCKED);
+
+        engine.advance(Duration.ofSeconds(20)).release("r1", "c1", "d1");
+        assertThat(read()).extracting(Payment::getKind).containsExactly(PaymentKind.RELEASED, PaymentKind.FEE,
+                PaymentKind.REFUNDED);
+        assertThat(last().getConsumerLockedMicros()).isZero();
+        assertBooks();
+    }
+
+    @Test
+    void aConsumerWhoCannotPayIsRefusedAndTheAllocationReleased() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "broke", 10);
+        assertThat(read()).singleElement().satisfies(p -> {
+            assertThat(p.getKind()).isEqualTo(PaymentKind.LOCK_REFUSED);
+            assertThat(p.getReason()).isEqualTo("INSUFFICIENT_FUNDS");
+        });
+        assertThat(engine.allocations).filteredOn(a -> "d1".equals(a.getAllocationId()))
+                .extracting(a -> a.getStatus()).containsSubsequence(AllocationStatus.PLACED, AllocationStatus.RELEASED);
+        assertThat(engine.unit("u1").reservations()).isEmpty();
+        assertBooks();
+    }
+
+    @Test
+    void aBreachedSlaSlashesTheProvidersStakeAndRefundsThePeriod() {
+        engine.sla(Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(50).setMinAvailability(0.9)
+                .setPenaltyPercent(50).setWindowMillis(MINUTE).setUpdatedAt(Instant.EPOCH).build());
+        fund("c1", "10", r -> { });
+        fund("p1", "5", r -> r.setType(FundsRequestType.STAKE));
+        engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "c1", 100, d -> d.setSlaId("gold"))
+                .confirmAll();
+        read();
+        for (int i = 0; i < 10; i++) {
+            engine.heartbeat("u1", 400.0, true);
+        }
+        assertThat(read()).singleElement().satisfies(p -> {
+            assertThat(p.getKind()).isEqualTo(PaymentKind.SLASHED);
+            assertThat(p.getProviderId()).isEqualTo("p1");
+            assertThat(p.getAmount().getAmount()).isPositive();
+        });
+        engine.advance(Duration.ofSeconds(61));
+        assertThat(read()).extracting(Payment::getKind).startsWith(PaymentKind.REFUNDED, PaymentKind.LOCKED);
+        assertBooks();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "negative deposit|DEPOSIT|-5|USD|amount",
+        "malformed amount|DEPOSIT|1e3|USD|amount",
+        "more than 7 decimals|DEPOSIT|1.00000001|USD|amount",
+        "a 7th decimal the ledger cannot keep|DEPOSIT|1.0000001|USD|amount",
+        "zero|STAKE|0|USD|amount",
+        "unknown currency|DEPOSIT|10|EUR|currency",
+        "invalid Stellar address|DEPOSIT|10|USD|stellarAddress",
+        "unknown type|UNKNOWN|10|USD|type"})
+    void aBadFundsRequestIsDeadLetteredNamingTheField(final String name, final FundsRequestType type, final String amount,
+                                                      final String currency, final String field) {
+        fund("c1", amount, r -> {
+            r.setType(type).setCurrency(currency);
+            if ("stellarAddress".equals(field)) {
+                r.setStellarAddress(ADDRESS.substring(0, 55) + "A");
+            }
+        });
+        engine.drain();
+        assertThat(engine.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(header(letter, "orchestrator.error.field")).isEqualTo(field);
+            assertThat(header(letter, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
+        });
+        assertThat(read()).isEmpty();
+        fund("c1", "1", r -> r.setRequestId("good"));
+        assertThat(read()).as("the stream goes on").extracting(Payment::getKind).containsExactly(PaymentKind.DEPOSITED);
+    }
+
+    @Test
+    void aRepeatedRequestIdDepositsOnce() {
+        fund("c1", "10", r -> { });
+        fund("c1", "10", r -> { });
+        assertThat(read()).hasSize(1);
+    }
+
+    private void fund(final String account, final String amount, final Consumer<FundsRequest.Builder> change) {
+        final FundsRequest.Builder request = FundsRequest.newBuilder().setRequestId("req-" + account)
+                .setType(FundsRequestType.DEPOSIT).setAccountId(account).setAmount(amount).setCurrency("USD")
+                .setRequestedAt(engine.now());
+        change.accept(request);
+        engine.input(engine.topics.funds).pipeInput(account, request.build());
+        engine.drain();
+    }
+
+    private List<Payment> read() {
+        final List<Payment> fresh = paymentsOut.readValuesToList();
+        payments.addAll(fresh);
+        return fresh;
+    }
+
+    private Payment last() {
+        return payments.get(payments.size() - 1);
+    }
+
+    private void assertBooks() {
+        read();
+        final Books books = new Books();
+        payments.stream().map(PaymentRecords::movement).forEach(books::apply);
+        assertThat(books.problems()).isEmpty();
+        assertThat(books.accountedFor()).isEqualTo(books.cameIn());
+    }
+
+    private static long micros(final BigDecimal amount) {
+        return amount.movePointRight(6).longValueExact();
+    }
+
+    private static String header(final TestRecord<byte[], byte[]> record, final String name) {
+        final org.apache.kafka.common.header.Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+}
