@@ -42,8 +42,9 @@ final class VerifyCommand implements Callable<Integer> {
                 report.deadLetters(), report.auditEvents(), report.units());
         final String[] names = {"", "no overcommit, nothing placed on an unallocatable unit",
             "exactly one decision per demand", "quotas and budgets held",
-            "audit replays to the state the engine's stores hold", "inputs = decisions + dead letters"};
-        for (int invariant = 1; invariant <= 5; invariant++) {
+            "audit replays to the state the engine's stores hold", "inputs = decisions + dead letters",
+            "the books balance: no money created, lost or moved twice"};
+        for (int invariant = 1; invariant <= 6; invariant++) {
             final int n = invariant;
             final long count = report.violations().stream().filter(v -> v.invariant() == n).count();
             System.out.printf("  [%s] %d %s%s%n", count == 0 ? "ok" : "FAIL", invariant, names[invariant],

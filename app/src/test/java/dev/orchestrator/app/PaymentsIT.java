@@ -204,6 +204,11 @@ class PaymentsIT {
         assertThat(books.problems()).isEmpty();
         assertThat(books.accountedFor()).isEqualTo(books.cameIn());
         assertThat(books.cameIn()).isEqualTo(120_000_000L);
+
+        final dev.orchestrator.app.verify.VerifyReport report = new dev.orchestrator.app.verify.Verifier(instance.topics(),
+                KAFKA.bootstrapServers(), Map.of(), 0).verify();
+        assertThat(report.violations()).filteredOn(v -> v.invariant() == 6).isEmpty();
+        assertThat(report.notes()).anySatisfy(note -> assertThat(note).startsWith("books: ").endsWith("0 created or lost"));
     }
 
     private void accepted(final String method, final String path, final String body) throws Exception {

@@ -137,9 +137,13 @@ public final class Topics {
         return List.of(route, ledger);
     }
 
-    /** Topics of one partition whatever the engine's count: the escrow ledger's, so all money moves in one task. */
+    /**
+     * Topics of one partition whatever the engine's count: the escrow ledger's input, so all money
+     * moves in one task, and its output, so every reader sees the movements in the ledger's order and
+     * any committed cut of it is a prefix.
+     */
     public boolean isSinglePartition(final Topic<?, ?> topic) {
-        return topic == ledger;
+        return topic == ledger || topic == payments;
     }
 
     /** Tables are compacted: only the latest value per key matters. */

@@ -1,5 +1,8 @@
 package dev.orchestrator.app.verify;
 
+import dev.orchestrator.topology.money.Books;
+import dev.orchestrator.topology.money.Movement;
+import dev.orchestrator.topology.payments.PaymentRecords;
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
@@ -44,7 +47,7 @@ public final class Verifier {
         // on a live cluster, records younger than this may still be on their way through the engine
         final long cutoff = System.currentTimeMillis() - settleMillis;
         final List<String> read = new ArrayList<>(List.of(topics.demand.name(), topics.allocations.name(), topics.dlq.name(),
-                topics.audit.name(), topics.policy.name()));
+                topics.audit.name(), topics.policy.name(), topics.payments.name()));
         if (applicationId != null) {
             read.addAll(LiveUnits.changelogs(applicationId));
         }
@@ -87,8 +90,46 @@ public final class Verifier {
         demands.checkQuotas(policies);
         demands.checkBudgets(policies);
         demands.checkAccounting(deadLetters, topics.demand.name());
+        checkBooks();
         return new VerifyReport(demandRecords, recent[0], demands.decisions(), dlqRecords, auditRecords, audit.units(),
                 violations, notes);
+    }
+
+    /**
+     * Invariant 6, the books: every movement on payments.v1 replayed in the ledger's order moves money
+     * between balances without creating or losing any, no payment moves twice, no movement is
+     * missing, and every balance a movement reports is the one the replay gives.
+     */
+    private void checkBooks() {
+        if (!reader.exists(topics.payments.name())) {
+            notes.add("no payments.v1 on this cluster: payments are off, nothing to balance");
+            return;
+        }
+        final List<Movement> movements = new ArrayList<>();
+        final long[] undecodable = new long[1];
+        reader.readAll(topics.payments.name(), r -> {
+            try {
+                final Movement movement = PaymentRecords.movement(topics.payments.valueSerde().deserializer()
+                        .deserialize(r.topic(), r.value()));
+                if (movement != null) {
+                    movements.add(movement);
+                }
+            } catch (final RuntimeException e) {
+                undecodable[0]++;
+                violations.add(new Violation(6, key(r), "a payments.v1 record the books cannot read: " + e.getMessage()));
+            }
+        });
+        movements.sort(java.util.Comparator.comparingLong(Movement::sequence));
+        final Books books = new Books();
+        movements.forEach(books::apply);
+        books.problems().forEach(problem -> violations.add(new Violation(6, "payments", problem)));
+        if (books.accountedFor() != books.cameIn()) {
+            violations.add(new Violation(6, "payments", "came in " + books.cameIn() + " micro-units, accounted for "
+                    + books.accountedFor()));
+        }
+        notes.add(String.format("books: %d movements; came in %s, held in escrow %s, fees %s (micro-units); %s",
+                books.count(), books.cameIn(), books.locked(), books.fees(),
+                books.problems().isEmpty() && books.accountedFor() == books.cameIn() ? "0 created or lost" : "NOT BALANCED"));
     }
 
     /** Invariant 4, replay: each unit's last audited state is what the engine's stores hold, where both reached the same sequence. */

@@ -10,7 +10,8 @@ import java.util.Set;
 /**
  * Checks the books from the movements alone, in ledger order: each movement is applied as a flow
  * between balances (exact, overflow refused), no balance may go negative, no id may move money
- * twice, and the balances each movement says it left must be the ones the flows give. So a
+ * twice, the sequence may have no gap, and the balances each movement says it left must be the
+ * ones the flows give. So a
  * movement the ledger wrote but did not account for, or accounted for and did not write, shows as
  * money created or lost. {@code verify} runs it over committed {@code payments.v1}; the ledger's
  * property test runs it after every step.
@@ -30,6 +31,9 @@ public final class Books {
         count++;
         if (movement.sequence() <= lastSequence) {
             problem(movement, "sequence " + movement.sequence() + " not after " + lastSequence);
+        } else if (count > 1 && movement.sequence() != lastSequence + 1) {
+            // the ledger numbers every movement it writes: a gap is a movement written to its stores but lost
+            problem(movement, "movements " + (lastSequence + 1) + " to " + (movement.sequence() - 1) + " are missing");
         }
         lastSequence = Math.max(lastSequence, movement.sequence());
         if (!seen.add(movement.id())) {

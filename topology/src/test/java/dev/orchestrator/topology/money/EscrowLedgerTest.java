@@ -188,6 +188,8 @@ class EscrowLedgerTest {
         books.apply(new Movement("x", Movement.Kind.LOCKED, 500, "c1", "p1", "a2", 1, "", 0, -400, 500, -1, 4));
         assertThat(books.problems()).anySatisfy(p -> assertThat(p).contains("below zero"))
                 .anySatisfy(p -> assertThat(p).contains("not after"));
+        books.apply(new Movement("y", Movement.Kind.DEPOSITED, 1, "c2", null, null, 0, "", 0, 1, 0, -1, 9));
+        assertThat(books.problems()).last().asString().contains("movements 5 to 8 are missing");
     }
 
     private void assertBooks() {
