@@ -2,13 +2,16 @@ package dev.orchestrator.connectors.settlement;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.stellar.sdk.AbstractTransaction;
 import org.stellar.sdk.Account;
 import org.stellar.sdk.Asset;
+import org.stellar.sdk.ClaimClaimableBalanceOperation;
 import org.stellar.sdk.Claimant;
 import org.stellar.sdk.CreateClaimableBalanceOperation;
 import org.stellar.sdk.KeyPair;
+import org.stellar.sdk.MemoHash;
 import org.stellar.sdk.Network;
 import org.stellar.sdk.Predicate;
 import org.stellar.sdk.TimeBounds;
@@ -63,6 +66,57 @@ public final class EscrowTransactions {
                 .build();
         transaction.sign(platform);
         return transaction;
+    }
+
+    /**
+     * The signed transaction of {@code order}: its steps as operations, its payment's id (hashed) as
+     * the memo, the platform account's next sequence after {@code sequence}, valid until
+     * {@code validUntil} (epoch seconds).
+     */
+    public Transaction build(final SettlementOrder order, final long sequence, final long validUntil) {
+        if (order.empty()) {
+            throw new IllegalArgumentException("payment " + order.paymentId() + " has nothing to settle on chain");
+        }
+        final TransactionBuilder builder = new TransactionBuilder(new Account(platform.getAccountId(), sequence), network)
+                .setBaseFee(BASE_FEE).addMemo(new MemoHash(memo(order.paymentId())))
+                .addPreconditions(TransactionPreconditions.builder().timeBounds(new TimeBounds(0, validUntil)).build());
+        for (final SettlementOrder.Step step : order.steps()) {
+            if (step instanceof SettlementOrder.Escrow escrow) {
+                builder.addOperation(new CreateClaimableBalanceOperation.Builder(amount(positive(escrow.stroops())), asset,
+                        List.of(new Claimant(platform.getAccountId(), new Predicate.Unconditional()))).build());
+            } else if (step instanceof SettlementOrder.Reclaim reclaim) {
+                builder.addOperation(new ClaimClaimableBalanceOperation.Builder(reclaim.balanceId()).build());
+            } else if (step instanceof SettlementOrder.Payout payout) {
+                builder.addOperation(new CreateClaimableBalanceOperation.Builder(amount(positive(payout.stroops())), asset,
+                        List.of(new Claimant(payout.provider(), new Predicate.AbsBefore(payout.deadline())),
+                                new Claimant(platform.getAccountId(),
+                                        new Predicate.Not(new Predicate.AbsBefore(payout.deadline()))))).build());
+            }
+        }
+        final Transaction transaction = builder.build();
+        transaction.sign(platform);
+        return transaction;
+    }
+
+    /** The memo that names a payment on chain: SHA-256 of its id, so anyone can match a transaction to it. */
+    public static byte[] memo(final String paymentId) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(paymentId.getBytes(StandardCharsets.UTF_8));
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /** The platform's account id (public). */
+    public String platformAccount() {
+        return platform.getAccountId();
+    }
+
+    private static long positive(final long stroops) {
+        if (stroops <= 0) {
+            throw new IllegalArgumentException("a claimable balance holds a positive amount, got " + stroops + " stroops");
+        }
+        return stroops;
     }
 
     /** A stored envelope read back, as it will be resubmitted. */

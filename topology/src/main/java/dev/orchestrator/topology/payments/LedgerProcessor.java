@@ -151,8 +151,12 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     private void emit(final List<Movement> movements, final String allocationId) {
         final long now = context.currentSystemTimeMs();
         for (final Movement movement : movements) {
-            context.forward(new Record<Object, Object>(PaymentRecords.key(movement),
-                    PaymentRecords.of(movement, settings.currency()), Math.max(0, movement.at())), PAYMENTS_SINK);
+            final dev.orchestrator.avro.Payment payment = PaymentRecords.of(movement, settings.currency());
+            if (movement.kind() == Movement.Kind.RELEASED && movement.providerId() != null) {
+                payment.setPayeeAddress(stores.address('p', movement.providerId()));
+            }
+            context.forward(new Record<Object, Object>(PaymentRecords.key(movement), payment, Math.max(0, movement.at())),
+                    PAYMENTS_SINK);
             if (movement.kind() == Movement.Kind.LOCK_REFUSED) {
                 release(movement, now);
             }
