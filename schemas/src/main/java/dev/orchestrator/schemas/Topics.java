@@ -50,6 +50,11 @@ public final class Topics {
      * transaction.
      */
     public static final String LEDGER = "payments.ledger";
+    /**
+     * Compacted: the settlement worker's signed Stellar envelope of each payment and where it stands,
+     * keyed by payment id, written before the envelope is first submitted.
+     */
+    public static final String SETTLEMENTS = "settlements.v1";
 
     public final Topic<String, Demand> demand;
     public final Topic<String, Telemetry> telemetry;
@@ -66,6 +71,8 @@ public final class Topics {
     public final Topic<String, Payment> payments;
     /** The ledger's own topic; its typed serde lives with the ledger. */
     public final Topic<String, byte[]> ledger;
+    /** The settlement worker's own topic (JSON values it alone reads and writes). */
+    public final Topic<String, byte[]> settlements;
     /** Dead letters keep the original bytes untouched, so nothing is lost by re-encoding. */
     public final Topic<byte[], byte[]> dlq;
     /** The engine's own topic; its typed serde lives with the engine, which alone reads and writes it. */
@@ -90,6 +97,7 @@ public final class Topics {
         funds = new Topic<>(prefix + FUNDS, keys, serdes.forClass(FundsRequest.class));
         payments = new Topic<>(prefix + PAYMENTS, keys, serdes.forClass(Payment.class));
         ledger = new Topic<>(prefix + LEDGER, keys, Serdes.ByteArray());
+        settlements = new Topic<>(prefix + SETTLEMENTS, keys, Serdes.ByteArray());
         dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
         route = new Topic<>(prefix + ROUTE, keys, Serdes.ByteArray());
     }
@@ -134,7 +142,7 @@ public final class Topics {
 
     /** The engine's internal topics, created with the public ones. */
     public List<Topic<?, ?>> internal() {
-        return List.of(route, ledger);
+        return List.of(route, ledger, settlements);
     }
 
     /**
@@ -143,11 +151,11 @@ public final class Topics {
      * any committed cut of it is a prefix.
      */
     public boolean isSinglePartition(final Topic<?, ?> topic) {
-        return topic == ledger || topic == payments;
+        return topic == ledger || topic == payments || topic == settlements;
     }
 
     /** Tables are compacted: only the latest value per key matters. */
     public boolean isCompacted(final Topic<?, ?> topic) {
-        return topic == policy || topic == sla || topic == jobs;
+        return topic == policy || topic == sla || topic == jobs || topic == settlements;
     }
 }
