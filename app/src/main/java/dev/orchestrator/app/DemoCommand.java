@@ -3,6 +3,7 @@ package dev.orchestrator.app;
 import dev.orchestrator.app.broker.EmbeddedKafkaBroker;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.connect.EmbeddedConnectWorker;
+import dev.orchestrator.app.connect.SettlementWorker;
 import dev.orchestrator.app.connect.ExecutorConnector;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.ConfigException;
@@ -78,12 +79,35 @@ final class DemoCommand implements Callable<Integer> {
             broker.close();
             throw e;
         }
-        final FleetSimulator fleet = new FleetSimulator(broker.bootstrapServers(), instance.topics());
+        final boolean payments = config.bool(ConfigKey.PAYMENTS_ENABLED);
+        SettlementWorker settlement = null;
+        if (payments) {
+            step("starting Stellar settlement: a Kafka Connect worker with the settlement connector, against a local Horizon stand-in");
+            try {
+                settlement = SettlementWorker.startDemo(instance.topics(), broker.bootstrapServers(),
+                        config.path(ConfigKey.STATE_DIR));
+            } catch (final RuntimeException e) {
+                executor.close();
+                instance.close();
+                broker.close();
+                throw e;
+            }
+        }
+        final FleetSimulator fleet = new FleetSimulator(broker.bootstrapServers(), instance.topics(), payments,
+                config.string(ConfigKey.CURRENCY_BASE));
         fleet.start(rate);
         System.out.printf("simulating %d providers and demand at %.0f/s; connector %s provisions through the simulated%n"
                 + "adapter (ready 0.8 s after provisioning; 2%% of resources fail and are placed again). Watch decisions with%n"
                 + "  ./orchestrator tail allocations%n", 5, rate, ExecutorConnector.NAME);
-        RunCommand.awaitShutdown(fleet, executor, instance, broker);
+        if (payments) {
+            System.out.printf("payments on: consumers deposit, providers stake, each %d s period is locked and released or%n"
+                    + "refunded, provider-4 breaks the gold SLA and is slashed. Watch money with%n"
+                    + "  curl localhost:%d/v1/consumers/team-a/account   and   ./orchestrator tail payments%n",
+                    config.integer(ConfigKey.PAYMENTS_PERIOD_MS) / 1000, instance.httpPort());
+            RunCommand.awaitShutdown(fleet, settlement, executor, instance, broker);
+        } else {
+            RunCommand.awaitShutdown(fleet, executor, instance, broker);
+        }
         return 0;
     }
 

@@ -140,9 +140,10 @@ final class Instance implements AutoCloseable {
                 // bodies being received hold a thread each: keep half the threads for reads and probes
                 new WriteRoutes.BodyLimits(config.integer(ConfigKey.HTTP_THREADS) / 2, WriteRoutes.BODY_DEADLINE));
         final HttpApi.Builder api = HttpApi.builder(new StreamsReadiness(streams)).queries(queries).writes(writes);
-        if (settings.payments().enabled()) {
-            api.payments(new PaymentRoutes(topics, publisher, writes, state, serving.peers(), new ObjectMapper(),
-                    settings.payments().currency(), Clock.systemUTC()));
+        final PaymentRoutes payments = settings.payments().enabled() ? new PaymentRoutes(topics, publisher, writes, state,
+                serving.peers(), new ObjectMapper(), settings.payments().currency(), Clock.systemUTC()).startHistory() : null;
+        if (payments != null) {
+            api.payments(payments);
         }
         final Javalin http = serving.apply(api
                         .jobs(new JobRoutes(jobs, publisher, topics))
@@ -154,6 +155,9 @@ final class Instance implements AutoCloseable {
         streams.start();
         LOG.info("engine starting: {} tasks (partitions), application.id={}", partitions, config.string(ConfigKey.APPLICATION_ID));
         final List<AutoCloseable> parts = new java.util.ArrayList<>(List.of(feed, jobFeed, publisher));
+        if (payments != null) {
+            parts.add(payments);
+        }
         serving.reloader().ifPresent(parts::add);
         return new Instance(topics, streams, http, created, streamsMetrics, List.copyOf(parts));
     }

@@ -11,6 +11,8 @@ import dev.orchestrator.avro.Policy;
 import dev.orchestrator.avro.Quantity;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.avro.FundsRequest;
+import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.app.kafka.TopicWriter;
@@ -38,6 +40,7 @@ public final class FleetSimulator implements AutoCloseable {
     private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1", "ap-south-1");
     private static final int PROVIDERS = 5;
     private static final int UNITS_PER_PROVIDER = 8;
+    private static final List<String> CONSUMERS = List.of("team-a", "team-b", "team-c");
 
     private final Topics topics;
     private final TopicWriter producer;
@@ -51,11 +54,23 @@ public final class FleetSimulator implements AutoCloseable {
     private final List<String[]> placed = new ArrayList<>();
     /** Demand ids carry the start time, so a restarted demo never repeats the ids of a run before it. */
     private final String run = Long.toString(System.currentTimeMillis(), 36);
+    private final long started = System.currentTimeMillis();
     private long demands;
 
+    /** Whether money moves: consumers deposit and top up, providers stake. */
+    private final boolean payments;
+    private final String currency;
+    private int topUps;
+
     public FleetSimulator(final String bootstrap, final Topics topics) {
+        this(bootstrap, topics, false, "USD");
+    }
+
+    public FleetSimulator(final String bootstrap, final Topics topics, final boolean payments, final String currency) {
         this.topics = topics;
         this.producer = new TopicWriter(bootstrap, Map.of(ProducerConfig.LINGER_MS_CONFIG, 5));
+        this.payments = payments;
+        this.currency = currency;
     }
 
     /** Registers the fleet and starts the demand, telemetry and maintenance loops. */
@@ -64,12 +79,24 @@ public final class FleetSimulator implements AutoCloseable {
         clock.scheduleAtFixedRate(this::guarded, 0, Math.max(1, (long) (1000 / demandsPerSecond)), TimeUnit.MILLISECONDS);
         clock.scheduleAtFixedRate(this::heartbeats, 0, 2, TimeUnit.SECONDS);
         clock.scheduleAtFixedRate(this::maintenance, 15, 20, TimeUnit.SECONDS);
+        if (payments) {
+            clock.scheduleAtFixedRate(this::topUp, 10, 10, TimeUnit.MINUTES);
+        }
         LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", PROVIDERS, units.size(), demandsPerSecond);
     }
 
     private void setUp() {
+        // a breach is judged (and slashed) per minute
         producer.send(topics.sla, "gold", Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(40).setMinAvailability(0.95)
-                .setPenaltyPercent(10).setUpdatedAt(Instant.now()).build());
+                .setPenaltyPercent(50).setWindowMillis(60_000).setUpdatedAt(Instant.now()).build());
+        if (payments) {
+            for (final String consumer : CONSUMERS) {
+                funds(FundsRequestType.DEPOSIT, consumer, "500", "start");
+            }
+            for (int p = 0; p < PROVIDERS; p++) {
+                funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
+            }
+        }
         producer.send(topics.policy, "team-a", Policy.newBuilder().setConsumerId("team-a").setMaxUnits(25)
                 .setUpdatedAt(Instant.now()).build());
         // an hourly budget: team-b runs out now and then and gets BUDGET_EXCEEDED, then recovers each hour
@@ -103,7 +130,7 @@ public final class FleetSimulator implements AutoCloseable {
 
     private void demand() {
         final String id = "demand-" + run + "-" + (++demands);
-        final String consumer = List.of("team-a", "team-b", "team-c").get(random.nextInt(3));
+        final String consumer = CONSUMERS.get(random.nextInt(3));
         if (!placed.isEmpty() && random.nextInt(5) == 0) {
             final String[] target = placed.remove(random.nextInt(placed.size()));
             producer.send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId(target[1])
@@ -135,8 +162,10 @@ public final class FleetSimulator implements AutoCloseable {
         try {
             for (final String unit : units) {
                 final int provider = Integer.parseInt(unit.split("-")[1]);
-                // provider-4 runs slow disks: its latency drifts above the gold SLA
-                final double latency = (provider == 4 ? 45 : 8) + random.nextGaussian() * 3;
+                // provider-4's disks stall for 30 s of every two minutes: its gold allocations breach, are slashed and move
+                final boolean stalled = provider == 4 && (System.currentTimeMillis() - started) / 1000 % 120 >= 60
+                        && (System.currentTimeMillis() - started) / 1000 % 120 < 90;
+                final double latency = (stalled ? 70 : 8) + random.nextGaussian() * 3;
                 producer.send(topics.telemetry, unit, Telemetry.newBuilder().setDataUnitId(unit).setProviderId("provider-" + provider)
                         .setObservedAt(Instant.now()).setLatencyMillis(Math.max(0.5, latency))
                         .setAvailable(random.nextInt(100) != 0).build());
@@ -144,6 +173,32 @@ public final class FleetSimulator implements AutoCloseable {
         } catch (final RuntimeException e) {
             LOG.warn("demo telemetry loop: {}", e.toString());
         }
+    }
+
+    /** Consumers top their accounts up now and then, so the demo runs for hours. */
+    private void topUp() {
+        try {
+            topUps++;
+            for (final String consumer : CONSUMERS) {
+                funds(FundsRequestType.DEPOSIT, consumer, "200", "top-up-" + topUps);
+            }
+        } catch (final RuntimeException e) {
+            LOG.warn("demo top-up loop: {}", e.toString());
+        }
+    }
+
+    /** A deposit or stake, with a Stellar address for the account (derived from its name, so it stays the same). */
+    private void funds(final FundsRequestType type, final String account, final String amount, final String request) {
+        producer.send(topics.funds, account, FundsRequest.newBuilder().setRequestId(run + "-" + request).setType(type)
+                .setAccountId(account).setAmount(amount).setCurrency(currency).setStellarAddress(address(account))
+                .setRequestedBy("demo").setRequestedAt(Instant.now()).build());
+    }
+
+    private static String address(final String account) {
+        final byte[] seed = new byte[32];
+        final byte[] name = account.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        System.arraycopy(name, 0, seed, 0, Math.min(name.length, seed.length));
+        return org.stellar.sdk.KeyPair.fromSecretSeed(seed).getAccountId();
     }
 
     private void maintenance() {

@@ -22,7 +22,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs),
  * against {@code orchestrator demo} started from the packaged jar: a decision arrives in the live
- * feed, a click opens its explanation, the chart and tables fill, and a screenshot is saved to
+ * feed, a click opens its explanation, the chart and tables fill, the money panel shows escrow held,
+ * releases, a refund and a slash within two minutes, and a screenshot is saved to
  * {@code target/dashboard.png}.
  */
 class DashboardIT {
@@ -31,6 +32,14 @@ class DashboardIT {
 
     @TempDir
     Path dir;
+
+    private static boolean positive(final String amount) {
+        try {
+            return new java.math.BigDecimal(amount).signum() > 0;
+        } catch (final NumberFormatException e) {
+            return false;
+        }
+    }
 
     @Test
     void aDecisionArrivesLiveAndOpensItsExplanation() throws Exception {
@@ -70,6 +79,15 @@ class DashboardIT {
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#units tbody td.IN_USE")));
             wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(By.cssSelector("#providers tbody tr"), 0));
             assertThat(browser.findElement(By.id("ready")).getText()).isEqualTo("engine: RUNNING");
+
+            // the money panel: escrow held, releases, and within two minutes a slash and a refund (provider-4 stalls
+            // from the simulator's 60th second)
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("money-panel")));
+            final WebDriverWait money = new WebDriverWait(browser, Duration.ofSeconds(150));
+            for (final String figure : List.of("money-escrow", "money-released", "money-refunded", "money-slashed")) {
+                money.until(b -> positive(b.findElement(By.id(figure)).getText()));
+            }
+            wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#money-chart canvas")));
 
             final Path screenshot = Path.of("target", "dashboard.png");
             Files.createDirectories(screenshot.getParent());

@@ -82,8 +82,15 @@ public final class SettlementSinkTask extends SinkTask {
             final SettlementRecord done = settler.settle(order);
             if (done != null) {
                 settled++;
-                LOG.info("payment={} {} settled: {} transaction {} (generation {})", payment.getPaymentId(), payment.getKind(),
-                        done.state(), done.hash(), done.generation());
+                if (done.state() != SettlementRecord.State.LANDED || done.generation() > 1) {
+                    LOG.info("payment={} {} settled: {} transaction {} (generation {}) {}", payment.getPaymentId(),
+                            payment.getKind(), done.state(), done.hash(), done.generation(), done.detail());
+                } else {
+                    LOG.debug("payment={} {} landed: transaction {}", payment.getPaymentId(), payment.getKind(), done.hash());
+                }
+                if (settled % 10_000 == 0) {
+                    LOG.info("settlement worker: {} payments settled on chain", settled);
+                }
             }
         } catch (final IOException e) {
             throw new RetriableException("Horizon is unreachable while settling " + payment.getPaymentId() + ": "

@@ -38,6 +38,24 @@ final class MoneyViews {
         }
     }
 
+    /** The ledger's totals: what came in, what escrow holds, what went out. */
+    record Totals(String currency, String deposited, String staked, String escrowHeld, String released, String fees,
+                  String refunded, String slashed, long movements) {
+        static Totals of(final dev.orchestrator.topology.money.LedgerTotals t, final String currency) {
+            return new Totals(currency, amount(t.deposited()), amount(t.staked()), amount(t.locked()), amount(t.released()),
+                    amount(t.fees()), amount(t.refunded()), amount(t.slashed()), t.movements());
+        }
+    }
+
+    /** The totals over time, sampled here, for the dashboard's chart (amounts as numbers of the currency). */
+    record History(long intervalMillis, java.util.List<Long> times, java.util.List<Double> escrowHeld,
+                   java.util.List<Double> released, java.util.List<Double> slashed, java.util.List<Double> refunded) {
+    }
+
+    /** What {@code /v1/payments/summary} answers. */
+    record Summary(Totals totals, History history) {
+    }
+
     /** A slash as a reversal must see it, for the instance that runs the ledger to tell another. */
     record SlashState(Movement movement, boolean reversed, long consumerAvailable) {
     }

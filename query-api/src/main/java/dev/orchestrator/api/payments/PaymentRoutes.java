@@ -15,6 +15,7 @@ import dev.orchestrator.avro.FundsRequest;
 import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.money.ConsumerAccount;
+import dev.orchestrator.topology.money.LedgerTotals;
 import dev.orchestrator.topology.money.Movement;
 import dev.orchestrator.topology.money.ProviderAccount;
 import dev.orchestrator.topology.normalize.InvalidInputException;
@@ -45,9 +46,12 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * credit already spent) before it is produced. Reads come from the escrow ledger's stores, on the
  * instance that runs its one task (one hop when that is another).
  */
-public final class PaymentRoutes {
+public final class PaymentRoutes implements AutoCloseable {
     private static final int MAX_LIMIT = 1_000;
     private static final int DEFAULT_LIMIT = 100;
+    private static final long SAMPLE_MILLIS = 5_000;
+    /** Half an hour of samples. */
+    private static final int SAMPLES = 360;
 
     private final Topics topics;
     private final Publisher publisher;
@@ -64,6 +68,14 @@ public final class PaymentRoutes {
             return size() > 10_000;
         }
     });
+
+    private final java.util.Deque<long[]> samples = new java.util.ArrayDeque<>();
+    private final java.util.concurrent.ScheduledExecutorService sampler =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                final Thread thread = new Thread(r, "payments-history");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     /** A deposit or stake as a client sends it. */
     public record FundsBody(String amount, String currency, String requestId, String stellarAddress) {
@@ -89,7 +101,71 @@ public final class PaymentRoutes {
         routes.get("/v1/providers/{id}/earnings", ctx -> read(ctx, () -> earnings(ctx.pathParam("id"))));
         routes.get("/v1/payments", ctx -> read(ctx, () -> payments(ctx.queryParam("allocation"), kind(ctx.queryParam("state")),
                 limit(ctx.queryParam("limit")))));
+        routes.get("/v1/payments/summary", ctx -> ctx.json(new MoneyViews.Summary(MoneyViews.Totals.of(totals(), currency),
+                history())));
         routes.get("/internal/v1/payments/{id}/slash", ctx -> ctx.json(slashHere(ctx.pathParam("id"))));
+        routes.get("/internal/v1/payments/totals", ctx -> ctx.json(totalsHere()));
+    }
+
+    /** Samples the totals every {@link #SAMPLE_MILLIS} for the dashboard's chart; stop with {@link #close}. */
+    public PaymentRoutes startHistory() {
+        sampler.scheduleAtFixedRate(() -> {
+            try {
+                final LedgerTotals t = totals();
+                synchronized (samples) {
+                    samples.addLast(new long[] {System.currentTimeMillis(), t.locked(), t.released(), t.slashed(), t.refunded()});
+                    while (samples.size() > SAMPLES) {
+                        samples.removeFirst();
+                    }
+                }
+            } catch (final RuntimeException e) {
+                // not readable right now (starting, rebalancing): the next tick tries again
+            }
+        }, 0, SAMPLE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return this;
+    }
+
+    /** Stops sampling. */
+    @Override
+    public void close() {
+        sampler.shutdownNow();
+    }
+
+    private MoneyViews.History history() {
+        final List<Long> times = new ArrayList<>();
+        final List<Double> escrow = new ArrayList<>();
+        final List<Double> released = new ArrayList<>();
+        final List<Double> slashed = new ArrayList<>();
+        final List<Double> refunded = new ArrayList<>();
+        synchronized (samples) {
+            for (final long[] sample : samples) {
+                times.add(sample[0]);
+                escrow.add(sample[1] / 1e6);
+                released.add(sample[2] / 1e6);
+                slashed.add(sample[3] / 1e6);
+                refunded.add(sample[4] / 1e6);
+            }
+        }
+        return new MoneyViews.History(SAMPLE_MILLIS, times, escrow, released, slashed, refunded);
+    }
+
+    /** The ledger's totals, from here or from the instance that runs the ledger. */
+    private LedgerTotals totals() {
+        final Optional<String> elsewhere = state.ledgerElsewhere();
+        if (elsewhere.isEmpty()) {
+            return totalsHere();
+        }
+        final String body = peers.get(elsewhere.get(), "/internal/v1/payments/totals")
+                .orElseThrow(() -> new NotFound("no totals on " + elsewhere.get()));
+        try {
+            return json.readValue(body, LedgerTotals.class);
+        } catch (final IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private LedgerTotals totalsHere() {
+        return LedgerStores.totals(state.<String, String>readLedger(LedgerStores.META, store -> store.get(LedgerStores.TOTALS)));
     }
 
     private void funds(final Context ctx, final FundsRequestType type) {

@@ -101,6 +101,39 @@
         el('span', { style: 'width:' + (100 * p.utilization).toFixed(1) + '%' })), ' ', percent(p.utilization)))));
   }
 
+  // --- money: the escrow ledger's totals and their recent past (the panel stays hidden when payments are off)
+  let moneyChart = null;
+  async function refreshMoney() {
+    const response = await fetch('/v1/payments/summary', { headers: token ? { Authorization: 'Bearer ' + token } : {} });
+    if (response.status === 404) {
+      return;
+    }
+    if (!response.ok) {
+      throw new Error('/v1/payments/summary: ' + response.status);
+    }
+    const summary = await response.json();
+    const t = summary.totals;
+    document.getElementById('money-panel').hidden = false;
+    document.getElementById('money-currency').textContent = '(' + t.currency + ', ' + t.movements + ' movements)';
+    [['escrow', t.escrowHeld], ['released', t.released], ['slashed', t.slashed], ['refunded', t.refunded],
+      ['fees', t.fees], ['deposited', t.deposited]].forEach(([id, value]) => {
+      document.getElementById('money-' + id).textContent = value;
+    });
+    const h = summary.history;
+    const data = [h.times.map(x => x / 1000), h.escrowHeld, h.released, h.slashed, h.refunded];
+    if (moneyChart === null) {
+      const target = document.getElementById('money-chart');
+      moneyChart = new uPlot({
+        width: Math.max(320, target.clientWidth || 900), height: 180,
+        scales: { x: { time: true } },
+        series: [{}, { label: 'escrow held', stroke: '#3a6ee8', width: 2 }, { label: 'released', stroke: '#1f7a3f', width: 2 },
+          { label: 'slashed', stroke: '#b3261e', width: 2 }, { label: 'refunded', stroke: '#9a6700', width: 2 }]
+      }, data, target);
+    } else {
+      moneyChart.setData(data);
+    }
+  }
+
   async function refreshUnits() {
     const page = await api('/v1/units?limit=50');
     fill('units', page.items.map(u => el('tr', {},
@@ -205,6 +238,7 @@
   every(2000, refreshReady);
   loadHistory().catch(e => console.warn(e.message)).finally(() => every(2000, refreshPools));
   every(5000, refreshUnits);
+  every(5000, refreshMoney);
   every(5000, refreshProviders);
   follow();
 })();

@@ -4,6 +4,7 @@ import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
 import dev.orchestrator.topology.money.Escrow;
 import dev.orchestrator.topology.money.EscrowLedger;
+import dev.orchestrator.topology.money.LedgerTotals;
 import dev.orchestrator.topology.money.Movement;
 import java.time.Duration;
 import java.time.Instant;
@@ -150,6 +151,13 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     /** Writes the movements out; an escrow that opened a period is scheduled, one that could not is released. */
     private void emit(final List<Movement> movements, final String allocationId) {
         final long now = context.currentSystemTimeMs();
+        if (!movements.isEmpty()) {
+            LedgerTotals totals = stores.totals();
+            for (final Movement movement : movements) {
+                totals = totals.after(movement);
+            }
+            stores.totals(totals);
+        }
         for (final Movement movement : movements) {
             final dev.orchestrator.avro.Payment payment = PaymentRecords.of(movement, settings.currency());
             if (movement.kind() == Movement.Kind.RELEASED && movement.providerId() != null) {

@@ -3,6 +3,7 @@ package dev.orchestrator.topology.payments;
 import dev.orchestrator.topology.money.ConsumerAccount;
 import dev.orchestrator.topology.money.Escrow;
 import dev.orchestrator.topology.money.LedgerState;
+import dev.orchestrator.topology.money.LedgerTotals;
 import dev.orchestrator.topology.money.Movement;
 import dev.orchestrator.topology.money.ProviderAccount;
 import dev.orchestrator.topology.serde.InternalSerde;
@@ -30,6 +31,9 @@ public final class LedgerStores implements LedgerState {
     public static final String META = "payments-meta";
 
     private static final String SEQUENCE = "sequence";
+    /** The ledger's totals, as JSON, for the read API and the dashboard. */
+    public static final String TOTALS = "totals";
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private final KeyValueStore<String, ConsumerAccount> consumers;
     private final KeyValueStore<String, ProviderAccount> providers;
@@ -72,6 +76,31 @@ public final class LedgerStores implements LedgerState {
 
     public void address(final char side, final String accountId, final String address) {
         meta.put("a:" + side + ":" + accountId, address);
+    }
+
+    /** The ledger's totals so far. */
+    public LedgerTotals totals() {
+        return totals(meta.get(TOTALS));
+    }
+
+    public void totals(final LedgerTotals totals) {
+        try {
+            meta.put(TOTALS, JSON.writeValueAsString(totals));
+        } catch (final java.io.IOException e) {
+            throw new IllegalStateException("cannot write the ledger's totals", e);
+        }
+    }
+
+    /** Totals from their stored JSON ({@link LedgerTotals#NONE} when none). */
+    public static LedgerTotals totals(final String json) {
+        if (json == null) {
+            return LedgerTotals.NONE;
+        }
+        try {
+            return JSON.readValue(json, LedgerTotals.class);
+        } catch (final java.io.IOException e) {
+            throw new IllegalStateException("the ledger's stored totals cannot be read: " + e.getMessage(), e);
+        }
     }
 
     @Override

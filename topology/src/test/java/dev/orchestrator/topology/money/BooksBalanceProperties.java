@@ -96,6 +96,15 @@ class BooksBalanceProperties {
         assertThat(books.cameIn()).isEqualTo(cameIn);
         assertThat(books.accountedFor()).isEqualTo(cameIn);
         assertThat(books.locked()).isEqualTo(locked);
+        LedgerTotals totals = LedgerTotals.NONE;
+        for (final Movement movement : state.log) {
+            totals = totals.after(movement);
+        }
+        assertThat(totals.locked()).as("totals: locked").isEqualTo(locked);
+        assertThat(totals.released()).as("totals: released").isEqualTo(released);
+        assertThat(totals.slashed()).as("totals: slashed").isEqualTo(slashed);
+        assertThat(totals.deposited() + totals.staked()).as("totals: came in").isEqualTo(cameIn);
+        assertThat(totals.fees()).as("totals: fees").isEqualTo(state.consumers.values().stream().mapToLong(ConsumerAccount::fees).sum());
     }
 
     @Provide
