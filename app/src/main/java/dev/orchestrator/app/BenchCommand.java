@@ -89,6 +89,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "leave demands sent in the first SECONDS out of the latency percentiles (default: ${DEFAULT-VALUE})")
     int warmUpSeconds;
 
+    @Option(names = "--payments", description = "charge placements through the escrow ledger (60 s settlement periods; "
+            + "every consumer deposits first), to measure what payments cost")
+    boolean payments;
+
     @Option(names = "--instances", defaultValue = "0", paramLabel = "N",
             description = "run the engine as N instances in JVMs of their own (orchestrator run) instead of in this one; "
                     + "steady, contention and migration-storm only (default: ${DEFAULT-VALUE}, in this JVM)")
@@ -167,9 +171,12 @@ final class BenchCommand implements Callable<Integer> {
                 ConfigKey.TOPIC_PREFIX.key(), bootstrap == null ? "" : run + ".",
                 // no executor confirms in steady and contention: reservations must outlive the run
                 ConfigKey.CONFIRM_WITHIN_MS.key(), "86400000",
-                ConfigKey.HEARTBEAT_LIMIT_MS.key(), "60000"));
-        System.out.printf("bench %s: %,d units, %,d demands, rate %s, %s%n", chosen.name(), chosen.units(), chosen.demands(),
-                rate == 0 ? "as fast as possible" : String.format("%,.0f/s", rate), settings.string(ConfigKey.PROCESSING_GUARANTEE));
+                ConfigKey.HEARTBEAT_LIMIT_MS.key(), "60000",
+                ConfigKey.PAYMENTS_ENABLED.key(), String.valueOf(payments),
+                ConfigKey.PAYMENTS_PERIOD_MS.key(), "60000"));
+        System.out.printf("bench %s: %,d units, %,d demands, rate %s, %s%s%n", chosen.name(), chosen.units(), chosen.demands(),
+                rate == 0 ? "as fast as possible" : String.format("%,.0f/s", rate), settings.string(ConfigKey.PROCESSING_GUARANTEE),
+                payments ? ", payments on" : "");
         EmbeddedKafkaBroker broker = null;
         try {
             String servers = bootstrap;
@@ -200,7 +207,7 @@ final class BenchCommand implements Callable<Integer> {
                     executor.start();
                 }
                 final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), run, System.out)
-                        .withWarmUp(warmUpSeconds).withClientSettings(config.kafkaClient());
+                        .withWarmUp(warmUpSeconds).withClientSettings(config.kafkaClient()).withDeposits(payments);
                 QueryLoad queries = null;
                 if (chosen.name().equals("query")) {
                     queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());

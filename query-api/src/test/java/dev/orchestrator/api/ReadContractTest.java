@@ -14,13 +14,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The read API sees the engine through its read contract ({@code topology.read}) and applies the
- * engine's own input rules ({@code normalize}, the unit state machine in {@code lifecycle}); the
- * engine's internal records (allocations, units, stores, messages) never cross into this module.
+ * engine's own input rules ({@code normalize}, the unit state machine in {@code lifecycle}, the funds
+ * rules); the money side reads the escrow ledger's plain value records ({@code money}); the engine's
+ * internal records (allocations, units, stores, messages) never cross into this module.
  */
 class ReadContractTest {
     private static final Pattern IMPORT = Pattern.compile("(?m)^import (?:static )?(dev\\.orchestrator\\.topology\\.[\\w.]+);");
     private static final List<String> ALLOWED = List.of("dev.orchestrator.topology.read.", "dev.orchestrator.topology.normalize.",
-            "dev.orchestrator.topology.lifecycle.", "dev.orchestrator.topology.StoreNames");
+            "dev.orchestrator.topology.lifecycle.", "dev.orchestrator.topology.StoreNames",
+            // the escrow ledger's values (accounts, movements, totals) are plain records with no Kafka types, its
+            // funds rules are input rules, and its store names are the money side's StoreNames
+            "dev.orchestrator.topology.money.", "dev.orchestrator.topology.payments.FundsRequests",
+            "dev.orchestrator.topology.payments.LedgerStores");
 
     @Test
     void mainCodeImportsOnlyTheReadContractAndTheInputRules() throws IOException {

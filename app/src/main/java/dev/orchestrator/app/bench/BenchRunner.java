@@ -75,6 +75,7 @@ public final class BenchRunner {
     private long maxRssMb;
     private QueryPhases phases;
     private long warmUpMillis;
+    private boolean deposits;
     /** When the driver started, by the wall clock; latency counts demands intended from this plus the warm-up. */
     private volatile long driveStartMillis = Long.MAX_VALUE;
     private final AtomicLong warmingUp = new AtomicLong();
@@ -93,6 +94,12 @@ public final class BenchRunner {
     /** Leaves the demands sent in the first {@code seconds} out of the latency percentiles (JIT, empty caches). */
     public BenchRunner withWarmUp(final int seconds) {
         this.warmUpMillis = seconds * 1000L;
+        return this;
+    }
+
+    /** Whether every consumer deposits (more than the run can spend) before the load: payments are on. */
+    public BenchRunner withDeposits(final boolean deposit) {
+        this.deposits = deposit;
         return this;
     }
 
@@ -198,6 +205,12 @@ public final class BenchRunner {
         for (int c = 0; c < profile.consumers(); c++) {
             producer.send(topics.policy, "c" + c, Policy.newBuilder().setConsumerId("c" + c).setMaxUnits(1_000_000)
                     .setUpdatedAt(Instant.now()).build());
+            if (deposits) {
+                producer.send(topics.funds, "c" + c, dev.orchestrator.avro.FundsRequest.newBuilder().setRequestId(engineId)
+                        .setType(dev.orchestrator.avro.FundsRequestType.DEPOSIT).setAccountId("c" + c)
+                        .setAmount("1000000000").setCurrency("USD").setRequestedBy("bench").setRequestedAt(Instant.now())
+                        .build());
+            }
         }
         producer.flush();
     }

@@ -47,6 +47,9 @@ public final class ChaosLoad implements AutoCloseable {
         return thread;
     });
 
+    /** Whether provider p0's units stall now and then (set by {@link #moneyMoves}). */
+    private volatile boolean stalls;
+
     public ChaosLoad(final String bootstrap) {
         this.bootstrap = bootstrap;
         this.topics = topics();
@@ -78,16 +81,52 @@ public final class ChaosLoad implements AutoCloseable {
                     .setPricePerHour(new Money(BigDecimal.ONE, "USD")).setAt(Instant.now()).build());
         }
         producer.flush();
+        final long started = System.currentTimeMillis();
         heartbeats.scheduleAtFixedRate(() -> {
+            final boolean stalled = stalls && (System.currentTimeMillis() - started) / 1000 % 30 >= 20;
             for (int u = 0; u < count; u++) {
                 send(topics.telemetry, "u" + u, Telemetry.newBuilder().setDataUnitId("u" + u).setProviderId("p" + u % 5)
-                        .setObservedAt(Instant.now()).setLatencyMillis(5.0).setAvailable(true).build());
+                        .setObservedAt(Instant.now()).setLatencyMillis(stalled && u % 5 == 0 ? 400.0 : 5.0)
+                        .setAvailable(true).build());
             }
         }, 5, 5, TimeUnit.SECONDS);
     }
 
     public void place(final String id, final String consumer, final int gb) {
         send(topics.demand, id, demand(id, consumer, String.valueOf(gb)));
+    }
+
+    /** A placement that must keep the "gold" SLA ({@link #moneyMoves}). */
+    public void placeWithSla(final String id, final String consumer, final int gb) {
+        final Demand demand = demand(id, consumer, String.valueOf(gb));
+        demand.setSlaId("gold");
+        send(topics.demand, id, demand);
+    }
+
+    /**
+     * Money moves: consumers {@code c0} to {@code c<funded - 1>} deposit more than they can spend (the rest
+     * have nothing and are released for want of funds), the five providers stake, and the "gold" SLA
+     * slashes half a window's price per breached 10 s window; provider p0's units then stall (400 ms) for
+     * 10 s of every 30 s.
+     */
+    public void moneyMoves(final int funded) {
+        send(topics.sla, "gold", dev.orchestrator.avro.Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(50)
+                .setMinAvailability(0.5).setPenaltyPercent(50).setWindowMillis(10_000).setUpdatedAt(Instant.now()).build());
+        for (int c = 0; c < funded; c++) {
+            send(topics.funds, "c" + c, funds(dev.orchestrator.avro.FundsRequestType.DEPOSIT, "c" + c, "1000000"));
+        }
+        for (int p = 0; p < 5; p++) {
+            send(topics.funds, "p" + p, funds(dev.orchestrator.avro.FundsRequestType.STAKE, "p" + p, "1000"));
+        }
+        producer.flush();
+        stalls = true;
+    }
+
+    private static dev.orchestrator.avro.FundsRequest funds(final dev.orchestrator.avro.FundsRequestType type,
+                                                            final String account, final String amount) {
+        return dev.orchestrator.avro.FundsRequest.newBuilder().setRequestId("chaos-" + account).setType(type)
+                .setAccountId(account).setAmount(amount).setCurrency("USD").setRequestedBy("chaos")
+                .setRequestedAt(Instant.now()).build();
     }
 
     /** A poison demand record of one of three kinds: random bytes, an unknown schema id, valid Avro with a negative size. */

@@ -29,10 +29,14 @@ public final class Scenarios {
         this.out = out;
     }
 
-    /** Two engine JVMs share the work; one is SIGKILLed every {@code every} and restarted while {@code demands} flow at {@code rate}/s. */
+    /**
+     * Two engine JVMs share the work; one is SIGKILLed every {@code every} and restarted while
+     * {@code demands} flow at {@code rate}/s. Money moves meanwhile (5 s settlement periods, slashes,
+     * consumers without funds), so verify checks the books across the kills.
+     */
     public ScenarioResult killNine(final int demands, final int rate, final Duration every) throws Exception {
         final List<String> settings = new ArrayList<>(FAST_FAILOVER);
-        settings.add("application.id=chaos-kill-nine");
+        settings.addAll(List.of("application.id=chaos-kill-nine", "payments.enabled=true", "payments.period.ms=5000"));
         try (Rig rig = new Rig(root.resolve("kill-nine")); ChaosLoad load = new ChaosLoad(rig.bootstrap())) {
             rig.engine("a", settings);
             rig.engine("b", settings);
@@ -40,11 +44,16 @@ public final class Scenarios {
             rig.awaitRunning("b");
             rig.startExecutor();
             load.registerUnits(100, Math.max(100, demands * 3 / 100));
+            load.moneyMoves(45);
             final Random random = new Random(9);
             final long started = System.nanoTime();
             int kills = 0;
             for (int d = 0; d < demands; d++) {
-                load.place("d" + d, "c" + random.nextInt(50), 1 + random.nextInt(4));
+                if (d % 5 == 0) {
+                    load.placeWithSla("d" + d, "c" + random.nextInt(50), 1 + random.nextInt(4));
+                } else {
+                    load.place("d" + d, "c" + random.nextInt(50), 1 + random.nextInt(4));
+                }
                 pace(d, rate, started);
                 if (System.nanoTime() - started > (kills + 1) * every.toNanos()) {
                     final String victim = kills % 2 == 0 ? "a" : "b";
@@ -274,9 +283,12 @@ public final class Scenarios {
                 .verify();
         final List<String> violations = new ArrayList<>(problems);
         report.violations().forEach(v -> violations.add(v.toString()));
+        // the books' line says what money moved, when it did
+        final String books = report.notes().stream().filter(n -> n.startsWith("books:") && !n.startsWith("books: 0 movements"))
+                .findFirst().map(n -> "; " + n).orElse("");
         final ScenarioResult result = new ScenarioResult(name, report.demands(), report.decisions(), report.deadLetters(),
-                violations, (System.nanoTime() - started) / 1e9, measured);
-        out.printf("[%s] %s; verify: %s%n", name, measured, result.passed() ? "passed" : violations.size() + " violations");
+                violations, (System.nanoTime() - started) / 1e9, measured + books);
+        out.printf("[%s] %s; verify: %s%n", name, result.measured(), result.passed() ? "passed" : violations.size() + " violations");
         return result;
     }
 
