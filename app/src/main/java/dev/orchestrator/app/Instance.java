@@ -144,6 +144,16 @@ final class Instance implements AutoCloseable {
                 serving.peers(), new ObjectMapper(), settings.payments().currency(), Clock.systemUTC()).startHistory() : null;
         if (payments != null) {
             api.payments(payments);
+            // the ledger's totals as the last sample saw them (every 5 s), in the currency's units
+            io.micrometer.core.instrument.Gauge.builder("orchestrator_payments_escrow_held", payments,
+                    p -> p.latest().locked() / 1e6).description("money held in escrow now").register(metrics);
+            io.micrometer.core.instrument.Gauge.builder("orchestrator_payments_released", payments,
+                    p -> p.latest().released() / 1e6).description("money released to providers so far").register(metrics);
+            io.micrometer.core.instrument.Gauge.builder("orchestrator_payments_slashed", payments,
+                    p -> p.latest().slashed() / 1e6).description("money slashed from stakes so far, net of reversals")
+                    .register(metrics);
+            io.micrometer.core.instrument.Gauge.builder("orchestrator_payments_drifts", payments,
+                    p -> p.latest().drifts()).description("drifts settlement's reconciliation reported").register(metrics);
         }
         final Javalin http = serving.apply(api
                         .jobs(new JobRoutes(jobs, publisher, topics))

@@ -134,6 +134,24 @@ class PaymentsTest {
     }
 
     @Test
+    void aDriftReportedBySettlementIsRecordedOnceAndMovesNothing() {
+        fund("c1", "10", r -> { });
+        final String deposit = read().get(0).getPaymentId();
+        for (int i = 0; i < 2; i++) {
+            engine.input(engine.topics.funds).pipeInput(deposit, FundsRequest.newBuilder().setRequestId("drift-1")
+                    .setType(FundsRequestType.DRIFT).setAccountId(deposit).setDetail("escrow no longer on chain")
+                    .setRequestedAt(engine.now()).build());
+        }
+        assertThat(read()).singleElement().satisfies(p -> {
+            assertThat(p.getKind()).isEqualTo(PaymentKind.DRIFT);
+            assertThat(p.getReason()).isEqualTo("escrow no longer on chain");
+            assertThat(p.getConsumerId()).isEqualTo("c1");
+            assertThat(p.getAmount().getAmount()).isZero();
+        });
+        assertBooks();
+    }
+
+    @Test
     void aRepeatedRequestIdDepositsOnce() {
         fund("c1", "10", r -> { });
         fund("c1", "10", r -> { });

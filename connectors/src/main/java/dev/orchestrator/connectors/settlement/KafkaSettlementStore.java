@@ -68,6 +68,11 @@ public final class KafkaSettlementStore implements Settler.Store, AutoCloseable 
         }
     }
 
+    /** A copy of every record, for reconciliation. */
+    public synchronized java.util.List<SettlementRecord> all() {
+        return java.util.List.copyOf(records.values());
+    }
+
     /** Records read and written so far. */
     public synchronized int size() {
         return records.size();

@@ -34,6 +34,7 @@ public final class SettlementConfig extends AbstractConfig {
     public static final String TX_TIMEOUT = "settlement.tx.timeout.seconds";
     public static final String CLAIM_WINDOW = "settlement.claim.window.seconds";
     public static final String RETRY = "settlement.retry.ms";
+    public static final String RECONCILE = "settlement.reconcile.seconds";
     /** Keys that would put a seed in a properties file; refused outright. */
     private static final java.util.Set<String> FORBIDDEN = java.util.Set.of("stellar.secret", "stellar.seed",
             "stellar.secret.seed");
@@ -60,7 +61,10 @@ public final class SettlementConfig extends AbstractConfig {
             .define(CLAIM_WINDOW, Type.LONG, 7L * 24 * 3600, Range.between(60, 365L * 24 * 3600), Importance.MEDIUM,
                     "How long a provider may claim its payout before the platform may reclaim it, in seconds.")
             .define(RETRY, Type.LONG, 1_000L, Range.between(10, 600_000), Importance.LOW,
-                    "Wait between resubmissions of a transaction whose outcome is not known yet.");
+                    "Wait between resubmissions of a transaction whose outcome is not known yet.")
+            .define(RECONCILE, Type.LONG, 60L, Range.between(0, 86_400), Importance.MEDIUM,
+                    "How often the settled payments are compared with Horizon (drift goes to the ledger, and so to "
+                    + "payments.v1, /metrics and the dashboard); 0: never.");
 
     public SettlementConfig(final Map<String, String> settings) {
         super(DEFINITION, settings);

@@ -1,5 +1,7 @@
 package dev.orchestrator.connectors.settlement;
 
+import dev.orchestrator.avro.FundsRequest;
+import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.avro.Payment;
 import dev.orchestrator.connectors.OrchestratorTopics;
 import dev.orchestrator.schemas.Topics;
@@ -7,6 +9,8 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
+import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.connect.errors.RetriableException;
@@ -31,6 +35,14 @@ public final class SettlementSinkTask extends SinkTask {
     private SettlementPlan plan;
     private Settler settler;
     private long settled;
+    private org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> reports;
+    private final java.util.Set<String> reported = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final java.util.concurrent.ScheduledExecutorService reconciling =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                final Thread thread = new Thread(r, "settlement-reconciliation");
+                thread.setDaemon(true);
+                return thread;
+            });
 
     @Override
     public String version() {
@@ -55,6 +67,14 @@ public final class SettlementSinkTask extends SinkTask {
                 pauseAt(System.getenv(PAUSE_AT)));
         LOG.info("settlement worker ready: platform account {}, Horizon {}, {} settlements on record",
                 transactions.platformAccount(), config.getString(SettlementConfig.HORIZON_URL), store.size());
+        final long every = config.getLong(SettlementConfig.RECONCILE);
+        if (every > 0) {
+            reports = new org.apache.kafka.clients.producer.KafkaProducer<>(clients,
+                    new org.apache.kafka.common.serialization.StringSerializer(),
+                    new org.apache.kafka.common.serialization.ByteArraySerializer());
+            final Reconciler reconciler = new Reconciler(horizon, Clock.systemUTC(), 5);
+            reconciling.scheduleWithFixedDelay(() -> reconcile(reconciler), every, every, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 
     @Override
@@ -101,6 +121,30 @@ public final class SettlementSinkTask extends SinkTask {
         }
     }
 
+    /** Compares what was settled with Horizon; each new drift goes to the ledger as a DRIFT request on funds.v1. */
+    private void reconcile(final Reconciler reconciler) {
+        try {
+            final List<Reconciler.Drift> drifts = reconciler.check(store.all(), store::get);
+            int fresh = 0;
+            for (final Reconciler.Drift drift : drifts) {
+                if (!reported.add(drift.paymentId() + " " + drift.what())) {
+                    continue;
+                }
+                fresh++;
+                final FundsRequest report = FundsRequest.newBuilder().setRequestId(Integer.toHexString((drift.paymentId()
+                        + drift.what()).hashCode())).setType(FundsRequestType.DRIFT).setAccountId(drift.paymentId())
+                        .setDetail(drift.what()).setRequestedBy("settlement reconciliation").setRequestedAt(Instant.now()).build();
+                reports.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topics.funds.name(), drift.paymentId(),
+                        topics.funds.valueSerde().serializer().serialize(topics.funds.name(), report)));
+            }
+            reports.flush();
+            LOG.info("reconciliation: {} settled payments compared with Horizon, {} drifts ({} new)", store.size(),
+                    drifts.size(), fresh);
+        } catch (final IOException | RuntimeException e) {
+            LOG.warn("reconciliation skipped: {}", e.getMessage());
+        }
+    }
+
     /** A pause that lasts until the process is killed, announced on the log, for the kill -9 tests. */
     static Settler.Crash pauseAt(final String point) {
         if (point == null || point.isBlank()) {
@@ -124,6 +168,10 @@ public final class SettlementSinkTask extends SinkTask {
     @Override
     public void stop() {
         LOG.info("settlement worker stopping after {} settlements", settled);
+        reconciling.shutdownNow();
+        if (reports != null) {
+            reports.close(java.time.Duration.ofSeconds(5));
+        }
         if (store != null) {
             store.close();
         }

@@ -190,6 +190,27 @@ class SettlerTest {
         assertThat(horizon.landingsByMemo()).isEmpty();
     }
 
+    @Test
+    void reconciliationFindsNothingWhenAllAgreesAndNamesWhatDisagrees() throws Exception {
+        final SettlementRecord lock = settle(payment(PaymentKind.LOCKED, "1"));
+        final Reconciler reconciler = new Reconciler(sdk, Clock.systemUTC(), 1);
+        assertThat(reconciler.check(store.records.values(), store::get)).as("an open period, its escrow open").isEmpty();
+        settle(payment(PaymentKind.RELEASED, "0.9"));
+        assertThat(reconciler.check(store.records.values(), store::get)).as("released, its escrow reclaimed").isEmpty();
+
+        // the books say a period is open whose escrow is gone, and a transaction landed that Horizon never saw
+        store.put(new SettlementRecord("a:alloc-9/p1/LOCKED", SettlementRecord.State.LANDED, lock.hash(), lock.envelopeXdr(),
+                lock.maxTime(), lock.balanceId(), 1, ""));
+        store.put(new SettlementRecord("a:alloc-8/p1/RELEASED", SettlementRecord.State.LANDED, "ab".repeat(32), "x", 0, "", 1, ""));
+        store.put(SettlementRecord.stored("a:alloc-7/p1/LOCKED", "cd".repeat(32), "x", now() - 60, "", 1));
+        assertThat(reconciler.check(store.records.values(), store::get)).extracting(Reconciler.Drift::paymentId,
+                Reconciler.Drift::what).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple("a:alloc-9/p1/LOCKED", "escrow no longer on chain while its period is open"),
+                org.assertj.core.groups.Tuple.tuple("a:alloc-8/p1/RELEASED",
+                        "recorded as landed, but Horizon does not know " + "ab".repeat(32)),
+                org.assertj.core.groups.Tuple.tuple("a:alloc-7/p1/LOCKED", "envelope in doubt past its max time"));
+    }
+
     private SettlementRecord settle(final Payment payment) throws Exception {
         return settler(Settler.Crash.NEVER).settle(plan.of(payment, provider.getAccountId(), now()));
     }

@@ -38,12 +38,12 @@ final class MoneyViews {
         }
     }
 
-    /** The ledger's totals: what came in, what escrow holds, what went out. */
+    /** The ledger's totals: what came in, what escrow holds, what went out, and the drifts settlement reported. */
     record Totals(String currency, String deposited, String staked, String escrowHeld, String released, String fees,
-                  String refunded, String slashed, long movements) {
+                  String refunded, String slashed, long movements, long drifts) {
         static Totals of(final dev.orchestrator.topology.money.LedgerTotals t, final String currency) {
             return new Totals(currency, amount(t.deposited()), amount(t.staked()), amount(t.locked()), amount(t.released()),
-                    amount(t.fees()), amount(t.refunded()), amount(t.slashed()), t.movements());
+                    amount(t.fees()), amount(t.refunded()), amount(t.slashed()), t.movements(), t.drifts());
         }
     }
 

@@ -70,6 +70,7 @@ public final class PaymentRoutes implements AutoCloseable {
     });
 
     private final java.util.Deque<long[]> samples = new java.util.ArrayDeque<>();
+    private volatile LedgerTotals latest = LedgerTotals.NONE;
     private final java.util.concurrent.ScheduledExecutorService sampler =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
                 final Thread thread = new Thread(r, "payments-history");
@@ -112,6 +113,7 @@ public final class PaymentRoutes implements AutoCloseable {
         sampler.scheduleAtFixedRate(() -> {
             try {
                 final LedgerTotals t = totals();
+                latest = t;
                 synchronized (samples) {
                     samples.addLast(new long[] {System.currentTimeMillis(), t.locked(), t.released(), t.slashed(), t.refunded()});
                     while (samples.size() > SAMPLES) {
@@ -123,6 +125,11 @@ public final class PaymentRoutes implements AutoCloseable {
             }
         }, 0, SAMPLE_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
         return this;
+    }
+
+    /** The totals last sampled (none yet: {@link LedgerTotals#NONE}), for gauges on /metrics. */
+    public LedgerTotals latest() {
+        return latest;
     }
 
     /** Stops sampling. */

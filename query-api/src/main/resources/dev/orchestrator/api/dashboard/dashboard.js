@@ -116,7 +116,7 @@
     document.getElementById('money-panel').hidden = false;
     document.getElementById('money-currency').textContent = '(' + t.currency + ', ' + t.movements + ' movements)';
     [['escrow', t.escrowHeld], ['released', t.released], ['slashed', t.slashed], ['refunded', t.refunded],
-      ['fees', t.fees], ['deposited', t.deposited]].forEach(([id, value]) => {
+      ['fees', t.fees], ['deposited', t.deposited], ['drifts', t.drifts]].forEach(([id, value]) => {
       document.getElementById('money-' + id).textContent = value;
     });
     const h = summary.history;

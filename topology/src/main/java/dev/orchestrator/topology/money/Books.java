@@ -109,7 +109,7 @@ public final class Books {
             case REFUNDED -> move(consumer(m), 1, consumer(m), 0, a);
             case SLASHED -> move(provider(m), 0, consumer(m), 0, a);
             case SLASH_REVERSED -> move(consumer(m), 0, provider(m), 0, a);
-            case LOCK_REFUSED -> {
+            case LOCK_REFUSED, DRIFT -> {
             }
         }
     }

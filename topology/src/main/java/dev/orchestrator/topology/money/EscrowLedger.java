@@ -167,6 +167,21 @@ public final class EscrowLedger {
                 escrow.period(), reason, at, consumer.available(), consumer.locked(), slashedProvider.stake(), 0)));
     }
 
+    /**
+     * Settlement's reconciliation found Stellar disagreeing with the ledger about payment {@code paymentId}:
+     * recorded once per {@code reportId}, moving nothing.
+     */
+    public List<Movement> drift(final String paymentId, final String what, final String reportId, final long at) {
+        final String id = "r:" + reportId.length() + ":" + reportId + "/" + paymentId;
+        if (state.movement(id) != null) {
+            return List.of();
+        }
+        final Movement reported = state.movement(paymentId);
+        return record(List.of(new Movement(id, Movement.Kind.DRIFT, 0, reported == null ? null : reported.consumerId(),
+                reported == null ? null : reported.providerId(), reported == null ? null : reported.allocationId(),
+                reported == null ? 0 : reported.period(), what, at, -1, -1, -1, 0)));
+    }
+
     /** What an operator's reversal of a slash came to. */
     public enum Reversal { REVERSED, NOT_FOUND, NOT_A_SLASH, ALREADY_REVERSED, INSUFFICIENT_FUNDS }
 

@@ -3,11 +3,12 @@ package dev.orchestrator.topology.money;
 /**
  * The whole ledger in a few numbers, kept as movements are made: what came in (deposits, stakes),
  * what escrow holds now, and what has gone out of it so far (released to providers, fees, refunded),
- * with slashes net of reversals. Exact; an overflow throws.
+ * with slashes net of reversals, and how many drifts settlement's reconciliation reported. Exact; an
+ * overflow throws.
  */
 public record LedgerTotals(long deposited, long staked, long locked, long released, long fees, long refunded,
-                           long slashed, long movements) {
-    public static final LedgerTotals NONE = new LedgerTotals(0, 0, 0, 0, 0, 0, 0, 0);
+                           long slashed, long movements, long drifts) {
+    public static final LedgerTotals NONE = new LedgerTotals(0, 0, 0, 0, 0, 0, 0, 0, 0);
 
     /** The totals after {@code m}. */
     public LedgerTotals after(final Movement m) {
@@ -39,7 +40,10 @@ public record LedgerTotals(long deposited, long staked, long locked, long releas
             case SLASH_REVERSED -> sla = Math.subtractExact(sla, a);
             case LOCK_REFUSED -> {
             }
+            case DRIFT -> {
+                return new LedgerTotals(dep, stk, lck, rel, fee, ref, sla, movements + 1, drifts + 1);
+            }
         }
-        return new LedgerTotals(dep, stk, lck, rel, fee, ref, sla, movements + 1);
+        return new LedgerTotals(dep, stk, lck, rel, fee, ref, sla, movements + 1, drifts);
     }
 }

@@ -31,7 +31,9 @@ public record Movement(String id, Kind kind, long amount, String consumerId, Str
         /** A provider's stake to the consumer, for a breached SLA window. */
         SLASHED,
         /** An operator took a slash back: consumer's available to the provider's stake. */
-        SLASH_REVERSED
+        SLASH_REVERSED,
+        /** Settlement's reconciliation found Stellar and the ledger disagreeing about a payment: nothing moved. */
+        DRIFT
     }
 
     /** The movement as the ledger's {@code next} one. */
@@ -42,6 +44,6 @@ public record Movement(String id, Kind kind, long amount, String consumerId, Str
 
     /** Whether this movement changes a balance (a refused lock records a fact, it moves nothing). */
     public boolean moves() {
-        return kind != Kind.LOCK_REFUSED && amount > 0;
+        return kind != Kind.LOCK_REFUSED && kind != Kind.DRIFT && amount > 0;
     }
 }

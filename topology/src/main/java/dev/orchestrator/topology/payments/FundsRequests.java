@@ -29,8 +29,12 @@ public final class FundsRequests {
         if (type == FundsRequestType.REVERSE_SLASH) {
             return new LedgerInput.Reverse(accountId, by, at);
         }
+        if (type == FundsRequestType.DRIFT) {
+            return new LedgerInput.Drift(accountId, request.getDetail() == null ? "" : bounded("detail", request.getDetail()),
+                    requestId, at);
+        }
         if (type != FundsRequestType.DEPOSIT && type != FundsRequestType.STAKE) {
-            throw new InvalidInputException("type", "must be DEPOSIT, STAKE or REVERSE_SLASH");
+            throw new InvalidInputException("type", "must be DEPOSIT, STAKE, REVERSE_SLASH or DRIFT");
         }
         if (request.getCurrency() == null || !request.getCurrency().equals(currency)) {
             throw new InvalidInputException("currency", "must be " + currency + ", the platform's settlement currency, was "

@@ -9,7 +9,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = LedgerInput.Change.class, name = "change"),
     @JsonSubTypes.Type(value = LedgerInput.Breach.class, name = "breach"),
     @JsonSubTypes.Type(value = LedgerInput.Funds.class, name = "funds"),
-    @JsonSubTypes.Type(value = LedgerInput.Reverse.class, name = "reverse")
+    @JsonSubTypes.Type(value = LedgerInput.Reverse.class, name = "reverse"),
+    @JsonSubTypes.Type(value = LedgerInput.Drift.class, name = "drift")
 })
 public sealed interface LedgerInput {
     /** The key it travels under. */
@@ -50,6 +51,14 @@ public sealed interface LedgerInput {
 
     /** An operator's reversal of slash {@code paymentId}. */
     record Reverse(String paymentId, String requestedBy, long at) implements LedgerInput {
+        @Override
+        public String key() {
+            return paymentId;
+        }
+    }
+
+    /** Settlement's reconciliation reports that Stellar disagrees with the ledger about {@code paymentId}. */
+    record Drift(String paymentId, String what, String reportId, long at) implements LedgerInput {
         @Override
         public String key() {
             return paymentId;

@@ -104,6 +104,9 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
                 stores.address(funds.kind() == LedgerInput.Funds.Kind.DEPOSIT ? 'c' : 'p', funds.accountId(),
                         funds.stellarAddress());
             }
+        } else if (input instanceof LedgerInput.Drift drift) {
+            LOG.warn("settlement drift on payment={}: {}", drift.paymentId(), drift.what());
+            emit(ledger.drift(drift.paymentId(), drift.what(), drift.reportId(), drift.at()), null);
         } else if (input instanceof LedgerInput.Reverse reverse) {
             final EscrowLedger.Reversed reversed = ledger.reverse(reverse.paymentId(), reverse.requestedBy(), reverse.at());
             if (reversed.outcome() != EscrowLedger.Reversal.REVERSED) {

@@ -33,12 +33,11 @@ public final class PaymentRecords {
     }
 
     /**
-     * The movement a record says, for checking the books; null for a record that moves nothing the
-     * books know ({@code DRIFT}, {@code UNKNOWN}). Throws {@link ArithmeticException} for an amount
+     * The movement a record says, for checking the books; null for a kind this build does not know. Throws {@link ArithmeticException} for an amount
      * that is no whole number of micro-units or no long.
      */
     public static Movement movement(final Payment payment) {
-        if (payment.getKind() == PaymentKind.DRIFT || payment.getKind() == PaymentKind.UNKNOWN) {
+        if (payment.getKind() == PaymentKind.UNKNOWN) {
             return null;
         }
         final long micros = payment.getAmount().getAmount().movePointRight(6).longValueExact();
