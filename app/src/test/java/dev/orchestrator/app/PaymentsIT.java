@@ -185,11 +185,18 @@ class PaymentsIT {
 
     @Order(4)
     @Test
-    void aConsumerWithoutFundsIsReleasedForWantOfThem() throws Exception {
+    void aConsumerWithoutFundsIsRejectedAndOneWithTooLittleIsReleased() throws Exception {
         accepted("POST", "/v1/demands", "{\"demandId\": \"broke-1\", \"consumerId\": \"team-broke\", "
                 + "\"resources\": {\"storage\": \"10 GB\"}}");
-        api.poll("/v1/payments?allocation=broke-1&state=LOCK_REFUSED", p -> p.path("count").asInt() == 1);
-        final JsonNode demand = api.poll("/v1/demands/broke-1", d -> d.path("status").asText().equals("RELEASED"));
+        final JsonNode rejected = api.poll("/v1/demands/broke-1", d -> d.path("status").asText().equals("REJECTED"));
+        assertThat(rejected.path("reason").asText()).as(rejected.toString()).isEqualTo("INSUFFICIENT_FUNDS");
+
+        accepted("POST", "/v1/consumers/team-poor/deposits", "{\"amount\": \"0.000001\", \"currency\": \"USD\"}");
+        api.poll("/v1/consumers/team-poor/account", a -> a.path("deposited").asText().equals("0.000001"));
+        accepted("POST", "/v1/demands", "{\"demandId\": \"poor-1\", \"consumerId\": \"team-poor\", "
+                + "\"resources\": {\"storage\": \"500 GB\"}}");
+        api.poll("/v1/payments?allocation=poor-1&state=LOCK_REFUSED", p -> p.path("count").asInt() == 1);
+        final JsonNode demand = api.poll("/v1/demands/poor-1", d -> d.path("status").asText().equals("RELEASED"));
         assertThat(demand.path("status").asText()).isEqualTo("RELEASED");
     }
 
@@ -203,7 +210,7 @@ class PaymentsIT {
                 .filter(java.util.Objects::nonNull).forEach(books::apply);
         assertThat(books.problems()).isEmpty();
         assertThat(books.accountedFor()).isEqualTo(books.cameIn());
-        assertThat(books.cameIn()).isEqualTo(120_000_000L);
+        assertThat(books.cameIn()).isEqualTo(120_000_001L);
 
         final dev.orchestrator.app.verify.VerifyReport report = new dev.orchestrator.app.verify.Verifier(instance.topics(),
                 KAFKA.bootstrapServers(), Map.of(), 0).verify();

@@ -25,13 +25,15 @@ public final class StoreNames {
     public static final String SLAS = "slas";
     /** Migration slots of the providers whose home this task is: in flight and waiting. */
     public static final String MIGRATIONS = "migration-slots";
+    /** What each consumer has available, as the escrow ledger last told every task (payments on only). */
+    public static final String FUNDS = "funds";
 
     private StoreNames() {
     }
 
     /** Every store, for building the topology and for tools that read their changelogs. */
     public static List<String> all() {
-        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, LEASE_WAITING, SLAS, MIGRATIONS);
+        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, LEASE_WAITING, SLAS, MIGRATIONS, FUNDS);
     }
 
     /** The changelog topic Kafka Streams keeps for {@code store} of application {@code applicationId}. */

@@ -7,6 +7,7 @@ import dev.orchestrator.avro.FundsRequest;
 import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.avro.Payment;
 import dev.orchestrator.avro.PaymentKind;
+import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.topology.money.Books;
 import dev.orchestrator.topology.money.PaymentTerms;
@@ -71,12 +72,25 @@ class PaymentsTest {
     }
 
     @Test
-    void aConsumerWhoCannotPayIsRefusedAndTheAllocationReleased() {
+    void aConsumerWithoutFundsIsRejectedUpFront() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "broke", 10);
-        assertThat(read()).singleElement().satisfies(p -> {
-            assertThat(p.getKind()).isEqualTo(PaymentKind.LOCK_REFUSED);
-            assertThat(p.getReason()).isEqualTo("INSUFFICIENT_FUNDS");
-        });
+        assertThat(engine.last("d1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+        assertThat(engine.last("d1").getReason()).isEqualTo(ReasonCode.INSUFFICIENT_FUNDS);
+        assertThat(read()).isEmpty();
+        // once it deposits, it is placed
+        fund("broke", "5", r -> { });
+        engine.place("d2", "broke", 10);
+        assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertBooks();
+    }
+
+    @Test
+    void aConsumerWhoCannotCoverThePeriodIsPlacedThenReleasedForWantOfFunds() {
+        // 0.000001 is something, but not a minute at 1.20/h for 100 GB
+        fund("poor", "0.000001", r -> { });
+        engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "poor", 100);
+        assertThat(read()).extracting(Payment::getKind).containsExactly(PaymentKind.DEPOSITED, PaymentKind.LOCK_REFUSED);
+        assertThat(last().getReason()).isEqualTo("INSUFFICIENT_FUNDS");
         assertThat(engine.allocations).filteredOn(a -> "d1".equals(a.getAllocationId()))
                 .extracting(a -> a.getStatus()).containsSubsequence(AllocationStatus.PLACED, AllocationStatus.RELEASED);
         assertThat(engine.unit("u1").reservations()).isEmpty();

@@ -64,6 +64,8 @@ public final class SettlementWorker implements AutoCloseable {
         config.put(SettlementConfig.HORIZON_URL, horizonUrl);
         config.put(SettlementConfig.NETWORK, network);
         config.put(SettlementConfig.SECRET_FILE, seedFile.toString());
+        // each payment is a round trip to Horizon: small batches keep a put well inside the offset commit's timeout
+        config.put("consumer.override.max.poll.records", "50");
         return config;
     }
 

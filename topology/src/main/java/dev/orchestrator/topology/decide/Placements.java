@@ -146,6 +146,11 @@ public final class Placements {
             }
             return;
         }
+        if (task.settings().payments().enabled() && !funded(record.consumerId())) {
+            reject(attempt, ReasonCode.INSUFFICIENT_FUNDS, "consumer " + record.consumerId() + " has no funds: deposit "
+                    + "through POST /v1/consumers/{id}/deposits or funds.v1", List.of());
+            return;
+        }
         // past its last lease round a demand may spend only what the slice holds: a cheaper unit, or BUDGET_EXCEEDED
         final Decision decision = choices.best(record, policy, sla, lastRound ? consumer.moneyLeft(held) : Long.MAX_VALUE);
         final OptionalInt elsewhere = choices.elsewhere(record, attempt.journey(), policy, decision);
@@ -174,6 +179,12 @@ public final class Placements {
             return;
         }
         reserve(attempt, (UnitState) decision.chosen().get(), decision, cost, sla);
+    }
+
+    /** Whether the escrow ledger last said the consumer has money available (never heard of: it has none). */
+    private boolean funded(final String consumerId) {
+        final Long available = task.stores().funds().get(consumerId);
+        return available != null && available > 0;
     }
 
     private void reserve(final Attempt attempt, final UnitState unit, final Decision decision, final long cost,

@@ -82,6 +82,8 @@ final class Stages {
             outcomes.onOutcome(outcome);
         } else if (message instanceof RouteMessage.SliceSummary summary) {
             summaries.onSummary(summary);
+        } else if (message instanceof RouteMessage.FundsStatus funds) {
+            task.stores().funds().put(funds.consumerId(), funds.availableMicros());
         } else {
             migration(message, from);
         }

@@ -6,6 +6,8 @@ import dev.orchestrator.topology.money.Escrow;
 import dev.orchestrator.topology.money.EscrowLedger;
 import dev.orchestrator.topology.money.LedgerTotals;
 import dev.orchestrator.topology.money.Movement;
+import dev.orchestrator.topology.routing.RouteMessage;
+import dev.orchestrator.topology.routing.Routed;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -28,6 +30,8 @@ import org.slf4j.LoggerFactory;
 public final class LedgerProcessor implements Processor<String, LedgerInput, Object, Object> {
     /** Sink of payments.v1. */
     public static final String PAYMENTS_SINK = "payments-sink";
+    /** Sink of the engine's route topic: what each consumer has available, for every engine task. */
+    public static final String FUNDS_SINK = "payments-funds-status-sink";
     /** Sink of RELEASE demands for unfunded allocations. */
     public static final String RELEASES_SINK = "payments-releases-sink";
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
@@ -39,6 +43,8 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     private LedgerStores stores;
     private EscrowLedger ledger;
     private final PriorityQueue<Due> due = new PriorityQueue<>();
+    /** Whether each consumer was last told funded; empty after a restart, so the next change tells again. */
+    private final Map<String, Boolean> fundedTold = new java.util.HashMap<>();
 
     /** A period end waiting: stale ones (the escrow moved on) are skipped when they come up. */
     private record Due(long at, String allocationId) implements Comparable<Due> {
@@ -161,6 +167,7 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
             }
             stores.totals(totals);
         }
+        tellEngine(movements);
         for (final Movement movement : movements) {
             final dev.orchestrator.avro.Payment payment = PaymentRecords.of(movement, settings.currency());
             if (movement.kind() == Movement.Kind.RELEASED && movement.providerId() != null) {
@@ -176,6 +183,27 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
             final Escrow escrow = stores.escrow(allocationId);
             if (escrow != null && escrow.state() == Escrow.State.OPEN && escrow.locked() > 0) {
                 due.add(new Due(escrow.periodEnd(), allocationId));
+            }
+        }
+    }
+
+    /**
+     * Tells every engine task what a consumer has available when it deposits or is credited, and
+     * whenever it runs out or has funds again, so the engine refuses a consumer without funds up front.
+     */
+    private void tellEngine(final List<Movement> movements) {
+        for (final Movement movement : movements) {
+            if (movement.consumerId() == null || movement.kind() == Movement.Kind.DRIFT) {
+                continue;
+            }
+            final long available = stores.consumer(movement.consumerId()).available();
+            final boolean funded = available > 0;
+            final Boolean told = fundedTold.get(movement.consumerId());
+            if (told == null || told != funded || movement.kind() == Movement.Kind.DEPOSITED) {
+                fundedTold.put(movement.consumerId(), funded);
+                context.forward(new Record<Object, Object>(movement.consumerId(), new Routed(Routed.EVERY_OTHER, -1,
+                        new RouteMessage.FundsStatus(movement.consumerId(), available)), context.currentSystemTimeMs()),
+                        FUNDS_SINK);
             }
         }
     }

@@ -1,6 +1,8 @@
 package dev.orchestrator.topology.payments;
 
 import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.routing.RoutePartitioner;
+import dev.orchestrator.topology.routing.Routed;
 import dev.orchestrator.topology.serde.InternalSerde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.Topology;
@@ -36,5 +38,7 @@ public final class PaymentsTopology {
                 topics.payments.valueSerde().serializer(), LEDGER);
         topology.addSink(LedgerProcessor.RELEASES_SINK, topics.demand.name(), topics.demand.keySerde().serializer(),
                 topics.demand.valueSerde().serializer(), LEDGER);
+        topology.addSink(LedgerProcessor.FUNDS_SINK, topics.route.name(), Serdes.String().serializer(),
+                InternalSerde.of(Routed.class).serializer(), new RoutePartitioner(), LEDGER);
     }
 }

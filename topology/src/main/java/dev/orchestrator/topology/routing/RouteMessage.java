@@ -14,6 +14,7 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = RouteMessage.Spill.class, name = "spill"),
+    @JsonSubTypes.Type(value = RouteMessage.FundsStatus.class, name = "funds"),
     @JsonSubTypes.Type(value = RouteMessage.ReleaseRequest.class, name = "release"),
     @JsonSubTypes.Type(value = RouteMessage.UnitOutcome.class, name = "outcome"),
     @JsonSubTypes.Type(value = RouteMessage.LeaseRequest.class, name = "lease-request"),
@@ -140,5 +141,13 @@ public sealed interface RouteMessage {
      * Kafka's default partitioner): sent on, as it was written, to the task that owns the key.
      */
     record Misrouted(String topic, String key, byte[] value) implements RouteMessage {
+    }
+
+    /**
+     * From the escrow ledger to every task: what consumer {@code consumerId} has available, sent when it
+     * deposits and whenever it runs out or has funds again, so a task refuses a consumer without funds
+     * with INSUFFICIENT_FUNDS before placing (the ledger's lock stays the exact check).
+     */
+    record FundsStatus(String consumerId, long availableMicros) implements RouteMessage {
     }
 }

@@ -29,13 +29,14 @@ public record EngineStores(KeyValueStore<String, DemandRecord> demands, KeyValue
                            KeyValueStore<String, LeaseBook> leaseBooks,
                            KeyValueStore<String, RouteMessage.LeaseRequest> leaseParked,
                            KeyValueStore<String, RouteMessage.Spill> leaseWaiting,
-                           KeyValueStore<String, SlaTerms> slas, KeyValueStore<String, MigrationQueue> migrations) {
+                           KeyValueStore<String, SlaTerms> slas, KeyValueStore<String, MigrationQueue> migrations,
+                           KeyValueStore<String, Long> funds) {
 
     private static final Map<String, Class<?>> VALUES = Map.of(StoreNames.DEMANDS, DemandRecord.class,
             StoreNames.HOSTED, Hosted.class, StoreNames.UNITS, UnitHeader.class, StoreNames.CONSUMERS, ConsumerSlice.class,
             StoreNames.LEASE_BOOKS, LeaseBook.class, StoreNames.LEASE_PARKED, RouteMessage.LeaseRequest.class,
             StoreNames.LEASE_WAITING, RouteMessage.Spill.class, StoreNames.SLAS, SlaTerms.class,
-            StoreNames.MIGRATIONS, MigrationQueue.class);
+            StoreNames.MIGRATIONS, MigrationQueue.class, StoreNames.FUNDS, Long.class);
 
     /** The stores of the task {@code context} belongs to. */
     public static EngineStores of(final ProcessingContext context) {
@@ -43,7 +44,8 @@ public record EngineStores(KeyValueStore<String, DemandRecord> demands, KeyValue
                 context.getStateStore(StoreNames.UNITS), context.getStateStore(StoreNames.CONSUMERS),
                 context.getStateStore(StoreNames.LEASE_BOOKS), context.getStateStore(StoreNames.LEASE_PARKED),
                 context.getStateStore(StoreNames.LEASE_WAITING),
-                context.getStateStore(StoreNames.SLAS), context.getStateStore(StoreNames.MIGRATIONS));
+                context.getStateStore(StoreNames.SLAS), context.getStateStore(StoreNames.MIGRATIONS),
+                context.getStateStore(StoreNames.FUNDS));
     }
 
     /** Builders of every store, in {@link StoreNames#all()} order, for the topology. */
