@@ -172,6 +172,8 @@ final class BenchCommand implements Callable<Integer> {
                 // no executor confirms in steady and contention: reservations must outlive the run
                 ConfigKey.CONFIRM_WITHIN_MS.key(), "86400000",
                 ConfigKey.HEARTBEAT_LIMIT_MS.key(), "60000",
+                // list prices, so the quality profile's solver prices what the engine prices
+                ConfigKey.PRICING_CURVE.key(), "flat",
                 ConfigKey.PAYMENTS_ENABLED.key(), String.valueOf(payments),
                 ConfigKey.PAYMENTS_PERIOD_MS.key(), "60000"));
         System.out.printf("bench %s: %,d units, %,d demands, rate %s, %s%s%n", chosen.name(), chosen.units(), chosen.demands(),

@@ -23,6 +23,7 @@ import dev.orchestrator.api.payments.PaymentRoutes;
 import dev.orchestrator.topology.DecisionTopology;
 import dev.orchestrator.topology.money.PaymentTerms;
 import dev.orchestrator.topology.payments.PaymentSettings;
+import dev.orchestrator.topology.pricing.PriceCurve;
 import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.state.BoundedRocksDbMemory;
@@ -251,7 +252,16 @@ final class Instance implements AutoCloseable {
                 defaults.scanIntervalMillis(), config.integer(ConfigKey.MIGRATIONS_PER_PROVIDER),
                 defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases, defaults.partitions(),
                 config.integer(ConfigKey.SPILL_MARGIN_PERCENT) / 100.0, defaults.summaryIntervalMillis(),
-                paymentSettings(config));
+                paymentSettings(config), pricing(config));
+    }
+
+    /** The price curve as configured; {@code flat} keeps list prices. */
+    static PriceCurve pricing(final OrchestratorConfig config) {
+        if ("flat".equals(config.string(ConfigKey.PRICING_CURVE))) {
+            return null;
+        }
+        return new PriceCurve(config.integer(ConfigKey.PRICING_TARGET_UTILIZATION_BP), config.integer(ConfigKey.PRICING_IDLE_DISCOUNT_BP),
+                config.integer(ConfigKey.PRICING_SURGE_BP), config.integer(ConfigKey.PRICING_RELIABILITY_WEIGHT_BP));
     }
 
     /** Payments as configured, in the engine's base currency. */

@@ -85,6 +85,17 @@ public enum ConfigKey {
             "eu-west=eu-west-1,eu-central=eu-central-1,frankfurt=eu-central-1,us-east=us-east-1,virginia=us-east-1,"
                     + "us-west=us-west-2,ap-south=ap-south-1", false,
             "region aliases, alias=region,..."),
+    PRICING_CURVE("pricing.curve", Type.oneOf("dynamic", "flat"), "dynamic", false,
+            "dynamic: a unit's price per hour follows its utilization and its measured availability along the curve of "
+                    + "the pricing.* settings, within the provider's floor and cap; flat: always the list price"),
+    PRICING_TARGET_UTILIZATION_BP("pricing.target.utilization.bp", Type.intRange(1, 9_999), "6000", false,
+            "utilization (basis points) at which a unit asks its list price"),
+    PRICING_IDLE_DISCOUNT_BP("pricing.idle.discount.bp", Type.intRange(0, 9_999), "2000", false,
+            "discount (basis points) an empty unit gives off its list price, falling linearly to 0 at the target"),
+    PRICING_SURGE_BP("pricing.surge.bp", Type.intRange(0, 100_000), "15000", false,
+            "surcharge (basis points) a full unit asks over its list price, rising linearly from 0 at the target"),
+    PRICING_RELIABILITY_WEIGHT_BP("pricing.reliability.weight.bp", Type.intRange(0, 9_999), "5000", false,
+            "how much of the price (basis points) depends on reliability: a unit that is never available asks this much less"),
     PAYMENTS_ENABLED("payments.enabled", Type.BOOLEAN, "false", false,
             "charge placements through the escrow ledger: consumers deposit, each settlement period is locked, released "
                     + "to the provider less the fee when its SLA held, refunded when it broke; the demo turns it on"),

@@ -43,7 +43,8 @@ final class Bodies {
     /** POST /v1/data-units: a provider registers (or re-registers) a unit. */
     record DataUnitBody(String dataUnitId, String providerId, ResourceKind kind, String region, String pool,
                         ResourcesBody capacity, MoneyBody pricePerHour, Double advertisedLatencyMillis,
-                        Double advertisedAvailability, Map<String, String> labels) {
+                        Double advertisedAvailability, Map<String, String> labels, MoneyBody priceFloor,
+                        MoneyBody priceCap) {
     }
 
     /** POST /v1/policies: a consumer's quotas, budget and preferences (replaces the previous policy). */

@@ -200,6 +200,7 @@ public final class WriteRoutes {
                 .setKind(required(body.kind(), "kind")).setRegion(required(body.region(), "region")).setPool(body.pool())
                 .setCapacity(spec(required(body.capacity(), "capacity"), "capacity"))
                 .setPricePerHour(money(required(body.pricePerHour(), "pricePerHour"), "pricePerHour"))
+                .setPriceFloor(money(body.priceFloor(), "priceFloor")).setPriceCap(money(body.priceCap(), "priceCap"))
                 .setAdvertisedLatencyMillis(body.advertisedLatencyMillis()).setAdvertisedAvailability(body.advertisedAvailability())
                 .setAt(clock.instant()).setLabels(body.labels() == null ? Map.of() : body.labels()).build();
         checked(() -> normalizer.unit(event));

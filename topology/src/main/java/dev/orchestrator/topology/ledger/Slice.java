@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class Slice {
     private final Map<String, UnitState> units = new ConcurrentHashMap<>();
     private final UnitIndex index = new UnitIndex();
+    /** How unit prices move; null: list prices. */
+    private dev.orchestrator.topology.pricing.PriceCurve pricing;
     /** Units changed since the last {@link #takeDirty()}, some of whose headers may be behind. */
     private final java.util.Set<UnitState> dirty = new java.util.LinkedHashSet<>();
 
@@ -37,9 +39,15 @@ public final class Slice {
         return index;
     }
 
+    /** Prices of the units registered or read back from now on follow {@code curve} (null: list prices). */
+    public void pricing(final dev.orchestrator.topology.pricing.PriceCurve curve) {
+        this.pricing = curve;
+    }
+
     /** A unit as its stored header says, while the task starts: reservations are added back after. */
     public void restore(final UnitHeader header) {
-        final UnitState unit = new UnitState(header.spec(), header.operatorState(), header.health(), header.auditSequence());
+        final UnitState unit = new UnitState(header.spec(), header.operatorState(), header.health(), header.auditSequence(),
+                pricing);
         units.put(unit.unitId(), unit);
         index.update(unit);
     }
@@ -69,7 +77,7 @@ public final class Slice {
     }
 
     public UnitChange register(final UnitSpec spec, final Health health) {
-        final UnitState unit = new UnitState(spec, OperatorState.ACTIVE, health, 0);
+        final UnitState unit = new UnitState(spec, OperatorState.ACTIVE, health, 0, pricing);
         units.put(spec.unitId(), unit);
         return change(unit, "REGISTERED", DataUnitState.AVAILABLE, true, Capacity.ZERO, true);
     }

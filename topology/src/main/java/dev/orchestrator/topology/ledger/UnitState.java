@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.ledger;
 
+import dev.orchestrator.topology.pricing.PriceCurve;
 import dev.orchestrator.avro.DataUnitState;
 import dev.orchestrator.topology.lifecycle.OperatorState;
 import dev.orchestrator.topology.lifecycle.UnitLifecycle;
@@ -36,8 +37,12 @@ public final class UnitState implements UnitFacts {
     /** Whether the stored header is behind: spec, lifecycle state or health changed since it was written. */
     private boolean headerDirty;
     private volatile UnitRead read;
+    /** How the price moves with utilization and reliability; null: the list price, always. */
+    private final PriceCurve pricing;
 
-    UnitState(final UnitSpec spec, final OperatorState operatorState, final Health health, final long sequence) {
+    UnitState(final UnitSpec spec, final OperatorState operatorState, final Health health, final long sequence,
+              final PriceCurve pricing) {
+        this.pricing = pricing;
         this.spec = spec;
         this.operatorState = operatorState;
         this.health = health;
@@ -79,7 +84,15 @@ public final class UnitState implements UnitFacts {
 
     @Override
     public long pricePerHourMicros() {
-        return spec.pricePerHourMicros();
+        if (pricing == null) {
+            return spec.pricePerHourMicros();
+        }
+        // the unit's own utilization (its dominant dimension) and its measured availability as its reliability
+        final long utilization = (long) Math.floor(Math.max(0, Math.min(1, used.utilizationOf(spec.capacity())))
+                * PriceCurve.ONE);
+        final long reliability = (long) Math.floor(Math.max(0, Math.min(1, health.availability())) * PriceCurve.ONE);
+        return pricing.price(spec.pricePerHourMicros(), utilization, reliability, spec.priceFloorMicros(),
+                spec.priceCapMicros());
     }
 
     @Override
@@ -221,7 +234,7 @@ public final class UnitState implements UnitFacts {
     void publish() {
         read = new UnitRead(spec.unitId(), spec.providerId(), spec.kind().name(), spec.region(), spec.pool(),
                 visibleState().name(), health.healthy(), allocatable(), CapacityRead.of(spec.capacity()),
-                CapacityRead.of(used), CapacityRead.of(free), spec.pricePerHourMicros(), health.ewmaLatencyMillis(),
+                CapacityRead.of(used), CapacityRead.of(free), pricePerHourMicros(), health.ewmaLatencyMillis(),
                 health.availability(), health.lastHeartbeat(), held.size());
     }
 }

@@ -114,8 +114,13 @@ public final class Normalizer {
         }
         final String pool = event.getPool() == null ? region + "/" + kind.name().toLowerCase(java.util.Locale.ROOT)
                 : id(event.getPool(), "pool");
+        final long floor = event.getPriceFloor() == null ? 0 : currency.toBaseMicros(event.getPriceFloor(), "priceFloor");
+        final long cap = event.getPriceCap() == null ? Long.MAX_VALUE : currency.toBaseMicros(event.getPriceCap(), "priceCap");
+        if (cap < floor) {
+            throw new InvalidInputException("priceCap", "must not be below priceFloor");
+        }
         return new UnitSpec(event.getDataUnitId(), event.getProviderId(), kind, region, pool, capacity, price,
-                latency, availability);
+                latency, availability, floor, cap);
     }
 
     /**

@@ -55,6 +55,7 @@ public final class EngineTask {
     public EngineTask(final ProcessorContext<Object, Object> context, final EngineSettings settings, final Topics topics,
                final Normalizer normalizer) {
         this.settings = settings;
+        slice.pricing(settings.pricing());
         this.topics = topics;
         this.normalizer = normalizer;
         this.self = context.taskId().partition();
