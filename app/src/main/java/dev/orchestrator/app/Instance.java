@@ -271,7 +271,8 @@ final class Instance implements AutoCloseable {
             return PaymentSettings.off(currency);
         }
         return PaymentSettings.on(new PaymentTerms(config.integer(ConfigKey.PAYMENTS_PERIOD_MS),
-                config.integer(ConfigKey.PAYMENTS_FEE_BP), 5), currency);
+                config.integer(ConfigKey.PAYMENTS_FEE_BP), config.integer(ConfigKey.PAYMENTS_INELIGIBLE_AFTER),
+                config.integer(ConfigKey.PAYMENTS_BREACH_WINDOW_MS)), currency);
     }
 
     static SchemaRegistry registry(final OrchestratorConfig config) {

@@ -27,13 +27,16 @@ public final class StoreNames {
     public static final String MIGRATIONS = "migration-slots";
     /** What each consumer has available, as the escrow ledger last told every task (payments on only). */
     public static final String FUNDS = "funds";
+    /** Each provider's standing (reliability, eligibility) as the escrow ledger last told every task. */
+    public static final String STANDINGS = "provider-standings";
 
     private StoreNames() {
     }
 
     /** Every store, for building the topology and for tools that read their changelogs. */
     public static List<String> all() {
-        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, LEASE_WAITING, SLAS, MIGRATIONS, FUNDS);
+        return List.of(DEMANDS, HOSTED, UNITS, CONSUMERS, LEASE_BOOKS, LEASE_PARKED, LEASE_WAITING, SLAS, MIGRATIONS, FUNDS,
+                STANDINGS);
     }
 
     /** The changelog topic Kafka Streams keeps for {@code store} of application {@code applicationId}. */

@@ -303,6 +303,12 @@ public final class EngineHarness implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.close();
+        // a test that needs other settings closes the class's harness first: closing twice is harmless
+        if (!closed) {
+            closed = true;
+            driver.close();
+        }
     }
+
+    private boolean closed;
 }

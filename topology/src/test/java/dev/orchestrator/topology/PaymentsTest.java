@@ -119,6 +119,43 @@ class PaymentsTest {
         assertBooks();
     }
 
+    @Test
+    void repeatedBreachesMakeTheProviderIneligibleUntilASlashIsReversed() {
+        engine.close();
+        try (EngineHarness strict = new EngineHarness(EngineSettings.defaults().withPayments(new PaymentSettings(true,
+                new PaymentTerms(MINUTE, 250, 2, 10 * MINUTE), "USD", 100)))) {
+            final TestOutputTopic<String, Payment> out = strict.driver.createOutputTopic(strict.topics.payments.name(),
+                    strict.topics.payments.keySerde().deserializer(), strict.topics.payments.valueSerde().deserializer());
+            strict.sla(Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(50).setMinAvailability(0.9)
+                    .setPenaltyPercent(50).setWindowMillis(MINUTE).setUpdatedAt(Instant.EPOCH).build());
+            for (final String[] funds : new String[][] {{"c1", "DEPOSIT"}, {"p1", "STAKE"}}) {
+                strict.input(strict.topics.funds).pipeInput(funds[0], FundsRequest.newBuilder().setRequestId("r-" + funds[0])
+                        .setType(FundsRequestType.valueOf(funds[1])).setAccountId(funds[0]).setAmount("100").setCurrency("USD")
+                        .setRequestedAt(strict.now()).build());
+            }
+            strict.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10, d -> d.setSlaId("gold"))
+                    .place("d2", "c1", 10, d -> d.setSlaId("gold")).confirmAll();
+            for (int i = 0; i < 10; i++) {
+                strict.heartbeat("u1", 400.0, true);
+            }
+            final List<Payment> slashes = out.readValuesToList().stream().filter(p -> p.getKind() == PaymentKind.SLASHED)
+                    .toList();
+            assertThat(slashes).as("two allocations breached: two breaches, the threshold").hasSize(2);
+            strict.register("u2", "p2", "eu-west-1", 100, "3.00");
+            for (int i = 0; i < 10; i++) {
+                strict.heartbeat("u1", 5.0, true);
+            }
+            strict.place("d3", "c1", 10);
+            assertThat(strict.last("d3").getDataUnitId()).as("p1 is ineligible: the dearer unit of p2").isEqualTo("u2");
+
+            strict.input(strict.topics.funds).pipeInput(slashes.get(0).getPaymentId(), FundsRequest.newBuilder()
+                    .setRequestId("undo").setType(FundsRequestType.REVERSE_SLASH).setAccountId(slashes.get(0).getPaymentId())
+                    .setRequestedBy("operator").setRequestedAt(strict.now()).build());
+            strict.place("d4", "c1", 10);
+            assertThat(strict.last("d4").getDataUnitId()).as("one breach left: p1 eligible, and cheaper, again").isEqualTo("u1");
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
         "negative deposit|DEPOSIT|-5|USD|amount",

@@ -103,6 +103,11 @@ public enum ConfigKey {
             "length of a settlement period in milliseconds: what is locked at placement and paid out at each end"),
     PAYMENTS_FEE_BP("payments.fee.bp", Type.intRange(0, 10_000), "200", false,
             "the platform's fee on each release, in basis points (200 = 2%)"),
+    PAYMENTS_INELIGIBLE_AFTER("payments.ineligible.after.breaches", Type.intRange(1, 256), "5", false,
+            "SLA breaches (slashes not reversed) within payments.breach.window.ms after which a provider's units take no new "
+                    + "placements; each breach lowers its reliability (and so its price) by an equal step until then"),
+    PAYMENTS_BREACH_WINDOW_MS("payments.breach.window.ms", Type.intRange(1_000, 2_000_000_000), "3600000", false,
+            "how long a breach counts against a provider's standing"),
     BROKER_DATA_DIR("broker.data.dir", Type.STRING, "data/broker", false,
             "demo only: where the embedded broker keeps its logs; delete it to start afresh"),
     BROKER_PORT("broker.port", Type.intRange(0, 65_535), "9092", false,

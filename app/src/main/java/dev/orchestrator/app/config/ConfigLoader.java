@@ -42,7 +42,9 @@ public final class ConfigLoader {
             ConfigKey.APPLICATION_ID, "orchestrator-demo",
             // money moves in the demo, with periods short enough to watch releases go out
             ConfigKey.PAYMENTS_ENABLED, "true",
-            ConfigKey.PAYMENTS_PERIOD_MS, "30000");
+            ConfigKey.PAYMENTS_PERIOD_MS, "30000",
+            // breaches count for two minutes: provider-4 falls out of standing and comes back while you watch
+            ConfigKey.PAYMENTS_BREACH_WINDOW_MS, "120000", ConfigKey.PAYMENTS_INELIGIBLE_AFTER, "10");
 
     /** Which command is loading: {@code run} needs a cluster to be named; {@code demo} brings its own. */
     public enum Mode { DEMO, RUN }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.stellar.sdk.AbstractTransaction;
 import org.stellar.sdk.AssetTypeNative;
@@ -48,6 +49,42 @@ class EscrowTransactionsTest {
                 .as("signed by the platform over this network's hash").isTrue();
         assertThat(new EscrowTransactions(Network.PUBLIC, new AssetTypeNative(), platform).decode(envelope).hashHex())
                 .as("another network, another hash").isNotEqualTo(built.hashHex());
+    }
+
+    @Test
+    void aSettlementOrderDecodesToItsOperationsMemoAndTimeBound() throws Exception {
+        final String escrowed = escrow.build(new SettlementOrder("a:x/p1/LOCKED", List.of(new SettlementOrder.Escrow(12_345_678))),
+                6, 1_799_999_000L).getClaimableBalanceId(0);
+        final Transaction built = escrow.build(new SettlementOrder("a:x/p1/RELEASED", List.of(new SettlementOrder.Reclaim(escrowed),
+                new SettlementOrder.Payout(provider, 9_876_543, 1_800_600_000L))), 7, 1_799_999_500L);
+
+        final Transaction tx = (Transaction) escrow.decode(built.toEnvelopeXdrBase64());
+
+        assertThat(tx.hashHex()).isEqualTo(built.hashHex());
+        assertThat(tx.getSequenceNumber()).isEqualTo(8);
+        assertThat(tx.getFee()).as("the base fee per operation").isEqualTo(2 * EscrowTransactions.BASE_FEE);
+        assertThat(tx.getPreconditions().getTimeBounds().getMaxTime()).isEqualTo(BigInteger.valueOf(1_799_999_500L));
+        assertThat(((org.stellar.sdk.MemoHash) tx.getMemo()).getBytes()).as("the payment's id, hashed")
+                .isEqualTo(EscrowTransactions.memo("a:x/p1/RELEASED"));
+        assertThat(tx.getOperations()).hasSize(2);
+        assertThat(((org.stellar.sdk.ClaimClaimableBalanceOperation) tx.getOperations()[0]).getBalanceId())
+                .as("the period's escrow reclaimed").isEqualTo(escrowed);
+        final CreateClaimableBalanceOperation payout = (CreateClaimableBalanceOperation) tx.getOperations()[1];
+        assertThat(payout.getAmount()).isEqualTo("0.9876543");
+        assertThat(payout.getClaimants()).containsExactly(
+                new Claimant(provider, new Predicate.AbsBefore(1_800_600_000L)),
+                new Claimant(platform.getAccountId(), new Predicate.Not(new Predicate.AbsBefore(1_800_600_000L))));
+        assertThat(platform.verify(tx.hash(), tx.getSignatures().get(0).getSignature().getSignature())).isTrue();
+
+        final Transaction lock = (Transaction) escrow.decode(escrow.build(new SettlementOrder("a:x/p1/LOCKED",
+                List.of(new SettlementOrder.Escrow(12_345_678))), 6, 1_799_999_000L).toEnvelopeXdrBase64());
+        final CreateClaimableBalanceOperation held = (CreateClaimableBalanceOperation) lock.getOperations()[0];
+        assertThat(held.getAmount()).isEqualTo("1.2345678");
+        assertThat(held.getClaimants()).as("only the platform may claim a period's escrow")
+                .containsExactly(new Claimant(platform.getAccountId(), new Predicate.Unconditional()));
+        assertThat(lock.getClaimableBalanceId(0)).isEqualTo(escrowed);
+        assertThatThrownBy(() -> escrow.build(new SettlementOrder("a:x/p1/FEE", List.of()), 1, 2))
+                .hasMessageContaining("nothing to settle");
     }
 
     @Test

@@ -82,6 +82,9 @@ final class Stages {
             outcomes.onOutcome(outcome);
         } else if (message instanceof RouteMessage.SliceSummary summary) {
             summaries.onSummary(summary);
+        } else if (message instanceof RouteMessage.ProviderStanding standing) {
+            task.stores().standings().put(standing.providerId(), standing);
+            task.slice().standings().put(standing);
         } else if (message instanceof RouteMessage.FundsStatus funds) {
             task.stores().funds().put(funds.consumerId(), funds.availableMicros());
         } else {

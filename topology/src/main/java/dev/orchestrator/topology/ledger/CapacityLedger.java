@@ -23,6 +23,9 @@ public final class CapacityLedger {
             return Optional.of(new Refusal(ReasonCode.NO_FEASIBLE_UNIT, "unit " + unit.unitId() + " is "
                     + (unit.health().healthy() ? unit.visibleState() : "unhealthy")));
         }
+        if (unit.providerIneligible() != null) {
+            return Optional.of(new Refusal(ReasonCode.NO_FEASIBLE_UNIT, unit.providerIneligible()));
+        }
         if (!unit.free().covers(wanted)) {
             return Optional.of(new Refusal(ReasonCode.NO_CAPACITY, "unit " + unit.unitId() + " has too little free"));
         }

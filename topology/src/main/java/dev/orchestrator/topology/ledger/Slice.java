@@ -23,6 +23,8 @@ public final class Slice {
     private final UnitIndex index = new UnitIndex();
     /** How unit prices move; null: list prices. */
     private dev.orchestrator.topology.pricing.PriceCurve pricing;
+    /** Providers' standings as the escrow ledger told them, which unit prices and eligibility follow. */
+    private final Standings standings = new Standings();
     /** Units changed since the last {@link #takeDirty()}, some of whose headers may be behind. */
     private final java.util.Set<UnitState> dirty = new java.util.LinkedHashSet<>();
 
@@ -44,10 +46,15 @@ public final class Slice {
         this.pricing = curve;
     }
 
+    /** The providers' standings this slice's units follow. */
+    public Standings standings() {
+        return standings;
+    }
+
     /** A unit as its stored header says, while the task starts: reservations are added back after. */
     public void restore(final UnitHeader header) {
         final UnitState unit = new UnitState(header.spec(), header.operatorState(), header.health(), header.auditSequence(),
-                pricing);
+                pricing, standings);
         units.put(unit.unitId(), unit);
         index.update(unit);
     }
@@ -77,7 +84,7 @@ public final class Slice {
     }
 
     public UnitChange register(final UnitSpec spec, final Health health) {
-        final UnitState unit = new UnitState(spec, OperatorState.ACTIVE, health, 0, pricing);
+        final UnitState unit = new UnitState(spec, OperatorState.ACTIVE, health, 0, pricing, standings);
         units.put(spec.unitId(), unit);
         return change(unit, "REGISTERED", DataUnitState.AVAILABLE, true, Capacity.ZERO, true);
     }

@@ -39,10 +39,13 @@ public final class UnitState implements UnitFacts {
     private volatile UnitRead read;
     /** How the price moves with utilization and reliability; null: the list price, always. */
     private final PriceCurve pricing;
+    /** Providers' standings, shared by the slice; null: every provider in good standing. */
+    private final Standings standings;
 
     UnitState(final UnitSpec spec, final OperatorState operatorState, final Health health, final long sequence,
-              final PriceCurve pricing) {
+              final PriceCurve pricing, final Standings standings) {
         this.pricing = pricing;
+        this.standings = standings;
         this.spec = spec;
         this.operatorState = operatorState;
         this.health = health;
@@ -87,12 +90,24 @@ public final class UnitState implements UnitFacts {
         if (pricing == null) {
             return spec.pricePerHourMicros();
         }
-        // the unit's own utilization (its dominant dimension) and its measured availability as its reliability
+        // the unit's own utilization (its dominant dimension); its reliability: its measured availability times
+        // what its provider's recent SLA breaches left of its provider's
         final long utilization = (long) Math.floor(Math.max(0, Math.min(1, used.utilizationOf(spec.capacity())))
                 * PriceCurve.ONE);
-        final long reliability = (long) Math.floor(Math.max(0, Math.min(1, health.availability())) * PriceCurve.ONE);
+        final long providerReliability = standings == null ? PriceCurve.ONE : standings.reliability(spec.providerId());
+        final long reliability = (long) Math.floor(Math.max(0, Math.min(1, health.availability())) * providerReliability);
         return pricing.price(spec.pricePerHourMicros(), utilization, reliability, spec.priceFloorMicros(),
                 spec.priceCapMicros());
+    }
+
+    /** Why this unit's provider may take no new placements, or null when it may. */
+    public String providerIneligible() {
+        return standings == null ? null : standings.ineligible(spec.providerId());
+    }
+
+    @Override
+    public boolean eligible() {
+        return providerIneligible() == null;
     }
 
     @Override

@@ -19,6 +19,11 @@ public interface UnitFacts {
     /** Whether new placements may land on it at all: active and healthy. */
     boolean allocatable();
 
+    /** Whether its provider's standing lets it take new placements (repeated SLA breaches do not). */
+    default boolean eligible() {
+        return true;
+    }
+
     double latencyMillis();
 
     double availability();

@@ -5,10 +5,11 @@ import java.math.RoundingMode;
 
 /**
  * The money rules that are settings: how long a settlement period is, the platform's fee in basis
- * points of each release, and how many unreversed breaches make a provider ineligible. The
+ * points of each release, and how many unreversed breaches within {@code breachWindowMillis} make a
+ * provider ineligible. The
  * arithmetic (a period's cost, a fee, a penalty) is exact, rounded half up once.
  */
-public record PaymentTerms(long periodMillis, long feeBasisPoints, int ineligibleAfterBreaches) {
+public record PaymentTerms(long periodMillis, long feeBasisPoints, int ineligibleAfterBreaches, long breachWindowMillis) {
     private static final long HOUR_MILLIS = 3_600_000L;
     private static final long BASIS = 10_000L;
 
@@ -22,9 +23,17 @@ public record PaymentTerms(long periodMillis, long feeBasisPoints, int ineligibl
         if (ineligibleAfterBreaches < 1) {
             throw new IllegalArgumentException("breaches before ineligible must be at least 1, was " + ineligibleAfterBreaches);
         }
+        if (breachWindowMillis < 1_000) {
+            throw new IllegalArgumentException("the breach window must be at least 1 s, was " + breachWindowMillis + " ms");
+        }
     }
 
-    /** One-hour periods, a 2% fee, ineligible after 5 breaches. */
+    /** Breaches counted over an hour. */
+    public PaymentTerms(final long periodMillis, final long feeBasisPoints, final int ineligibleAfterBreaches) {
+        this(periodMillis, feeBasisPoints, ineligibleAfterBreaches, HOUR_MILLIS);
+    }
+
+    /** One-hour periods, a 2% fee, ineligible after 5 breaches within an hour. */
     public static PaymentTerms defaults() {
         return new PaymentTerms(HOUR_MILLIS, 200, 5);
     }

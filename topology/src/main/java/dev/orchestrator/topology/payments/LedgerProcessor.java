@@ -43,15 +43,19 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     private LedgerStores stores;
     private EscrowLedger ledger;
     private final PriorityQueue<Due> due = new PriorityQueue<>();
+    /** When providers' standings may change (a breach leaving the window), keyed by provider id. */
+    private final PriorityQueue<Due> standingDue = new PriorityQueue<>();
+    /** The standing each provider was last told with; empty after a restart, so the next check tells again. */
+    private final Map<String, RouteMessage.ProviderStanding> standingTold = new java.util.HashMap<>();
     /** Whether each consumer was last told funded; empty after a restart, so the next change tells again. */
     private final Map<String, Boolean> fundedTold = new java.util.HashMap<>();
 
-    /** A period end waiting: stale ones (the escrow moved on) are skipped when they come up. */
-    private record Due(long at, String allocationId) implements Comparable<Due> {
+    /** Something due at {@code at} for {@code key} (an allocation's period end, a provider's standing); stale ones are skipped. */
+    private record Due(long at, String key) implements Comparable<Due> {
         @Override
         public int compareTo(final Due other) {
             final int byTime = Long.compare(at, other.at);
-            return byTime != 0 ? byTime : allocationId.compareTo(other.allocationId);
+            return byTime != 0 ? byTime : key.compareTo(other.key);
         }
     }
 
@@ -73,6 +77,14 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
                     due.add(new Due(escrow.periodEnd(), escrow.allocationId()));
                     open++;
                 }
+            }
+        }
+        standingDue.clear();
+        final long started = context.currentSystemTimeMs();
+        for (final dev.orchestrator.topology.money.ProviderStanding standing : stores.standings()) {
+            final long next = standing.nextChange(started, settings.terms().breachWindowMillis());
+            if (next != Long.MAX_VALUE) {
+                standingDue.add(new Due(next, standing.providerId()));
             }
         }
         context.schedule(Duration.ofMillis(settings.scanIntervalMillis()), PunctuationType.WALL_CLOCK_TIME, this::scan);
@@ -143,17 +155,21 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
         while (!due.isEmpty() && due.peek().at() <= now && ended < MAX_DUE_PER_SCAN) {
             final Due next = due.poll();
             try {
-                final List<Movement> moved = ledger.periodEnded(next.allocationId(), now);
+                final List<Movement> moved = ledger.periodEnded(next.key(), now);
                 if (!moved.isEmpty()) {
                     ended++;
-                    emit(moved, next.allocationId());
+                    emit(moved, next.key());
                 }
             } catch (final ArithmeticException e) {
-                LOG.warn("period end of allocation={} not applied: {}", next.allocationId(), e.getMessage());
+                LOG.warn("period end of allocation={} not applied: {}", next.key(), e.getMessage());
             }
         }
         if (ended > 0) {
             LOG.debug("escrow periods ended: {}", ended);
+        }
+        // breaches leave the window: a provider's standing recovers
+        while (!standingDue.isEmpty() && standingDue.peek().at() <= now) {
+            tellStanding(standingDue.poll().key(), now);
         }
     }
 
@@ -168,6 +184,7 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
             stores.totals(totals);
         }
         tellEngine(movements);
+        judgeProviders(movements, now);
         for (final Movement movement : movements) {
             final dev.orchestrator.avro.Payment payment = PaymentRecords.of(movement, settings.currency());
             if (movement.kind() == Movement.Kind.RELEASED && movement.providerId() != null) {
@@ -205,6 +222,45 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
                         new RouteMessage.FundsStatus(movement.consumerId(), available)), context.currentSystemTimeMs()),
                         FUNDS_SINK);
             }
+        }
+    }
+
+    /** A slash is a breach on the provider's record, a reversal takes one off: its standing follows. */
+    private void judgeProviders(final List<Movement> movements, final long now) {
+        for (final Movement movement : movements) {
+            if (movement.providerId() == null) {
+                continue;
+            }
+            if (movement.kind() == Movement.Kind.SLASHED) {
+                stores.standing(stores.standing(movement.providerId()).breached(movement.at(), settings.terms()
+                        .breachWindowMillis()));
+                tellStanding(movement.providerId(), now);
+            } else if (movement.kind() == Movement.Kind.SLASH_REVERSED) {
+                stores.standing(stores.standing(movement.providerId()).reversed());
+                tellStanding(movement.providerId(), now);
+            }
+        }
+    }
+
+    /** Tells every engine task a provider's standing when it changed since it was last told. */
+    private void tellStanding(final String providerId, final long now) {
+        final dev.orchestrator.topology.money.ProviderStanding standing = stores.standing(providerId);
+        final long window = settings.terms().breachWindowMillis();
+        final int threshold = settings.terms().ineligibleAfterBreaches();
+        final RouteMessage.ProviderStanding told = new RouteMessage.ProviderStanding(providerId,
+                standing.reliability(now, window, threshold), standing.ineligible(now, window, threshold),
+                standing.recent(now, window));
+        if (!told.equals(standingTold.get(providerId))) {
+            if (told.ineligible() != (standingTold.get(providerId) != null && standingTold.get(providerId).ineligible())) {
+                LOG.info("provider={} {} after {} SLA breaches in the last {} s", providerId,
+                        told.ineligible() ? "ineligible" : "eligible again", told.recentBreaches(), window / 1000);
+            }
+            standingTold.put(providerId, told);
+            context.forward(new Record<Object, Object>(providerId, new Routed(Routed.EVERY_OTHER, -1, told), now), FUNDS_SINK);
+        }
+        final long next = standing.nextChange(now, window);
+        if (next != Long.MAX_VALUE) {
+            standingDue.add(new Due(next, providerId));
         }
     }
 

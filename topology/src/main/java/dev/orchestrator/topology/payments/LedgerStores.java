@@ -78,6 +78,37 @@ public final class LedgerStores implements LedgerState {
         meta.put("a:" + side + ":" + accountId, address);
     }
 
+    /** The provider's recent breaches ({@code b:} + provider id in the meta store). */
+    public dev.orchestrator.topology.money.ProviderStanding standing(final String providerId) {
+        final String json = meta.get("b:" + providerId);
+        if (json == null) {
+            return dev.orchestrator.topology.money.ProviderStanding.clean(providerId);
+        }
+        try {
+            return JSON.readValue(json, dev.orchestrator.topology.money.ProviderStanding.class);
+        } catch (final java.io.IOException e) {
+            throw new IllegalStateException("the standing of provider " + providerId + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    public void standing(final dev.orchestrator.topology.money.ProviderStanding standing) {
+        try {
+            meta.put("b:" + standing.providerId(), JSON.writeValueAsString(standing));
+        } catch (final java.io.IOException e) {
+            throw new IllegalStateException("cannot write the standing of provider " + standing.providerId(), e);
+        }
+    }
+
+    /** Every provider with breaches on record. */
+    public java.util.List<dev.orchestrator.topology.money.ProviderStanding> standings() {
+        final java.util.List<dev.orchestrator.topology.money.ProviderStanding> out = new java.util.ArrayList<>();
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = meta.prefixScan("b:",
+                Serdes.String().serializer())) {
+            it.forEachRemaining(kv -> out.add(standing(kv.key.substring(2))));
+        }
+        return out;
+    }
+
     /** The ledger's totals so far. */
     public LedgerTotals totals() {
         return totals(meta.get(TOTALS));

@@ -15,6 +15,7 @@ import java.util.List;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = RouteMessage.Spill.class, name = "spill"),
     @JsonSubTypes.Type(value = RouteMessage.FundsStatus.class, name = "funds"),
+    @JsonSubTypes.Type(value = RouteMessage.ProviderStanding.class, name = "standing"),
     @JsonSubTypes.Type(value = RouteMessage.ReleaseRequest.class, name = "release"),
     @JsonSubTypes.Type(value = RouteMessage.UnitOutcome.class, name = "outcome"),
     @JsonSubTypes.Type(value = RouteMessage.LeaseRequest.class, name = "lease-request"),
@@ -149,5 +150,13 @@ public sealed interface RouteMessage {
      * with INSUFFICIENT_FUNDS before placing (the ledger's lock stays the exact check).
      */
     record FundsStatus(String consumerId, long availableMicros) implements RouteMessage {
+    }
+
+    /**
+     * From the escrow ledger to every task: a provider's reliability (basis points) after its recent SLA
+     * breaches, and whether they make its units ineligible for new placements.
+     */
+    record ProviderStanding(String providerId, long reliability, boolean ineligible, int recentBreaches)
+            implements RouteMessage {
     }
 }

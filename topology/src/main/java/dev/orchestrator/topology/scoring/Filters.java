@@ -22,6 +22,9 @@ public final class Filters {
             (c, u) -> !c.policy().deniedProviders().contains(u.providerId()));
     /** Maintenance, decommissioning and unhealthy units take nothing new. */
     public static final Filter ALLOCATABLE = of("allocatable", ReasonCode.NO_FEASIBLE_UNIT, (c, u) -> u.allocatable());
+    /** Units of a provider whose recent SLA breaches passed the threshold take nothing new. */
+    public static final Filter PROVIDER_STANDING = of("provider-standing", ReasonCode.NO_FEASIBLE_UNIT,
+            (c, u) -> u.eligible());
     public static final Filter FITS = of("fits", ReasonCode.NO_CAPACITY, (c, u) -> u.free().covers(c.demand().capacity()));
     public static final Filter QOS = of("qos", ReasonCode.SLA_UNSATISFIABLE, (c, u) -> c.sla()
             .map(s -> u.latencyMillis() <= s.maxLatencyMillis() && u.availability() >= s.minAvailability())
@@ -32,8 +35,8 @@ public final class Filters {
             (c, u) -> c.budgetLeftMicros() == Long.MAX_VALUE || price(c, u) * c.billedHours() <= c.budgetLeftMicros());
 
     /** Every filter, in the order the pipeline runs them. */
-    public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, FITS, QOS,
-            PRICE_CAP, BUDGET);
+    public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, PROVIDER_STANDING, FITS,
+            QOS, PRICE_CAP, BUDGET);
 
     static long price(final ScoringContext context, final UnitFacts unit) {
         return Prices.proRata(unit.pricePerHourMicros(), unit.capacity(), context.demand().capacity());

@@ -30,13 +30,16 @@ public record EngineStores(KeyValueStore<String, DemandRecord> demands, KeyValue
                            KeyValueStore<String, RouteMessage.LeaseRequest> leaseParked,
                            KeyValueStore<String, RouteMessage.Spill> leaseWaiting,
                            KeyValueStore<String, SlaTerms> slas, KeyValueStore<String, MigrationQueue> migrations,
-                           KeyValueStore<String, Long> funds) {
+                           KeyValueStore<String, Long> funds,
+                           KeyValueStore<String, RouteMessage.ProviderStanding> standings) {
 
-    private static final Map<String, Class<?>> VALUES = Map.of(StoreNames.DEMANDS, DemandRecord.class,
-            StoreNames.HOSTED, Hosted.class, StoreNames.UNITS, UnitHeader.class, StoreNames.CONSUMERS, ConsumerSlice.class,
-            StoreNames.LEASE_BOOKS, LeaseBook.class, StoreNames.LEASE_PARKED, RouteMessage.LeaseRequest.class,
-            StoreNames.LEASE_WAITING, RouteMessage.Spill.class, StoreNames.SLAS, SlaTerms.class,
-            StoreNames.MIGRATIONS, MigrationQueue.class, StoreNames.FUNDS, Long.class);
+    private static final Map<String, Class<?>> VALUES = Map.ofEntries(Map.entry(StoreNames.DEMANDS, DemandRecord.class),
+            Map.entry(StoreNames.HOSTED, Hosted.class), Map.entry(StoreNames.UNITS, UnitHeader.class),
+            Map.entry(StoreNames.CONSUMERS, ConsumerSlice.class), Map.entry(StoreNames.LEASE_BOOKS, LeaseBook.class),
+            Map.entry(StoreNames.LEASE_PARKED, RouteMessage.LeaseRequest.class),
+            Map.entry(StoreNames.LEASE_WAITING, RouteMessage.Spill.class), Map.entry(StoreNames.SLAS, SlaTerms.class),
+            Map.entry(StoreNames.MIGRATIONS, MigrationQueue.class), Map.entry(StoreNames.FUNDS, Long.class),
+            Map.entry(StoreNames.STANDINGS, RouteMessage.ProviderStanding.class));
 
     /** The stores of the task {@code context} belongs to. */
     public static EngineStores of(final ProcessingContext context) {
@@ -45,7 +48,7 @@ public record EngineStores(KeyValueStore<String, DemandRecord> demands, KeyValue
                 context.getStateStore(StoreNames.LEASE_BOOKS), context.getStateStore(StoreNames.LEASE_PARKED),
                 context.getStateStore(StoreNames.LEASE_WAITING),
                 context.getStateStore(StoreNames.SLAS), context.getStateStore(StoreNames.MIGRATIONS),
-                context.getStateStore(StoreNames.FUNDS));
+                context.getStateStore(StoreNames.FUNDS), context.getStateStore(StoreNames.STANDINGS));
     }
 
     /** Builders of every store, in {@link StoreNames#all()} order, for the topology. */

@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.task;
 
+import dev.orchestrator.topology.routing.RouteMessage;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.admission.ConsumerSlice;
@@ -181,6 +182,9 @@ public final class EngineTask {
         }
         try (KeyValueIterator<String, ConsumerSlice> it = stores.consumers().all()) {
             it.forEachRemaining(kv -> consumers.put(kv.key, kv.value));
+        }
+        try (KeyValueIterator<String, RouteMessage.ProviderStanding> it = stores.standings().all()) {
+            it.forEachRemaining(kv -> slice.standings().put(kv.value));
         }
         try (KeyValueIterator<String, SlaTerms> it = stores.slas().all()) {
             it.forEachRemaining(kv -> slas.put(kv.key, kv.value));
