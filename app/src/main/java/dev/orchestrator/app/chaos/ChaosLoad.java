@@ -47,6 +47,9 @@ public final class ChaosLoad implements AutoCloseable {
         return thread;
     });
 
+    /** How long no new decision may arrive before the system is taken to have settled. */
+    private static final long QUIET_NANOS = Duration.ofSeconds(3).toNanos();
+
     /** Whether provider p0's units stall now and then (set by {@link #moneyMoves}). */
     private volatile boolean stalls;
 
@@ -151,18 +154,22 @@ public final class ChaosLoad implements AutoCloseable {
 
     /** Reads committed decisions until {@code expected} distinct demands are decided or the time is up; returns the count. */
     public long awaitDecisions(final long expected, final Duration timeout) {
+        // the load's own demands; the escrow ledger's releases (ids "a:...") are waited for by the quiet period below
         final Set<String> decided = new HashSet<>();
+        final Set<String> others = new HashSet<>();
+        long lastNew = System.nanoTime();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, "chaos-" + System.nanoTime(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer())) {
             consumer.subscribe(List.of(topics.allocations.name()));
             final long deadline = System.nanoTime() + timeout.toNanos();
-            while (decided.size() < expected && System.nanoTime() < deadline) {
+            while ((decided.size() < expected || System.nanoTime() - lastNew < QUIET_NANOS) && System.nanoTime() < deadline) {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
                     final AllocationResult result = topics.allocations.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
-                    if (Verifier.isDecision(result)) {
-                        decided.add(result.getDemandId());
+                    if (Verifier.isDecision(result)
+                            && (result.getDemandId().startsWith("a:") ? others : decided).add(result.getDemandId())) {
+                        lastNew = System.nanoTime();
                     }
                 }
             }

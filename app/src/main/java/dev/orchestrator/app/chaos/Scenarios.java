@@ -69,7 +69,7 @@ public final class Scenarios {
             final long decided = load.awaitDecisions(demands, Duration.ofSeconds(Math.max(180, demands / 100)));
             final double drain = (System.nanoTime() - sentAt) / 1e9;
             return result("kill-nine", rig, "chaos-kill-nine", started, String.format(
-                    "%d kills; %,d of %,d decided; last decision %.1f s after the last send", kills, decided, demands, drain),
+                    "%d kills; %,d of %,d decided; settled %.1f s after the last send", kills, decided, demands, drain),
                     List.of());
         }
     }

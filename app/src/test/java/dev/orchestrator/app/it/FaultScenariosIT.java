@@ -24,8 +24,8 @@ class FaultScenariosIT {
 
         assertThat(result.measured()).as("a SIGKILL every 10 s for about 40 s").matches("[34] kills;.*");
         assertThat(result.violations()).isEmpty();
-        // the demands sent, and the releases the ledger asked for allocations whose consumers have no funds
-        assertThat(result.decisions()).isGreaterThan(6_000).isEqualTo(result.inputs() - result.deadLetters());
+        // the demands sent, and any release the ledger asked for an allocation its consumer could not pay for
+        assertThat(result.decisions()).isGreaterThanOrEqualTo(6_000).isEqualTo(result.inputs() - result.deadLetters());
         // money moved across the kills and the books balance (verify's invariant 6)
         assertThat(result.measured()).containsPattern("books: [1-9][0-9,]* movements").endsWith("0 created or lost");
         assertThat(result.passed()).isTrue();
