@@ -37,8 +37,12 @@ public final class SettlementWorker implements AutoCloseable {
         try {
             final KeyPair platform = platform(stateDir.resolve("stellar-platform.seed"));
             horizon.account(platform.getAccountId(), 1L << 32);
+            // stakes in an account of their own, so slashes and their reversals are payments on chain
+            final KeyPair stakes = platform(stateDir.resolve("stellar-stakes.seed"));
+            horizon.account(stakes.getAccountId(), 1L << 32);
             final Map<String, String> config = config(topics, bootstrap, horizon.url(), "testnet",
                     stateDir.resolve("stellar-platform.seed"));
+            config.put(SettlementConfig.STAKES_SECRET_FILE, stateDir.resolve("stellar-stakes.seed").toString());
             // a demo period is 30 s: transactions get 20 s to land
             config.put(SettlementConfig.TX_TIMEOUT, "20");
             return new SettlementWorker(horizon, EmbeddedConnectWorker.start(bootstrap,
@@ -74,7 +78,7 @@ public final class SettlementWorker implements AutoCloseable {
         return horizon;
     }
 
-    /** The demo's platform account: made once, kept in a file only this user may read. */
+    /** One of the demo's accounts: made once, kept in a file only this user may read. */
     private static KeyPair platform(final Path seedFile) {
         try {
             if (Files.exists(seedFile)) {

@@ -13,6 +13,7 @@ import org.stellar.sdk.CreateClaimableBalanceOperation;
 import org.stellar.sdk.KeyPair;
 import org.stellar.sdk.MemoHash;
 import org.stellar.sdk.Network;
+import org.stellar.sdk.PaymentOperation;
 import org.stellar.sdk.Predicate;
 import org.stellar.sdk.TimeBounds;
 import org.stellar.sdk.Transaction;
@@ -34,11 +35,23 @@ public final class EscrowTransactions {
     private final Network network;
     private final Asset asset;
     private final KeyPair platform;
+    /** The account holding providers' stakes, a second key of the platform's; null when stakes stay off chain. */
+    private final KeyPair stakes;
 
     public EscrowTransactions(final Network network, final Asset asset, final KeyPair platform) {
+        this(network, asset, platform, null);
+    }
+
+    public EscrowTransactions(final Network network, final Asset asset, final KeyPair platform, final KeyPair stakes) {
         this.network = network;
         this.asset = asset;
         this.platform = platform;
+        this.stakes = stakes;
+    }
+
+    /** Whether stakes are held in an account of their own, so slashes and reversals go on chain. */
+    public boolean stakesOnChain() {
+        return stakes != null;
     }
 
     /**
@@ -80,12 +93,24 @@ public final class EscrowTransactions {
         final TransactionBuilder builder = new TransactionBuilder(new Account(platform.getAccountId(), sequence), network)
                 .setBaseFee(BASE_FEE).addMemo(new MemoHash(memo(order.paymentId())))
                 .addPreconditions(TransactionPreconditions.builder().timeBounds(new TimeBounds(0, validUntil)).build());
+        boolean signStakes = false;
         for (final SettlementOrder.Step step : order.steps()) {
             if (step instanceof SettlementOrder.Escrow escrow) {
                 builder.addOperation(new CreateClaimableBalanceOperation.Builder(amount(positive(escrow.stroops())), asset,
                         List.of(new Claimant(platform.getAccountId(), new Predicate.Unconditional()))).build());
             } else if (step instanceof SettlementOrder.Reclaim reclaim) {
                 builder.addOperation(new ClaimClaimableBalanceOperation.Builder(reclaim.balanceId()).build());
+            } else if (step instanceof SettlementOrder.StakeTransfer transfer) {
+                if (stakes == null) {
+                    throw new IllegalArgumentException("no stakes account: a stake transfer cannot be settled");
+                }
+                final String from = transfer.toPlatform() ? stakes.getAccountId() : platform.getAccountId();
+                final String to = transfer.toPlatform() ? platform.getAccountId() : stakes.getAccountId();
+                final PaymentOperation payment = new PaymentOperation.Builder(to, asset, amount(positive(transfer.stroops())))
+                        .build();
+                payment.setSourceAccount(from);
+                builder.addOperation(payment);
+                signStakes = true;
             } else if (step instanceof SettlementOrder.Payout payout) {
                 builder.addOperation(new CreateClaimableBalanceOperation.Builder(amount(positive(payout.stroops())), asset,
                         List.of(new Claimant(payout.provider(), new Predicate.AbsBefore(payout.deadline())),
@@ -95,6 +120,9 @@ public final class EscrowTransactions {
         }
         final Transaction transaction = builder.build();
         transaction.sign(platform);
+        if (signStakes) {
+            transaction.sign(stakes);
+        }
         return transaction;
     }
 

@@ -22,14 +22,16 @@ import org.stellar.sdk.CreateClaimableBalanceOperation;
 import org.stellar.sdk.MemoHash;
 import org.stellar.sdk.Network;
 import org.stellar.sdk.Operation;
+import org.stellar.sdk.PaymentOperation;
 import org.stellar.sdk.Transaction;
 import org.stellar.sdk.Util;
 
 /**
  * A Horizon that runs here, on MockWebServer: no Stellar network can run on this machine. It keeps
  * accounts and their sequences, claimable balances, and transactions by hash, and applies a
- * submitted envelope as a ledger would: the next sequence of its source account, before its upper
- * time bound, each operation (creating or claiming a claimable balance) or none. It answers the
+ * submitted envelope as a ledger would: signed by its source and every operation's source, the next
+ * sequence of its source account, before its upper time bound, each operation (creating or claiming
+ * a claimable balance, a payment between known accounts) or none. It answers the
  * routes the SDK's {@code Server} calls ({@code /}, {@code /accounts/{id}}, {@code POST /transactions},
  * {@code /transactions/{hash}}, {@code /claimable_balances/{id}}), and can be told to misbehave the
  * ways a real one does: a 504 before or after applying, landing late, {@code tx_bad_seq}, and
@@ -59,6 +61,7 @@ public final class HorizonStandIn implements AutoCloseable {
     private final Map<String, Balance> balances = new LinkedHashMap<>();
     private final Map<String, Integer> landingsByMemo = new HashMap<>();
     private final Deque<Fault> faults = new ArrayDeque<>();
+    private final java.util.List<String> payments = new java.util.ArrayList<>();
     private final ScheduledExecutorService late = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread thread = new Thread(r, "horizon-standin-late");
         thread.setDaemon(true);
@@ -245,6 +248,9 @@ public final class HorizonStandIn implements AutoCloseable {
                 && now > tx.getTimeBounds().getMaxTime().longValue()) {
             return failed(xdr, "tx_too_late");
         }
+        if (!signedByAll(tx)) {
+            return failed(xdr, "tx_bad_auth");
+        }
         // the sequence is consumed even when an operation fails, as on Stellar
         sequences.put(tx.getSourceAccount(), current + 1);
         ledger++;
@@ -260,6 +266,12 @@ public final class HorizonStandIn implements AutoCloseable {
                             create.getClaimants().size(), false));
                 } catch (final IOException e) {
                     successful = false;
+                }
+            } else if (operations[i] instanceof PaymentOperation payment) {
+                final String from = payment.getSourceAccount() == null ? tx.getSourceAccount() : payment.getSourceAccount();
+                successful = sequences.containsKey(from) && sequences.containsKey(payment.getDestination());
+                if (successful) {
+                    payments.add(from + " -> " + payment.getDestination() + " " + payment.getAmount());
                 }
             } else if (operations[i] instanceof ClaimClaimableBalanceOperation claim) {
                 final Balance balance = balances.get(claim.getBalanceId());
@@ -277,6 +289,30 @@ public final class HorizonStandIn implements AutoCloseable {
         claimed.forEach(id -> balances.computeIfPresent(id, (k, b) -> new Balance(k, b.amount(), b.asset(), b.claimants(), true)));
         landingsByMemo.merge(memo, 1, Integer::sum);
         return landedReply(landed);
+    }
+
+    /** Whether the transaction's source and every operation's source signed it. */
+    private boolean signedByAll(final Transaction tx) {
+        final java.util.Set<String> signers = new java.util.LinkedHashSet<>();
+        signers.add(tx.getSourceAccount());
+        for (final Operation operation : tx.getOperations()) {
+            if (operation.getSourceAccount() != null) {
+                signers.add(operation.getSourceAccount());
+            }
+        }
+        final byte[] hash = tx.hash();
+        for (final String signer : signers) {
+            final org.stellar.sdk.KeyPair key = org.stellar.sdk.KeyPair.fromAccountId(signer);
+            if (tx.getSignatures().stream().noneMatch(s -> key.verify(hash, s.getSignature().getSignature()))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Payments that landed, as "from -> to amount", in order. */
+    public synchronized java.util.List<String> payments() {
+        return java.util.List.copyOf(payments);
     }
 
     private static MockResponse landedReply(final Landed landed) {

@@ -31,6 +31,8 @@ public final class SettlementConfig extends AbstractConfig {
     public static final String ASSET = "stellar.asset";
     public static final String SECRET_ENV = "stellar.secret.env";
     public static final String SECRET_FILE = "stellar.secret.file";
+    public static final String STAKES_SECRET_ENV = "stellar.stakes.secret.env";
+    public static final String STAKES_SECRET_FILE = "stellar.stakes.secret.file";
     public static final String TX_TIMEOUT = "settlement.tx.timeout.seconds";
     public static final String CLAIM_WINDOW = "settlement.claim.window.seconds";
     public static final String RETRY = "settlement.retry.ms";
@@ -55,6 +57,12 @@ public final class SettlementConfig extends AbstractConfig {
                     "Environment variable holding the platform account's secret seed (S...).")
             .define(SECRET_FILE, Type.STRING, "", Importance.HIGH,
                     "File holding the platform account's secret seed; used when the variable is not set.")
+            .define(STAKES_SECRET_ENV, Type.STRING, "ORCH_STELLAR_STAKES_SECRET", Importance.MEDIUM,
+                    "Environment variable holding the secret seed of the account that holds providers' stakes; with it, "
+                    + "slashes and their reversals are payments between that account and the platform's.")
+            .define(STAKES_SECRET_FILE, Type.STRING, "", Importance.MEDIUM,
+                    "File holding the stakes account's seed; neither set: stakes stay in the platform's account and "
+                    + "slashes need no transaction.")
             .define(TX_TIMEOUT, Type.LONG, 30L, Range.between(1, 3_600), Importance.MEDIUM,
                     "Upper time bound of each transaction, in seconds from when it is built: after it, and its hash "
                     + "not found, a new transaction is built.")
@@ -106,23 +114,36 @@ public final class SettlementConfig extends AbstractConfig {
 
     /** The platform's key pair, from the variable or the file; {@code environment} is the process's environment. */
     public KeyPair platform(final Map<String, String> environment) {
-        String seed = environment.get(getString(SECRET_ENV));
-        String source = "environment variable " + getString(SECRET_ENV);
-        if ((seed == null || seed.isBlank()) && !getString(SECRET_FILE).isEmpty()) {
-            final Path file = Path.of(getString(SECRET_FILE));
+        final KeyPair found = keyPair(environment, SECRET_ENV, SECRET_FILE);
+        if (found == null) {
+            throw new ConfigException("no secret seed for the platform account: set environment variable "
+                    + getString(SECRET_ENV) + " or " + SECRET_FILE);
+        }
+        return found;
+    }
+
+    /** The stakes account's key pair, or null when neither its variable nor its file is set. */
+    public KeyPair stakes(final Map<String, String> environment) {
+        return keyPair(environment, STAKES_SECRET_ENV, STAKES_SECRET_FILE);
+    }
+
+    private KeyPair keyPair(final Map<String, String> environment, final String envKey, final String fileKey) {
+        String seed = environment.get(getString(envKey));
+        String source = "environment variable " + getString(envKey);
+        if ((seed == null || seed.isBlank()) && !getString(fileKey).isEmpty()) {
+            final Path file = Path.of(getString(fileKey));
             source = "file " + file;
             try {
                 if (Files.size(file) > 1_024) {
-                    throw new ConfigException(SECRET_FILE + ": " + file + " is larger than a secret seed can be");
+                    throw new ConfigException(fileKey + ": " + file + " is larger than a secret seed can be");
                 }
                 seed = Files.readString(file, StandardCharsets.UTF_8).trim();
             } catch (final IOException e) {
-                throw new ConfigException(SECRET_FILE + ": cannot read " + file + ": " + e.getClass().getSimpleName());
+                throw new ConfigException(fileKey + ": cannot read " + file + ": " + e.getClass().getSimpleName());
             }
         }
         if (seed == null || seed.isBlank()) {
-            throw new ConfigException("no secret seed for the platform account: set environment variable "
-                    + getString(SECRET_ENV) + " or " + SECRET_FILE);
+            return null;
         }
         try {
             return KeyPair.fromSecretSeed(seed.trim());

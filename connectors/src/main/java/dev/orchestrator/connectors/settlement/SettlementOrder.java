@@ -29,6 +29,13 @@ public record SettlementOrder(String paymentId, List<Step> steps) {
     }
 
     /**
+     * Stake money moves between the stakes account and the platform's: a slash ({@code toPlatform},
+     * the consumer's credit) or its reversal.
+     */
+    record StakeTransfer(long stroops, boolean toPlatform) implements Step {
+    }
+
+    /**
      * The provider's share, as a claimable balance it may claim before {@code deadline} (epoch seconds)
      * and the platform reclaims from then on.
      */

@@ -13,18 +13,26 @@ import java.util.List;
  *   <li>RELEASED: the platform reclaims that escrow and pays the provider its share as a claimable
  *       balance the provider may claim until a deadline, the platform after it;</li>
  *   <li>REFUNDED: the platform reclaims the escrow, unless the period's release already did.</li>
+ *   <li>SLASHED and SLASH_REVERSED, when stakes are held in an account of their own: a payment from
+ *       the stakes account to the platform's (the consumer's credit), or back.</li>
  * </ul>
- * Fees, slashes, reversals, deposits and stakes move money between balances the platform holds and
- * need no transaction.
+ * Fees, deposits and stakes move money between balances the platform holds and need no transaction.
  */
 public final class SettlementPlan {
     private final Settler.Store store;
     private final long claimWindowSeconds;
+    private final boolean stakesOnChain;
 
     /** {@code store} says which escrows exist and were reclaimed; a provider has {@code claimWindowSeconds} to claim. */
     public SettlementPlan(final Settler.Store store, final long claimWindowSeconds) {
+        this(store, claimWindowSeconds, false);
+    }
+
+    /** With {@code stakesOnChain}: stakes sit in an account of their own, and slashes and reversals move money between them. */
+    public SettlementPlan(final Settler.Store store, final long claimWindowSeconds, final boolean stakesOnChain) {
         this.store = store;
         this.claimWindowSeconds = claimWindowSeconds;
+        this.stakesOnChain = stakesOnChain;
     }
 
     /** The order for {@code payment}, whose provider is paid at {@code payee} (null when unknown) at {@code nowSeconds}. */
@@ -48,6 +56,11 @@ public final class SettlementPlan {
                 final SettlementRecord release = store.get(sibling(payment, "RELEASED"));
                 if (release == null) {
                     escrowOf(payment).ifPresent(balance -> steps.add(new SettlementOrder.Reclaim(balance)));
+                }
+            }
+            case SLASHED, SLASH_REVERSED -> {
+                if (stakesOnChain && stroops > 0) {
+                    steps.add(new SettlementOrder.StakeTransfer(stroops, payment.getKind() == dev.orchestrator.avro.PaymentKind.SLASHED));
                 }
             }
             default -> {

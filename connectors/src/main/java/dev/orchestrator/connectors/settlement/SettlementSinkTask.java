@@ -58,15 +58,17 @@ public final class SettlementSinkTask extends SinkTask {
         clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",",
                 config.getList(SettlementConfig.BOOTSTRAP)));
         final EscrowTransactions transactions = new EscrowTransactions(config.network(), config.asset(),
-                config.platform(System.getenv()));
+                config.platform(System.getenv()), config.stakes(System.getenv()));
         horizon = new SdkHorizon(config.getString(SettlementConfig.HORIZON_URL));
         store = new KafkaSettlementStore(topics.settlements.name(), clients);
-        plan = new SettlementPlan(store, config.getLong(SettlementConfig.CLAIM_WINDOW));
+        plan = new SettlementPlan(store, config.getLong(SettlementConfig.CLAIM_WINDOW), transactions.stakesOnChain());
         settler = new Settler(horizon, store, transactions, Clock.systemUTC(),
                 new Settler.Timing(config.getLong(SettlementConfig.TX_TIMEOUT), 5, config.getLong(SettlementConfig.RETRY)),
                 pauseAt(System.getenv(PAUSE_AT)));
-        LOG.info("settlement worker ready: platform account {}, Horizon {}, {} settlements on record",
-                transactions.platformAccount(), config.getString(SettlementConfig.HORIZON_URL), store.size());
+        LOG.info("settlement worker ready: platform account {}, stakes {}, Horizon {}, {} settlements on record",
+                transactions.platformAccount(), transactions.stakesOnChain() ? "in an account of their own"
+                        : "in the platform's account (slashes need no transaction)",
+                config.getString(SettlementConfig.HORIZON_URL), store.size());
         final long every = config.getLong(SettlementConfig.RECONCILE);
         if (every > 0) {
             reports = new org.apache.kafka.clients.producer.KafkaProducer<>(clients,

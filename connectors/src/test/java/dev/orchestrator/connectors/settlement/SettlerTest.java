@@ -181,6 +181,43 @@ class SettlerTest {
     }
 
     @Test
+    void aSlashAndItsReversalMoveStakeMoneyOnChainWhenStakesHaveAnAccount() throws Exception {
+        final KeyPair stakes = KeyPair.random();
+        horizon.account(stakes.getAccountId(), 50);
+        final EscrowTransactions both = new EscrowTransactions(NETWORK, new AssetTypeNative(), platform, stakes);
+        final SettlementPlan onChain = new SettlementPlan(store, 86_400, true);
+        final Settler settler = new Settler(sdk, store, both, Clock.systemUTC(), FAST, Settler.Crash.NEVER);
+        horizon.inject(HorizonStandIn.Fault.TIMEOUT_AFTER_LANDING);
+        final SettlementRecord slash = settler.settle(onChain.of(slash(PaymentKind.SLASHED, "0.25"), null, now()));
+        final SettlementRecord reversal = settler.settle(onChain.of(slash(PaymentKind.SLASH_REVERSED, "0.25"), null, now()));
+        assertThat(slash.state()).isEqualTo(SettlementRecord.State.LANDED);
+        assertThat(reversal.state()).isEqualTo(SettlementRecord.State.LANDED);
+        assertThat(horizon.payments()).containsExactly(
+                stakes.getAccountId() + " -> " + platform.getAccountId() + " 0.25",
+                platform.getAccountId() + " -> " + stakes.getAccountId() + " 0.25");
+        assertThat(plan.of(slash(PaymentKind.SLASHED, "0.25"), null, now()).empty())
+                .as("without a stakes account a slash needs no transaction").isTrue();
+        assertOnceEach();
+    }
+
+    @Test
+    void theStandInRefusesATransactionAnOperationsSourceDidNotSign() throws Exception {
+        final KeyPair stakes = KeyPair.random();
+        horizon.account(stakes.getAccountId(), 50);
+        final org.stellar.sdk.PaymentOperation payment = new org.stellar.sdk.PaymentOperation.Builder(platform.getAccountId(),
+                new AssetTypeNative(), "1").build();
+        payment.setSourceAccount(stakes.getAccountId());
+        final org.stellar.sdk.Transaction tx = new org.stellar.sdk.TransactionBuilder(new org.stellar.sdk.Account(
+                platform.getAccountId(), 1_000L), NETWORK).addOperation(payment).setBaseFee(100).setTimeout(60).build();
+        tx.sign(platform);
+        final Horizon.Answer answer = sdk.submit(tx.toEnvelopeXdrBase64());
+        assertThat(answer.outcome()).isEqualTo(Horizon.Submitted.FAILED);
+        assertThat(answer.code()).isEqualTo("tx_bad_auth");
+        tx.sign(stakes);
+        assertThat(sdk.submit(tx.toEnvelopeXdrBase64()).outcome()).as("signed by both").isEqualTo(Horizon.Submitted.LANDED);
+    }
+
+    @Test
     void aFailedTransactionIsRecordedNotRetried() throws Exception {
         final Payment refund = payment(PaymentKind.REFUNDED, "1");
         store.put(SettlementRecord.stored(lockId(), "x", "x", 0, "00000000" + "ab".repeat(32), 1)
@@ -233,6 +270,12 @@ class SettlerTest {
 
     private static String lockId() {
         return "a:alloc-1/p1/LOCKED";
+    }
+
+    private static Payment slash(final PaymentKind kind, final String amount) {
+        return Payment.newBuilder().setPaymentId("a:alloc-1/w1/SLASHED" + (kind == PaymentKind.SLASH_REVERSED ? "/SLASH_REVERSED" : ""))
+                .setSequence(1).setKind(kind).setAmount(new Money(new BigDecimal(amount).setScale(6), "USD")).setConsumerId("c1")
+                .setProviderId("p1").setAllocationId("alloc-1").setPeriod(1).setAt(Instant.now()).build();
     }
 
     private static Payment payment(final PaymentKind kind, final String amount) {
