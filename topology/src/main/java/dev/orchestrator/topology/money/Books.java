@@ -2,10 +2,8 @@ package dev.orchestrator.topology.money;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Checks the books from the movements alone, in ledger order: each movement is applied as a flow
@@ -19,7 +17,8 @@ import java.util.Set;
 public final class Books {
     private final Map<String, long[]> consumers = new HashMap<>();
     private final Map<String, long[]> providers = new HashMap<>();
-    private final Set<String> seen = new HashSet<>();
+    /** Fingerprints of the ids seen: 8 bytes each, so millions of movements fit (a 64-bit collision is negligible). */
+    private final Fingerprints seen = new Fingerprints();
     private final List<String> problems = new ArrayList<>();
     private long cameIn;
     private long fees;
@@ -36,7 +35,7 @@ public final class Books {
             problem(movement, "movements " + (lastSequence + 1) + " to " + (movement.sequence() - 1) + " are missing");
         }
         lastSequence = Math.max(lastSequence, movement.sequence());
-        if (!seen.add(movement.id())) {
+        if (!seen.add(fingerprint(movement.id()))) {
             problem(movement, "moved twice");
             return;
         }
@@ -149,6 +148,61 @@ public final class Books {
     /** stake, earned */
     private long[] provider(final Movement m) {
         return providers.computeIfAbsent(String.valueOf(m.providerId()), id -> new long[2]);
+    }
+
+    /** 64-bit FNV-1a of the id's characters, mixed. */
+    private static long fingerprint(final String id) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < id.length(); i++) {
+            h ^= id.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
+    }
+
+    /** An open-addressing set of longs (no boxing): the movement ids seen. */
+    private static final class Fingerprints {
+        private long[] slots = new long[1 << 12];
+        private boolean zero;
+        private int size;
+
+        boolean add(final long value) {
+            if (value == 0) {
+                final boolean added = !zero;
+                zero = true;
+                return added;
+            }
+            if (size * 2 >= slots.length) {
+                grow();
+            }
+            return insert(slots, value);
+        }
+
+        private boolean insert(final long[] table, final long value) {
+            int i = (int) (value ^ (value >>> 32)) & (table.length - 1);
+            while (table[i] != 0) {
+                if (table[i] == value) {
+                    return false;
+                }
+                i = (i + 1) & (table.length - 1);
+            }
+            table[i] = value;
+            size++;
+            return true;
+        }
+
+        private void grow() {
+            final long[] old = slots;
+            slots = new long[old.length * 2];
+            size = 0;
+            for (final long value : old) {
+                if (value != 0) {
+                    insert(slots, value);
+                }
+            }
+        }
     }
 
     private void problem(final Movement m, final String what) {

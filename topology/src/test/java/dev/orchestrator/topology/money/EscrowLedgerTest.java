@@ -192,6 +192,19 @@ class EscrowLedgerTest {
         assertThat(books.problems()).last().asString().contains("movements 5 to 8 are missing");
     }
 
+    @Test
+    void booksKeepTrackOfMillionsOfIdsInLittleMemory() {
+        final Books books = new Books();
+        final int n = 200_000;
+        for (int i = 1; i <= n; i++) {
+            books.apply(new Movement("d:" + i, Movement.Kind.DEPOSITED, 1, "c1", null, null, 0, "", 0, i, 0, -1, i));
+        }
+        assertThat(books.problems()).isEmpty();
+        books.apply(new Movement("d:777", Movement.Kind.DEPOSITED, 1, "c1", null, null, 0, "", 0, n + 1, 0, -1, n + 1));
+        assertThat(books.problems()).singleElement().asString().contains("moved twice");
+        assertThat(books.cameIn()).isEqualTo(n);
+    }
+
     private void assertBooks() {
         final Books books = new Books();
         state.log.forEach(books::apply);
