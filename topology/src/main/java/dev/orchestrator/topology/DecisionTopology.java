@@ -57,9 +57,20 @@ public final class DecisionTopology {
         return build(topics, settings, streamsConfig, new LocalTasks());
     }
 
-    /** With {@code local} told which engine tasks run here, for the read API. */
+    /** With {@code local} told which engine tasks run here, for the read API; the pay stage included when payments are on. */
     public static Topology build(final Topics topics, final EngineSettings settings, final Properties streamsConfig,
                                  final LocalTasks local) {
+        return build(topics, settings, streamsConfig, local, true);
+    }
+
+    /**
+     * As {@link #build(Topics, EngineSettings, Properties, LocalTasks)}; {@code withLedger} false leaves the pay
+     * stage out (the engine still writes to the ledger's topic), for an instance that runs the ledger as a
+     * Streams application of its own ({@link PaymentsTopology#build}), on a thread that is not shared with the
+     * engine's tasks.
+     */
+    public static Topology build(final Topics topics, final EngineSettings settings, final Properties streamsConfig,
+                                 final LocalTasks local, final boolean withLedger) {
         final Topology topology = new Topology(new TopologyConfig(new StreamsConfig(streamsConfig)));
         final Normalizer normalizer = new Normalizer(settings.regions(), settings.currency());
         // Every input arrives as its own type; the engine task takes them all, partition by partition
@@ -84,7 +95,9 @@ public final class DecisionTopology {
         if (settings.payments().enabled()) {
             topology.addSink(Nodes.LEDGER, topics.ledger.name(), Serdes.String().serializer(),
                     InternalSerde.of(LedgerInput.class).serializer(), ENGINE);
-            PaymentsTopology.add(topology, topics, settings.payments());
+            if (withLedger) {
+                PaymentsTopology.add(topology, topics, settings.payments());
+            }
         }
         return topology;
     }

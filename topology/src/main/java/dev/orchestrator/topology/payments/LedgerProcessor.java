@@ -42,6 +42,8 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     private ProcessorContext<Object, Object> context;
     private LedgerStores stores;
     private EscrowLedger ledger;
+    /** The ledger's totals, read once at start and written with every change (the store holds them for the read API). */
+    private LedgerTotals totals = LedgerTotals.NONE;
     private final PriorityQueue<Due> due = new PriorityQueue<>();
     /** When providers' standings may change (a breach leaving the window), keyed by provider id. */
     private final PriorityQueue<Due> standingDue = new PriorityQueue<>();
@@ -68,6 +70,7 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
         this.context = context;
         stores = new LedgerStores(context);
         ledger = new EscrowLedger(stores, settings.terms());
+        totals = stores.totals();
         due.clear();
         int open = 0;
         try (KeyValueIterator<String, Escrow> it = stores.escrows().all()) {
@@ -177,7 +180,6 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     private void emit(final List<Movement> movements, final String allocationId) {
         final long now = context.currentSystemTimeMs();
         if (!movements.isEmpty()) {
-            LedgerTotals totals = stores.totals();
             for (final Movement movement : movements) {
                 totals = totals.after(movement);
             }
@@ -213,7 +215,9 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
             if (movement.consumerId() == null || movement.kind() == Movement.Kind.DRIFT) {
                 continue;
             }
-            final long available = stores.consumer(movement.consumerId()).available();
+            // every movement that touches a consumer carries its balance after it
+            final long available = movement.consumerAvailable() >= 0 ? movement.consumerAvailable()
+                    : stores.consumer(movement.consumerId()).available();
             final boolean funded = available > 0;
             final Boolean told = fundedTold.get(movement.consumerId());
             if (told == null || told != funded || movement.kind() == Movement.Kind.DEPOSITED) {

@@ -20,6 +20,14 @@ public final class PaymentsTopology {
     private PaymentsTopology() {
     }
 
+    /** The pay stage alone, as a Streams application of its own (its own consumer group and stream thread). */
+    public static Topology build(final Topics topics, final PaymentSettings settings, final java.util.Properties streamsConfig) {
+        final Topology topology = new Topology(new org.apache.kafka.streams.TopologyConfig(
+                new org.apache.kafka.streams.StreamsConfig(streamsConfig)));
+        add(topology, topics, settings);
+        return topology;
+    }
+
     /** Adds the pay stage to {@code topology}. */
     public static void add(final Topology topology, final Topics topics, final PaymentSettings settings) {
         topology.addSource("funds-source", topics.funds.keySerde().deserializer(), topics.funds.valueSerde().deserializer(),
