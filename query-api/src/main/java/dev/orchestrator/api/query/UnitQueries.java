@@ -52,8 +52,13 @@ final class UnitQueries {
 
     /** A unit whose task runs here, or, with {@code stale}, as a standby's copy of the task's stores holds it. */
     Optional<UnitDetail> localUnit(final String unitId, final int partition, final boolean stale) {
-        if (reads.holds(partition) || !stale) {
+        if (reads.holds(partition)) {
             return reads.unit(unitId);
+        }
+        if (!stale) {
+            // the partition is this instance's, but its task is closed for the moment (restoring, or being revived
+            // after its producer was fenced): not knowing is 503, never a 404 for a unit that is registered
+            throw new Unavailable("the task of partition " + partition + " is not running here right now");
         }
         return state.<Object, Optional<UnitDetail>>readStandby(StoreNames.UNITS, partition, units -> state
                 .<Object, Optional<UnitDetail>>readStandby(StoreNames.DEMANDS, partition, demands -> {
