@@ -3,8 +3,8 @@ package dev.orchestrator.topology.money;
 /**
  * Checks a Stellar account address (a strkey: {@code G} then 55 base-32 characters that decode to a
  * version byte, a 32-byte ed25519 key and a CRC16-XModem checksum). Written here rather than taken
- * from stellar-sdk so the engine does not carry the SDK (and okhttp) for one check; the settlement
- * connector, which has the SDK, cross-checks it in its tests.
+ * from stellar-sdk so the engine does not carry the SDK (and okhttp) for one check;
+ * {@code StellarAddressCrossCheckTest} (in the app, which has both) checks it agrees with the SDK.
  */
 public final class StellarAddress {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
