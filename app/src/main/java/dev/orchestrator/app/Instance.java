@@ -213,6 +213,10 @@ final class Instance implements AutoCloseable {
         streamsMetrics.close();
         http.stop();
         closeHttpParts();
+        if (ledger != null) {
+            ledger.close(CloseOptions.timeout(Duration.ZERO)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
+        }
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT).withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP));
         if (ledger != null) {
             ledger.close(CloseOptions.timeout(CLOSE_TIMEOUT)
@@ -225,6 +229,11 @@ final class Instance implements AutoCloseable {
         streamsMetrics.close();
         http.stop();
         closeHttpParts();
+        // the ledger starts stopping at once, alongside the engine, rather than after it
+        if (ledger != null) {
+            ledger.close(CloseOptions.timeout(Duration.ZERO)
+                    .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
+        }
         // leave the group: a deliberate stop should hand partitions over now, not after the session timeout
         streams.close(CloseOptions.timeout(CLOSE_TIMEOUT)
                 .withGroupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP));
