@@ -1,5 +1,6 @@
 package dev.orchestrator.connectors.settlement;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.time.Duration;
@@ -21,19 +22,33 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.connect.errors.RetriableException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Settlement records on the compacted {@code settlements.v1}, read whole at start and written
  * through: {@link #put} returns only once the broker has the record (all in-sync replicas), so an
- * envelope is durable before it is submitted.
+ * envelope is durable before it is submitted. A record this worker cannot read, or one that
+ * contradicts itself, does not stop the worker: its payment is held as FAILED with the reason, so it
+ * is reported (reconciliation turns it into a drift) and never paid again on a guess.
  */
 public final class KafkaSettlementStore implements Settler.Store, AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaSettlementStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private static final long WRITE_TIMEOUT_SECONDS = 30;
+    /** Payment ids are at most 200 characters everywhere; a longer key is not one. */
+    static final int MAX_KEY = 200;
+    /** A record holds one envelope of a few operations: far below this. */
+    static final int MAX_VALUE_BYTES = 64 * 1024;
+    private static final int LOGGED_UNREADABLE = 10;
+    private static final java.util.regex.Pattern HASH = java.util.regex.Pattern.compile("[0-9a-f]{64}");
+    private static final java.util.regex.Pattern BASE64 = java.util.regex.Pattern.compile("[A-Za-z0-9+/]+={0,2}");
 
     private final String topic;
     private final KafkaProducer<String, byte[]> producer;
     private final Map<String, SettlementRecord> records = new HashMap<>();
+    private int unreadable;
 
     public KafkaSettlementStore(final String topic, final Map<String, Object> clients) {
         this.topic = topic;
@@ -58,14 +73,89 @@ public final class KafkaSettlementStore implements Settler.Store, AutoCloseable 
             final Map<TopicPartition, Long> ends = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
                 for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (record.value() == null) {
-                        records.remove(record.key());
-                    } else {
-                        records.put(record.key(), decode(record.value()));
-                    }
+                    load(record.offset(), record.key(), record.value());
                 }
             }
         }
+        if (unreadable > 0) {
+            LOG.warn("settlements.v1: {} records could not be read; their payments are held as FAILED and reported, "
+                    + "never settled again on a guess", unreadable);
+        }
+    }
+
+    private void load(final long offset, final String key, final byte[] value) {
+        if (key == null || key.isEmpty() || key.length() > MAX_KEY) {
+            skipped(offset, "its key is not a payment id");
+            return;
+        }
+        if (value == null) {
+            records.remove(key);
+            return;
+        }
+        try {
+            records.put(key, read(key, value));
+        } catch (final IllegalArgumentException e) {
+            skipped(offset, e.getMessage());
+            records.put(key, new SettlementRecord(key, SettlementRecord.State.FAILED, "", "", 0, "", 0,
+                    "unreadable settlement record at offset " + offset + ": " + e.getMessage()));
+        }
+    }
+
+    private void skipped(final long offset, final String why) {
+        if (++unreadable <= LOGGED_UNREADABLE) {
+            LOG.warn("settlements.v1 offset {}: {}", offset, why);
+        }
+    }
+
+    /** Records that could not be read at start. */
+    public synchronized int unreadable() {
+        return unreadable;
+    }
+
+    /**
+     * The record stored under {@code key}, checked as far as it can be without the network: its payment
+     * id is its key, its hash and envelope have their shapes, its generation counts from 1.
+     *
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    static SettlementRecord read(final String key, final byte[] value) {
+        if (value.length > MAX_VALUE_BYTES) {
+            throw new IllegalArgumentException("value of " + value.length + " bytes, more than " + MAX_VALUE_BYTES);
+        }
+        final SettlementRecord record;
+        try {
+            record = JSON.readValue(value, SettlementRecord.class);
+        } catch (final IOException e) {
+            throw new IllegalArgumentException("not a settlement record: " + clip(e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                    ? String.valueOf(j.getOriginalMessage()) : e.toString()));
+        }
+        if (record == null) {
+            throw new IllegalArgumentException("not a settlement record: null");
+        }
+        if (!key.equals(record.paymentId())) {
+            throw new IllegalArgumentException("paymentId does not match the record's key");
+        }
+        if (record.state() == null) {
+            throw new IllegalArgumentException("state is missing");
+        }
+        if (record.hash() == null || !HASH.matcher(record.hash()).matches()) {
+            throw new IllegalArgumentException("hash is not 64 hex digits");
+        }
+        if (record.envelopeXdr() == null || record.envelopeXdr().length() > MAX_VALUE_BYTES
+                || !BASE64.matcher(record.envelopeXdr()).matches()) {
+            throw new IllegalArgumentException("envelopeXdr is not base64");
+        }
+        if (record.generation() < 1 || record.maxTime() < 0) {
+            throw new IllegalArgumentException("generation " + record.generation() + " or maxTime " + record.maxTime()
+                    + " out of range");
+        }
+        return new SettlementRecord(record.paymentId(), record.state(), record.hash(), record.envelopeXdr(), record.maxTime(),
+                record.balanceId() == null ? "" : record.balanceId(), record.generation(),
+                record.detail() == null ? "" : record.detail());
+    }
+
+    private static String clip(final String text) {
+        return text.length() > 160 ? text.substring(0, 160) + "..." : text;
     }
 
     /** A copy of every record, for reconciliation. */
@@ -96,14 +186,6 @@ public final class KafkaSettlementStore implements Settler.Store, AutoCloseable 
             throw new RetriableException("interrupted while storing the settlement of " + record.paymentId(), e);
         }
         records.put(record.paymentId(), record);
-    }
-
-    private static SettlementRecord decode(final byte[] value) {
-        try {
-            return JSON.readValue(value, SettlementRecord.class);
-        } catch (final IOException e) {
-            throw new IllegalStateException("settlements.v1 holds a record this worker cannot read: " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -66,6 +66,10 @@ public final class Reconciler {
 
     /** Whether the escrow of lock {@code lockId} was reclaimed: its period's release or refund landed with a reclaim. */
     private static boolean settled(final String lockId, final Function<String, SettlementRecord> byId) {
+        if (!lockId.endsWith("LOCKED")) {
+            // only a period's lock creates a balance: a record that says otherwise is not one of ours
+            return false;
+        }
         final String period = lockId.substring(0, lockId.length() - "LOCKED".length());
         for (final String kind : new String[] {"RELEASED", "REFUNDED"}) {
             final SettlementRecord sibling = byId.apply(period + kind);

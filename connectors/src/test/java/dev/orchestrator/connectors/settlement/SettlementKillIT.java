@@ -78,11 +78,21 @@ class SettlementKillIT {
                 payment(6, "a2", 1, PaymentKind.REFUNDED, "2"),
                 payment(7, "a1", 2, PaymentKind.RELEASED, "0.5"),
                 payment(8, "a1", 2, PaymentKind.REFUNDED, "0.45"));
+        // hostile records on both topics the worker reads: it starts, skips them with a reason, and settles the rest
+        final byte[] garbage = new byte[] {(byte) 0xff, 0, 0, 0, 1, 2, 3};
+        final String landed = "{\"paymentId\":\"x\",\"state\":\"LANDED\",\"hash\":\"" + "ab".repeat(32)
+                + "\",\"envelopeXdr\":\"AAAA\",\"maxTime\":1,\"balanceId\":\"b\",\"generation\":1}";
+        produceRaw(topics.settlements.name(), Map.of("crafted/garbage", garbage, "crafted/deep", "[".repeat(5_000).getBytes(),
+                "x".repeat(300), landed.getBytes(), "crafted/other-id", landed.getBytes(), "x", landed.getBytes(),
+                "crafted/huge", new byte[200_000]));
+        produceRaw(topics.payments.name(), Map.of("c1", garbage, "c2", new byte[] {0, 0, 0, 0, 99, 1}));
         produce(payments);
 
         // killed after storing the first envelope, before submitting it
         Path log = start("stored");
         awaitLine(log, "settlement paused at stored for payment=a:a1/p1/LOCKED");
+        assertThat(Files.readString(log)).contains("settlements.v1: 5 records could not be read",
+                "payments.v1 offset", "cannot decode");
         worker.destroyForcibly().waitFor();
         assertThat(horizon.submissions()).as("nothing was submitted before the kill").isZero();
 
@@ -180,6 +190,15 @@ class SettlementKillIT {
             for (final Payment payment : payments) {
                 producer.send(new ProducerRecord<>(topics.payments.name(), payment.getConsumerId(),
                         topics.payments.valueSerde().serializer().serialize(topics.payments.name(), payment))).get();
+            }
+        }
+    }
+
+    private void produceRaw(final String topic, final Map<String, byte[]> records) throws Exception {
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(new HashMap<>(KAFKA.clientConfig()), new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (final Map.Entry<String, byte[]> record : records.entrySet()) {
+                producer.send(new ProducerRecord<>(topic, record.getKey(), record.getValue())).get();
             }
         }
     }
