@@ -11,6 +11,8 @@ import dev.orchestrator.avro.DataUnitEventType;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
 import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.avro.FundsRequest;
+import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.avro.Money;
 import dev.orchestrator.avro.OutcomeStatus;
 import dev.orchestrator.avro.Policy;
@@ -72,7 +74,7 @@ class HostileRecordsIT {
         random = new Random(seed);
         final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
                 "bootstrap.servers", KAFKA.bootstrapServers(), "http.port", "0", "http.host", "127.0.0.1",
-                "state.dir", dir.toString()), ConfigLoader.Mode.RUN);
+                "state.dir", dir.toString(), "payments.enabled", "true"), ConfigLoader.Mode.RUN);
         int valid = 0;
         try (Instance engine = Instance.start(config);
              KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -114,6 +116,14 @@ class HostileRecordsIT {
             assertThat(letters).anySatisfy(r -> assertThat(header(r, "orchestrator.error.topic")).isEqualTo(topics.sla.name()));
             assertThat(letters).anySatisfy(r -> assertThat(header(r, "orchestrator.error.message"))
                     .contains("too large to copy"));
+            // money: refused funds requests and crafted ledger inputs were dead-lettered with a reason, and the books
+            // (verify's invariant 6 above) balance with them left out
+            assertThat(letters).anySatisfy(r -> assertThat(header(r, "orchestrator.error.topic")).isEqualTo(topics.funds.name()));
+            assertThat(letters).anySatisfy(r -> {
+                assertThat(header(r, "orchestrator.error.topic")).isEqualTo(topics.ledger.name());
+                assertThat(header(r, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
+            });
+            assertThat(report.notes()).noneMatch(note -> note.contains("payments are off"));
         }
     }
 
@@ -139,7 +149,7 @@ class HostileRecordsIT {
     private List<Hostile> hostileRecords() {
         final List<Hostile> records = new ArrayList<>();
         final List<Topic<String, ?>> avroInputs = List.of(topics.demand, topics.telemetry, topics.policy, topics.sla,
-                topics.dataUnit, topics.outcomes);
+                topics.dataUnit, topics.outcomes, topics.funds);
         for (final Topic<String, ?> topic : avroInputs) {
             final byte[] valid = validFor(topic);
             records.add(new Hostile(topic.name(), key(), randomBytes(1 + random.nextInt(200))));
@@ -162,8 +172,25 @@ class HostileRecordsIT {
                 .setMinAvailability(Double.POSITIVE_INFINITY).setUpdatedAt(Instant.now()).build()));
         records.add(encoded(topics.policy, "c9", Policy.newBuilder().setConsumerId("c9")
                 .setWeights(Map.of("price", Double.NaN)).setUpdatedAt(Instant.now()).build()));
-        // the engine's route topic: garbage, Smile-headed garbage, tombstones, null keys
-        for (final Topic<String, byte[]> internal : List.of(topics.route)) {
+        // money: absurd amounts, crafted and huge account ids, a currency nobody settles in
+        records.add(encoded(topics.funds, "c1", funds("c1", pick(1, 2, 3) == 1 ? "99999999999999999999999" : "-0.5")));
+        records.add(encoded(topics.funds, "c1", funds("c1", "1e308")));
+        records.add(encoded(topics.funds, "x".repeat(5_000), funds("x".repeat(5_000), "1")));
+        records.add(encoded(topics.funds, "c2", FundsRequest.newBuilder(funds("c2", "5")).setCurrency("XAU").build()));
+        records.add(encoded(topics.funds, "c3", FundsRequest.newBuilder(funds("c3", "5")).setType(FundsRequestType.REVERSE_SLASH)
+                .setAccountId("a:nothing/p1/SLASHED").build()));
+        // the ledger's own topic: Smile that decodes to inputs no stage would send
+        for (final String crafted : List.of(
+                "{\"t\":\"funds\",\"kind\":\"DEPOSIT\",\"accountId\":\"c1\",\"micros\":9223372036854775807,\"requestId\":\"r\",\"at\":1}",
+                "{\"t\":\"funds\",\"kind\":null,\"accountId\":null,\"micros\":-1,\"at\":-1}",
+                "{\"t\":\"change\",\"allocationId\":\"ok-0\",\"action\":\"PLACED\",\"pricePerHourMicros\":-7,\"at\":1}",
+                "{\"t\":\"breach\",\"allocationId\":\"ok-1\",\"unitId\":\"u0\",\"windowMillis\":0,\"penaltyPercent\":100000}",
+                "{\"t\":\"reverse\",\"paymentId\":null}",
+                "{\"t\":\"nothing\"}")) {
+            records.add(new Hostile(topics.ledger.name(), key(), smile(crafted)));
+        }
+        // the engine's and the ledger's internal topics: garbage, Smile-headed garbage, tombstones, null keys
+        for (final Topic<String, byte[]> internal : List.of(topics.route, topics.ledger)) {
             records.add(new Hostile(internal.name(), key(), randomBytes(1 + random.nextInt(100))));
             final byte[] smile = randomBytes(4 + random.nextInt(60));
             smile[0] = ':';
@@ -187,6 +214,7 @@ class HostileRecordsIT {
                 topics.sla.name(), () -> Sla.newBuilder().setSlaId("sla-" + random.nextInt(5)).setMaxLatencyMillis(100)
                         .setMinAvailability(0.5).setUpdatedAt(Instant.now()).build(),
                 topics.dataUnit.name(), () -> register("fz-u" + random.nextInt(5), "p0", 5.0),
+                topics.funds.name(), () -> funds("c" + random.nextInt(5), "1000"),
                 topics.outcomes.name(), () -> ExecutionOutcome.newBuilder().setCommandId("cmd-" + random.nextInt(1000))
                         .setAllocationId("a-" + random.nextInt(1000)).setDataUnitId("u" + random.nextInt(3))
                         .setStatus(OutcomeStatus.PROVISIONED).setAt(Instant.now()).build());
@@ -257,6 +285,22 @@ class HostileRecordsIT {
                 .setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity("1000", "GB")).build())
                 .setPricePerHour(new Money(BigDecimal.ONE, "USD")).setAdvertisedLatencyMillis(latency)
                 .setAt(Instant.now()).build();
+    }
+
+    private FundsRequest funds(final String account, final String amount) {
+        return FundsRequest.newBuilder().setRequestId("f-" + random.nextInt(1_000_000)).setType(FundsRequestType.DEPOSIT)
+                .setAccountId(account).setAmount(amount).setCurrency("USD").setRequestedAt(Instant.now()).build();
+    }
+
+    /** {@code json} as the Smile the internal topics carry. */
+    private static byte[] smile(final String json) {
+        try {
+            final com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+            return new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.smile.SmileFactory())
+                    .writeValueAsBytes(mapper.readTree(json));
+        } catch (final java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static KafkaProducer<byte[], byte[]> producer() {

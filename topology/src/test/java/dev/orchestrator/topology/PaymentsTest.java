@@ -11,8 +11,10 @@ import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.topology.money.Books;
 import dev.orchestrator.topology.money.PaymentTerms;
+import dev.orchestrator.topology.payments.LedgerInput;
 import dev.orchestrator.topology.payments.PaymentRecords;
 import dev.orchestrator.topology.payments.PaymentSettings;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -182,6 +184,73 @@ class PaymentsTest {
         assertThat(read()).isEmpty();
         fund("c1", "1", r -> r.setRequestId("good"));
         assertThat(read()).as("the stream goes on").extracting(Payment::getKind).containsExactly(PaymentKind.DEPOSITED);
+    }
+
+    /** Inputs on the ledger's own topic that neither the engine nor the funds intake would send. */
+    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> craftedLedgerInputs() {
+        final long now = Instant.now().toEpochMilli();
+        return java.util.stream.Stream.of(
+                crafted("no consumer", "consumerId", new LedgerInput.Change("x1", null, "p1", "u1", "", 1_000_000, "PLACED", 1, now)),
+                crafted("an action nobody sends", "action", new LedgerInput.Change("x1", "c1", "p1", "u1", "", 1, "STOLEN", 1, now)),
+                crafted("a negative price", "pricePerHourMicros", new LedgerInput.Change("x1", "c1", "p1", "u1", "", -1, "PLACED", 1, now)),
+                crafted("a time past year 9999", "at", new LedgerInput.Change("x1", "c1", "p1", "u1", "", 1, "PLACED", 1,
+                        Long.MAX_VALUE - 1)),
+                crafted("a penalty of 1000%", "penaltyPercent", new LedgerInput.Breach("x1", "u1", 60_000, 1_000, now)),
+                crafted("a window of 0", "windowMillis", new LedgerInput.Breach("x1", "u1", 0, 10, now)),
+                crafted("a negative deposit", "micros", new LedgerInput.Funds(LedgerInput.Funds.Kind.DEPOSIT, "c1", Long.MIN_VALUE,
+                        null, "r1", "", now)),
+                crafted("a stake more than Stellar can hold", "micros", new LedgerInput.Funds(
+                        LedgerInput.Funds.Kind.STAKE, "p9", Long.MAX_VALUE / 10 + 1, null, "r2", "", now)),
+                crafted("no kind of funds", "kind", new LedgerInput.Funds(null, "c1", 5, null, "r3", "", now)),
+                crafted("a 300-character payment id", "paymentId", new LedgerInput.Reverse("x".repeat(300), "ops", now)),
+                crafted("a drift without a report id", "reportId", new LedgerInput.Drift("p", "what", null, now)));
+    }
+
+    private static org.junit.jupiter.params.provider.Arguments crafted(final String name, final String field, final LedgerInput input) {
+        return org.junit.jupiter.params.provider.Arguments.of(name, field, input);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.MethodSource("craftedLedgerInputs")
+    void aCraftedLedgerInputIsDeadLetteredAndNothingMoves(final String name, final String field, final LedgerInput input) {
+        fund("c1", "10", r -> { });
+        engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "c1", 100).confirmAll();
+        read();
+        engine.driver.createInputTopic(engine.topics.ledger.name(), new org.apache.kafka.common.serialization.StringSerializer(),
+                InternalSerde.of(LedgerInput.class).serializer()).pipeInput(input.key(), input);
+        engine.drain();
+        assertThat(engine.deadLetters).singleElement().satisfies(letter -> {
+            assertThat(header(letter, "orchestrator.error.field")).isEqualTo(field);
+            assertThat(header(letter, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
+            assertThat(header(letter, "orchestrator.error.topic")).isEqualTo(engine.topics.ledger.name());
+        });
+        assertThat(read()).as("nothing moved").isEmpty();
+        fund("c1", "1", r -> r.setRequestId("after"));
+        assertThat(read()).as("the ledger goes on").extracting(Payment::getKind).containsExactly(PaymentKind.DEPOSITED);
+        engine.advance(Duration.ofMinutes(1));
+        assertBooks();
+    }
+
+    @Test
+    void depositsBeyondWhatTheLedgerCanCountAreRefusedWholeAndTheBooksStayBalanced() {
+        final var ledgerIn = engine.driver.createInputTopic(engine.topics.ledger.name(),
+                new org.apache.kafka.common.serialization.StringSerializer(), InternalSerde.of(LedgerInput.class).serializer());
+        for (int i = 0; i < 12; i++) {
+            // each as large as one Stellar amount may be: ten fill the ledger's count of deposits, the next overflow it
+            final LedgerInput deposit = new LedgerInput.Funds(LedgerInput.Funds.Kind.DEPOSIT, i < 5 ? "c8" : "c9",
+                    Long.MAX_VALUE / 10, null, "big-" + i, "", engine.now().toEpochMilli());
+            ledgerIn.pipeInput(deposit.key(), deposit);
+        }
+        engine.drain();
+        assertThat(read()).as("ten fit in the totals").hasSize(10).last()
+                .satisfies(p -> assertThat(p.getConsumerAvailableMicros()).isEqualTo(5 * (Long.MAX_VALUE / 10)));
+        assertThat(engine.deadLetters).hasSizeGreaterThanOrEqualTo(2).allSatisfy(letter ->
+                assertThat(header(letter, "orchestrator.error.message")).contains("overflow"));
+        fund("p1", "1", r -> r.setType(FundsRequestType.STAKE).setRequestId("after"));
+        assertThat(read()).as("nor does a stake fit").isEmpty();
+        engine.register("u1", "p1", "eu-west-1", 100, "1.20").place("d1", "c8", 100).confirmAll();
+        assertThat(read()).as("the ledger goes on").extracting(Payment::getKind).containsExactly(PaymentKind.LOCKED);
+        assertBooks();
     }
 
     @Test

@@ -153,13 +153,14 @@ public final class EscrowLedger {
         if (window <= escrow.lastSlashWindow()) {
             return List.of();
         }
-        state.put(escrow.slashedIn(window));
+        // everything that may throw comes before the first write: an operation applies whole or not at all
         final ProviderAccount provider = state.provider(escrow.providerId());
         final long amount = Math.min(PaymentTerms.penalty(escrow.pricePerHourMicros(), windowMillis, penaltyPercent),
                 provider.stake());
         final ProviderAccount slashedProvider = provider.slash(amount);
-        state.put(slashedProvider);
         final ConsumerAccount consumer = state.consumer(escrow.consumerId()).credit(amount);
+        state.put(escrow.slashedIn(window));
+        state.put(slashedProvider);
         state.put(consumer);
         final String reason = amount == 0 ? "SLA_BREACH; no stake left to slash" : "SLA_BREACH";
         return record(List.of(new Movement("a:" + escrow.allocationId() + "/w" + window + "/" + Movement.Kind.SLASHED,
@@ -265,9 +266,9 @@ public final class EscrowLedger {
                     consumer, escrow.providerId(), escrow.allocationId(), next, "INSUFFICIENT_FUNDS", start));
         }
         final ConsumerAccount locked = consumer.lock(cost);
-        state.put(locked);
         final Escrow opened = escrow.with(next, start, Math.addExact(start, terms.periodMillis()), cost, false,
                 Escrow.State.OPEN);
+        state.put(locked);
         state.put(opened);
         return List.of(consumerMove(id(opened, Movement.Kind.LOCKED), Movement.Kind.LOCKED, cost, locked,
                 escrow.providerId(), escrow.allocationId(), next, "", start));

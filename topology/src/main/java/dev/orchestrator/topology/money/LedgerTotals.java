@@ -44,6 +44,8 @@ public record LedgerTotals(long deposited, long staked, long locked, long releas
                 return new LedgerTotals(dep, stk, lck, rel, fee, ref, sla, movements + 1, drifts + 1);
             }
         }
+        // all that came in must be countable as one number, as the books count it: more is refused, not wrapped
+        Math.addExact(dep, stk);
         return new LedgerTotals(dep, stk, lck, rel, fee, ref, sla, movements + 1, drifts);
     }
 }

@@ -2,12 +2,15 @@ package dev.orchestrator.topology.payments;
 
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.topology.emit.DeadLetters;
 import dev.orchestrator.topology.money.Escrow;
 import dev.orchestrator.topology.money.EscrowLedger;
 import dev.orchestrator.topology.money.LedgerTotals;
 import dev.orchestrator.topology.money.Movement;
+import dev.orchestrator.topology.normalize.InvalidInputException;
 import dev.orchestrator.topology.routing.RouteMessage;
 import dev.orchestrator.topology.routing.Routed;
+import dev.orchestrator.topology.serde.InternalSerde;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -32,6 +35,8 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     public static final String PAYMENTS_SINK = "payments-sink";
     /** Sink of the engine's route topic: what each consumer has available, for every engine task. */
     public static final String FUNDS_SINK = "payments-funds-status-sink";
+    /** Sink of dead letters: inputs on the ledger's topic that it refuses. */
+    public static final String DLQ_SINK = "payments-dlq-sink";
     /** Sink of RELEASE demands for unfunded allocations. */
     public static final String RELEASES_SINK = "payments-releases-sink";
     private static final Logger LOG = LoggerFactory.getLogger(LedgerProcessor.class);
@@ -39,6 +44,7 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
     private static final int MAX_DUE_PER_SCAN = 5_000;
 
     private final PaymentSettings settings;
+    private final dev.orchestrator.schemas.Topics topics;
     private ProcessorContext<Object, Object> context;
     private LedgerStores stores;
     private EscrowLedger ledger;
@@ -61,8 +67,9 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
         }
     }
 
-    public LedgerProcessor(final PaymentSettings settings) {
+    public LedgerProcessor(final PaymentSettings settings, final dev.orchestrator.schemas.Topics topics) {
         this.settings = settings;
+        this.topics = topics;
     }
 
     @Override
@@ -101,41 +108,67 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
         if (input == null) {
             return;
         }
+        final Applied applied;
         try {
-            apply(input);
+            applied = apply(LedgerInputs.check(input));
+            book(applied.movements());
+        } catch (final InvalidInputException e) {
+            stores.discard();
+            refused(record, e.field(), e.getMessage());
+            return;
         } catch (final ArithmeticException | IllegalArgumentException e) {
-            // the engine and the funds intake check what they send; this is a bug or a crafted record: skip it, loudly
-            LOG.warn("ledger input {} key={} not applied: {}", input.getClass().getSimpleName(), record.key(), e.getMessage());
+            // the engine and the funds intake check what they send; an overflow here is a crafted record (or a bug)
+            stores.discard();
+            refused(record, "", e.getMessage());
+            return;
         }
+        emit(applied);
     }
 
-    private void apply(final LedgerInput input) {
+    /** A dead letter naming what is wrong with an input; the ledger goes on with the next. */
+    private void refused(final Record<String, LedgerInput> record, final String field, final String message) {
+        LOG.warn("ledger input {} key={} refused: {}", record.value().getClass().getSimpleName(), clip(record.key()), message);
+        final byte[] raw = InternalSerde.of(LedgerInput.class).serializer().serialize(topics.ledger.name(), record.value());
+        context.forward(DeadLetters.of(context, topics.ledger.name(), record.key(), raw, "INVALID_INPUT", field, message,
+                record.timestamp()), DLQ_SINK);
+    }
+
+    private static String clip(final String key) {
+        return key == null ? null : key.length() > 80 ? key.substring(0, 80) + "..." : key;
+    }
+
+    /** What one input or period end did: its movements, and the allocation whose escrow it touched (or null). */
+    private record Applied(List<Movement> movements, String allocationId) {
+    }
+
+    /** Applies {@code input} to the staged stores; nothing is written until {@link #book}. */
+    private Applied apply(final LedgerInput input) {
         if (input instanceof LedgerInput.Change change) {
-            emit(onChange(change), change.allocationId());
+            return new Applied(onChange(change), change.allocationId());
         } else if (input instanceof LedgerInput.Breach breach) {
-            emit(ledger.breached(breach.allocationId(), breach.windowMillis(), breach.penaltyPercent(), breach.at()),
-                    breach.allocationId());
+            return new Applied(ledger.breached(breach.allocationId(), breach.windowMillis(), breach.penaltyPercent(),
+                    breach.at()), breach.allocationId());
         } else if (input instanceof LedgerInput.Funds funds) {
-            if (funds.kind() == LedgerInput.Funds.Kind.DEPOSIT) {
-                emit(ledger.deposit(funds.accountId(), funds.micros(), funds.requestId(), funds.at()), null);
-            } else {
-                emit(ledger.stake(funds.accountId(), funds.micros(), funds.requestId(), funds.at()), null);
-            }
+            final List<Movement> moved = funds.kind() == LedgerInput.Funds.Kind.DEPOSIT
+                    ? ledger.deposit(funds.accountId(), funds.micros(), funds.requestId(), funds.at())
+                    : ledger.stake(funds.accountId(), funds.micros(), funds.requestId(), funds.at());
             if (funds.stellarAddress() != null) {
                 stores.address(funds.kind() == LedgerInput.Funds.Kind.DEPOSIT ? 'c' : 'p', funds.accountId(),
                         funds.stellarAddress());
             }
+            return new Applied(moved, null);
         } else if (input instanceof LedgerInput.Drift drift) {
             LOG.warn("settlement drift on payment={}: {}", drift.paymentId(), drift.what());
-            emit(ledger.drift(drift.paymentId(), drift.what(), drift.reportId(), drift.at()), null);
+            return new Applied(ledger.drift(drift.paymentId(), drift.what(), drift.reportId(), drift.at()), null);
         } else if (input instanceof LedgerInput.Reverse reverse) {
             final EscrowLedger.Reversed reversed = ledger.reverse(reverse.paymentId(), reverse.requestedBy(), reverse.at());
             if (reversed.outcome() != EscrowLedger.Reversal.REVERSED) {
                 LOG.info("slash reversal of {} by {} refused: {}", reverse.paymentId(), reverse.requestedBy(),
                         reversed.outcome());
             }
-            emit(reversed.movements(), null);
+            return new Applied(reversed.movements(), null);
         }
+        return new Applied(List.of(), null);
     }
 
     private List<Movement> onChange(final LedgerInput.Change c) {
@@ -157,14 +190,18 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
         int ended = 0;
         while (!due.isEmpty() && due.peek().at() <= now && ended < MAX_DUE_PER_SCAN) {
             final Due next = due.poll();
+            final List<Movement> moved;
             try {
-                final List<Movement> moved = ledger.periodEnded(next.key(), now);
-                if (!moved.isEmpty()) {
-                    ended++;
-                    emit(moved, next.key());
-                }
-            } catch (final ArithmeticException e) {
+                moved = ledger.periodEnded(next.key(), now);
+                book(moved);
+            } catch (final ArithmeticException | IllegalArgumentException e) {
+                stores.discard();
                 LOG.warn("period end of allocation={} not applied: {}", next.key(), e.getMessage());
+                continue;
+            }
+            if (!moved.isEmpty()) {
+                ended++;
+                emit(new Applied(moved, next.key()));
             }
         }
         if (ended > 0) {
@@ -176,17 +213,43 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
         }
     }
 
-    /** Writes the movements out; an escrow that opened a period is scheduled, one that could not is released. */
-    private void emit(final List<Movement> movements, final String allocationId) {
-        final long now = context.currentSystemTimeMs();
-        if (!movements.isEmpty()) {
-            for (final Movement movement : movements) {
-                totals = totals.after(movement);
+    /**
+     * Adds the movements to the totals and to their providers' records (a slash is a breach on the
+     * record, a reversal takes one off), then writes all the operation staged at once. Anything that
+     * throws does so before the first write.
+     */
+    private void book(final List<Movement> movements) {
+        LedgerTotals after = totals;
+        for (final Movement movement : movements) {
+            after = after.after(movement);
+            if (movement.providerId() == null) {
+                continue;
             }
-            stores.totals(totals);
+            if (movement.kind() == Movement.Kind.SLASHED) {
+                stores.standing(stores.standing(movement.providerId()).breached(movement.at(), settings.terms()
+                        .breachWindowMillis()));
+            } else if (movement.kind() == Movement.Kind.SLASH_REVERSED) {
+                stores.standing(stores.standing(movement.providerId()).reversed());
+            }
         }
+        if (!movements.isEmpty()) {
+            stores.totals(after);
+        }
+        stores.commit();
+        totals = after;
+    }
+
+    /** Writes the movements out; an escrow that opened a period is scheduled, one that could not is released. */
+    private void emit(final Applied applied) {
+        final List<Movement> movements = applied.movements();
+        final long now = context.currentSystemTimeMs();
         tellEngine(movements);
-        judgeProviders(movements, now);
+        for (final Movement movement : movements) {
+            if (movement.providerId() != null && (movement.kind() == Movement.Kind.SLASHED
+                    || movement.kind() == Movement.Kind.SLASH_REVERSED)) {
+                tellStanding(movement.providerId(), now);
+            }
+        }
         for (final Movement movement : movements) {
             final dev.orchestrator.avro.Payment payment = PaymentRecords.of(movement, settings.currency());
             if (movement.kind() == Movement.Kind.RELEASED && movement.providerId() != null) {
@@ -198,10 +261,10 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
                 release(movement, now);
             }
         }
-        if (allocationId != null && !movements.isEmpty()) {
-            final Escrow escrow = stores.escrow(allocationId);
+        if (applied.allocationId() != null && !movements.isEmpty()) {
+            final Escrow escrow = stores.escrow(applied.allocationId());
             if (escrow != null && escrow.state() == Escrow.State.OPEN && escrow.locked() > 0) {
-                due.add(new Due(escrow.periodEnd(), allocationId));
+                due.add(new Due(escrow.periodEnd(), applied.allocationId()));
             }
         }
     }
@@ -225,23 +288,6 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
                 context.forward(new Record<Object, Object>(movement.consumerId(), new Routed(Routed.EVERY_OTHER, -1,
                         new RouteMessage.FundsStatus(movement.consumerId(), available)), context.currentSystemTimeMs()),
                         FUNDS_SINK);
-            }
-        }
-    }
-
-    /** A slash is a breach on the provider's record, a reversal takes one off: its standing follows. */
-    private void judgeProviders(final List<Movement> movements, final long now) {
-        for (final Movement movement : movements) {
-            if (movement.providerId() == null) {
-                continue;
-            }
-            if (movement.kind() == Movement.Kind.SLASHED) {
-                stores.standing(stores.standing(movement.providerId()).breached(movement.at(), settings.terms()
-                        .breachWindowMillis()));
-                tellStanding(movement.providerId(), now);
-            } else if (movement.kind() == Movement.Kind.SLASH_REVERSED) {
-                stores.standing(stores.standing(movement.providerId()).reversed());
-                tellStanding(movement.providerId(), now);
             }
         }
     }

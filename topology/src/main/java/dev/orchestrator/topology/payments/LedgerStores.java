@@ -17,6 +17,8 @@ import org.apache.kafka.streams.state.Stores;
 /**
  * The escrow ledger's RocksDB stores, with changelogs and a record cache (an account written many
  * times between two commits reaches the changelog once), seen as the ledger's {@link LedgerState}.
+ * Writes are staged until {@link #commit()}: one input's operation reaches the stores whole or, after
+ * {@link #discard()}, not at all.
  */
 public final class LedgerStores implements LedgerState {
     /** Consumer accounts by consumer id. */
@@ -35,21 +37,43 @@ public final class LedgerStores implements LedgerState {
     public static final String TOTALS = "totals";
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
-    private final KeyValueStore<String, ConsumerAccount> consumers;
-    private final KeyValueStore<String, ProviderAccount> providers;
-    private final KeyValueStore<String, Escrow> escrows;
-    private final KeyValueStore<String, Movement> movements;
-    private final KeyValueStore<String, String> meta;
+    private final StagedStore<ConsumerAccount> consumers;
+    private final StagedStore<ProviderAccount> providers;
+    private final StagedStore<Escrow> escrows;
+    private final StagedStore<Movement> movements;
+    private final StagedStore<String> meta;
     private long sequence;
+    private long committedSequence;
 
     public LedgerStores(final ProcessingContext context) {
-        consumers = context.getStateStore(CONSUMERS);
-        providers = context.getStateStore(PROVIDERS);
-        escrows = context.getStateStore(ESCROWS);
-        movements = context.getStateStore(MOVEMENTS);
-        meta = context.getStateStore(META);
+        consumers = new StagedStore<>(context.getStateStore(CONSUMERS));
+        providers = new StagedStore<>(context.getStateStore(PROVIDERS));
+        escrows = new StagedStore<>(context.getStateStore(ESCROWS));
+        movements = new StagedStore<>(context.getStateStore(MOVEMENTS));
+        meta = new StagedStore<>(context.getStateStore(META));
         final String stored = meta.get(SEQUENCE);
         sequence = stored == null ? 0 : Long.parseLong(stored);
+        committedSequence = sequence;
+    }
+
+    /** Writes what the operation since the last commit or discard staged. */
+    public void commit() {
+        consumers.commit();
+        providers.commit();
+        escrows.commit();
+        movements.commit();
+        meta.commit();
+        committedSequence = sequence;
+    }
+
+    /** Forgets what the operation since the last commit or discard staged: it failed, and never happened. */
+    public void discard() {
+        consumers.discard();
+        providers.discard();
+        escrows.discard();
+        movements.discard();
+        meta.discard();
+        sequence = committedSequence;
     }
 
     /** Builders of the ledger's stores, for the topology. */
@@ -65,8 +89,9 @@ public final class LedgerStores implements LedgerState {
         return List.of(CONSUMERS, PROVIDERS, ESCROWS, MOVEMENTS, META);
     }
 
+    /** The committed escrows, to walk at start. */
     public KeyValueStore<String, Escrow> escrows() {
-        return escrows;
+        return escrows.committed();
     }
 
     /** The Stellar address on file for a consumer ({@code c}) or provider ({@code p}), or null. */
@@ -102,7 +127,7 @@ public final class LedgerStores implements LedgerState {
     /** Every provider with breaches on record. */
     public java.util.List<dev.orchestrator.topology.money.ProviderStanding> standings() {
         final java.util.List<dev.orchestrator.topology.money.ProviderStanding> out = new java.util.ArrayList<>();
-        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = meta.prefixScan("b:",
+        try (org.apache.kafka.streams.state.KeyValueIterator<String, String> it = meta.committed().prefixScan("b:",
                 Serdes.String().serializer())) {
             it.forEachRemaining(kv -> out.add(standing(kv.key.substring(2))));
         }

@@ -40,12 +40,14 @@ public final class PaymentsTopology {
 
         topology.addSource("ledger-source", Serdes.String().deserializer(), InternalSerde.of(LedgerInput.class).deserializer(),
                 topics.ledger.name());
-        topology.addProcessor(LEDGER, () -> new LedgerProcessor(settings), "ledger-source");
+        topology.addProcessor(LEDGER, () -> new LedgerProcessor(settings, topics), "ledger-source");
         LedgerStores.builders().forEach(store -> topology.addStateStore(store, LEDGER));
         topology.addSink(LedgerProcessor.PAYMENTS_SINK, topics.payments.name(), topics.payments.keySerde().serializer(),
                 topics.payments.valueSerde().serializer(), LEDGER);
         topology.addSink(LedgerProcessor.RELEASES_SINK, topics.demand.name(), topics.demand.keySerde().serializer(),
                 topics.demand.valueSerde().serializer(), LEDGER);
+        topology.addSink(LedgerProcessor.DLQ_SINK, topics.dlq.name(), Serdes.ByteArray().serializer(),
+                Serdes.ByteArray().serializer(), LEDGER);
         topology.addSink(LedgerProcessor.FUNDS_SINK, topics.route.name(), Serdes.String().serializer(),
                 InternalSerde.of(Routed.class).serializer(), new RoutePartitioner(), LEDGER);
     }
