@@ -48,7 +48,7 @@ class SlowClientsTest {
         final ExecutorService pool = Executors.newFixedThreadPool(SLOW_CLIENTS);
         final List<Future<Integer>> slow = new ArrayList<>();
         for (int i = 0; i < SLOW_CLIENTS; i++) {
-            slow.add(pool.submit(this::dripOneByteEvery400Millis));
+            slow.add(pool.submit(() -> dripOneByteEvery400Millis(app, "/v1/demands")));
         }
         Thread.sleep(500);
 
@@ -75,6 +75,42 @@ class SlowClientsTest {
     }
 
     @Test
+    void moneyWritesCutSlowBodiesOffAsEveryWriteDoes() throws Exception {
+        final List<WriteRoutesTest.Published> published = new ArrayList<>();
+        final WriteRoutes writes = WriteRoutesTest.routes(published, new AtomicBoolean(),
+                new WriteRoutes.BodyLimits(4, Duration.ofSeconds(3)));
+        final Javalin money = HttpApi.builder(() -> new dev.orchestrator.api.health.ReadinessReport(true, "RUNNING"))
+                .writes(writes).payments(new dev.orchestrator.api.payments.PaymentRoutes(WriteRoutesTest.topics(),
+                        WriteRoutesTest.publisher(published, new AtomicBoolean()), writes, null, null,
+                        new com.fasterxml.jackson.databind.ObjectMapper(), "USD", java.time.Clock.systemUTC()))
+                .threads(16).build().start("127.0.0.1", 0);
+        final ExecutorService pool = Executors.newFixedThreadPool(12);
+        try {
+            final List<Future<Integer>> slow = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                // the two money routes that read a body (a slash reversal reads none and answers at once)
+                final String path = i % 2 == 0 ? "/v1/consumers/c1/deposits" : "/v1/providers/p1/stake";
+                slow.add(pool.submit(() -> dripOneByteEvery400Millis(money, path)));
+            }
+            Thread.sleep(500);
+            final HttpResponse<String> deposit = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + money.port()
+                    + "/health/live")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(deposit.statusCode()).as("health answers while slow bodies drip").isEqualTo(200);
+            final List<Integer> statuses = new ArrayList<>();
+            for (final Future<Integer> client : slow) {
+                statuses.add(client.get());
+            }
+            // at most 4 bodies are received at once and cut off at 3 s; the rest are told to come back
+            assertThat(statuses).allSatisfy(s -> assertThat(s).isIn(408, 503, -1));
+            assertThat(statuses).filteredOn(s -> s == 503).hasSizeGreaterThanOrEqualTo(12 - 4);
+            assertThat(published).as("nothing half-received was published").isEmpty();
+        } finally {
+            pool.shutdownNow();
+            money.stop();
+        }
+    }
+
+    @Test
     void absurdExponentsAreRefusedBeforeAnyArithmetic() throws Exception {
         // the first request loads the JSON and validation classes: not what is measured
         post("{\"consumerId\": \"a\", \"resources\": {\"storage\": \"1 GB\"}}");
@@ -92,12 +128,12 @@ class SlowClientsTest {
         }
     }
 
-    /** Sends a POST whose 1,000-byte body comes one byte every 400 ms; returns the status, or -1 if cut off without one. */
-    private int dripOneByteEvery400Millis() throws IOException, InterruptedException {
+    /** Sends a POST to {@code path} whose 1,000-byte body comes one byte every 400 ms; returns the status, or -1 if cut off without one. */
+    private static int dripOneByteEvery400Millis(final Javalin app, final String path) throws IOException, InterruptedException {
         try (Socket socket = new Socket("127.0.0.1", app.port())) {
             socket.setSoTimeout(15_000);
             final OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/demands HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Content-Length: 1000\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             final InputStream in = socket.getInputStream();

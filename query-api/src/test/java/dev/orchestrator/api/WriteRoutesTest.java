@@ -59,10 +59,23 @@ class WriteRoutesTest {
     }
 
     static WriteRoutes routes(final List<Published> sink, final AtomicBoolean brokerDown, final WriteRoutes.BodyLimits limits) {
+        final EngineSettings settings = EngineSettings.defaults();
+        final Map<String, UnitRead> units = Map.of(
+                "u-1", view("u-1", "IN_USE", 2), "u-2", view("u-2", "DECOMMISSIONING", 1));
+        return new WriteRoutes(topics(), publisher(sink, brokerDown), new Normalizer(settings.regions(), settings.currency()),
+                settings.regions(), id -> Optional.ofNullable(units.get(id)), Clock.fixed(NOW, ZoneOffset.UTC), limits);
+    }
+
+    /** Topics over an in-memory registry holding every schema. */
+    static Topics topics() {
         final InProcessSchemaRegistry registry = InProcessSchemaRegistry.inMemory();
         KnownSchemas.all().forEach(registry::preload);
-        final Topics topics = Topics.create("", registry);
-        final Publisher publisher = new Publisher() {
+        return Topics.create("", registry);
+    }
+
+    /** A publisher that records what it is given in {@code sink}, or fails while {@code brokerDown}. */
+    static Publisher publisher(final List<Published> sink, final AtomicBoolean brokerDown) {
+        return new Publisher() {
             @Override
             public <V> void publish(final Topic<String, V> topic, final String key, final V value,
                                     final Map<String, String> headers) {
@@ -74,11 +87,6 @@ class WriteRoutesTest {
                 sink.add(new Published(topic.name(), key, value));
             }
         };
-        final EngineSettings settings = EngineSettings.defaults();
-        final Map<String, UnitRead> units = Map.of(
-                "u-1", view("u-1", "IN_USE", 2), "u-2", view("u-2", "DECOMMISSIONING", 1));
-        return new WriteRoutes(topics, publisher, new Normalizer(settings.regions(), settings.currency()), settings.regions(),
-                id -> Optional.ofNullable(units.get(id)), Clock.fixed(NOW, ZoneOffset.UTC), limits);
     }
 
     private static UnitRead view(final String id, final String state, final int allocations) {
