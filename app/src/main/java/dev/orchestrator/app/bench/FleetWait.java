@@ -5,12 +5,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Waits until the engine has registered every unit of the fleet (each registration is the unit's first
@@ -29,22 +27,30 @@ public final class FleetWait {
     public static void await(final String bootstrap, final Map<String, String> clientSettings, final Topics topics, final long units,
                              final PrintStream out) throws InterruptedException {
         final Map<String, Object> props = new java.util.HashMap<>(clientSettings);
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (Admin admin = Admin.create(props)) {
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // committed records, counted one by one: end offsets would count the transactions' commit markers too, and
+        // say the fleet is registered while a task that started late has registered none of its units
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            final List<TopicPartition> partitions = consumer.partitionsFor(topics.audit.name(), Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             final long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             long registered = 0;
+            long shown = System.nanoTime();
             while (registered < units && System.nanoTime() < deadline) {
-                Thread.sleep(500);
-                final var partitions = admin.describeTopics(List.of(topics.audit.name())).allTopicNames().get()
-                        .get(topics.audit.name()).partitions().stream()
-                        .map(p -> new TopicPartition(topics.audit.name(), p.partition()))
-                        .collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest()));
-                registered = admin.listOffsets(partitions).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-                out.printf("\r... waiting for the engine to register the fleet: %,d of %,d", Math.min(registered, units), units);
+                registered += consumer.poll(Duration.ofMillis(200)).count();
+                if (System.nanoTime() - shown > 500_000_000L || registered >= units) {
+                    out.printf("\r... waiting for the engine to register the fleet: %,d of %,d", Math.min(registered, units), units);
+                    shown = System.nanoTime();
+                }
             }
             out.println();
-        } catch (final ExecutionException e) {
-            throw new IllegalStateException("cannot read audit offsets: " + e.getCause().getMessage(), e);
+        } catch (final org.apache.kafka.common.KafkaException e) {
+            throw new IllegalStateException("cannot read " + topics.audit.name() + ": " + e.getMessage(), e);
         }
         // pool summaries go out every half second: every task knows the others' pools after a couple of them
         Thread.sleep(2_000);
