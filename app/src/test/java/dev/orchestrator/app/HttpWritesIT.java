@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orchestrator.app.config.ConfigLoader;
-import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.demo.SimulatedExecutor;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.testing.TestKafka;
@@ -17,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -57,21 +54,16 @@ class HttpWritesIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ApiClient api = new ApiClient(() -> this.instance.httpPort(), TOKEN, Duration.ofSeconds(60));
+    private EngineWithExecutor engine;
     private Instance instance;
     private SimulatedExecutor executor;
     private long inputsBefore;
 
     @BeforeAll
     void start() throws Exception {
-        final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-                "bootstrap.servers", KAFKA.bootstrapServers(), "http.port", "0", "http.host", "127.0.0.1",
-                "state.dir", dir.resolve("state").toString(), "application.id", "writes-it", "topic.partitions", "2",
-                "http.token", TOKEN), ConfigLoader.Mode.RUN);
-        instance = Instance.start(config);
-        assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
-        // confirms provisioning, so placed allocations become ACTIVE and count for SLA compliance
-        executor = new SimulatedExecutor(KAFKA.bootstrapServers(), instance.topics());
-        executor.start();
+        engine = EngineWithExecutor.start(KAFKA, dir.resolve("state"), "writes-it", TOKEN, Map.of());
+        instance = engine.instance();
+        executor = engine.executor();
         // u-1 is registered, so the state-change and telemetry rows have a unit to be refused about
         assertThat(send("POST", "/v1/data-units", UNIT).statusCode()).isEqualTo(202);
         poll("/v1/units/u-1", u -> true);
@@ -80,11 +72,8 @@ class HttpWritesIT {
 
     @AfterAll
     void stop() {
-        if (executor != null) {
-            executor.close();
-        }
-        if (instance != null) {
-            instance.close();
+        if (engine != null) {
+            engine.close();
         }
     }
 

@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orchestrator.app.config.ConfigLoader;
-import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.demo.SimulatedExecutor;
 import dev.orchestrator.avro.Payment;
 import dev.orchestrator.testing.TestKafka;
@@ -20,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,29 +57,22 @@ class PaymentsIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final ApiClient api = new ApiClient(() -> this.instance.httpPort(), TOKEN, Duration.ofSeconds(60));
+    private EngineWithExecutor engine;
     private Instance instance;
     private SimulatedExecutor executor;
 
     @BeforeAll
     void start() throws Exception {
-        final OrchestratorConfig config = ConfigLoader.load(Optional.empty(), Map.of(), Map.of(
-                "bootstrap.servers", KAFKA.bootstrapServers(), "http.port", "0", "http.host", "127.0.0.1",
-                "state.dir", dir.resolve("state").toString(), "application.id", "payments-it", "topic.partitions", "2",
-                "http.token", TOKEN, "payments.enabled", "true", "payments.period.ms", "3000", "payments.fee.bp", "500"),
-                ConfigLoader.Mode.RUN);
-        instance = Instance.start(config);
-        assertThat(InstanceIT.awaitReady(instance.httpPort(), Duration.ofSeconds(60))).isEqualTo(200);
-        executor = new SimulatedExecutor(KAFKA.bootstrapServers(), instance.topics());
-        executor.start();
+        engine = EngineWithExecutor.start(KAFKA, dir.resolve("state"), "payments-it", TOKEN,
+                Map.of("payments.enabled", "true", "payments.period.ms", "3000", "payments.fee.bp", "500"));
+        instance = engine.instance();
+        executor = engine.executor();
     }
 
     @AfterAll
     void stop() {
-        if (executor != null) {
-            executor.close();
-        }
-        if (instance != null) {
-            instance.close();
+        if (engine != null) {
+            engine.close();
         }
     }
 

@@ -29,9 +29,8 @@ public final class EscrowLedger {
 
     /** A consumer's deposit, once per {@code requestId}. */
     public List<Movement> deposit(final String consumerId, final long amount, final String requestId, final long at) {
-        requirePositive(amount);
-        final String id = "d:" + consumerId.length() + ":" + consumerId + "/" + requestId;
-        if (state.movement(id) != null) {
+        final String id = fundsId("d:", consumerId, amount, requestId);
+        if (id == null) {
             return List.of();
         }
         final ConsumerAccount account = state.consumer(consumerId).deposit(amount);
@@ -41,15 +40,26 @@ public final class EscrowLedger {
 
     /** A provider's stake, once per {@code requestId}. */
     public List<Movement> stake(final String providerId, final long amount, final String requestId, final long at) {
-        requirePositive(amount);
-        final String id = "s:" + providerId.length() + ":" + providerId + "/" + requestId;
-        if (state.movement(id) != null) {
+        final String id = fundsId("s:", providerId, amount, requestId);
+        if (id == null) {
             return List.of();
         }
         final ProviderAccount account = state.provider(providerId).stake(amount);
         state.put(account);
         return record(List.of(new Movement(id, Movement.Kind.STAKED, amount, null, providerId, null, 0, "", at, -1, -1,
                 account.stake(), 0)));
+    }
+
+    /**
+     * The id of money brought into {@code accountId} by request {@code requestId} (length-prefixed, so no
+     * two accounts' requests share one), or null when that request was applied already.
+     */
+    private String fundsId(final String prefix, final String accountId, final long amount, final String requestId) {
+        if (amount <= 0) {
+            throw new IllegalArgumentException("amount must be positive, was " + amount);
+        }
+        final String id = prefix + accountId.length() + ":" + accountId + "/" + requestId;
+        return state.movement(id) != null ? null : id;
     }
 
     /**
@@ -307,11 +317,5 @@ public final class EscrowLedger {
                                          final int period, final String reason, final long at) {
         return new Movement(id, kind, amount, account.consumerId(), providerId, allocationId, period, reason, at,
                 account.available(), account.locked(), -1, 0);
-    }
-
-    private static void requirePositive(final long amount) {
-        if (amount <= 0) {
-            throw new IllegalArgumentException("amount must be positive, was " + amount);
-        }
     }
 }
