@@ -64,7 +64,7 @@ public final class CommandExecutorTask extends SinkTask {
     @Override
     public void start(final Map<String, String> settings) {
         final ExecutorConfig config = new ExecutorConfig(settings);
-        topics = OrchestratorTopics.of(config.getString(ExecutorConfig.TOPIC_PREFIX), config.getString(ExecutorConfig.REGISTRY_URL));
+        topics = OrchestratorTopics.of(config);
         try {
             adapter = Adapters.create(config.getString(ExecutorConfig.ADAPTER_TYPE), config.adapterSettings());
         } catch (final IllegalArgumentException e) {

@@ -11,8 +11,8 @@ import org.apache.kafka.common.config.ConfigDef.Type;
 /** The command executor's settings; Connect's own validation names a bad key before a task starts. */
 public final class ExecutorConfig extends AbstractConfig {
     public static final String BOOTSTRAP = "orchestrator.bootstrap.servers";
-    public static final String TOPIC_PREFIX = "orchestrator.topic.prefix";
-    public static final String REGISTRY_URL = "orchestrator.schema.registry.url";
+    public static final String TOPIC_PREFIX = dev.orchestrator.connectors.OrchestratorTopics.PREFIX_KEY;
+    public static final String REGISTRY_URL = dev.orchestrator.connectors.OrchestratorTopics.REGISTRY_KEY;
     /** Client settings for the executor's producer (security, for instance), after this prefix. */
     public static final String PRODUCER_PREFIX = "orchestrator.producer.";
     public static final String ADAPTER_TYPE = "adapter.type";
@@ -26,12 +26,9 @@ public final class ExecutorConfig extends AbstractConfig {
     public static final String VERIFY_POLL = "verify.poll.ms";
     public static final String VERIFY_TIMEOUT = "verify.timeout.ms";
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    public static final ConfigDef DEFINITION = dev.orchestrator.connectors.OrchestratorTopics.define(new ConfigDef())
             .define(BOOTSTRAP, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "Brokers of the cluster the orchestrator's topics live on (outcomes, jobs and dead letters are written there).")
-            .define(TOPIC_PREFIX, Type.STRING, "", Importance.MEDIUM, "The orchestrator's topic prefix (its kafka.topic.prefix).")
-            .define(REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
-                    "Confluent-compatible schema registry; empty: the orchestrator's embedded id scheme.")
             .define(ADAPTER_TYPE, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH,
                     "Provider type of the adapter to drive: kubernetes, skypilot, nosana or simulated.")
             .define(THREADS, Type.INT, 64, Range.between(1, 1024), Importance.MEDIUM,

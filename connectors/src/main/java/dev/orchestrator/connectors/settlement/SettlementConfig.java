@@ -22,8 +22,8 @@ import org.stellar.sdk.Network;
  */
 public final class SettlementConfig extends AbstractConfig {
     public static final String BOOTSTRAP = "orchestrator.bootstrap.servers";
-    public static final String TOPIC_PREFIX = "orchestrator.topic.prefix";
-    public static final String REGISTRY_URL = "orchestrator.schema.registry.url";
+    public static final String TOPIC_PREFIX = dev.orchestrator.connectors.OrchestratorTopics.PREFIX_KEY;
+    public static final String REGISTRY_URL = dev.orchestrator.connectors.OrchestratorTopics.REGISTRY_KEY;
     /** Client settings for the worker's producer and consumer of settlements.v1, after this prefix. */
     public static final String CLIENT_PREFIX = "orchestrator.client.";
     public static final String HORIZON_URL = "stellar.horizon.url";
@@ -41,12 +41,9 @@ public final class SettlementConfig extends AbstractConfig {
     private static final java.util.Set<String> FORBIDDEN = java.util.Set.of("stellar.secret", "stellar.seed",
             "stellar.secret.seed");
 
-    public static final ConfigDef DEFINITION = new ConfigDef()
+    public static final ConfigDef DEFINITION = dev.orchestrator.connectors.OrchestratorTopics.define(new ConfigDef())
             .define(BOOTSTRAP, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     "Brokers of the cluster the orchestrator's topics live on (settlements.v1 is kept there).")
-            .define(TOPIC_PREFIX, Type.STRING, "", Importance.MEDIUM, "The orchestrator's topic prefix.")
-            .define(REGISTRY_URL, Type.STRING, "", Importance.MEDIUM,
-                    "Confluent-compatible schema registry; empty: the orchestrator's embedded id scheme.")
             .define(HORIZON_URL, Type.STRING, "https://horizon-testnet.stellar.org", Importance.HIGH,
                     "Horizon server to submit to and read from; the testnet's by default.")
             .define(NETWORK, Type.STRING, "testnet", new ConfigDef.NonEmptyString(), Importance.HIGH,

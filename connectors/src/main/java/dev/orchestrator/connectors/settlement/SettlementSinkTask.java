@@ -52,8 +52,7 @@ public final class SettlementSinkTask extends SinkTask {
     @Override
     public void start(final Map<String, String> settings) {
         final SettlementConfig config = new SettlementConfig(settings);
-        topics = OrchestratorTopics.of(config.getString(SettlementConfig.TOPIC_PREFIX),
-                config.getString(SettlementConfig.REGISTRY_URL));
+        topics = OrchestratorTopics.of(config);
         final Map<String, Object> clients = new HashMap<>(config.clientSettings());
         clients.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, String.join(",",
                 config.getList(SettlementConfig.BOOTSTRAP)));

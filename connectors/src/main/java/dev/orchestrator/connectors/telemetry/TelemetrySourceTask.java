@@ -38,7 +38,7 @@ public final class TelemetrySourceTask extends SourceTask {
     @Override
     public void start(final Map<String, String> settings) {
         final TelemetryConfig config = new TelemetryConfig(settings);
-        topics = OrchestratorTopics.of(config.getString(TelemetryConfig.TOPIC_PREFIX), config.getString(TelemetryConfig.REGISTRY_URL));
+        topics = OrchestratorTopics.of(config);
         endpoints = HealthEndpoint.parseAll(config.getList(TelemetryConfig.ENDPOINTS));
         final Duration timeout = Duration.ofMillis(config.getLong(TelemetryConfig.TIMEOUT));
         probe = new HealthProbe(HttpClient.newBuilder().connectTimeout(timeout).build(), timeout, System::nanoTime);
