@@ -24,11 +24,15 @@ public final class DecisionLog {
     private final KeyValueStore<String, DemandRecord> demands;
     private final Emitter out;
     private final Predicate<String> ownsUnit;
+    /** Marks a unit of this task whose header must store its audit sequence, as no allocation record keeps it. */
+    private final java.util.function.Consumer<String> headerKeeps;
 
-    public DecisionLog(final KeyValueStore<String, DemandRecord> demands, final Emitter out, final Predicate<String> ownsUnit) {
+    public DecisionLog(final KeyValueStore<String, DemandRecord> demands, final Emitter out, final Predicate<String> ownsUnit,
+                       final java.util.function.Consumer<String> headerKeeps) {
         this.demands = demands;
         this.out = out;
         this.ownsUnit = ownsUnit;
+        this.headerKeeps = headerKeeps;
     }
 
     /** Stores {@code after} as the change after {@code before} and publishes it with the unit changes it made. */
@@ -50,15 +54,46 @@ public final class DecisionLog {
 
     /** Stores a record without publishing anything: a demand waiting, a RELEASE demand's mark. */
     public void keep(final DemandRecord record) {
+        keepSequencesOf(demands.get(record.demandId()), record);
         demands.put(record.demandId(), record);
+    }
+
+    /**
+     * A unit's audit sequence is kept by the records of the allocations that changed it or, when none
+     * does, by the unit's header. A record that replaces one which kept a sequence of a unit here (an
+     * allocation coming back after it moved on, carrying only the other task's units) must not lose it:
+     * the unit's header takes it, in this transaction, or a restart would hand the sequence out again.
+     */
+    private void keepSequencesOf(final DemandRecord replaced, final DemandRecord next) {
+        final java.util.Map<String, Long> kept = sequences(replaced);
+        if (kept.isEmpty()) {
+            return;
+        }
+        final java.util.Map<String, Long> carried = sequences(next);
+        kept.forEach((unitId, sequence) -> {
+            if (ownsUnit.test(unitId) && carried.getOrDefault(unitId, 0L) < sequence) {
+                headerKeeps.accept(unitId);
+            }
+        });
+    }
+
+    private static java.util.Map<String, Long> sequences(final DemandRecord record) {
+        if (record instanceof Allocation allocation) {
+            return allocation.unitSequences();
+        }
+        return record instanceof Moved moved ? moved.unitSequences() : java.util.Map.of();
     }
 
     /** The allocation left for the task of {@code to}; the unit sequences it reached here are kept. */
     public void moved(final Allocation allocation, final int to, final List<UnitChange> units) {
         final Allocation.Builder kept = allocation.edit();
         units.forEach(change -> kept.unitSequence(change.unitId(), change.sequence()));
-        demands.put(allocation.demandId(), new Moved(allocation.demandId(), allocation.consumerId(), to,
-                kept.keepSequencesOf(ownsUnit).build().unitSequences()));
+        final java.util.Map<String, Long> sequences = kept.keepSequencesOf(ownsUnit).build().unitSequences();
+        // the record that replaces this one when the demand passes through again (spilled back and on) is
+        // built elsewhere and carries none of this task's units: their headers keep the sequences instead
+        sequences.keySet().forEach(headerKeeps);
+        keepSequencesOf(demands.get(allocation.demandId()), allocation);
+        demands.put(allocation.demandId(), new Moved(allocation.demandId(), allocation.consumerId(), to, sequences));
     }
 
     /** The arrival's pointer of a demand that moved on: it now points straight at {@code owner}. */

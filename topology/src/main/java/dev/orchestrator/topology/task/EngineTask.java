@@ -64,7 +64,8 @@ public final class EngineTask {
         this.stores = EngineStores.of(context);
         this.out = new Emitter(context, normalizer.currency(), settings.payments().enabled());
         this.router = new Router(out, self, partitions);
-        this.log = new DecisionLog(stores.demands(), out, unitId -> slice.get(unitId) != null);
+        this.log = new DecisionLog(stores.demands(), out, unitId -> slice.get(unitId) != null,
+                unitId -> slice.markDirty(slice.get(unitId)));
         this.remote = new RemoteSlices(settings.spillMargin());
         this.clock = new InputClock(4L * settings.heartbeatLimitMillis());
         restore();
