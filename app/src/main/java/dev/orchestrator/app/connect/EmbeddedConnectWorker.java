@@ -42,6 +42,7 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
     /** Starts a worker on {@code bootstrap} (sink offsets in the cluster, source offsets in {@code offsetsFile}) and submits the connector. */
     public static EmbeddedConnectWorker start(final String bootstrap, final Path offsetsFile, final String name,
                                               final Map<String, String> connector) {
+        withoutConnectsOwnShutdownHook();
         final Connect<StandaloneHerder> connect = new ConnectStandalone().startConnect(settings(bootstrap, offsetsFile));
         final FutureCallback<Herder.Created<ConnectorInfo>> created = new FutureCallback<>();
         connect.herder().putConnectorConfig(name, connector, true, created);
@@ -76,8 +77,29 @@ public final class EmbeddedConnectWorker implements AutoCloseable {
         return worker;
     }
 
+    /** Stops the worker and its tasks, with the broker still up (the caller closes it next). */
     @Override
     public void close() {
         connect.stop();
     }
+
+    /**
+     * Connect registers a JVM shutdown hook that stops the worker when the JVM stops. Embedded, the
+     * worker is stopped by whoever started it, in order (before the broker its tasks use): Connect's own
+     * hook would stop it at the same time as the broker, leaving its tasks retrying a broker that is
+     * gone, and the JVM waiting for them. Only that hook is left out; every other one is added as usual.
+     */
+    private static synchronized void withoutConnectsOwnShutdownHook() {
+        if (!hookFiltered) {
+            org.apache.kafka.common.utils.Exit.setShutdownHookAdder((hookName, runnable) -> {
+                if (!"connect-shutdown-hook".equals(hookName)) {
+                    Runtime.getRuntime().addShutdownHook(hookName == null ? new Thread(runnable)
+                            : new org.apache.kafka.common.utils.KafkaThread(hookName, runnable, false));
+                }
+            });
+            hookFiltered = true;
+        }
+    }
+
+    private static boolean hookFiltered;
 }

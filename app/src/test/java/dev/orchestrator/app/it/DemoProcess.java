@@ -82,16 +82,39 @@ record DemoProcess(Process process, List<String> lines, Thread reader) {
         return out.toString();
     }
 
-    /** The demo's main thread as jcmd prints it: where a start that never gets ready is waiting. */
-    String mainThread() throws IOException, InterruptedException {
+    /** Every thread of the demo whose stack passes through the project's code, as jcmd prints them. */
+    String ownThreads() throws IOException, InterruptedException {
         if (!process.isAlive()) {
             return "(exited with " + process.exitValue() + ")";
         }
+        final StringBuilder out = new StringBuilder();
+        for (final String block : threadDump().split("\n\n")) {
+            if (block.contains("dev.orchestrator") || block.contains("Shutdown")) {
+                out.append(block).append("\n\n");
+            }
+        }
+        return tail(out.toString(), 20_000);
+    }
+
+    private String threadDump() throws IOException, InterruptedException {
         final Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
         final Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(process.pid()), "Thread.print")
                 .redirectErrorStream(true).start();
         final String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         dump.waitFor(30, TimeUnit.SECONDS);
+        return threads;
+    }
+
+    private static String tail(final String text, final int max) {
+        return text.length() > max ? text.substring(text.length() - max) : text;
+    }
+
+    /** The demo's main thread as jcmd prints it: where a start that never gets ready is waiting. */
+    String mainThread() throws IOException, InterruptedException {
+        if (!process.isAlive()) {
+            return "(exited with " + process.exitValue() + ")";
+        }
+        final String threads = threadDump();
         final int main = threads.indexOf("\"main\"");
         if (main < 0) {
             return threads;
@@ -131,10 +154,13 @@ record DemoProcess(Process process, List<String> lines, Thread reader) {
      * SIGTERM runs the same shutdown hook as Ctrl-C's SIGINT, which a JVM started without a terminal
      * may ignore. Sent through the handle: Process.destroy() would also close the output we read.
      */
-    void stopAndAssertGone() throws InterruptedException {
+    void stopAndAssertGone() throws InterruptedException, IOException {
         final List<ProcessHandle> children = process.descendants().toList();
         process.toHandle().destroy();
-        assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("stopped within 60 s").isTrue();
+        final boolean stopped = process.waitFor(60, TimeUnit.SECONDS);
+        // a stop that hangs says where: the threads in the project's code, and the last lines printed
+        assertThat(stopped).as("stopped within 60 s; threads in dev.orchestrator:%n%s%nlast output:%n%s",
+                stopped ? "" : ownThreads(), stopped ? "" : tail(output(), 4_000)).isTrue();
         reader.join(10_000);
         assertThat(children).noneMatch(ProcessHandle::isAlive);
         assertThat(output()).contains("embedded broker stopped", "stopped");
