@@ -9,18 +9,18 @@ import java.util.Set;
 /** The resource types a template may declare, each with its properties and the attributes get_attr may read. */
 public enum ResourceType {
     STORAGE("orchestrator::storage", props(
-            req("size", Kind.STRING), opt("regions", Kind.LIST), opt("sla", Kind.STRING),
+            req("size", Kind.STRING).replacing(), opt("regions", Kind.LIST).replacing(), opt("sla", Kind.STRING),
             opt("max_price_per_hour", Kind.NUMBER), opt("labels", Kind.MAP)),
             Set.of("unit_id", "provider_id", "region", "endpoint")),
     COMPUTE_POOL("orchestrator::compute_pool", props(
-            req("min_replicas", Kind.INTEGER), req("max_replicas", Kind.INTEGER), opt("cpu", Kind.NUMBER),
-            opt("memory", Kind.STRING), opt("gpu_type", Kind.STRING), opt("gpu_count", Kind.INTEGER),
-            opt("regions", Kind.LIST), opt("target_utilization", Kind.NUMBER), opt("spread", Kind.BOOLEAN),
-            opt("labels", Kind.MAP)),
+            req("min_replicas", Kind.INTEGER), req("max_replicas", Kind.INTEGER), opt("cpu", Kind.NUMBER).replacing(),
+            opt("memory", Kind.STRING).replacing(), opt("gpu_type", Kind.STRING).replacing(),
+            opt("gpu_count", Kind.INTEGER).replacing(), opt("regions", Kind.LIST).replacing(),
+            opt("target_utilization", Kind.NUMBER), opt("spread", Kind.BOOLEAN).replacing(), opt("labels", Kind.MAP)),
             Set.of("pool_id", "ready_replicas", "endpoints")),
     MODEL_DEPLOYMENT("orchestrator::model_deployment", props(
-            req("model", Kind.STRING), req("image", Kind.STRING), req("pool", Kind.STRING), opt("ports", Kind.LIST),
-            opt("env", Kind.MAP)),
+            req("model", Kind.STRING).replacing(), req("image", Kind.STRING), req("pool", Kind.STRING).replacing(),
+            opt("ports", Kind.LIST), opt("env", Kind.MAP)),
             Set.of("deployment_id", "ready_replicas", "endpoints")),
     ROUTE("orchestrator::route", props(
             req("deployment", Kind.STRING), opt("path", Kind.STRING), opt("port", Kind.INTEGER)),
@@ -29,8 +29,15 @@ public enum ResourceType {
     /** What a property holds. */
     public enum Kind { STRING, INTEGER, NUMBER, BOOLEAN, LIST, MAP }
 
-    /** One property of a type. */
-    public record Property(String name, Kind kind, boolean required) {
+    /**
+     * One property of a type. {@code replaces}: a change of it replaces the resource (the new one is
+     * created before the old one is deleted); any other property is changed in place (a pool scales, a
+     * deployment rolls its image out replica by replica).
+     */
+    public record Property(String name, Kind kind, boolean required, boolean replaces) {
+        Property replacing() {
+            return new Property(name, kind, required, true);
+        }
     }
 
     private final String typeName;
@@ -69,10 +76,10 @@ public enum ResourceType {
     }
 
     private static Property req(final String name, final Kind kind) {
-        return new Property(name, kind, true);
+        return new Property(name, kind, true, false);
     }
 
     private static Property opt(final String name, final Kind kind) {
-        return new Property(name, kind, false);
+        return new Property(name, kind, false, false);
     }
 }

@@ -39,6 +39,38 @@ public sealed interface Value {
     record GetAttr(String resource, String attribute, int line) implements Value {
     }
 
+    /** Whether {@code a} and {@code b} say the same, wherever they are written (lines are not compared). */
+    static boolean same(final Value a, final Value b) {
+        if (a instanceof Text x && b instanceof Text y) {
+            return x.text().equals(y.text());
+        }
+        if (a instanceof GetParam x && b instanceof GetParam y) {
+            return x.parameter().equals(y.parameter());
+        }
+        if (a instanceof GetResource x && b instanceof GetResource y) {
+            return x.resource().equals(y.resource());
+        }
+        if (a instanceof GetAttr x && b instanceof GetAttr y) {
+            return x.resource().equals(y.resource()) && x.attribute().equals(y.attribute());
+        }
+        if (a instanceof ListOf x && b instanceof ListOf y) {
+            if (x.items().size() != y.items().size()) {
+                return false;
+            }
+            for (int i = 0; i < x.items().size(); i++) {
+                if (!same(x.items().get(i), y.items().get(i))) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        if (a instanceof MapOf x && b instanceof MapOf y) {
+            return x.entries().keySet().equals(y.entries().keySet())
+                    && x.entries().keySet().stream().allMatch(k -> same(x.entries().get(k), y.entries().get(k)));
+        }
+        return false;
+    }
+
     /** Every resource this value refers to, through get_resource or get_attr, anywhere inside it. */
     static void references(final Value value, final java.util.Set<String> into) {
         if (value instanceof GetResource r) {
