@@ -7,6 +7,7 @@ import dev.orchestrator.topology.ledger.UnitChange;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
 import dev.orchestrator.topology.model.Moved;
+import dev.orchestrator.topology.model.ReleaseMark;
 import java.util.List;
 import java.util.function.Predicate;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -54,7 +55,10 @@ public final class DecisionLog {
 
     /** Stores a record without publishing anything: a demand waiting, a RELEASE demand's mark. */
     public void keep(final DemandRecord record) {
-        keepSequencesOf(demands.get(record.demandId()), record);
+        if (!(record instanceof ReleaseMark)) {
+            // a RELEASE demand's mark has an id of its own, never an allocation's: no read on that path
+            keepSequencesOf(demands.get(record.demandId()), record);
+        }
         demands.put(record.demandId(), record);
     }
 

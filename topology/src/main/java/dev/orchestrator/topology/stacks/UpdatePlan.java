@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeSet;
 
 /**
@@ -42,7 +41,9 @@ public final class UpdatePlan {
             final TreeSet<String> names = new TreeSet<>(old.properties().keySet());
             names.addAll(next.properties().keySet());
             for (final String property : names) {
-                if (!same(old.properties().get(property), paramsBefore, next.properties().get(property), paramsAfter)) {
+                final Value was = old.properties().get(property);
+                final Value is = next.properties().get(property);
+                if (was == null || is == null ? was != is : !Value.same(was, paramsBefore, is, paramsAfter)) {
                     changed.add(property);
                 }
             }
@@ -56,32 +57,5 @@ public final class UpdatePlan {
         before.resources().keySet().stream().filter(name -> !after.resources().containsKey(name))
                 .forEach(name -> out.put(name, new Change(name, Kind.DELETE, List.of())));
         return out;
-    }
-
-    private static boolean same(final Value a, final Map<String, String> paramsA, final Value b, final Map<String, String> paramsB) {
-        if (a == null || b == null) {
-            return a == b;
-        }
-        if (a instanceof Value.GetParam x && b instanceof Value.GetParam y) {
-            return Objects.equals(paramsA.get(x.parameter()), paramsB.get(y.parameter()));
-        }
-        if (a instanceof Value.GetParam x && b instanceof Value.Text y) {
-            return Objects.equals(paramsA.get(x.parameter()), y.text());
-        }
-        if (a instanceof Value.Text x && b instanceof Value.GetParam y) {
-            return Objects.equals(x.text(), paramsB.get(y.parameter()));
-        }
-        if (a instanceof Value.ListOf x && b instanceof Value.ListOf y && x.items().size() == y.items().size()) {
-            for (int i = 0; i < x.items().size(); i++) {
-                if (!same(x.items().get(i), paramsA, y.items().get(i), paramsB)) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (a instanceof Value.MapOf x && b instanceof Value.MapOf y && x.entries().keySet().equals(y.entries().keySet())) {
-            return x.entries().keySet().stream().allMatch(k -> same(x.entries().get(k), paramsA, y.entries().get(k), paramsB));
-        }
-        return Value.same(a, b);
     }
 }

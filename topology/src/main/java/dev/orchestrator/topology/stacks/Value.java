@@ -39,34 +39,40 @@ public sealed interface Value {
     record GetAttr(String resource, String attribute, int line) implements Value {
     }
 
-    /** Whether {@code a} and {@code b} say the same, wherever they are written (lines are not compared). */
-    static boolean same(final Value a, final Value b) {
-        if (a instanceof Text x && b instanceof Text y) {
-            return x.text().equals(y.text());
+    /**
+     * Whether {@code a} (with parameters {@code paramsA}) and {@code b} (with {@code paramsB}) say the
+     * same, wherever they are written: lines are not compared, and a {@code get_param} counts as the
+     * value it has.
+     */
+    static boolean same(final Value a, final Map<String, String> paramsA, final Value b, final Map<String, String> paramsB) {
+        final Value x = a instanceof GetParam p && paramsA.containsKey(p.parameter()) ? new Text(paramsA.get(p.parameter()), 0) : a;
+        final Value y = b instanceof GetParam p && paramsB.containsKey(p.parameter()) ? new Text(paramsB.get(p.parameter()), 0) : b;
+        if (x instanceof Text t && y instanceof Text u) {
+            return t.text().equals(u.text());
         }
-        if (a instanceof GetParam x && b instanceof GetParam y) {
-            return x.parameter().equals(y.parameter());
+        if (x instanceof GetParam t && y instanceof GetParam u) {
+            return t.parameter().equals(u.parameter());
         }
-        if (a instanceof GetResource x && b instanceof GetResource y) {
-            return x.resource().equals(y.resource());
+        if (x instanceof GetResource t && y instanceof GetResource u) {
+            return t.resource().equals(u.resource());
         }
-        if (a instanceof GetAttr x && b instanceof GetAttr y) {
-            return x.resource().equals(y.resource()) && x.attribute().equals(y.attribute());
+        if (x instanceof GetAttr t && y instanceof GetAttr u) {
+            return t.resource().equals(u.resource()) && t.attribute().equals(u.attribute());
         }
-        if (a instanceof ListOf x && b instanceof ListOf y) {
-            if (x.items().size() != y.items().size()) {
+        if (x instanceof ListOf t && y instanceof ListOf u) {
+            if (t.items().size() != u.items().size()) {
                 return false;
             }
-            for (int i = 0; i < x.items().size(); i++) {
-                if (!same(x.items().get(i), y.items().get(i))) {
+            for (int i = 0; i < t.items().size(); i++) {
+                if (!same(t.items().get(i), paramsA, u.items().get(i), paramsB)) {
                     return false;
                 }
             }
             return true;
         }
-        if (a instanceof MapOf x && b instanceof MapOf y) {
-            return x.entries().keySet().equals(y.entries().keySet())
-                    && x.entries().keySet().stream().allMatch(k -> same(x.entries().get(k), y.entries().get(k)));
+        if (x instanceof MapOf t && y instanceof MapOf u) {
+            return t.entries().keySet().equals(u.entries().keySet()) && t.entries().keySet().stream()
+                    .allMatch(k -> same(t.entries().get(k), paramsA, u.entries().get(k), paramsB));
         }
         return false;
     }

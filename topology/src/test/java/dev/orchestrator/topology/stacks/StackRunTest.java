@@ -42,12 +42,18 @@ class StackRunTest {
         assertThat(run.resources()).allSatisfy((name, state) -> assertThat(state).isEqualTo(CREATED));
     }
 
-    @Test
-    void aFailureRollsBackWhatWasCreatedDependentsFirst() {
+    /** A create of the diamond, rolled back on failure, in which top and left were created. */
+    private static StackRun topAndLeftCreated() {
         final StackRun run = new StackRun("t1", DIAMOND, true);
         run.start();
         run.created("t1", "top");
         run.created("t1", "left");
+        return run;
+    }
+
+    @Test
+    void aFailureRollsBackWhatWasCreatedDependentsFirst() {
+        final StackRun run = topAndLeftCreated();
         final StackRun.Step failed = run.failed("t1", "right", "NO_CAPACITY: no GPU unit fits");
         assertThat(failed.events()).extracting(e -> e.resource() + " " + e.status()).containsExactly(
                 "right CREATE_FAILED", " CREATE_FAILED", " ROLLBACK_IN_PROGRESS", "left ROLLBACK_IN_PROGRESS");
@@ -75,10 +81,7 @@ class StackRunTest {
 
     @Test
     void aDeleteThatFailsLeavesWhatItDependsOnAndFailsTheRollback() {
-        final StackRun run = new StackRun("t1", DIAMOND, true);
-        run.start();
-        run.created("t1", "top");
-        run.created("t1", "left");
+        final StackRun run = topAndLeftCreated();
         run.failed("t1", "right", "boom");
         final StackRun.Step step = run.deleteFailed("t1", "left", "provider refused");
         assertThat(step.effects()).as("top stays: left still uses it").isEmpty();
