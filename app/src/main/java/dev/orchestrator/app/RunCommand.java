@@ -3,6 +3,8 @@ package dev.orchestrator.app;
 import dev.orchestrator.app.config.ConfigKey;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -18,6 +20,8 @@ import picocli.CommandLine.Option;
                 + "application.id to share the work.")
 final class RunCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RunCommand.class);
+    /** Each part's close is bounded; the parts together stay within the 60 s a supervisor usually grants. */
+    private static final Duration STOP_BOUND = Duration.ofSeconds(15);
 
     @Mixin
     ConfigOptions options = new ConfigOptions();
@@ -37,19 +41,17 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Blocks until the JVM is asked to stop, then closes {@code resources} in order. */
+    /** Blocks until the JVM is asked to stop, then closes {@code resources} in order, each within 30 s. */
     static void awaitShutdown(final AutoCloseable... resources) throws InterruptedException {
         final CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             System.out.println("stopping...");
-            for (final AutoCloseable resource : resources) {
-                try {
-                    resource.close();
-                } catch (final Exception e) {
-                    LOG.warn("error while stopping {}: {}", resource.getClass().getSimpleName(), e.toString());
-                }
+            try {
+                final int hung = new OrderlyStop(STOP_BOUND).close(List.of(resources));
+                System.out.println(hung == 0 ? "stopped" : "stopped (" + hung + " part(s) did not finish closing; see the log)");
+            } catch (final InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-            System.out.println("stopped");
             stopped.countDown();
         }, "orchestrator-shutdown"));
         stopped.await();
