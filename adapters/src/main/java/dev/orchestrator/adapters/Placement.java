@@ -2,10 +2,12 @@ package dev.orchestrator.adapters;
 
 /**
  * One command's resources, as an adapter needs them: ids for idempotency and labels, the kind, and
- * canonical capacity (millicores, bytes, GPUs).
+ * canonical capacity (millicores, bytes, GPUs and their model, lower case; null when any model will do).
  */
 public record Placement(String commandId, String allocationId, String demandId, String consumerId, String dataUnitId,
-                        Kind kind, long cpuMillis, long memoryBytes, long storageBytes, int gpuCount) {
+                        Kind kind, long cpuMillis, long memoryBytes, long storageBytes, int gpuCount, String gpuType) {
+    private static final java.util.regex.Pattern GPU_MODEL = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]{0,31}");
+
     /** What a placement asks for. */
     public enum Kind { STORAGE, COMPUTE }
 
@@ -16,5 +18,16 @@ public record Placement(String commandId, String allocationId, String demandId, 
         if (cpuMillis < 0 || memoryBytes < 0 || storageBytes < 0 || gpuCount < 0) {
             throw new IllegalArgumentException("capacity must not be negative");
         }
+        if (gpuType != null && !GPU_MODEL.matcher(gpuType).matches()) {
+            // it ends up in a node selector, a task file and a market request: only a plain model name goes there
+            throw new IllegalArgumentException("GPU model must be lower-case letters, digits and '-', up to 32");
+        }
+    }
+
+    /** A placement whose GPUs, if any, may be of any model. */
+    public Placement(final String commandId, final String allocationId, final String demandId, final String consumerId,
+                     final String dataUnitId, final Kind kind, final long cpuMillis, final long memoryBytes,
+                     final long storageBytes, final int gpuCount) {
+        this(commandId, allocationId, demandId, consumerId, dataUnitId, kind, cpuMillis, memoryBytes, storageBytes, gpuCount, null);
     }
 }

@@ -73,6 +73,30 @@ class KubernetesAdapterTest {
     }
 
     @Test
+    void aGpuPlacementOfANamedModelRequestsAndLimitsItsGpusOnNodesOfThatModel() {
+        adapter.provision(new Placement("cmd-6", "alloc-6", "d-6", "team-a", "u-6", Placement.Kind.COMPUTE,
+                8_000, 64L << 30, 0, 2, "a100"));
+        adapter.provision(new Placement("cmd-7", "alloc-7", "d-7", "team-a", "u-7", Placement.Kind.COMPUTE,
+                2_000, 4L << 30, 0, 0));
+
+        final var gpu = client.apps().deployments().inNamespace(NS).withName("orch-cmd-6").get().getSpec().getTemplate().getSpec();
+        assertThat(gpu.getNodeSelector()).containsExactly(java.util.Map.entry(KubernetesAdapter.GPU_MODEL_LABEL, "a100"));
+        assertThat(gpu.getContainers().get(0).getResources().getRequests()).containsEntry("nvidia.com/gpu", new Quantity("2"))
+                .containsEntry("cpu", new Quantity("8000m")).containsEntry("memory", new Quantity(String.valueOf(64L << 30)));
+        assertThat(gpu.getContainers().get(0).getResources().getLimits()).containsExactly(
+                java.util.Map.entry("nvidia.com/gpu", new Quantity("2")));
+        final var cpu = client.apps().deployments().inNamespace(NS).withName("orch-cmd-7").get().getSpec().getTemplate().getSpec();
+        assertThat(cpu.getNodeSelector()).isNullOrEmpty();
+        assertThat(cpu.getContainers().get(0).getResources().getLimits()).isNullOrEmpty();
+    }
+
+    @Test
+    void aGpuModelThatIsNotAPlainNameNeverReachesTheNodeSelector() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Placement("cmd-8", "alloc-8", "d-8", "team-a", "u-8",
+                Placement.Kind.COMPUTE, 1_000, 1L << 30, 0, 1, "a100\nkind: Secret")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void deprovisionRemovesTheAllocationsResourcesAndIsIdempotent() {
         adapter.provision(storage("cmd-4", "alloc-4"));
         adapter.provision(storage("cmd-5", "alloc-5"));

@@ -98,7 +98,29 @@ class NosanaAdapterTest {
     }
 
     @Test
+    void aGpuModelGoesToItsOwnMarketAndAModelWithoutOneIsRefusedBeforeAnythingIsPosted() {
+        // the stand-in runs only market-gpu: a job posted anywhere else is refused as an unknown market
+        final ProviderAdapter adapter = adapter(Map.of("market", "market-cpu", "markets", "a100=market-gpu, h100=market-h"));
+
+        final Provisioned a100 = adapter.provision(new Placement("c-a100", "alloc-a", "d", "consumer", "unit-1",
+                Placement.Kind.COMPUTE, 8000, 64L << 30, 0, 2, "a100"));
+        assertThat(a100.created()).isTrue();
+        assertThatThrownBy(() -> adapter.provision(new Placement("c-l4", "alloc-l", "d", "consumer", "unit-1",
+                Placement.Kind.COMPUTE, 4000, 16L << 30, 0, 1, "l4")))
+                .isInstanceOfSatisfying(AdapterException.class, e -> assertThat(e.kind()).isEqualTo(AdapterException.Kind.TERMINAL))
+                .hasMessage("no Nosana market is configured for GPU model l4 (setting 'markets' lists [a100, h100])");
+        assertThatThrownBy(() -> adapter.provision(new Placement("c-cpu", "alloc-c", "d", "consumer", "unit-1",
+                Placement.Kind.COMPUTE, 4000, 16L << 30, 0, 0)))
+                .as("no GPU: the default market").hasMessageContaining("market-cpu");
+        assertThat(sidecar.launchesByCommand()).containsOnlyKeys("c-a100");
+    }
+
+    @Test
     void badSettingsNameTheKey() {
+        assertThatThrownBy(() -> Adapters.create("nosana", Map.of("url", "http://x", "market", "m", "markets", "A100")))
+                .hasMessageContaining("'markets'").hasMessageContaining("'A100'");
+        assertThatThrownBy(() -> Adapters.create("nosana", Map.of("url", "http://x", "market", "m", "markets", "a100=")))
+                .hasMessageContaining("'markets'");
         assertThatThrownBy(() -> Adapters.create("nosana", Map.of("market", "m"))).hasMessageContaining("'url'");
         assertThatThrownBy(() -> Adapters.create("nosana", Map.of("url", "ftp://x", "market", "m"))).hasMessageContaining("'url'");
         assertThatThrownBy(() -> Adapters.create("nosana", Map.of("url", "http://x"))).hasMessageContaining("'market'");

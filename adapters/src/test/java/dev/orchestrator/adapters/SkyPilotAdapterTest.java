@@ -50,6 +50,17 @@ class SkyPilotAdapterTest {
     }
 
     @Test
+    void aPlacementOfANamedGpuModelAsksForThatAcceleratorInsteadOfTheConfiguredOne() {
+        final ProviderAdapter adapter = adapter(Map.of());
+
+        final Provisioned launched = adapter.provision(new Placement("cmd-a100", "alloc-a", "d", "consumer", "unit-1",
+                Placement.Kind.COMPUTE, 8_000, 64L << 30, 0, 2, "a100"));
+
+        assertThat(server.task(launched.resource().substring("skypilot/".length())))
+                .contains("accelerators: A100:2").doesNotContain("L4");
+    }
+
+    @Test
     void deprovisionDownsEveryClusterOfTheAllocationAndNoOther() {
         final ProviderAdapter adapter = adapter(Map.of());
         adapter.provision(placement("cmd-2", "alloc-2"));

@@ -96,9 +96,10 @@ final class DemoCommand implements Callable<Integer> {
         final FleetSimulator fleet = new FleetSimulator(broker.bootstrapServers(), instance.topics(), payments,
                 config.string(ConfigKey.CURRENCY_BASE));
         fleet.start(rate);
-        System.out.printf("simulating %d providers and demand at %.0f/s; connector %s provisions through the simulated%n"
+        System.out.printf("simulating %d providers (storage disks; a100, l4 and CPU compute pools in several regions) and%n"
+                + "demand at %.0f/s (a quarter of it compute); connector %s provisions through the simulated%n"
                 + "adapter (ready 0.8 s after provisioning; 2%% of resources fail and are placed again). Watch decisions with%n"
-                + "  ./orchestrator tail allocations%n", 5, rate, ExecutorConnector.NAME);
+                + "  ./orchestrator tail allocations%n", FleetSimulator.ALL_PROVIDERS, rate, ExecutorConnector.NAME);
         if (payments) {
             System.out.printf("payments on: consumers deposit, providers stake, each %d s period is locked and released or%n"
                     + "refunded, provider-4 breaks the gold SLA and is slashed. Watch money with%n"

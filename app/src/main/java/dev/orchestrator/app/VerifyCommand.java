@@ -40,7 +40,7 @@ final class VerifyCommand implements Callable<Integer> {
         System.out.printf("verify: %d demand records (%d too recent to judge), %d decisions, %d dead letters, "
                 + "%d audit events, %d units%n", report.demands(), report.recentDemands(), report.decisions(),
                 report.deadLetters(), report.auditEvents(), report.units());
-        final String[] names = {"", "no overcommit, nothing placed on an unallocatable unit",
+        final String[] names = {"", "no overcommit in any dimension, nothing placed on an unallocatable unit or a unit of another GPU model",
             "exactly one decision per demand", "quotas and budgets held",
             "audit replays to the state the engine's stores hold", "inputs = decisions + dead letters",
             "the books balance: no money created, lost or moved twice"};

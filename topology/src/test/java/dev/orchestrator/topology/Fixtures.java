@@ -24,6 +24,13 @@ public final class Fixtures {
                 Long.MAX_VALUE, "", 0, 0);
     }
 
+    /** A compute demand: {@code cpus} whole vCPUs, {@code memoryGb} GB, {@code gpus} of {@code gpuType} (null: any). */
+    public static PlaceRequest computeDemand(final String id, final long cpus, final long memoryGb, final int gpus,
+                                             final String gpuType) {
+        return new PlaceRequest(id, "c1", UnitKind.COMPUTE, new Capacity(cpus * 1000, memoryGb * GB, 0, gpus, gpuType),
+                List.of(), Long.MAX_VALUE, "", 0, 0);
+    }
+
     /** A unit under construction; every setter returns the builder. */
     public static final class UnitBuilder {
         private final String id;
@@ -35,6 +42,8 @@ public final class Fixtures {
         private double latency = 10;
         private double availability = 1;
         private boolean allocatable = true;
+        private Capacity compute;
+        private Capacity computeUsed = Capacity.ZERO;
 
         UnitBuilder(final String id) {
             this.id = id;
@@ -75,12 +84,29 @@ public final class Fixtures {
             return this;
         }
 
+        /** Makes it a compute unit of {@code cpus} vCPUs, {@code memoryGb} GB and {@code gpus} GPUs of {@code gpuType}. */
+        public UnitBuilder compute(final long cpus, final long memoryGb, final int gpus, final String gpuType) {
+            compute = new Capacity(cpus * 1000, memoryGb * GB, 0, gpus, gpuType);
+            return this;
+        }
+
+        /** What its compute placements already hold. */
+        public UnitBuilder computeUsed(final long cpus, final long memoryGb, final int gpus) {
+            computeUsed = new Capacity(cpus * 1000, memoryGb * GB, 0, gpus, null);
+            return this;
+        }
+
         public UnitBuilder unallocatable() {
             allocatable = false;
             return this;
         }
 
         public UnitView view() {
+            if (compute != null) {
+                return new UnitView(id, provider, UnitKind.COMPUTE, region, region + "/compute", compute,
+                        compute.minus(computeUsed), price, "AVAILABLE", allocatable, latency, availability,
+                        computeUsed.isZero() ? 0 : 1, 0);
+            }
             final Capacity total = new Capacity(0, 0, storageGb * GB, 0, null);
             return new UnitView(id, provider, UnitKind.STORAGE, region, region + "/storage", total,
                     new Capacity(0, 0, (storageGb - usedGb) * GB, 0, null), price, "AVAILABLE", allocatable,

@@ -28,13 +28,16 @@ import java.util.function.Supplier;
  * one-replica Deployment with the placement's requests, both named after the command id (so a
  * redelivered command finds what it created) and labelled with allocation, command, demand and unit ids.
  * Live state comes from the API server: a bound claim or a deployment with a ready replica is
- * {@link LiveState#READY}.
+ * {@link LiveState#READY}. A placement of GPUs of a named model selects nodes labelled
+ * {@value #GPU_MODEL_LABEL} with that model (operators label their GPU nodes so; the request for
+ * {@code nvidia.com/gpu} alone would take any model).
  */
 public final class KubernetesAdapter implements ProviderAdapter {
     static final String COMMAND_LABEL = "orchestrator.dev/command-id";
     static final String ALLOCATION_LABEL = "orchestrator.dev/allocation-id";
     static final String DEMAND_LABEL = "orchestrator.dev/demand-id";
     static final String UNIT_LABEL = "orchestrator.dev/data-unit-id";
+    public static final String GPU_MODEL_LABEL = "orchestrator.dev/gpu-model";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -152,7 +155,9 @@ public final class KubernetesAdapter implements ProviderAdapter {
         return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels(COMMAND_LABEL, labels.get(COMMAND_LABEL)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
-                .withNewSpec().addNewContainer().withName("workload").withImage(image)
+                .withNewSpec().withNodeSelector(placement.gpuCount() > 0 && placement.gpuType() != null
+                        ? Map.of(GPU_MODEL_LABEL, placement.gpuType()) : Map.of())
+                .addNewContainer().withName("workload").withImage(image)
                 .withNewResources().withRequests(requests).withLimits(placement.gpuCount() > 0
                         ? Map.of("nvidia.com/gpu", new Quantity(String.valueOf(placement.gpuCount()))) : Map.of()).endResources()
                 .endContainer().endSpec().endTemplate().endSpec().build();

@@ -29,14 +29,16 @@ import java.util.TreeSet;
 public final class NosanaAdapter implements ProviderAdapter {
     private final JsonHttp http;
     private final String market;
+    private final java.util.Map<String, String> gpuMarkets;
     private final String image;
     private final int exposePort;
     private final long timeoutSeconds;
 
-    public NosanaAdapter(final JsonHttp http, final String market, final String image, final int exposePort,
-                         final long timeoutSeconds) {
+    public NosanaAdapter(final JsonHttp http, final String market, final java.util.Map<String, String> gpuMarkets,
+                         final String image, final int exposePort, final long timeoutSeconds) {
         this.http = http;
         this.market = market;
+        this.gpuMarkets = java.util.Map.copyOf(gpuMarkets);
         this.image = image;
         this.exposePort = exposePort;
         this.timeoutSeconds = timeoutSeconds;
@@ -64,7 +66,7 @@ public final class NosanaAdapter implements ProviderAdapter {
             return provisioned(placement.commandId(), existing.get(), false);
         }
         final ObjectNode body = JsonHttp.object();
-        body.put("market", market);
+        body.put("market", marketFor(placement));
         body.put("timeoutSeconds", timeoutSeconds);
         body.set("jobDefinition", jobDefinition(placement));
         final ObjectNode meta = body.putObject("meta");
@@ -73,6 +75,19 @@ public final class NosanaAdapter implements ProviderAdapter {
         meta.put("demandId", placement.demandId());
         meta.put("dataUnitId", placement.dataUnitId());
         return provisioned(placement.commandId(), http.post("jobs/launch", body), true);
+    }
+
+    /** The market of the placement's GPU model when markets are listed per model, else the one market. */
+    private String marketFor(final Placement placement) {
+        if (gpuMarkets.isEmpty() || placement.gpuCount() == 0 || placement.gpuType() == null) {
+            return market;
+        }
+        final String forModel = gpuMarkets.get(placement.gpuType());
+        if (forModel == null) {
+            throw new AdapterException(AdapterException.Kind.TERMINAL, "no Nosana market is configured for GPU model "
+                    + placement.gpuType() + " (setting 'markets' lists " + new TreeSet<>(gpuMarkets.keySet()) + ")", null);
+        }
+        return forModel;
     }
 
     /** A Nosana job definition: one container op, with a GPU when the placement asks for one. */

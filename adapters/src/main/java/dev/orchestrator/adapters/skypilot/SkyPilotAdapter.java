@@ -99,7 +99,9 @@ public final class SkyPilotAdapter implements ProviderAdapter {
             yaml.append("  disk_size: ").append(Math.max(1, (placement.storageBytes() + (1L << 30) - 1) >> 30)).append('\n');
         }
         if (placement.gpuCount() > 0) {
-            yaml.append("  accelerators: ").append(accelerator).append(':').append(placement.gpuCount()).append('\n');
+            // SkyPilot names accelerators in upper case (A100, L4); the placement's model wins over the configured one
+            final String model = placement.gpuType() == null ? accelerator : placement.gpuType().toUpperCase(java.util.Locale.ROOT);
+            yaml.append("  accelerators: ").append(model).append(':').append(placement.gpuCount()).append('\n');
         }
         yaml.append("envs:\n");
         yaml.append("  ORCH_COMMAND_ID: ").append(quoted(placement.commandId())).append('\n');

@@ -38,8 +38,25 @@ import org.slf4j.LoggerFactory;
 public final class FleetSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetSimulator.class);
     private static final List<String> REGIONS = List.of("eu-west-1", "us-east-1", "ap-south-1");
+    /** Storage providers 0-4, eight disks each; provider-4's disks stall now and then. */
     private static final int PROVIDERS = 5;
     private static final int UNITS_PER_PROVIDER = 8;
+    /**
+     * Compute providers after them, each a pool per region at its own price: GPU nodes of two models
+     * (a dear, scarce a100 cloud and a cheaper l4 market) and plain CPU nodes. Whole-node prices per hour;
+     * a placement pays its share of the node's fullest dimension.
+     */
+    private static final List<ComputePool> COMPUTE = List.of(
+            new ComputePool(5, "gpu", List.of("us-east-1", "eu-west-1"), 4, 64, 512, 8, "a100", 2400),
+            new ComputePool(6, "gpu", List.of("eu-west-1", "ap-south-1"), 4, 48, 192, 4, "l4", 600),
+            new ComputePool(7, "cpu", REGIONS, 4, 96, 384, 0, null, 300));
+    /** Every provider, storage and compute. */
+    public static final int ALL_PROVIDERS = PROVIDERS + COMPUTE.size();
+
+    /** One compute provider's nodes: {@code nodesPerRegion} alike in each region, priced in cents per hour. */
+    private record ComputePool(int provider, String prefix, List<String> regions, int nodesPerRegion, int vcpus,
+                               int memoryGib, int gpus, String gpuModel, int centsPerHour) {
+    }
     private static final List<String> CONSUMERS = List.of("team-a", "team-b", "team-c");
 
     private final Topics topics;
@@ -82,7 +99,7 @@ public final class FleetSimulator implements AutoCloseable {
         if (payments) {
             clock.scheduleAtFixedRate(this::topUp, 10, 10, TimeUnit.MINUTES);
         }
-        LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", PROVIDERS, units.size(), demandsPerSecond);
+        LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", ALL_PROVIDERS, units.size(), demandsPerSecond);
     }
 
     private void setUp() {
@@ -93,7 +110,7 @@ public final class FleetSimulator implements AutoCloseable {
             for (final String consumer : CONSUMERS) {
                 funds(FundsRequestType.DEPOSIT, consumer, "500", "start");
             }
-            for (int p = 0; p < PROVIDERS; p++) {
+            for (int p = 0; p < ALL_PROVIDERS; p++) {
                 funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
             }
         }
@@ -117,6 +134,24 @@ public final class FleetSimulator implements AutoCloseable {
                         .setAt(Instant.now()).build());
             }
         }
+        for (final ComputePool pool : COMPUTE) {
+            int n = 0;
+            for (final String region : pool.regions()) {
+                for (int node = 0; node < pool.nodesPerRegion(); node++) {
+                    final String id = pool.prefix() + "-" + pool.provider() + "-" + n++;
+                    units.add(id);
+                    producer.send(topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("register-" + id).setDataUnitId(id)
+                            .setProviderId("provider-" + pool.provider()).setType(DataUnitEventType.REGISTER)
+                            .setKind(ResourceKind.COMPUTE).setRegion(region)
+                            .setCapacity(ResourceSpec.newBuilder().setCpu(new Quantity(String.valueOf(pool.vcpus()), "vcpu"))
+                                    .setMemory(new Quantity(String.valueOf(pool.memoryGib()), "GiB"))
+                                    .setGpuCount(pool.gpus()).setGpuType(pool.gpuModel()).build())
+                            .setPricePerHour(new Money(BigDecimal.valueOf(pool.centsPerHour() + random.nextInt(50), 2), "USD"))
+                            .setAdvertisedLatencyMillis(5.0 + random.nextInt(20)).setAdvertisedAvailability(0.999)
+                            .setAt(Instant.now()).build());
+                }
+            }
+        }
         producer.flush();
     }
 
@@ -137,13 +172,16 @@ public final class FleetSimulator implements AutoCloseable {
                     .setType(DemandType.RELEASE).setReleaseOf(target[0]).setRequestedAt(Instant.now()).build());
             return;
         }
-        // now and then an impossible or malformed ask, so rejections show up with their reasons
-        final int roll = random.nextInt(40);
-        final String size = roll == 0 ? "5000" : roll == 1 ? "-3" : String.valueOf(5 + random.nextInt(120));
         final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId(consumer).setType(DemandType.PLACE)
-                .setKind(ResourceKind.STORAGE)
-                .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(size, "GB")).build())
                 .setRequestedAt(Instant.now());
+        if (random.nextInt(4) == 0) {
+            demand.setKind(ResourceKind.COMPUTE).setResources(computeAsk());
+        } else {
+            // now and then an impossible or malformed ask, so rejections show up with their reasons
+            final int roll = random.nextInt(40);
+            final String size = roll == 0 ? "5000" : roll == 1 ? "-3" : String.valueOf(5 + random.nextInt(120));
+            demand.setKind(ResourceKind.STORAGE).setResources(ResourceSpec.newBuilder().setStorage(new Quantity(size, "GB")).build());
+        }
         if (random.nextInt(4) == 0) {
             demand.setSlaId("gold");
         }
@@ -156,6 +194,23 @@ public final class FleetSimulator implements AutoCloseable {
             // releases pick among recent placements, most of which still hold their capacity
             placed.remove(0);
         }
+    }
+
+    /**
+     * A compute job: four in ten want GPUs (an a100 pair or one, an l4, or now and then an h100 nobody
+     * offers, rejected as infeasible), the rest vCPUs and memory only.
+     */
+    private ResourceSpec computeAsk() {
+        final int roll = random.nextInt(100);
+        final ResourceSpec.Builder ask = ResourceSpec.newBuilder();
+        if (roll < 40) {
+            final String model = roll < 2 ? "h100" : roll < 20 ? "a100" : "l4";
+            final int gpus = model.equals("a100") ? 1 + random.nextInt(2) : 1;
+            return ask.setCpu(new Quantity(String.valueOf(4 * gpus), "vcpu")).setMemory(new Quantity(String.valueOf(32 * gpus), "GiB"))
+                    .setGpuCount(gpus).setGpuType(model).build();
+        }
+        return ask.setCpu(new Quantity(String.valueOf(2 + 2 * random.nextInt(8)), "vcpu"))
+                .setMemory(new Quantity(String.valueOf(4 + 4 * random.nextInt(16)), "GiB")).build();
     }
 
     private void heartbeats() {

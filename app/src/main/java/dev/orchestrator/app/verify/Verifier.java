@@ -4,6 +4,7 @@ import dev.orchestrator.topology.money.Books;
 import dev.orchestrator.topology.money.Movement;
 import dev.orchestrator.topology.payments.PaymentRecords;
 import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.emit.Decisions;
@@ -54,9 +55,15 @@ public final class Verifier {
         reader.freeze(read);
         final DemandTallies demands = new DemandTallies(violations);
         final long[] recent = new long[1];
+        final GpuModels gpus = new GpuModels(violations);
         final long demandRecords = reader.readAll(topics.demand.name(), r -> {
             // a recent demand is not judged, but a decision already made on it is, at the cost it asked for
-            durationOf(r).ifPresent(duration -> demands.duration(key(r), duration));
+            demandOf(r).ifPresent(demand -> {
+                if (demand.getDurationMillis() != null) {
+                    demands.duration(key(r), demand.getDurationMillis());
+                }
+                gpus.demand(key(r), demand);
+            });
             if (r.timestamp() <= cutoff) {
                 demands.input(key(r));
             } else {
@@ -68,6 +75,7 @@ public final class Verifier {
             final AllocationResult result = topics.allocations.valueSerde().deserializer().deserialize(r.topic(), r.value());
             demands.result(result);
             result.getUnitChanges().forEach(audit::accept);
+            gpus.result(result);
         });
         final List<DemandTallies.DeadLetter> deadLetters = new ArrayList<>();
         final long dlqRecords = reader.readAll(topics.dlq.name(), r -> deadLetters.add(new DemandTallies.DeadLetter(key(r),
@@ -85,6 +93,9 @@ public final class Verifier {
         });
 
         audit.checkChains();
+        if (gpus.demands() > 0) {
+            notes.add(gpus.demands() + " compute demands named a GPU model; each of their reservations was checked against the unit's model");
+        }
         compareWithStores(audit);
         demands.checkDecisions(deadLetters);
         demands.checkQuotas(policies);
@@ -154,10 +165,10 @@ public final class Verifier {
         });
     }
 
-    private java.util.Optional<Long> durationOf(final ConsumerRecord<byte[], byte[]> record) {
+    private java.util.Optional<Demand> demandOf(final ConsumerRecord<byte[], byte[]> record) {
         try {
             return java.util.Optional.ofNullable(topics.demand.valueSerde().deserializer().deserialize(record.topic(),
-                    record.value())).map(d -> d.getDurationMillis());
+                    record.value()));
         } catch (final RuntimeException e) {
             // an undecodable demand was dead-lettered; it holds nothing
             return java.util.Optional.empty();

@@ -1,6 +1,7 @@
 package dev.orchestrator.connectors.executor;
 
 import dev.orchestrator.adapters.Adapters;
+import dev.orchestrator.adapters.Placement;
 import dev.orchestrator.adapters.ProviderAdapter;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.connectors.OrchestratorTopics;
@@ -125,12 +126,21 @@ public final class CommandExecutorTask extends SinkTask {
             deadLetterNow(partition, offset, key, value, "undecodable command: " + e.getMessage());
             return;
         }
+        final Placement placement;
+        try {
+            placement = Commands.placement(command);
+        } catch (final IllegalArgumentException e) {
+            // decodable but impossible (no command id, negative capacity, a GPU model that is not a name): it
+            // would fail the same way on every redelivery, so it is dead-lettered instead of stopping the task
+            deadLetterNow(partition, offset, key, value, "invalid command: " + e.getMessage());
+            return;
+        }
         final int retries = retries(record);
-        queues.submit(command.getDataUnitId(), () -> execute(partition, offset, key, value, command, retries));
+        queues.submit(command.getDataUnitId(), () -> execute(partition, offset, key, value, command, placement, retries));
     }
 
     private void execute(final TopicPartition partition, final long offset, final byte[] key, final byte[] value,
-                         final PlacementCommand command, final int retries) {
+                         final PlacementCommand command, final Placement placement, final int retries) {
         if (!progress.containsKey(partition)) {
             return; // revoked while waiting: the partition's new owner runs it
         }
@@ -138,7 +148,7 @@ public final class CommandExecutorTask extends SinkTask {
         threads.add(Thread.currentThread());
         final long started = System.nanoTime();
         try {
-            final JobResult result = runner.run(command.getType(), Commands.placement(command), command.getSourceDataUnitId(), (state, attempts, kind, error) ->
+            final JobResult result = runner.run(command.getType(), placement, command.getSourceDataUnitId(), (state, attempts, kind, error) ->
                     outputs.job(Commands.job(command, state, attempts, kind, error, retries, Instant.now())));
             final long millis = (System.nanoTime() - started) / 1_000_000;
             // the offset is done once the broker has every report of the job: the outcome, and a dead letter when it failed

@@ -19,7 +19,8 @@ final class Commands {
         final var capacity = command.getCapacity();
         return new Placement(command.getCommandId(), command.getAllocationId(), command.getDemandId(), command.getConsumerId(),
                 command.getDataUnitId(), command.getKind() == ResourceKind.COMPUTE ? Placement.Kind.COMPUTE : Placement.Kind.STORAGE,
-                capacity.getCpuMillis(), capacity.getMemoryBytes(), capacity.getStorageBytes(), capacity.getGpuCount());
+                capacity.getCpuMillis(), capacity.getMemoryBytes(), capacity.getStorageBytes(), capacity.getGpuCount(),
+                capacity.getGpuCount() > 0 ? capacity.getGpuType() : null);
     }
 
     static ExecutionOutcome outcome(final PlacementCommand command, final JobResult result, final Instant at) {

@@ -88,6 +88,11 @@ class CommandExecutorTaskIT {
                 .setCapacity(Capacity.newBuilder().setGpuCount(1).build()).setIssuedAt(Instant.now()).build();
     }
 
+    private static PlacementCommand withCapacity(final PlacementCommand command, final Capacity capacity) {
+        command.setCapacity(capacity);
+        return command;
+    }
+
     private SinkRecord record(final long offset, final String key, final Object value, final ConnectHeaders headers) {
         return new SinkRecord(COMMANDS.topic(), 0, Schema.STRING_SCHEMA, key, Schema.OPTIONAL_BYTES_SCHEMA, value, offset,
                 0L, TimestampType.CREATE_TIME, headers);
@@ -115,17 +120,30 @@ class CommandExecutorTaskIT {
                 record(3, "u2", "a string, as the JSON converter would hand over", new ConnectHeaders()),
                 record(4, "u2", big, new ConnectHeaders()),
                 record(5, "u3", encoded(command("c2", "u3", "doomed")), new ConnectHeaders()),
-                record(6, "u4", encoded(command("c3", "u4", "d3")), retry)));
+                record(6, "u4", encoded(command("c3", "u4", "d3")), retry),
+                // decodable but impossible: each would fail the same on every redelivery
+                record(7, "u5", encoded(command(" ", "u5", "d5")), new ConnectHeaders()),
+                record(8, "u5", encoded(withCapacity(command("c5", "u5", "d5"), Capacity.newBuilder().setGpuCount(1)
+                        .setGpuType("a100\nkind: Secret").build())), new ConnectHeaders()),
+                record(9, "u5", encoded(withCapacity(command("c6", "u5", "d6"), Capacity.newBuilder().setCpuMillis(-1).build())),
+                        new ConnectHeaders()),
+                record(10, "u5", encoded(withCapacity(command("c7", "u5", "d7"), Capacity.newBuilder().setGpuCount(2)
+                        .setGpuType("a100").build())), new ConnectHeaders())));
 
-        final List<ExecutionOutcome> outcomes = awaitRecords("outcomes.v1", 4).stream()
+        final List<ExecutionOutcome> outcomes = awaitRecords("outcomes.v1", 5).stream()
                 .map(r -> topics.outcomes.valueSerde().deserializer().deserialize("outcomes.v1", r.value())).toList();
         assertThat(outcomes).extracting(o -> o.getCommandId() + " " + o.getStatus())
-                .containsExactlyInAnyOrder("c1 PROVISIONED", "c1 PROVISIONED", "c2 FAILED", "c3 PROVISIONED");
+                .containsExactlyInAnyOrder("c1 PROVISIONED", "c1 PROVISIONED", "c2 FAILED", "c3 PROVISIONED", "c7 PROVISIONED");
         assertThat(nosana.launches("c1")).as("a duplicate command finds the job of the first").isEqualTo(1);
 
-        final List<ConsumerRecord<byte[], byte[]>> dead = awaitRecords("dlq.v1", 4);
-        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON))
-                .containsExactlyInAnyOrder("INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "EXECUTION_FAILED");
+        final List<ConsumerRecord<byte[], byte[]>> dead = awaitRecords("dlq.v1", 7);
+        assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactlyInAnyOrder("INVALID_INPUT",
+                "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "EXECUTION_FAILED");
+        assertThat(dead).filteredOn(r -> Set.of("7", "8", "9").contains(header(r, DeadLetterHeaders.OFFSET)))
+                .extracting(r -> header(r, DeadLetterHeaders.MESSAGE)).containsExactlyInAnyOrder(
+                        "invalid command: a placement needs its command id (the idempotency key)",
+                        "invalid command: GPU model must be lower-case letters, digits and '-', up to 32",
+                        "invalid command: capacity must not be negative");
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.MESSAGE)).anyMatch(m -> m.contains("ByteArrayConverter"))
                 .anyMatch(m -> m.startsWith("undecodable command")).anyMatch(m -> m.contains("403"));
         assertThat(dead).filteredOn(r -> header(r, DeadLetterHeaders.REASON).equals("INVALID_INPUT"))
@@ -140,8 +158,8 @@ class CommandExecutorTaskIT {
         final List<ExecutionJob> jobs = awaitRecords("jobs.v1", 1).stream()
                 .map(r -> topics.jobs.valueSerde().deserializer().deserialize("jobs.v1", r.value())).toList();
         assertThat(jobs).filteredOn(j -> j.getCommandId().equals("c3")).allSatisfy(j -> assertThat(j.getRetries()).isEqualTo(2));
-        final Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of(COMMANDS, new OffsetAndMetadata(7)));
-        assertThat(committable.get(COMMANDS).offset()).isEqualTo(7);
+        final Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of(COMMANDS, new OffsetAndMetadata(11)));
+        assertThat(committable.get(COMMANDS).offset()).isEqualTo(11);
     }
 
     @Test

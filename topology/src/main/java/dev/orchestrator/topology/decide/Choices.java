@@ -5,6 +5,7 @@ import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.routing.Journey;
 import dev.orchestrator.topology.scoring.Decision;
 import dev.orchestrator.topology.scoring.Filters;
@@ -63,6 +64,12 @@ public final class Choices {
             if (journey.arrival() != task.self() && !journey.triedPartitions().contains(journey.arrival())) {
                 return OptionalInt.of(journey.arrival());
             }
+            if (sparesGpus(record.request(), policy)) {
+                final OptionalInt cpuOnly = task.remote().withoutGpus(record.request(), scope, task.self(), journey.triedPartitions());
+                if (cpuOnly.isPresent()) {
+                    return cpuOnly;
+                }
+            }
             final OptionalInt known = task.remote().target(record.request(), scope, task.self(), journey.triedPartitions());
             if (known.isPresent()) {
                 return known;
@@ -77,10 +84,29 @@ public final class Choices {
         // only where it arrived, the first time: a demand moved for price may come back, and is placed then
         final boolean firstLook = journey.arrival() == task.self() && journey.pointedTo() == task.self()
                 && journey.triedPartitions().isEmpty();
-        if (!priceMatters || !firstLook || record.executionFailures() > 0) {
+        if (!firstLook || record.executionFailures() > 0) {
+            return OptionalInt.empty();
+        }
+        if (sparesGpus(record.request(), policy) && decision.chosen().get().capacity().gpuCount() > 0) {
+            final OptionalInt cpuOnly = task.remote().withoutGpus(record.request(), scope, task.self(), journey.triedPartitions());
+            if (cpuOnly.isPresent()) {
+                return cpuOnly;
+            }
+        }
+        if (!priceMatters) {
             return OptionalInt.empty();
         }
         return task.remote().target(record.request(), scope, task.self(), journey.triedPartitions(), true);
+    }
+
+    /**
+     * Whether {@code request} is a job that needs no GPU under a policy that spares GPUs: it keeps off
+     * GPU units among this task's own (a scorer), and before it takes one here, or when it goes elsewhere,
+     * another task's room on a unit without GPUs comes first.
+     */
+    private static boolean sparesGpus(final PlaceRequest request, final PolicyTerms policy) {
+        return request.kind() == UnitKind.COMPUTE && request.capacity().gpuCount() == 0
+                && policy.weights().getOrDefault(Scorers.GPU_SPARING, Scorers.DEFAULT_WEIGHTS.get(Scorers.GPU_SPARING)) > 0;
     }
 
     /**

@@ -14,7 +14,8 @@ import java.util.TreeSet;
  * most free on each dimension in any one unit (a demand larger than that cannot fit there), for five
  * sizes (the largest free amount, halved four times) the cheapest price per unit of the primary
  * dimension among units with at least that much free, and the few units with room that are cheapest
- * per unit of each dimension ({@code offers}), priced exactly as a placement would be. Other tasks
+ * per unit of each dimension ({@code offers}), priced exactly as a placement would be, and the GPU
+ * models its units are built with ({@code gpuTypes}, full or not). Other tasks
  * read it to choose where a demand that does not fit locally, or fits only dearly, should go.
  */
 public record PoolSummary(UnitKind kind, String region, int units, long maxFreeCpuMillis, long maxFreeMemoryBytes,
@@ -49,8 +50,8 @@ public record PoolSummary(UnitKind kind, String region, int units, long maxFreeC
             storage = Math.max(storage, free.storageBytes());
             gpus = Math.max(gpus, free.gpuCount());
             primary = Math.max(primary, kind.primary(free));
-            if (free.gpuCount() > 0 && free.gpuType() != null) {
-                types.add(free.gpuType());
+            if (unit.capacity().gpuCount() > 0 && unit.capacity().gpuType() != null) {
+                types.add(unit.capacity().gpuType());
             }
         }
         final double[] cheapest = new double[SIZES];
@@ -107,6 +108,12 @@ public record PoolSummary(UnitKind kind, String region, int units, long maxFreeC
                 && wanted.storageBytes() <= maxFreeStorageBytes && wanted.gpuCount() <= maxFreeGpus
                 && kind.primary(wanted) <= maxFreePrimary
                 && (wanted.gpuCount() == 0 || wanted.gpuType() == null || gpuTypes.contains(wanted.gpuType()));
+    }
+
+    /** Whether the pool has units of the kind that could hold {@code wanted} if they were empty: GPUs of its model. */
+    public boolean couldEverHold(final Capacity wanted) {
+        return wanted.gpuCount() == 0 || wanted.gpuType() == null && (!gpuTypes.isEmpty() || maxFreeGpus > 0)
+                || gpuTypes.contains(wanted.gpuType());
     }
 
     /**

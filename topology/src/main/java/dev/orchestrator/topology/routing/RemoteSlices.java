@@ -67,6 +67,38 @@ public final class RemoteSlices {
     }
 
     /**
+     * A task, not {@code self} and not tried, whose pools in {@code regions} offer a unit without GPUs
+     * with room for {@code request} (the cheapest such offer): where a job that needs no GPU goes rather
+     * than onto a GPU unit here. Empty when none is known.
+     */
+    public OptionalInt withoutGpus(final PlaceRequest request, final Collection<String> regions, final int self,
+                                   final Collection<Integer> tried) {
+        int best = -1;
+        double bestPrice = Double.POSITIVE_INFINITY;
+        for (final Map.Entry<Integer, List<PoolSummary>> slice : slices.entrySet()) {
+            if (slice.getKey() == self || tried.contains(slice.getKey())) {
+                continue;
+            }
+            for (final PoolSummary pool : slice.getValue()) {
+                if (pool.kind() != request.kind() || !regions.isEmpty() && !regions.contains(pool.region())) {
+                    continue;
+                }
+                for (final PoolSummary.Offer offer : pool.offers()) {
+                    if (offer.capacity().gpuCount() == 0 && offer.free().covers(request.capacity())) {
+                        final double price = dev.orchestrator.topology.model.Prices.proRata(offer.pricePerHourMicros(),
+                                offer.capacity(), request.capacity());
+                        if (price < bestPrice) {
+                            best = slice.getKey();
+                            bestPrice = price;
+                        }
+                    }
+                }
+            }
+        }
+        return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
+    }
+
+    /**
      * The next task to ask about a demand nothing known can take, not tried and not {@code self}:
      * one this task has not heard from yet (right after a start its pools are unknown, not absent),
      * or, with {@code anyTask}, any. A summary is up to an interval old, so a unit registered a moment
@@ -133,12 +165,15 @@ public final class RemoteSlices {
         return cheapest;
     }
 
-    /** Whether some other task has a pool of the kind in {@code regions}, full or not: for naming why nothing fits. */
+    /**
+     * Whether some other task has a pool of the kind in {@code regions}, full or not, with units of the
+     * GPU model a GPU demand names: for naming why nothing fits (full, or no such unit at all).
+     */
     public boolean anyPool(final PlaceRequest request, final Collection<String> regions, final int self) {
         for (final Map.Entry<Integer, List<PoolSummary>> slice : slices.entrySet()) {
             for (final PoolSummary pool : slice.getValue()) {
                 if (slice.getKey() != self && pool.kind() == request.kind()
-                        && (regions.isEmpty() || regions.contains(pool.region()))) {
+                        && (regions.isEmpty() || regions.contains(pool.region())) && pool.couldEverHold(request.capacity())) {
                     return true;
                 }
             }

@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.scoring;
 
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.Prices;
 import dev.orchestrator.topology.model.UnitFacts;
 import java.util.List;
@@ -25,6 +26,12 @@ public final class Filters {
     /** Units of a provider whose recent SLA breaches passed the threshold take nothing new. */
     public static final Filter PROVIDER_STANDING = of("provider-standing", ReasonCode.NO_FEASIBLE_UNIT,
             (c, u) -> u.eligible());
+    /**
+     * A demand for GPUs goes only to a unit built with GPUs of the model it names (any model when it names
+     * none): a unit of another model is infeasible, not full, whatever its room.
+     */
+    public static final Filter GPU = of("gpu", ReasonCode.NO_FEASIBLE_UNIT, (c, u) -> gpuMatches(c.demand().capacity(),
+            u.capacity()));
     public static final Filter FITS = of("fits", ReasonCode.NO_CAPACITY, (c, u) -> u.free().covers(c.demand().capacity()));
     public static final Filter QOS = of("qos", ReasonCode.SLA_UNSATISFIABLE, (c, u) -> c.sla()
             .map(s -> u.latencyMillis() <= s.maxLatencyMillis() && u.availability() >= s.minAvailability())
@@ -35,8 +42,12 @@ public final class Filters {
             (c, u) -> c.budgetLeftMicros() == Long.MAX_VALUE || price(c, u) * c.billedHours() <= c.budgetLeftMicros());
 
     /** Every filter, in the order the pipeline runs them. */
-    public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, PROVIDER_STANDING, FITS,
+    public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, PROVIDER_STANDING, GPU, FITS,
             QOS, PRICE_CAP, BUDGET);
+
+    static boolean gpuMatches(final Capacity wanted, final Capacity built) {
+        return wanted.gpuCount() == 0 || built.gpuCount() > 0 && (wanted.gpuType() == null || wanted.gpuType().equals(built.gpuType()));
+    }
 
     static long price(final ScoringContext context, final UnitFacts unit) {
         return Prices.proRata(unit.pricePerHourMicros(), unit.capacity(), context.demand().capacity());

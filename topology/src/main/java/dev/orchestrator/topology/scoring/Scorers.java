@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.scoring;
 
 import dev.orchestrator.topology.model.UnitFacts;
+import dev.orchestrator.topology.model.UnitKind;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleBiFunction;
@@ -12,6 +13,7 @@ public final class Scorers {
     public static final String RELIABILITY = "reliability";
     public static final String PACKING = "packing";
     public static final String SPREADING = "spreading";
+    public static final String GPU_SPARING = "gpu-sparing";
 
     /** Cheaper is better. */
     public static final Scorer PRICE_SCORER = of(PRICE, (c, u) -> -Filters.price(c, u));
@@ -24,15 +26,24 @@ public final class Scorers {
     /** Emptier after placement is better: spreads load and blast radius. */
     public static final Scorer SPREADING_SCORER = of(SPREADING, (c, u) -> -utilizationAfter(c, u));
 
+    /**
+     * A compute demand that needs no GPU is better off a unit that has GPUs: GPUs are the scarce, dear
+     * part of a fleet, and a CPU job on a GPU node blocks them for whoever needs them next.
+     */
+    public static final Scorer GPU_SPARING_SCORER = of(GPU_SPARING,
+            (c, u) -> c.demand().capacity().gpuCount() == 0 && u.capacity().gpuCount() > 0 ? -1 : 0);
+
     public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(
-            PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5);
+            PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5, GPU_SPARING, 1.0);
 
     private Scorers() {
     }
 
-    /** The scorers for a consumer: packing or spreading by its strategy, never both. */
-    public static List<Scorer> forStrategy(final boolean spread) {
-        return List.of(PRICE_SCORER, LATENCY_SCORER, RELIABILITY_SCORER, spread ? SPREADING_SCORER : PACKING_SCORER);
+    /** The scorers for a consumer: packing or spreading by its strategy, never both; GPU sparing for compute. */
+    public static List<Scorer> forStrategy(final boolean spread, final UnitKind kind) {
+        final Scorer fill = spread ? SPREADING_SCORER : PACKING_SCORER;
+        return kind == UnitKind.COMPUTE ? List.of(PRICE_SCORER, LATENCY_SCORER, RELIABILITY_SCORER, fill, GPU_SPARING_SCORER)
+                : List.of(PRICE_SCORER, LATENCY_SCORER, RELIABILITY_SCORER, fill);
     }
 
     private static double utilizationAfter(final ScoringContext context, final UnitFacts unit) {

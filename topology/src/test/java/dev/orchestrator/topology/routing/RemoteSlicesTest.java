@@ -31,6 +31,39 @@ class RemoteSlicesTest {
         assertThat(remote.target(demand, Set.of(), 0, List.of(1))).isEmpty();
     }
 
+    private static PoolSummary computePool(final Fixtures.UnitBuilder... units) {
+        return PoolSummary.of(UnitKind.COMPUTE, "eu-west-1", List.of(units).stream().map(Fixtures.UnitBuilder::view).toList());
+    }
+
+    @Test
+    void aJobThatNeedsNoGpuIsPointedAtATaskWithRoomOnAUnitWithoutGpus() {
+        final RemoteSlices remote = new RemoteSlices(0.10);
+        final PlaceRequest cpuJob = Fixtures.computeDemand("d", 4, 16, 0, null);
+        remote.update(0, List.of(computePool(Fixtures.unit("gpu-here").compute(64, 512, 8, "a100"))));
+        remote.update(1, List.of(computePool(Fixtures.unit("gpu-there").compute(64, 512, 8, "l4").price(1))));
+        remote.update(2, List.of(computePool(Fixtures.unit("cpu-full").compute(64, 512, 0, null).computeUsed(62, 0, 0))));
+        assertThat(remote.withoutGpus(cpuJob, Set.of(), 0, List.of())).as("the only CPU unit is full").isEmpty();
+
+        remote.update(3, List.of(computePool(Fixtures.unit("cpu-dear").compute(64, 512, 0, null).price(9_000_000))));
+        remote.update(4, List.of(computePool(Fixtures.unit("cpu").compute(64, 512, 0, null).price(2_000_000))));
+        assertThat(remote.withoutGpus(cpuJob, Set.of(), 0, List.of())).as("the cheapest with room").hasValue(4);
+        assertThat(remote.withoutGpus(cpuJob, Set.of(), 0, List.of(4))).hasValue(3);
+        assertThat(remote.withoutGpus(cpuJob, Set.of("us-east-1"), 0, List.of())).as("out of the regions asked").isEmpty();
+    }
+
+    @Test
+    void aGpuDemandKnowsWhetherAnyTaskHasUnitsOfItsModelFullOrNot() {
+        final RemoteSlices remote = new RemoteSlices(0.10);
+        remote.update(1, List.of(computePool(Fixtures.unit("l4").compute(48, 192, 4, "l4").computeUsed(48, 192, 4)),
+                computePool(Fixtures.unit("cpu").compute(64, 512, 0, null))));
+
+        assertThat(remote.anyPool(Fixtures.computeDemand("d", 4, 16, 1, "l4"), Set.of(), 0)).as("full, but l4").isTrue();
+        assertThat(remote.anyPool(Fixtures.computeDemand("d", 4, 16, 1, null), Set.of(), 0)).as("any model").isTrue();
+        assertThat(remote.anyPool(Fixtures.computeDemand("d", 4, 16, 1, "h100"), Set.of(), 0)).isFalse();
+        assertThat(remote.anyPool(Fixtures.computeDemand("d", 4, 16, 0, null), Set.of(), 0)).isTrue();
+        assertThat(remote.anyPool(Fixtures.computeDemand("d", 4, 16, 1, "l4"), Set.of(), 1)).as("its own task").isFalse();
+    }
+
     @Test
     void aTaskNotHeardFromYetIsAskedAndAnyTaskWhenNoneIsKnownToHaveThePool() {
         final RemoteSlices remote = new RemoteSlices(0.10);
