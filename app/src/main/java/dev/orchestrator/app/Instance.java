@@ -147,7 +147,9 @@ final class Instance implements AutoCloseable {
                 settings.regions(), queries::unitAnywhere, Clock.systemUTC(),
                 // bodies being received hold a thread each: keep half the threads for reads and probes
                 new WriteRoutes.BodyLimits(config.integer(ConfigKey.HTTP_THREADS) / 2, WriteRoutes.BODY_DEADLINE));
-        final HttpApi.Builder api = HttpApi.builder(new StreamsReadiness(streams)).queries(queries).writes(writes);
+        final HttpApi.Builder api = HttpApi.builder(new StreamsReadiness(streams)).queries(queries).writes(writes)
+                .stacks(new dev.orchestrator.api.stacks.StackRoutes(topics, publisher, writes, state, serving.peers(),
+                        new ObjectMapper(), Clock.systemUTC()));
         final PaymentRoutes payments = ledger != null ? new PaymentRoutes(topics, publisher, writes,
                 new StateAccess(ledger, advertised),
                 serving.peers(), new ObjectMapper(), settings.payments().currency(), Clock.systemUTC()).startHistory() : null;

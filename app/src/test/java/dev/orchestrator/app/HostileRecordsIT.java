@@ -124,6 +124,10 @@ class HostileRecordsIT {
                 assertThat(header(r, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
             });
             assertThat(report.notes()).noneMatch(note -> note.contains("payments are off"));
+            assertThat(letters).anySatisfy(r -> {
+                assertThat(header(r, "orchestrator.error.topic")).isEqualTo(topics.stacks.name());
+                assertThat(header(r, "orchestrator.error.reason")).isEqualTo("INVALID_INPUT");
+            });
         }
     }
 
@@ -189,8 +193,25 @@ class HostileRecordsIT {
                 "{\"t\":\"nothing\"}")) {
             records.add(new Hostile(topics.ledger.name(), key(), smile(crafted)));
         }
-        // the engine's and the ledger's internal topics: garbage, Smile-headed garbage, tombstones, null keys
-        for (final Topic<String, byte[]> internal : List.of(topics.route, topics.ledger)) {
+        // the stack engine's topic: Smile that decodes to inputs the API would never send
+        final String bomb = "x".repeat(300 * 1024);
+        for (final String[] crafted : List.of(
+                new String[] {"s1", "{\"t\":\"create\",\"stackId\":\"s1\",\"consumerId\":\"c1\",\"template\":\"resources: [\",\"parameters\":{},\"at\":1}"},
+                new String[] {"s2", "{\"t\":\"create\",\"stackId\":\"s2\",\"consumerId\":\"c1\",\"template\":\"" + bomb + "\",\"parameters\":{}}"},
+                new String[] {"s3", "{\"t\":\"create\",\"stackId\":\"other\",\"consumerId\":\"c1\",\"template\":\"resources: {}\"}"},
+                new String[] {"S 4", "{\"t\":\"create\",\"stackId\":\"S 4\",\"consumerId\":\"c1\",\"template\":\"resources: {}\",\"parameters\":{}}"},
+                new String[] {"s5", "{\"t\":\"create\",\"stackId\":\"s5\",\"consumerId\":null,\"template\":null,\"parameters\":null}"},
+                new String[] {"s6", "{\"t\":\"create\",\"stackId\":\"s6\",\"consumerId\":\"c1\",\"parameters\":{\"nope\":\"1\"},"
+                        + "\"template\":\"resources:\\n  p: {type: orchestrator::compute_pool, properties: {min_replicas: 99999, max_replicas: 1}}\"}"},
+                new String[] {"s7", "{\"t\":\"outcome\",\"stackId\":\"s7\",\"demandId\":null,\"status\":null}"},
+                new String[] {"s8", "{\"t\":\"delete\",\"stackId\":\"s8\"}"},
+                new String[] {"s9", "{\"t\":\"nothing\"}"})) {
+            records.add(new Hostile(topics.stacks.name(), crafted[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    smile(crafted[1])));
+        }
+        // the engine's, the ledger's and the stack engine's internal topics: garbage, Smile-headed garbage,
+        // tombstones, null keys
+        for (final Topic<String, byte[]> internal : List.of(topics.route, topics.ledger, topics.stacks)) {
             records.add(new Hostile(internal.name(), key(), randomBytes(1 + random.nextInt(100))));
             final byte[] smile = randomBytes(4 + random.nextInt(60));
             smile[0] = ':';

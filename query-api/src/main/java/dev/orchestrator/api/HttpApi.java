@@ -50,6 +50,7 @@ public final class HttpApi {
         private QueryRoutes queries;
         private WriteRoutes writes;
         private dev.orchestrator.api.payments.PaymentRoutes payments;
+        private dev.orchestrator.api.stacks.StackRoutes stacks;
         private JobRoutes jobs;
         private EventFeed events;
         private int maxEventClients;
@@ -80,6 +81,12 @@ public final class HttpApi {
 
         /** The live stream, {@code /v1/events}, for at most {@code maxClients} clients at once. */
         /** Deposits, stakes, reversals and reads of the escrow ledger. */
+        /** Stacks: create from a template, read, delete. */
+        public Builder stacks(final dev.orchestrator.api.stacks.StackRoutes routes) {
+            this.stacks = routes;
+            return this;
+        }
+
         public Builder payments(final dev.orchestrator.api.payments.PaymentRoutes routes) {
             this.payments = routes;
             return this;
@@ -184,6 +191,9 @@ public final class HttpApi {
                 }
                 if (writes != null) {
                     writes.register(config.routes);
+                }
+                if (stacks != null) {
+                    stacks.register(config.routes);
                 }
                 if (payments != null) {
                     payments.register(config.routes);

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The read API sees the engine through its read contract ({@code topology.read}) and applies the
  * engine's own input rules ({@code normalize}, the unit state machine in {@code lifecycle}, the funds
- * rules); the money side reads the escrow ledger's plain value records ({@code money}); the engine's
+ * rules); the money side reads the escrow ledger's plain value records ({@code money}), the stack side the
+ * stack engine's ({@code stacks}); the engine's
  * internal records (allocations, units, stores, messages) never cross into this module.
  */
 class ReadContractTest {
@@ -25,7 +26,10 @@ class ReadContractTest {
             // the escrow ledger's values (accounts, movements, totals) are plain records with no Kafka types, its
             // funds rules are input rules, and its store names are the money side's StoreNames
             "dev.orchestrator.topology.money.", "dev.orchestrator.topology.payments.FundsRequests",
-            "dev.orchestrator.topology.payments.LedgerStores");
+            "dev.orchestrator.topology.payments.LedgerStores",
+            // stacks: the API checks a template with the stack engine's own rules, writes the engine's input record
+            // to its internal topic in the engine's encoding, and reads back the stack's plain record
+            "dev.orchestrator.topology.stacks.", "dev.orchestrator.topology.serde.InternalSerde");
 
     @Test
     void mainCodeImportsOnlyTheReadContractAndTheInputRules() throws IOException {

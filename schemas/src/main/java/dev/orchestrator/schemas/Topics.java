@@ -55,6 +55,11 @@ public final class Topics {
      * keyed by payment id, written before the envelope is first submitted.
      */
     public static final String SETTLEMENTS = "settlements.v1";
+    /**
+     * Internal: what the stack engine acts on, keyed by stack id: requests from the HTTP API and what
+     * became of each demand it made (written by the engine task that decided it).
+     */
+    public static final String STACKS = "stacks.input";
 
     public final Topic<String, Demand> demand;
     public final Topic<String, Telemetry> telemetry;
@@ -77,6 +82,8 @@ public final class Topics {
     public final Topic<byte[], byte[]> dlq;
     /** The engine's own topic; its typed serde lives with the engine, which alone reads and writes it. */
     public final Topic<String, byte[]> route;
+    /** The stack engine's input; its typed serde lives with the stack engine. */
+    public final Topic<String, byte[]> stacks;
 
     private final String prefix;
 
@@ -100,6 +107,7 @@ public final class Topics {
         settlements = new Topic<>(prefix + SETTLEMENTS, keys, Serdes.ByteArray());
         dlq = new Topic<>(prefix + DLQ, Serdes.ByteArray(), Serdes.ByteArray());
         route = new Topic<>(prefix + ROUTE, keys, Serdes.ByteArray());
+        stacks = new Topic<>(prefix + STACKS, keys, Serdes.ByteArray());
     }
 
     /** Topics named {@code prefix + base name}, with Avro values registered in {@code registry}. */
@@ -142,7 +150,7 @@ public final class Topics {
 
     /** The engine's internal topics, created with the public ones. */
     public List<Topic<?, ?>> internal() {
-        return List.of(route, ledger, settlements);
+        return List.of(route, ledger, settlements, stacks);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.orchestrator.topology;
 
+import dev.orchestrator.topology.stackflow.StacksTopology;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.emit.Nodes;
@@ -92,6 +93,7 @@ public final class DecisionTopology {
         sink(topology, Nodes.DLQ, topics.dlq);
         topology.addSink(Nodes.ROUTE, topics.route.name(), Serdes.String().serializer(),
                 InternalSerde.of(Routed.class).serializer(), new RoutePartitioner(), ENGINE);
+        StacksTopology.add(topology, topics, ENGINE);
         if (settings.payments().enabled()) {
             topology.addSink(Nodes.LEDGER, topics.ledger.name(), Serdes.String().serializer(),
                     InternalSerde.of(LedgerInput.class).serializer(), ENGINE);

@@ -29,6 +29,8 @@ public final class StoreNames {
     public static final String FUNDS = "funds";
     /** Each provider's standing (reliability, eligibility) as the escrow ledger last told every task. */
     public static final String STANDINGS = "provider-standings";
+    /** Every stack, keyed by stack id: the stack engine's, partitioned like its input topic. */
+    public static final String STACKS = "stacks";
 
     private StoreNames() {
     }

@@ -65,7 +65,7 @@ class LauncherIT {
 
         final DemoProcess second = DemoProcess.start(dir, "--no-simulator");
         assertThat(second.awaitReady(Duration.ofSeconds(90))).as("restart ready; output:%n%s", second.output()).isTrue();
-        assertThat(second.output()).contains("topics ready created=0 existing=17");
+        assertThat(second.output()).contains("topics ready created=0 existing=18");
         second.stopAndAssertGone();
     }
 

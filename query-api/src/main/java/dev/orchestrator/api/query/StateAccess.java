@@ -116,26 +116,41 @@ public final class StateAccess {
      * instance to ask.
      */
     public Optional<String> ledgerElsewhere() {
+        return ownerElsewhere(LedgerStores.CONSUMERS, "", "no instance runs the escrow ledger right now (rebalancing, or "
+                + "payments are off)");
+    }
+
+    /** Runs {@code reader} against the escrow ledger's {@code store}, which must be held here. */
+    public <V, R> R readLedger(final String store, final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
+        return readActive(store, reader);
+    }
+
+    /** Where {@code key} of {@code store} is kept: empty when here, else the instance to ask. */
+    public Optional<String> ownerElsewhere(final String store, final String key) {
+        return ownerElsewhere(store, key, "no instance holds " + store + " right now (rebalancing)");
+    }
+
+    private Optional<String> ownerElsewhere(final String store, final String key, final String nobody) {
         final KeyQueryMetadata metadata;
         try {
-            metadata = streams.queryMetadataForKey(LedgerStores.CONSUMERS, "", Serdes.String().serializer());
+            metadata = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
         } catch (final IllegalStateException | InvalidStateStoreException e) {
             throw new Unavailable("the engine is not running yet: " + e.getMessage());
         }
         if (metadata == null || metadata == KeyQueryMetadata.NOT_AVAILABLE) {
-            throw new Unavailable("no instance runs the escrow ledger right now (rebalancing, or payments are off)");
+            throw new Unavailable(nobody);
         }
         return metadata.activeHost().equals(self) ? Optional.empty()
                 : Optional.of(metadata.activeHost().host() + ":" + metadata.activeHost().port());
     }
 
-    /** Runs {@code reader} against the escrow ledger's {@code store}, which must be held here. */
-    public <V, R> R readLedger(final String store, final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
+    /** Runs {@code reader} against this instance's active copies of {@code store}. */
+    public <V, R> R readActive(final String store, final Function<ReadOnlyKeyValueStore<String, V>, R> reader) {
         try {
             return reader.apply(streams.store(StoreQueryParameters.fromNameAndType(store,
                     QueryableStoreTypes.<String, V>keyValueStore())));
         } catch (final InvalidStateStoreException e) {
-            throw new Unavailable("the escrow ledger's store " + store + " is not readable here: " + e.getMessage());
+            throw new Unavailable("store " + store + " is not readable here: " + e.getMessage());
         }
     }
 }

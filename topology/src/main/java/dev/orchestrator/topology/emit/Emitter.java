@@ -1,5 +1,7 @@
 package dev.orchestrator.topology.emit;
 
+import dev.orchestrator.topology.stacks.StackInput;
+import dev.orchestrator.topology.stacks.StackMachine;
 import dev.orchestrator.topology.payments.LedgerInput;
 import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AuditEvent;
@@ -74,6 +76,11 @@ public final class Emitter {
 
     public void decision(final AllocationResult result) {
         context.forward(new Record<Object, Object>(result.getDemandId(), result, now()), Nodes.ALLOCATIONS);
+        // a stack's demand: the stack engine hears of each change in the same transaction as the decision
+        StackMachine.stackOf(result.getDemandId()).ifPresent(stack -> context.forward(new Record<Object, Object>(stack,
+                new StackInput.Outcome(stack, result.getDemandId(), result.getStatus().name(), result.getReason().name(),
+                        result.getDataUnitId(), result.getProviderId(), result.getRegion(), result.getEndpoint(), now()),
+                now()), Nodes.STACKS));
         counters.increment("decisions_total", Map.of("status", result.getStatus().name(), "reason", result.getReason().name()));
     }
 

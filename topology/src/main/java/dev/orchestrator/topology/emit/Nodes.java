@@ -12,6 +12,8 @@ public final class Nodes {
     public static final String ROUTE = "route-sink";
     /** To the escrow ledger's topic; present only when payments are on. */
     public static final String LEDGER = "ledger-sink";
+    /** To the stack engine's topic: what became of the demands stacks made. */
+    public static final String STACKS = "stacks-sink";
 
     private Nodes() {
     }

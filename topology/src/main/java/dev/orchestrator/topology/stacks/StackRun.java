@@ -81,8 +81,8 @@ public final class StackRun {
             return Step.NONE;
         }
         final List<Event> events = new ArrayList<>();
-        if (status.action() == StackStatus.Action.ROLLBACK) {
-            // created after the stack failed: it goes too
+        if (removing()) {
+            // created after the stack failed or its delete began: it goes too
             set(resource, StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE), "", events);
             return new Step(events, deleteRemovable(events));
         }
@@ -103,9 +103,9 @@ public final class StackRun {
         }
         final List<Event> events = new ArrayList<>();
         set(resource, StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.FAILED), reason, events);
-        if (status.action() == StackStatus.Action.ROLLBACK) {
-            // it was still being created when another failed: nothing of it to delete
-            return finishRollback(events, deleteRemovable(events));
+        if (removing()) {
+            // it was still being created when another failed or the delete began: nothing of it to delete
+            return finishRemoval(events, deleteRemovable(events));
         }
         status = StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.FAILED);
         events.add(new Event(traversal, "", status, "resource " + resource + " failed: " + reason));
@@ -114,35 +114,59 @@ public final class StackRun {
         }
         status = StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.IN_PROGRESS);
         events.add(new Event(traversal, "", status, ""));
-        return finishRollback(events, deleteRemovable(events));
+        return finishRemoval(events, deleteRemovable(events));
     }
 
-    /** Deprovisioning {@code resource} during the rollback failed: it is left, and the rollback ends FAILED. */
+    /**
+     * Deletes the whole stack, whatever its state: what was created goes, dependents first; what is still
+     * being created goes once it is. Ends DELETE_COMPLETE, or DELETE_FAILED when something could not be deleted.
+     */
+    public Step delete() {
+        if (status == null || status.action() == StackStatus.Action.DELETE) {
+            return Step.NONE;
+        }
+        final List<Event> events = new ArrayList<>();
+        status = StackStatus.of(StackStatus.Action.DELETE, StackStatus.Progress.IN_PROGRESS);
+        events.add(new Event(traversal, "", status, ""));
+        return finishRemoval(events, deleteRemovable(events));
+    }
+
+    /** Deprovisioning {@code resource} during a rollback or delete failed: it is left, and the removal ends FAILED. */
     public Step deleteFailed(final String of, final String resource, final String reason) {
-        if (!of.equals(traversal) || !is(resource, StackStatus.Action.ROLLBACK, StackStatus.Progress.IN_PROGRESS)) {
+        if (!of.equals(traversal) || !beingRemoved(resource)) {
             return Step.NONE;
         }
         final List<Event> events = new ArrayList<>();
-        set(resource, StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.FAILED), reason, events);
-        return finishRollback(events, deleteRemovable(events));
+        set(resource, StackStatus.of(status.action(), StackStatus.Progress.FAILED), reason, events);
+        return finishRemoval(events, deleteRemovable(events));
     }
 
-    /** {@code resource} was deprovisioned during the rollback. */
+    /** {@code resource} was deprovisioned during a rollback or delete. */
     public Step deleted(final String of, final String resource) {
-        if (!of.equals(traversal) || !is(resource, StackStatus.Action.ROLLBACK, StackStatus.Progress.IN_PROGRESS)) {
+        if (!of.equals(traversal) || !beingRemoved(resource)) {
             return Step.NONE;
         }
         final List<Event> events = new ArrayList<>();
-        set(resource, StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.COMPLETE), "", events);
-        return finishRollback(events, deleteRemovable(events));
+        set(resource, StackStatus.of(status.action(), StackStatus.Progress.COMPLETE), "", events);
+        return finishRemoval(events, deleteRemovable(events));
     }
 
-    private Step finishRollback(final List<Event> events, final List<Effect> effects) {
+    private boolean removing() {
+        return status.action() == StackStatus.Action.ROLLBACK || status.action() == StackStatus.Action.DELETE;
+    }
+
+    private boolean beingRemoved(final String resource) {
+        // a delete may begin during a rollback: the rollback's deletions still count
+        return status != null && removing() && (is(resource, StackStatus.Action.ROLLBACK, StackStatus.Progress.IN_PROGRESS)
+                || is(resource, StackStatus.Action.DELETE, StackStatus.Progress.IN_PROGRESS));
+    }
+
+    private Step finishRemoval(final List<Event> events, final List<Effect> effects) {
         final boolean busy = resources.values().stream().anyMatch(s -> s != null && s.inProgress());
-        if (!busy && effects.isEmpty()) {
+        if (!busy && effects.isEmpty() && status.inProgress()) {
             final boolean clean = resources.values().stream().noneMatch(s -> s != null
-                    && s.equals(StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.FAILED)));
-            status = StackStatus.of(StackStatus.Action.ROLLBACK, clean ? StackStatus.Progress.COMPLETE : StackStatus.Progress.FAILED);
+                    && s.progress() == StackStatus.Progress.FAILED && s.action() != StackStatus.Action.CREATE);
+            status = StackStatus.of(status.action(), clean ? StackStatus.Progress.COMPLETE : StackStatus.Progress.FAILED);
             events.add(new Event(traversal, "", status, clean ? "" : "some resources could not be deleted"));
         }
         return new Step(events, effects);
@@ -169,14 +193,16 @@ public final class StackRun {
         // what exists: created, being deleted, or still being created (which blocks the deletion of what it
         // depends on until it is done, and is then deleted itself)
         final Set<String> present = named(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE));
-        present.addAll(named(StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.IN_PROGRESS)));
         present.addAll(named(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.IN_PROGRESS)));
-        // one that could not be deleted is still there, and so is what it depends on
-        present.addAll(named(StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.FAILED)));
+        for (final StackStatus.Action removal : List.of(StackStatus.Action.ROLLBACK, StackStatus.Action.DELETE)) {
+            present.addAll(named(StackStatus.of(removal, StackStatus.Progress.IN_PROGRESS)));
+            // one that could not be deleted is still there, and so is what it depends on
+            present.addAll(named(StackStatus.of(removal, StackStatus.Progress.FAILED)));
+        }
         final List<Effect> effects = new ArrayList<>();
         for (final String name : graph.removable(Set.of(), present)) {
             if (is(name, StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE)) {
-                set(name, StackStatus.of(StackStatus.Action.ROLLBACK, StackStatus.Progress.IN_PROGRESS), "", events);
+                set(name, StackStatus.of(status.action(), StackStatus.Progress.IN_PROGRESS), "", events);
                 effects.add(new Delete(name));
             }
         }

@@ -114,4 +114,31 @@ class StackRunTest {
         assertThat(run.resources().get("top")).isEqualTo(CREATED);
         assertThat(List.of(run.status())).containsExactly(CREATING);
     }
+
+    @Test
+    void aDeleteRemovesEverythingDependentsFirstAndWhatIsStillBeingCreatedOnceItIs() {
+        final StackRun run = topAndLeftCreated();
+        // right is still being created
+        final StackRun.Step delete = run.delete();
+        assertThat(delete.events()).extracting(e -> e.resource() + " " + e.status()).containsExactly(
+                " DELETE_IN_PROGRESS", "left DELETE_IN_PROGRESS");
+        assertThat(delete.effects()).containsExactly(new StackRun.Delete("left"));
+        assertThat(run.delete().effects()).as("a second delete changes nothing").isEmpty();
+        assertThat(run.deleted("t1", "left").effects()).as("top waits for right").isEmpty();
+        assertThat(run.created("t1", "right").effects()).containsExactly(new StackRun.Delete("right"));
+        assertThat(run.deleted("t1", "right").effects()).containsExactly(new StackRun.Delete("top"));
+        run.deleted("t1", "top");
+        assertThat(run.status()).isEqualTo(s(StackStatus.Action.DELETE, StackStatus.Progress.COMPLETE));
+    }
+
+    @Test
+    void aDeleteThatCannotRemoveAResourceEndsFailedAndKeepsWhatItDependsOn() {
+        final StackRun run = topAndLeftCreated();
+        run.failed("t1", "right", "NO_CAPACITY");
+        // the rollback is deleting left when the delete comes: the rollback's deletion still counts
+        run.delete();
+        assertThat(run.deleteFailed("t1", "left", "provider refused").effects()).as("top stays: left is still there").isEmpty();
+        assertThat(run.status()).isEqualTo(s(StackStatus.Action.DELETE, StackStatus.Progress.FAILED));
+        assertThat(run.resources().get("top")).isEqualTo(CREATED);
+    }
 }

@@ -1,0 +1,125 @@
+package dev.orchestrator.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.testing.TestKafka;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Stacks on a real broker and a running engine: the example three-tier stack created through the API
+ * is placed through the decision path (its storage and its GPU pool's replicas as demands, provisioned
+ * by an executor), reaches CREATE_COMPLETE with its outputs, and is deleted, the event log telling the
+ * story in order; a bad template is refused naming line and path before anything is published.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StacksIT {
+    @RegisterExtension
+    static final TestKafka KAFKA = new TestKafka();
+    private static final String TOKEN = "stacks-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+
+    private EngineWithExecutor engine;
+    private final ApiClient api = new ApiClient(() -> engine.instance().httpPort(), TOKEN, Duration.ofSeconds(90));
+
+    @BeforeAll
+    void start() throws Exception {
+        engine = EngineWithExecutor.start(KAFKA, dir.resolve("state"), "stacks-it", TOKEN, Map.of());
+        for (final String unit : List.of(
+                "{\"dataUnitId\": \"disk-1\", \"providerId\": \"p-1\", \"kind\": \"STORAGE\", \"region\": \"eu-west-1\","
+                        + " \"capacity\": {\"storage\": \"1000 GB\"}, \"pricePerHour\": {\"amount\": \"0.50\", \"currency\": \"USD\"}}",
+                "{\"dataUnitId\": \"gpu-1\", \"providerId\": \"p-2\", \"kind\": \"COMPUTE\", \"region\": \"eu-west-1\","
+                        + " \"capacity\": {\"cpu\": \"64 vcpu\", \"memory\": \"512 GiB\", \"gpuCount\": 8, \"gpuType\": \"a100\"},"
+                        + " \"pricePerHour\": {\"amount\": \"20.00\", \"currency\": \"USD\"}}")) {
+            assertThat(api.send("POST", "/v1/data-units", unit).statusCode()).isEqualTo(202);
+        }
+        api.poll("/v1/units/gpu-1", u -> true);
+        api.poll("/v1/units/disk-1", u -> true);
+    }
+
+    @AfterAll
+    void stop() {
+        engine.close();
+    }
+
+    private static String body(final String id, final String template, final Map<String, String> parameters) throws Exception {
+        return JSON.writeValueAsString(Map.of("id", id, "template", template, "parameters", parameters, "consumerId", "team-a"));
+    }
+
+    @Test
+    void theExampleStackIsCreatedThroughTheDecisionPathAndDeletedWithItsStoryInOrder() throws Exception {
+        final String template = Files.readString(Path.of("../examples/three-tier-stack.yaml"));
+
+        final HttpResponse<String> created = api.send("POST", "/v1/stacks", body("serving", template, Map.of("replicas", "2")));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        final JsonNode complete = api.poll("/v1/stacks/serving", s -> !s.path("status").asText().endsWith("IN_PROGRESS"));
+
+        assertThat(complete.path("status").asText()).as(complete.toString()).isEqualTo("CREATE_COMPLETE");
+        assertThat(complete.path("resources").path("weights").path("attributes").path("unit_id").asText()).isEqualTo("disk-1");
+        assertThat(complete.path("resources").path("pool").path("attributes").path("ready_replicas").asText()).isEqualTo("2");
+        assertThat(complete.path("outputs").path("url").asText()).as("the route's url").isNotBlank().endsWith("/v1");
+        // the two replicas are allocations of the GPU unit, as any demand's
+        assertThat(api.poll("/v1/units/gpu-1", u -> u.path("allocations").size() == 2).path("allocations"))
+                .extracting(a -> a.path("allocationId").asText())
+                .containsExactlyInAnyOrder("stack:serving/t1/pool/0", "stack:serving/t1/pool/1");
+
+        assertThat(api.send("POST", "/v1/stacks", body("serving", template, Map.of())).statusCode()).as("exists").isEqualTo(409);
+
+        assertThat(api.send("DELETE", "/v1/stacks/serving", null).statusCode()).isEqualTo(202);
+        final JsonNode deleted = api.poll("/v1/stacks/serving", s -> s.path("status").asText().startsWith("DELETE_")
+                && !s.path("status").asText().endsWith("IN_PROGRESS"));
+        assertThat(deleted.path("status").asText()).as(deleted.toString()).isEqualTo("DELETE_COMPLETE");
+        api.poll("/v1/units/gpu-1", u -> u.path("allocations").isEmpty());
+
+        final List<String> story = new ArrayList<>();
+        api.poll("/v1/stacks/serving/events", e -> true).forEach(e -> story.add(e.path("resource").asText() + " "
+                + e.path("status").asText()));
+        assertThat(story).containsExactly(
+                " CREATE_IN_PROGRESS", "weights CREATE_IN_PROGRESS", "weights CREATE_COMPLETE",
+                "pool CREATE_IN_PROGRESS", "pool CREATE_COMPLETE", "vllm CREATE_IN_PROGRESS", "vllm CREATE_COMPLETE",
+                "api CREATE_IN_PROGRESS", "api CREATE_COMPLETE", " CREATE_COMPLETE",
+                " DELETE_IN_PROGRESS", "api DELETE_IN_PROGRESS", "api DELETE_COMPLETE", "vllm DELETE_IN_PROGRESS",
+                "vllm DELETE_COMPLETE", "pool DELETE_IN_PROGRESS", "pool DELETE_COMPLETE", "weights DELETE_IN_PROGRESS",
+                "weights DELETE_COMPLETE", " DELETE_COMPLETE");
+    }
+
+    @Test
+    void aBadTemplateIsRefusedWithEachErrorsLineAndPathAndNothingIsPublished() throws Exception {
+        final String template = """
+                resources:
+                  pool:
+                    type: orchestrator::compute_pool
+                    properties:
+                      min_replicas: 1
+                  web:
+                    type: orchestrator::model_deployment
+                    properties: {model: m, image: i, pool: {get_resource: nowhere}}
+                """;
+        final HttpResponse<String> refused = api.send("POST", "/v1/stacks", body("bad", template, Map.of()));
+
+        assertThat(refused.statusCode()).isEqualTo(400);
+        final JsonNode answer = JSON.readTree(refused.body());
+        assertThat(answer.path("code").asText()).isEqualTo("INVALID_TEMPLATE");
+        final List<String> errors = new ArrayList<>();
+        answer.path("errors").forEach(e -> errors.add(e.path("line").asInt() + " " + e.path("path").asText()));
+        assertThat(errors).containsExactly("3 resources.pool.properties.max_replicas", "8 resources.web.properties.pool");
+        assertThat(api.send("GET", "/v1/stacks/bad", null).statusCode()).isEqualTo(404);
+        assertThat(api.send("POST", "/v1/stacks", body("Bad Id", "resources: {}", Map.of())).statusCode()).isEqualTo(400);
+    }
+}

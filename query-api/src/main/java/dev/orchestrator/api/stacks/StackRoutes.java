@@ -1,0 +1,201 @@
+package dev.orchestrator.api.stacks;
+
+import dev.orchestrator.api.Rejected;
+import dev.orchestrator.api.ingest.Publisher;
+import dev.orchestrator.api.ingest.WriteRoutes;
+import dev.orchestrator.api.query.NotFound;
+import dev.orchestrator.api.query.Peers;
+import dev.orchestrator.api.query.StateAccess;
+import dev.orchestrator.api.query.Unavailable;
+import dev.orchestrator.api.security.Access;
+import dev.orchestrator.api.security.Identity;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.StoreNames;
+import dev.orchestrator.topology.stacks.ParameterValues;
+import dev.orchestrator.topology.stacks.StackInput;
+import dev.orchestrator.topology.stacks.StackMachine;
+import dev.orchestrator.topology.stacks.StackRecord;
+import dev.orchestrator.topology.stacks.Template;
+import dev.orchestrator.topology.stacks.TemplateError;
+import dev.orchestrator.topology.stacks.TemplateException;
+import dev.orchestrator.topology.stacks.TemplateParser;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Stacks over HTTP: create one from a template and parameters (checked here first, so a bad template
+ * is a 400 naming each error's line and path, and nothing is published), read its state, resources,
+ * outputs and events from the stack engine's store (on whichever instance holds it), delete it.
+ */
+public final class StackRoutes {
+    private final Topics topics;
+    private final Publisher publisher;
+    private final WriteRoutes writes;
+    private final StateAccess state;
+    private final Peers peers;
+    private final Clock clock;
+    private final com.fasterxml.jackson.databind.ObjectMapper json;
+
+    public StackRoutes(final Topics topics, final Publisher publisher, final WriteRoutes writes, final StateAccess state,
+                       final Peers peers, final com.fasterxml.jackson.databind.ObjectMapper json, final Clock clock) {
+        this.topics = topics;
+        this.publisher = publisher;
+        this.writes = writes;
+        this.state = state;
+        this.peers = peers;
+        this.clock = clock;
+        this.json = json;
+    }
+
+    /** A create: the stack's id, the template (YAML text), its parameters, who pays, and whether a failure rolls back. */
+    public record CreateBody(String id, String template, Map<String, String> parameters, String consumerId, Boolean rollback) {
+    }
+
+    /** A template refused: every error with its line and path. */
+    public record TemplateRefusal(String code, String message, List<TemplateError> errors) {
+    }
+
+    /** A stack as readers see it. */
+    public record StackView(String id, String consumerId, String status, String reason, String traversal,
+                            Map<String, StackRecord.ResourceView> resources, Map<String, Object> outputs, long events,
+                            long createdAt, long updatedAt) {
+        static StackView of(final StackRecord r) {
+            return new StackView(r.stackId(), r.consumerId(), r.status(), r.reason(), r.traversal(), r.resources(), r.outputs(),
+                    r.eventCount(), r.createdAt(), r.updatedAt());
+        }
+    }
+
+    public void register(final RoutesConfig routes) {
+        routes.post("/v1/stacks", this::create);
+        routes.get("/v1/stacks", ctx -> ctx.json(list()));
+        routes.get("/v1/stacks/{id}", ctx -> read(ctx, () -> StackView.of(stack(ctx.pathParam("id")))));
+        routes.get("/v1/stacks/{id}/events", ctx -> read(ctx, () -> stack(ctx.pathParam("id")).events()));
+        routes.delete("/v1/stacks/{id}", this::delete);
+        // what another instance asks of the stacks held here: the whole record, to check a create or a delete against
+        routes.get("/internal/v1/stacks/{id}", ctx -> {
+            final String id = ctx.pathParam("id");
+            final StackRecord here = StackMachine.STACK_ID.matcher(id).matches()
+                    ? state.<StackRecord, StackRecord>readActive(StoreNames.STACKS, store -> store.get(id)) : null;
+            if (here == null) {
+                throw new NotFound("no stack " + id + " here");
+            }
+            ctx.json(here);
+        });
+    }
+
+    private void create(final Context ctx) {
+        final Identity who = Access.identityOf(ctx);
+        final CreateBody body = writes.body(ctx, CreateBody.class);
+        final String id = body.id();
+        if (id == null || !StackMachine.STACK_ID.matcher(id).matches()) {
+            throw new Rejected(400, "INVALID_INPUT", "id", "a stack id is 1 to 40 lower-case letters, digits or '-'");
+        }
+        final String consumer = body.consumerId() != null ? body.consumerId() : who.role() == Identity.Role.CONSUMER ? who.id() : null;
+        if (consumer == null || consumer.isBlank() || consumer.length() > 128) {
+            throw new Rejected(400, "INVALID_INPUT", "consumerId", "say which consumer the stack's demands are for");
+        }
+        if (!who.actsForConsumer(consumer)) {
+            throw new Rejected(403, "FORBIDDEN", "consumerId", who + " may not create stacks for " + consumer);
+        }
+        if (body.template() == null || body.template().length() > StackMachine.MAX_TEMPLATE_CHARS) {
+            throw new Rejected(400, "INVALID_INPUT", "template", "a template of at most " + StackMachine.MAX_TEMPLATE_CHARS
+                    + " characters is required");
+        }
+        final Map<String, String> parameters = body.parameters() == null ? Map.of() : body.parameters();
+        if (parameters.size() > StackMachine.MAX_PARAMETERS || parameters.values().stream().anyMatch(v -> v == null)) {
+            throw new Rejected(400, "INVALID_INPUT", "parameters", "at most " + StackMachine.MAX_PARAMETERS
+                    + " parameters, each with a value");
+        }
+        try {
+            final Template template = TemplateParser.parse(body.template());
+            ParameterValues.resolve(template, parameters);
+        } catch (final TemplateException e) {
+            ctx.status(400).json(new TemplateRefusal("INVALID_TEMPLATE", e.errors().size() + " error(s) in the template or its "
+                    + "parameters", e.errors()));
+            return;
+        }
+        existing(id).ifPresent(current -> {
+            if (!current.status().equals("DELETE_COMPLETE")) {
+                throw new Rejected(409, "CONFLICT", "id", "stack " + id + " exists (" + current.status() + ")");
+            }
+        });
+        publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(),
+                new StackInput.Create(id, consumer, body.template(), parameters, body.rollback() == null || body.rollback(),
+                        who.toString(), clock.millis())));
+        WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(id, topics.stacks.name(), "/v1/stacks/" + id));
+    }
+
+    private void delete(final Context ctx) {
+        final Identity who = Access.identityOf(ctx);
+        final String id = ctx.pathParam("id");
+        final StackRecord current = stack(id);
+        if (!who.actsForConsumer(current.consumerId())) {
+            throw new Rejected(403, "FORBIDDEN", "id", who + " may not delete a stack of " + current.consumerId());
+        }
+        publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(),
+                new StackInput.Delete(id, who.toString(), clock.millis())));
+        WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(id, topics.stacks.name(), "/v1/stacks/" + id));
+    }
+
+    /** The stack here or on the instance that holds it; a 404 when there is none. */
+    private StackRecord stack(final String id) {
+        return existing(id).orElseThrow(() -> new NotFound("no stack " + id));
+    }
+
+    private Optional<StackRecord> existing(final String id) {
+        if (id == null || !StackMachine.STACK_ID.matcher(id).matches()) {
+            return Optional.empty();
+        }
+        final Optional<String> elsewhere = state.ownerElsewhere(StoreNames.STACKS, id);
+        if (elsewhere.isEmpty()) {
+            return Optional.ofNullable(state.<StackRecord, StackRecord>readActive(StoreNames.STACKS, store -> store.get(id)));
+        }
+        return peers.get(elsewhere.get(), "/internal/v1/stacks/" + Peers.encode(id)).map(this::decode);
+    }
+
+    /** Answers from the stack here, or from the instance that holds it. */
+    private void read(final Context ctx, final java.util.function.Supplier<Object> local) {
+        final String id = ctx.pathParam("id");
+        if (!StackMachine.STACK_ID.matcher(id).matches()) {
+            throw new NotFound("no stack " + id);
+        }
+        final Optional<String> elsewhere = state.ownerElsewhere(StoreNames.STACKS, id);
+        if (elsewhere.isEmpty()) {
+            ctx.json(local.get());
+            return;
+        }
+        if (ctx.header(Peers.HOP_HEADER) != null) {
+            throw new Unavailable("the stack moved while this request was forwarded");
+        }
+        final String body = peers.get(elsewhere.get(), ctx.path()).orElseThrow(() -> new NotFound("no stack " + id));
+        ctx.contentType("application/json").result(body);
+    }
+
+    /** The stacks held here (each instance lists its own). */
+    private List<StackView> list() {
+        final List<StackView> out = new ArrayList<>();
+        state.<StackRecord, Void>readActive(StoreNames.STACKS, store -> {
+            try (var all = store.all()) {
+                while (all.hasNext() && out.size() < 1_000) {
+                    out.add(StackView.of(all.next().value));
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    private StackRecord decode(final String body) {
+        try {
+            return json.readValue(body, StackRecord.class);
+        } catch (final java.io.IOException e) {
+            throw new Unavailable("the instance holding the stack answered something unreadable: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package dev.orchestrator.topology.stackflow;
+
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.topology.emit.DeadLetters;
+import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.stacks.StackInput;
+import dev.orchestrator.topology.stacks.StackMachine;
+import dev.orchestrator.topology.stacks.StackRecord;
+import dev.orchestrator.topology.stacks.TemplateException;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The stack engine: one stack per key, read from and written to its store with the demands each input
+ * causes, in the task's exactly-once transaction (a crash between the two cannot lose or repeat a
+ * demand). An input that cannot apply (a crafted record, a template the API would have refused) is
+ * dead-lettered with the reason and the stack is left as it was.
+ */
+public final class StackProcessor implements Processor<String, StackInput, Object, Object> {
+    /** Sink of the demands stacks make. */
+    public static final String DEMANDS_SINK = "stack-demands-sink";
+    /** Sink of dead letters. */
+    public static final String DLQ_SINK = "stack-dlq-sink";
+    private static final Logger LOG = LoggerFactory.getLogger(StackProcessor.class);
+
+    private final Topics topics;
+    private final StackMachine machine = new StackMachine();
+    private ProcessorContext<Object, Object> context;
+    private KeyValueStore<String, StackRecord> store;
+
+    public StackProcessor(final Topics topics) {
+        this.topics = topics;
+    }
+
+    @Override
+    public void init(final ProcessorContext<Object, Object> context) {
+        this.context = context;
+        this.store = context.getStateStore(StacksTopology.STORE);
+    }
+
+    @Override
+    public void process(final Record<String, StackInput> record) {
+        final StackInput input = record.value();
+        if (input == null) {
+            return;
+        }
+        final String problem = problem(record.key(), input);
+        if (problem != null) {
+            refuse(record, problem);
+            return;
+        }
+        final StackRecord current = store.get(record.key());
+        final StackMachine.Result result;
+        try {
+            result = machine.apply(current, input, context.currentSystemTimeMs());
+        } catch (final TemplateException e) {
+            refuse(record, "template: " + e.getMessage());
+            return;
+        } catch (final RuntimeException e) {
+            // a record the rules cannot apply (crafted on the internal topic): the stack stays as it was
+            refuse(record, e.getClass().getSimpleName() + ": " + e.getMessage());
+            return;
+        }
+        if (!result.refused().isEmpty()) {
+            LOG.info("stack={} request refused: {}", input.stackId(), result.refused());
+            return;
+        }
+        store.put(record.key(), result.record());
+        for (final Demand demand : result.demands()) {
+            context.forward(new Record<Object, Object>(demand.getDemandId(), demand, context.currentSystemTimeMs()), DEMANDS_SINK);
+        }
+        final String before = current == null ? "" : current.status();
+        if (!before.equals(result.record().status())) {
+            LOG.info("stack={} {} -> {}{}", input.stackId(), before.isEmpty() ? "new" : before, result.record().status(),
+                    result.record().reason().isEmpty() ? "" : " (" + result.record().reason() + ")");
+        }
+    }
+
+    /** What makes {@code input} unusable before the rules see it, or null. */
+    private static String problem(final String key, final StackInput input) {
+        if (key == null || input.stackId() == null || !key.equals(input.stackId())) {
+            return "the key is not the stack id the input names";
+        }
+        if (!StackMachine.STACK_ID.matcher(key).matches()) {
+            return "stack id must be 1 to 40 lower-case letters, digits or '-', starting with a letter or digit";
+        }
+        if (input instanceof StackInput.Create create) {
+            if (create.template() == null || create.template().length() > StackMachine.MAX_TEMPLATE_CHARS) {
+                return "template missing or longer than " + StackMachine.MAX_TEMPLATE_CHARS + " characters";
+            }
+            if (create.consumerId() == null || create.consumerId().isBlank() || create.consumerId().length() > 128) {
+                return "consumerId missing or longer than 128 characters";
+            }
+            if (create.parameters() == null || create.parameters().size() > StackMachine.MAX_PARAMETERS || create.parameters().entrySet()
+                    .stream().mapToLong(e -> (long) String.valueOf(e.getKey()).length() + String.valueOf(e.getValue()).length())
+                    .sum() > StackMachine.MAX_PARAMETER_CHARS) {
+                return "parameters missing, more than " + StackMachine.MAX_PARAMETERS + " or longer than " + StackMachine.MAX_PARAMETER_CHARS
+                        + " characters together";
+            }
+        }
+        if (input instanceof StackInput.Outcome outcome && (outcome.demandId() == null || outcome.status() == null)) {
+            return "outcome without demand id or status";
+        }
+        return null;
+    }
+
+    private void refuse(final Record<String, StackInput> record, final String why) {
+        LOG.info("stack input key={} dead-lettered: {}", record.key(), why);
+        final byte[] raw = InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), record.value());
+        context.forward(DeadLetters.of(context, topics.stacks.name(), record.key(), raw, "INVALID_INPUT", "",
+                why, record.timestamp()), DLQ_SINK);
+    }
+}

@@ -1,0 +1,34 @@
+package dev.orchestrator.topology.stacks;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.util.Map;
+
+/** What the stack engine acts on, keyed by stack id: a user's request, or what became of one of its demands. */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = StackInput.Create.class, name = "create"),
+    @JsonSubTypes.Type(value = StackInput.Delete.class, name = "delete"),
+    @JsonSubTypes.Type(value = StackInput.Outcome.class, name = "outcome")
+})
+public sealed interface StackInput {
+    /** The stack it is about: the key it travels under. */
+    String stackId();
+
+    /** Create stack {@code stackId} from {@code template} (YAML) with {@code parameters}, for {@code consumerId}. */
+    record Create(String stackId, String consumerId, String template, Map<String, String> parameters, boolean rollback,
+                  String requestedBy, long at) implements StackInput {
+    }
+
+    /** Delete stack {@code stackId} and everything it provisioned. */
+    record Delete(String stackId, String requestedBy, long at) implements StackInput {
+    }
+
+    /**
+     * A change of the allocation of one of the stack's demands, as the engine published it: its status
+     * (PLACED, ACTIVE, REJECTED, RELEASED, ...), the reason of a rejection, and where it runs.
+     */
+    record Outcome(String stackId, String demandId, String status, String reason, String unitId, String providerId,
+                   String region, String endpoint, long at) implements StackInput {
+    }
+}

@@ -1,0 +1,414 @@
+package dev.orchestrator.topology.stacks;
+
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The stack engine's rules, free of Kafka: given a stack as stored and one input (a create, a delete,
+ * an outcome of one of its demands), the stack after it and the demands to send. A storage resource is
+ * one demand and a compute pool one per replica, placed through the normal decision path and
+ * provisioned by the executor; a resource is created when every demand of it is ACTIVE (provisioned)
+ * and failed when one is rejected or lost. Model deployments and routes are logical here: they are
+ * created once what they refer to is, and read their endpoints from their pool (no image runs yet).
+ * Demand ids are derived from stack, traversal, resource and replica, so a redelivered input sends
+ * the same ids again and the engine decides each once.
+ */
+public final class StackMachine {
+    /** Stack ids: short, lower case, safe in demand ids and URLs. */
+    public static final Pattern STACK_ID = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+    /** Replicas one pool may ask for at once. */
+    public static final int MAX_REPLICAS = 64;
+    /** Longest template the engine keeps: a stack's record must stay well within what its store reads back. */
+    public static final int MAX_TEMPLATE_CHARS = 256 * 1024;
+    /** Parameters one stack takes, and their names and values together. */
+    public static final int MAX_PARAMETERS = 100;
+    public static final int MAX_PARAMETER_CHARS = 64 * 1024;
+    /** Demands one stack may make in a traversal: its record, which holds each, stays small enough to store and read. */
+    public static final int MAX_DEMANDS = 1_000;
+    private static final String PREFIX = "stack:";
+    private static final String RELEASE = ".r";
+    private static final Pattern SIZE = Pattern.compile("\\s*([0-9]{1,12}(?:\\.[0-9]{1,6})?)\\s*([A-Za-z]{1,4})\\s*");
+
+    /** The stack after an input, the demands to send, and why an input was refused (empty when it was not). */
+    public record Result(StackRecord record, List<Demand> demands, String refused) {
+    }
+
+    /** Whether {@code demandId} is one the stack engine made, and for which stack. */
+    public static Optional<String> stackOf(final String demandId) {
+        if (demandId == null || !demandId.startsWith(PREFIX)) {
+            return Optional.empty();
+        }
+        final int slash = demandId.indexOf('/', PREFIX.length());
+        return slash < 0 ? Optional.empty() : Optional.of(demandId.substring(PREFIX.length(), slash));
+    }
+
+    /** Applies {@code input} to {@code current} (null: no such stack yet) at {@code now}. */
+    public Result apply(final StackRecord current, final StackInput input, final long now) {
+        if (input instanceof StackInput.Create create) {
+            if (current != null && !current.status().equals("DELETE_COMPLETE")) {
+                return new Result(current, List.of(), "stack " + create.stackId() + " exists (" + current.status() + ")");
+            }
+            final int next = current == null ? 1 : Integer.parseInt(current.traversal().substring(1)) + 1;
+            final Work work = new Work(new StackRecord(create.stackId(), create.consumerId(), create.template(),
+                    create.parameters(), create.rollback(), "t" + next, List.of(), Map.of(), "CREATE_IN_PROGRESS", "",
+                    Map.of(), Map.of(), current == null ? List.of() : current.events(),
+                    current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now), now);
+            work.take(work.started);
+            return work.result();
+        }
+        if (current == null) {
+            return new Result(null, List.of(), "no stack " + input.stackId());
+        }
+        final Work work = new Work(current, now);
+        if (input instanceof StackInput.Delete) {
+            work.input("DELETE", "", "");
+        } else {
+            work.outcome((StackInput.Outcome) input);
+        }
+        return work.result();
+    }
+
+    /** One input's work on a stack: its run rebuilt from the outcomes so far, and what this input adds. */
+    private static final class Work {
+        private final StackRecord record;
+        private final long now;
+        private final Template template;
+        private final Map<String, String> parameters;
+        private final StackRun run;
+        private final List<StackRecord.RunInput> inputs;
+        private final Map<String, StackRecord.Replica> replicas;
+        private final List<StackRecord.Event> events;
+        private final Map<String, String> reasons = new LinkedHashMap<>();
+        private final List<Demand> demands = new ArrayList<>();
+        /** The start of the run: acted on for a new stack, already acted on for one rebuilt. */
+        private final StackRun.Step started;
+        private long eventCount;
+
+        Work(final StackRecord record, final long now) {
+            this.record = record;
+            this.now = now;
+            this.template = TemplateParser.parse(record.template());
+            this.parameters = ParameterValues.resolve(template, record.parameters());
+            this.run = new StackRun(record.traversal(), template, record.rollback());
+            this.inputs = new ArrayList<>(record.inputs());
+            this.replicas = new LinkedHashMap<>(record.replicas());
+            this.events = new ArrayList<>(record.events());
+            this.eventCount = record.eventCount();
+            record.resources().forEach((name, view) -> reasons.put(name, view.reason()));
+            // the run as it stood: its effects were acted on when each outcome first came
+            started = run.start();
+            for (final StackRecord.RunInput in : record.inputs()) {
+                step(in);
+            }
+        }
+
+        private StackRun.Step step(final StackRecord.RunInput in) {
+            final String t = record.traversal();
+            return switch (in.kind()) {
+                case "CREATED" -> run.created(t, in.resource());
+                case "FAILED" -> run.failed(t, in.resource(), in.reason());
+                case "DELETED" -> run.deleted(t, in.resource());
+                case "DELETE_FAILED" -> run.deleteFailed(t, in.resource(), in.reason());
+                case "DELETE" -> run.delete();
+                default -> throw new IllegalStateException("unknown run input " + in.kind());
+            };
+        }
+
+        /** Records one outcome of the traversal and acts on what follows from it. */
+        void input(final String kind, final String resource, final String reason) {
+            final StackRecord.RunInput in = new StackRecord.RunInput(kind, resource, reason);
+            final StackRun.Step step = step(in);
+            if (!step.events().isEmpty() || !step.effects().isEmpty()) {
+                inputs.add(in);
+            }
+            take(step);
+        }
+
+        void take(final StackRun.Step step) {
+            for (final StackRun.Event event : step.events()) {
+                events.add(new StackRecord.Event(++eventCount, now, event.traversal(), event.resource(),
+                        event.status().toString(), event.reason()));
+                if (!event.resource().isEmpty()) {
+                    reasons.put(event.resource(), event.reason());
+                }
+            }
+            while (events.size() > StackRecord.KEPT_EVENTS) {
+                events.remove(0);
+            }
+            for (final StackRun.Effect effect : step.effects()) {
+                if (effect instanceof StackRun.Create create) {
+                    provision(create.resource());
+                } else {
+                    settle(effect.resource());
+                }
+            }
+        }
+
+        private void provision(final String name) {
+            final ResourceDefinition definition = template.resources().get(name);
+            final Optional<Map<String, Object>> properties;
+            try {
+                properties = new Resolver(parameters, provisioned()).properties(definition);
+            } catch (final IllegalArgumentException e) {
+                input("FAILED", name, e.getMessage());
+                return;
+            }
+            if (properties.isEmpty()) {
+                input("FAILED", name, "a value it refers to is not available");
+                return;
+            }
+            try {
+                switch (definition.type()) {
+                    case STORAGE -> demand(name, 0, ResourceKind.STORAGE, storage(properties.get()), properties.get());
+                    case COMPUTE_POOL -> {
+                        final int replicas = whole(properties.get().get("min_replicas"), "min_replicas", 0, MAX_REPLICAS);
+                        if (this.replicas.size() + replicas > MAX_DEMANDS) {
+                            throw new IllegalArgumentException("the stack would make more than " + MAX_DEMANDS + " demands");
+                        }
+                        final ResourceSpec spec = compute(properties.get());
+                        for (int i = 0; i < replicas; i++) {
+                            demand(name, i, ResourceKind.COMPUTE, spec, properties.get());
+                        }
+                        if (replicas == 0) {
+                            input("CREATED", name, "");
+                        }
+                    }
+                    default -> input("CREATED", name, "");
+                }
+            } catch (final IllegalArgumentException e) {
+                input("FAILED", name, e.getMessage());
+            }
+        }
+
+        private void demand(final String resource, final int index, final ResourceKind kind, final ResourceSpec spec,
+                            final Map<String, Object> properties) {
+            final String id = PREFIX + record.stackId() + "/" + record.traversal() + "/" + resource + "/" + index;
+            replicas.put(id, new StackRecord.Replica(resource, index, id, "", "", null, null, null, null, false));
+            final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId(record.consumerId())
+                    .setType(DemandType.PLACE).setKind(kind).setResources(spec).setRequestedAt(Instant.ofEpochMilli(now))
+                    .setLabels(Map.of("stack", record.stackId(), "resource", resource));
+            if (properties.get("regions") instanceof List<?> regions) {
+                demand.setRegions(regions.stream().map(String::valueOf).toList());
+            }
+            if (properties.get("sla") instanceof String sla) {
+                demand.setSlaId(sla);
+            }
+            demands.add(demand.build());
+        }
+
+        /** Where the stack's outcome lands: the replica updated, then its resource settled. */
+        void outcome(final StackInput.Outcome outcome) {
+            final boolean releaseAnswer = outcome.demandId().endsWith(RELEASE);
+            final String id = releaseAnswer ? outcome.demandId().substring(0, outcome.demandId().length() - RELEASE.length())
+                    : outcome.demandId();
+            final StackRecord.Replica replica = replicas.get(id);
+            if (replica == null) {
+                return; // a demand of an earlier traversal, or not the stack's
+            }
+            if (releaseAnswer) {
+                if (outcome.status().equals("REJECTED")) {
+                    if ("ALLOCATION_NOT_FOUND".equals(outcome.reason())) {
+                        replicas.put(id, with(replica, "GONE", outcome));
+                    } else {
+                        input("DELETE_FAILED", replica.resource(), "release of " + id + " refused: " + outcome.reason());
+                        return;
+                    }
+                }
+            } else {
+                replicas.put(id, with(replica, outcome.status(), outcome));
+            }
+            settle(replica.resource());
+        }
+
+        private static StackRecord.Replica with(final StackRecord.Replica r, final String status, final StackInput.Outcome o) {
+            return new StackRecord.Replica(r.resource(), r.index(), r.demandId(), r.gone() ? r.status() : status,
+                    o.reason() == null ? "" : o.reason(), o.unitId() != null ? o.unitId() : r.unitId(),
+                    o.providerId() != null ? o.providerId() : r.providerId(), o.region() != null ? o.region() : r.region(),
+                    o.endpoint() != null ? o.endpoint() : r.endpoint(), r.releasing());
+        }
+
+        /** Moves {@code resource} on from what its demands say, and releases what it holds but no longer wants. */
+        private void settle(final String resource) {
+            final StackStatus state = run.resources().get(resource);
+            final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(resource)).toList();
+            final boolean creating = state != null && state.action() == StackStatus.Action.CREATE && state.inProgress();
+            if (creating) {
+                final Optional<StackRecord.Replica> lost = of.stream().filter(StackRecord.Replica::gone).findFirst();
+                if (lost.isPresent()) {
+                    input("FAILED", resource, lost.get().status() + (lost.get().reason().isEmpty() ? ""
+                            : ": " + lost.get().reason()) + " (" + lost.get().demandId() + ")");
+                    // its other replicas may hold capacity: failed, they are released
+                    settle(resource);
+                } else if (!of.isEmpty() && of.stream().allMatch(r -> r.status().equals("ACTIVE"))) {
+                    input("CREATED", resource, "");
+                }
+                return;
+            }
+            final boolean kept = state != null && state.action() == StackStatus.Action.CREATE
+                    && state.progress() == StackStatus.Progress.COMPLETE;
+            if (kept) {
+                return;
+            }
+            // being removed, failed or removed: what still holds capacity is released
+            for (final StackRecord.Replica replica : of) {
+                if (replica.holds() && !replica.releasing()) {
+                    replicas.put(replica.demandId(), new StackRecord.Replica(replica.resource(), replica.index(),
+                            replica.demandId(), replica.status(), replica.reason(), replica.unitId(), replica.providerId(),
+                            replica.region(), replica.endpoint(), true));
+                    demands.add(Demand.newBuilder().setDemandId(replica.demandId() + RELEASE).setConsumerId(record.consumerId())
+                            .setType(DemandType.RELEASE).setReleaseOf(replica.demandId()).setRequestedAt(Instant.ofEpochMilli(now))
+                            .setLabels(Map.of("stack", record.stackId(), "resource", resource)).build());
+                }
+            }
+            final boolean removing = state != null && state.inProgress()
+                    && (state.action() == StackStatus.Action.ROLLBACK || state.action() == StackStatus.Action.DELETE);
+            if (removing && replicas.values().stream().filter(r -> r.resource().equals(resource)).allMatch(
+                    r -> r.gone() || r.status().isEmpty() && r.releasing())) {
+                input("DELETED", resource, "");
+            }
+        }
+
+        /** The created resources, as get_resource and get_attr read them. */
+        private Map<String, Resolver.Provisioned> provisioned() {
+            final Map<String, Resolver.Provisioned> out = new LinkedHashMap<>();
+            run.resources().forEach((name, state) -> {
+                if (state != null && state.action() == StackStatus.Action.CREATE && state.progress() == StackStatus.Progress.COMPLETE) {
+                    out.put(name, new Resolver.Provisioned(record.stackId() + "/" + name, attributes(name)));
+                }
+            });
+            return out;
+        }
+
+        private Map<String, Object> attributes(final String name) {
+            final ResourceDefinition definition = template.resources().get(name);
+            final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(name))
+                    .sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
+            final Map<String, Object> out = new LinkedHashMap<>();
+            switch (definition.type()) {
+                case STORAGE -> of.stream().findFirst().ifPresent(r -> {
+                    putIfPresent(out, "unit_id", r.unitId());
+                    putIfPresent(out, "provider_id", r.providerId());
+                    putIfPresent(out, "region", r.region());
+                    putIfPresent(out, "endpoint", r.endpoint());
+                });
+                case COMPUTE_POOL -> {
+                    out.put("pool_id", record.stackId() + "/" + name);
+                    final List<String> endpoints = of.stream().filter(r -> r.status().equals("ACTIVE") && r.endpoint() != null)
+                            .map(StackRecord.Replica::endpoint).toList();
+                    out.put("ready_replicas", String.valueOf(endpoints.size()));
+                    out.put("endpoints", endpoints);
+                }
+                case MODEL_DEPLOYMENT -> {
+                    out.put("deployment_id", record.stackId() + "/" + name);
+                    final Map<String, Object> pool = referenced(definition, "pool");
+                    out.put("ready_replicas", pool.getOrDefault("ready_replicas", "0"));
+                    out.put("endpoints", pool.getOrDefault("endpoints", List.of()));
+                }
+                case ROUTE -> {
+                    final Object endpoints = referenced(definition, "deployment").getOrDefault("endpoints", List.of());
+                    final String path = definition.properties().get("path") instanceof Value.Text text ? text.text() : "";
+                    if (endpoints instanceof List<?> list && !list.isEmpty()) {
+                        out.put("url", list.get(0) + path);
+                    }
+                }
+                default -> {
+                }
+            }
+            return out;
+        }
+
+        /** The attributes of the resource that {@code property} names with get_resource. */
+        private Map<String, Object> referenced(final ResourceDefinition definition, final String property) {
+            return definition.properties().get(property) instanceof Value.GetResource ref
+                    && template.resources().containsKey(ref.resource()) ? attributes(ref.resource()) : Map.of();
+        }
+
+        Result result() {
+            final Map<String, StackRecord.ResourceView> views = new LinkedHashMap<>();
+            run.resources().forEach((name, state) -> {
+                final boolean created = state != null && state.action() == StackStatus.Action.CREATE
+                        && state.progress() == StackStatus.Progress.COMPLETE;
+                views.put(name, new StackRecord.ResourceView(template.resources().get(name).type().typeName(),
+                        state == null ? "NOT_STARTED" : state.toString(), reasons.getOrDefault(name, ""),
+                        created ? attributes(name) : Map.of()));
+            });
+            Map<String, Object> outputs = record.outputs();
+            if (run.status() != null && run.status().equals(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE))) {
+                final Resolver resolver = new Resolver(parameters, provisioned());
+                outputs = new LinkedHashMap<>();
+                for (final Map.Entry<String, Value> output : template.outputs().entrySet()) {
+                    outputs.put(output.getKey(), resolver.resolve(output.getValue()).orElse(null));
+                }
+            }
+            final String stackReason = events.stream().filter(e -> e.resource().isEmpty()).reduce((a, b) -> b)
+                    .map(StackRecord.Event::reason).orElse("");
+            return new Result(new StackRecord(record.stackId(), record.consumerId(), record.template(), record.parameters(),
+                    record.rollback(), record.traversal(), inputs, replicas, run.status().toString(), stackReason, views,
+                    outputs, events, eventCount, record.createdAt(), now), List.copyOf(demands), "");
+        }
+    }
+
+    private static void putIfPresent(final Map<String, Object> out, final String key, final String value) {
+        if (value != null) {
+            out.put(key, value);
+        }
+    }
+
+    private static ResourceSpec storage(final Map<String, Object> properties) {
+        return ResourceSpec.newBuilder().setStorage(size(properties.get("size"), "size")).build();
+    }
+
+    private static ResourceSpec compute(final Map<String, Object> properties) {
+        final ResourceSpec.Builder spec = ResourceSpec.newBuilder();
+        final Object cpu = properties.get("cpu");
+        spec.setCpu(new Quantity(cpu == null ? "1" : decimal(cpu, "cpu"), "vcpu"));
+        if (properties.get("memory") != null) {
+            spec.setMemory(size(properties.get("memory"), "memory"));
+        }
+        if (properties.get("gpu_count") != null) {
+            spec.setGpuCount(whole(properties.get("gpu_count"), "gpu_count", 0, 1024));
+        }
+        if (properties.get("gpu_type") != null) {
+            spec.setGpuType(String.valueOf(properties.get("gpu_type")).trim().toLowerCase(Locale.ROOT));
+        }
+        return spec.build();
+    }
+
+    private static Quantity size(final Object value, final String property) {
+        final Matcher m = SIZE.matcher(String.valueOf(value));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(String.valueOf(value))
+                    + "' is not an amount and a unit, such as 200 GB");
+        }
+        return new Quantity(m.group(1), m.group(2));
+    }
+
+    private static String decimal(final Object value, final String property) {
+        final String text = String.valueOf(value).trim();
+        if (!text.matches("[0-9]{1,6}(\\.[0-9]{1,3})?")) {
+            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(text) + "' is not a number of vCPUs");
+        }
+        return text;
+    }
+
+    private static int whole(final Object value, final String property, final int min, final int max) {
+        final String text = String.valueOf(value).trim();
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
+            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(text) + "' is not a whole number from "
+                    + min + " to " + max);
+        }
+        return Integer.parseInt(text);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.orchestrator.topology.stacks;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A stack as the engine keeps it in its store: the request it was created from, the traversal's
+ * outcomes in order (from which its {@link StackRun} is rebuilt, so the store holds facts, not a
+ * machine), each demand made for it, the last events, and the states a reader asks for.
+ */
+public record StackRecord(String stackId, String consumerId, String template, Map<String, String> parameters,
+                          boolean rollback, String traversal, List<RunInput> inputs, Map<String, Replica> replicas,
+                          String status, String reason, Map<String, ResourceView> resources, Map<String, Object> outputs,
+                          List<Event> events, long eventCount, long createdAt, long updatedAt) {
+    /** Events kept per stack; older ones are counted, not kept. */
+    public static final int KEPT_EVENTS = 500;
+
+    public StackRecord {
+        parameters = Map.copyOf(parameters);
+        inputs = List.copyOf(inputs);
+        replicas = Map.copyOf(replicas);
+        resources = Map.copyOf(resources);
+        outputs = outputs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
+        events = List.copyOf(events);
+        reason = reason == null ? "" : reason;
+    }
+
+    /** One outcome the traversal took, in order: CREATED, FAILED, DELETED, DELETE_FAILED of a resource, or DELETE of the stack. */
+    public record RunInput(String kind, String resource, String reason) {
+    }
+
+    /**
+     * One demand made for a resource (a storage unit, or one replica of a pool): its allocation's last
+     * status (empty until the first), where it runs, and whether its release was asked for.
+     */
+    public record Replica(String resource, int index, String demandId, String status, String reason, String unitId,
+                          String providerId, String region, String endpoint, boolean releasing) {
+        /** Whether its allocation holds capacity (or may: PLACED and on). */
+        public boolean holds() {
+            return switch (status) {
+                case "PLACED", "ACTIVE", "MIGRATING", "REPLACED", "REPLACING" -> true;
+                default -> false;
+            };
+        }
+
+        /** Whether it is gone: never placed, released or expired. */
+        public boolean gone() {
+            return switch (status) {
+                case "REJECTED", "RELEASED", "EXPIRED", "GONE" -> true;
+                default -> false;
+            };
+        }
+    }
+
+    /** A resource as readers see it: its state, why, and its attributes once created. */
+    public record ResourceView(String type, String status, String reason, Map<String, Object> attributes) {
+        public ResourceView {
+            attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
+        }
+    }
+
+    /** One transition of the stack (resource empty) or of a resource, numbered from 1. */
+    public record Event(long sequence, long at, String traversal, String resource, String status, String reason) {
+    }
+}

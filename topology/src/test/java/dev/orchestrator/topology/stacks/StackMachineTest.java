@@ -1,0 +1,154 @@
+package dev.orchestrator.topology.stacks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The stack engine's rules on the example three-tier stack, with the engine's answers written by hand. */
+class StackMachineTest {
+    private final StackMachine machine = new StackMachine();
+    private long now = 1_000;
+    private StackRecord stack;
+
+    private static String example() throws Exception {
+        return Files.readString(Path.of("../examples/three-tier-stack.yaml"));
+    }
+
+    private List<Demand> apply(final StackInput input) {
+        final StackMachine.Result result = machine.apply(stack, input, now++);
+        assertThat(result.refused()).isEmpty();
+        stack = result.record();
+        return result.demands();
+    }
+
+    private List<Demand> answer(final String demandId, final String status, final String reason) {
+        return apply(new StackInput.Outcome("s1", demandId, status, reason, "unit-" + demandId.hashCode() % 7, "p1",
+                "eu-west-1", status.equals("ACTIVE") ? "sim://" + demandId : null, now));
+    }
+
+    private List<Demand> create(final Map<String, String> parameters) throws Exception {
+        return apply(new StackInput.Create("s1", "team-a", example(), parameters, true, "test", now));
+    }
+
+    @Test
+    void theExampleStackIsCreatedInDependencyOrderThroughDemandsAndReportsItsOutputs() throws Exception {
+        final List<Demand> first = create(Map.of());
+        assertThat(first).extracting(Demand::getDemandId).containsExactly("stack:s1/t1/weights/0");
+        assertThat(first.get(0).getResources().getStorage().getAmount()).isEqualTo("200");
+        assertThat(first.get(0).getRegions()).containsExactly("eu-west-1");
+
+        assertThat(answer("stack:s1/t1/weights/0", "PLACED", "NONE")).as("placed, not provisioned yet").isEmpty();
+        final List<Demand> pool = answer("stack:s1/t1/weights/0", "ACTIVE", "NONE");
+        assertThat(pool).extracting(Demand::getDemandId).containsExactly("stack:s1/t1/pool/0", "stack:s1/t1/pool/1");
+        assertThat(pool.get(0).getResources().getGpuType()).isEqualTo("a100");
+        assertThat(pool.get(0).getResources().getGpuCount()).isEqualTo(1);
+        assertThat(stack.resources().get("weights").status()).isEqualTo("CREATE_COMPLETE");
+        assertThat(stack.resources().get("weights").attributes()).containsEntry("endpoint", "sim://stack:s1/t1/weights/0");
+
+        assertThat(answer("stack:s1/t1/pool/0", "ACTIVE", "NONE")).isEmpty();
+        assertThat(stack.status()).isEqualTo("CREATE_IN_PROGRESS");
+        assertThat(answer("stack:s1/t1/pool/1", "ACTIVE", "NONE")).as("deployment and route are logical").isEmpty();
+
+        assertThat(stack.status()).isEqualTo("CREATE_COMPLETE");
+        assertThat(stack.resources().get("vllm").attributes().get("endpoints"))
+                .isEqualTo(List.of("sim://stack:s1/t1/pool/0", "sim://stack:s1/t1/pool/1"));
+        assertThat(stack.outputs()).containsEntry("url", "sim://stack:s1/t1/pool/0/v1");
+        assertThat(stack.events()).extracting(e -> e.resource() + " " + e.status()).containsExactly(
+                " CREATE_IN_PROGRESS", "weights CREATE_IN_PROGRESS", "weights CREATE_COMPLETE", "pool CREATE_IN_PROGRESS",
+                "pool CREATE_COMPLETE", "vllm CREATE_IN_PROGRESS", "vllm CREATE_COMPLETE", "api CREATE_IN_PROGRESS",
+                "api CREATE_COMPLETE", " CREATE_COMPLETE");
+        assertThat(stack.events()).extracting(StackRecord.Event::sequence).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+    }
+
+    @Test
+    void aRedeliveredOutcomeSendsNothingTwice() throws Exception {
+        create(Map.of("replicas", "1"));
+        final List<Demand> pool = answer("stack:s1/t1/weights/0", "ACTIVE", "NONE");
+        assertThat(pool).hasSize(1);
+        final StackRecord before = stack;
+
+        assertThat(answer("stack:s1/t1/weights/0", "ACTIVE", "NONE")).isEmpty();
+        assertThat(stack.events()).isEqualTo(before.events());
+        assertThat(stack.inputs()).isEqualTo(before.inputs());
+    }
+
+    @Test
+    void aRejectedReplicaFailsTheStackAndRollsBackReleasingWhatWasPlaced() throws Exception {
+        create(Map.of());
+        answer("stack:s1/t1/weights/0", "ACTIVE", "NONE");
+        answer("stack:s1/t1/pool/0", "PLACED", "NONE");
+
+        final List<Demand> releases = answer("stack:s1/t1/pool/1", "REJECTED", "NO_CAPACITY");
+
+        assertThat(stack.status()).isEqualTo("ROLLBACK_IN_PROGRESS");
+        assertThat(stack.reason()).isEmpty();
+        assertThat(stack.events()).extracting(e -> e.resource() + " " + e.status() + " " + e.reason()).contains(
+                "pool CREATE_FAILED REJECTED: NO_CAPACITY (stack:s1/t1/pool/1)",
+                " CREATE_FAILED resource pool failed: REJECTED: NO_CAPACITY (stack:s1/t1/pool/1)");
+        // the failed pool's placed replica and the created storage go; the storage once nothing depends on it
+        assertThat(releases).extracting(Demand::getType, Demand::getReleaseOf).containsExactlyInAnyOrder(
+                org.assertj.core.groups.Tuple.tuple(DemandType.RELEASE, "stack:s1/t1/pool/0"),
+                org.assertj.core.groups.Tuple.tuple(DemandType.RELEASE, "stack:s1/t1/weights/0"));
+        answer("stack:s1/t1/pool/0", "RELEASED", "NONE");
+        answer("stack:s1/t1/weights/0", "RELEASED", "NONE");
+        assertThat(stack.status()).isEqualTo("ROLLBACK_COMPLETE");
+    }
+
+    @Test
+    void aDeleteReleasesEveryDemandAndCompletesWhenAllAreReleased() throws Exception {
+        create(Map.of("replicas", "1"));
+        answer("stack:s1/t1/weights/0", "ACTIVE", "NONE");
+        answer("stack:s1/t1/pool/0", "ACTIVE", "NONE");
+        assertThat(stack.status()).isEqualTo("CREATE_COMPLETE");
+
+        final List<Demand> releases = apply(new StackInput.Delete("s1", "test", now));
+        // route and deployment hold nothing and go at once; then the pool is released, then the storage
+        assertThat(releases).extracting(Demand::getReleaseOf).containsExactly("stack:s1/t1/pool/0");
+        assertThat(releases.get(0).getDemandId()).isEqualTo("stack:s1/t1/pool/0.r");
+        assertThat(answer("stack:s1/t1/pool/0", "RELEASED", "NONE")).extracting(Demand::getReleaseOf)
+                .containsExactly("stack:s1/t1/weights/0");
+        answer("stack:s1/t1/weights/0", "RELEASED", "NONE");
+        assertThat(stack.status()).isEqualTo("DELETE_COMPLETE");
+
+        // the id is free again: a new create is a new traversal with demands of its own
+        assertThat(create(Map.of())).extracting(Demand::getDemandId).containsExactly("stack:s1/t2/weights/0");
+    }
+
+    @Test
+    void aCreateOfAStackThatExistsAndADeleteOfOneThatDoesNotAreRefused() throws Exception {
+        create(Map.of());
+        final StackMachine.Result again = machine.apply(stack, new StackInput.Create("s1", "team-a", example(), Map.of(),
+                true, "test", now), now);
+        assertThat(again.refused()).isEqualTo("stack s1 exists (CREATE_IN_PROGRESS)");
+        assertThat(again.demands()).isEmpty();
+        assertThat(machine.apply(null, new StackInput.Delete("s2", "test", now), now).refused()).isEqualTo("no stack s2");
+    }
+
+    @Test
+    void stackDemandIdsNameTheirStack() {
+        assertThat(StackMachine.stackOf("stack:s1/t1/pool/0")).contains("s1");
+        assertThat(StackMachine.stackOf("stack:s1/t1/pool/0.r")).contains("s1");
+        assertThat(StackMachine.stackOf("demand-17")).isEmpty();
+        assertThat(StackMachine.stackOf("stack:nothing")).isEmpty();
+    }
+
+    @Test
+    void aStackThatWouldMakeMoreDemandsThanItsRecordHoldsFailsTheResourceThatCrossesTheLine() {
+        final StringBuilder template = new StringBuilder("resources:\n");
+        for (int p = 0; p < 16; p++) {
+            template.append("  pool").append(p).append(": {type: orchestrator::compute_pool, properties: {min_replicas: 64, max_replicas: 64}}\n");
+        }
+        final StackMachine.Result result = machine.apply(null, new StackInput.Create("s1", "team-a", template.toString(), Map.of(),
+                false, "test", now), now);
+
+        assertThat(result.demands()).hasSize(15 * 64);
+        assertThat(result.record().status()).isEqualTo("CREATE_FAILED");
+        assertThat(result.record().resources().get("pool9").reason()).isEqualTo("the stack would make more than 1000 demands");
+    }
+}
