@@ -16,6 +16,8 @@ import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.app.kafka.TopicWriter;
+import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.stacks.StackInput;
 import dev.orchestrator.schemas.Topics;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -99,6 +101,8 @@ public final class FleetSimulator implements AutoCloseable {
         if (payments) {
             clock.scheduleAtFixedRate(this::topUp, 10, 10, TimeUnit.MINUTES);
         }
+        // the example stack is created, kept five minutes, deleted, and created again 150 s later: its story goes on
+        clock.scheduleAtFixedRate(this::stackLoop, 5, 150, TimeUnit.SECONDS);
         LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", ALL_PROVIDERS, units.size(), demandsPerSecond);
     }
 
@@ -110,6 +114,7 @@ public final class FleetSimulator implements AutoCloseable {
             for (final String consumer : CONSUMERS) {
                 funds(FundsRequestType.DEPOSIT, consumer, "500", "start");
             }
+            funds(FundsRequestType.DEPOSIT, STACK_OWNER, "2000", "start");
             for (int p = 0; p < ALL_PROVIDERS; p++) {
                 funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
             }
@@ -227,6 +232,38 @@ public final class FleetSimulator implements AutoCloseable {
             }
         } catch (final RuntimeException e) {
             LOG.warn("demo telemetry loop: {}", e.toString());
+        }
+    }
+
+    /** The demo's stack: the example three-tier stack, two a100 replicas, for a team of its own (no quota). */
+    public static final String STACK = "demo-serving";
+    private static final String STACK_OWNER = "ml-team";
+    private int stackTurns;
+
+    private void stackLoop() {
+        try {
+            // every 150 s: create, keep, delete, and around again
+            final int phase = stackTurns++ % 3;
+            if (phase == 1) {
+                return;
+            }
+            final StackInput input = phase == 0
+                    ? new StackInput.Create(STACK, STACK_OWNER, exampleTemplate(), Map.of("replicas", "2"), true, "demo",
+                            System.currentTimeMillis())
+                    : new StackInput.Delete(STACK, "demo", System.currentTimeMillis());
+            LOG.info("demo operator {} stack={}", input instanceof StackInput.Create ? "creates" : "deletes", STACK);
+            producer.send(topics.stacks, STACK, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
+        } catch (final RuntimeException | java.io.IOException e) {
+            LOG.warn("demo stack loop: {}", e.toString());
+        }
+    }
+
+    private static String exampleTemplate() throws java.io.IOException {
+        try (java.io.InputStream in = FleetSimulator.class.getResourceAsStream("/examples/three-tier-stack.yaml")) {
+            if (in == null) {
+                throw new java.io.IOException("the example template is not in the jar");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 

@@ -23,7 +23,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs),
  * against {@code orchestrator demo} started from the packaged jar: a decision arrives in the live
  * feed, a click opens its explanation, the chart and tables fill, the money panel shows escrow held,
- * releases, a refund and a slash within two minutes, and a screenshot is saved to
+ * releases, a refund and a slash within two minutes, the demo's example stack reaches CREATE_COMPLETE
+ * with its resources in dependency order, and a screenshot is saved to
  * {@code target/dashboard.png}.
  */
 class DashboardIT {
@@ -88,6 +89,17 @@ class DashboardIT {
                 money.until(b -> positive(b.findElement(By.id(figure)).getText()));
             }
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#money-chart canvas")));
+
+            // the demo's example stack: its storage and its two a100 replicas are placed and provisioned, its
+            // deployment and route follow, and the stack reaches CREATE_COMPLETE with its resources in order
+            final WebElement stack = wait.until(ExpectedConditions.presenceOfElementLocated(By.xpath(
+                    "//div[@data-stack='demo-serving'][.//h3/span[contains(@class,'CREATE_COMPLETE')]]")));
+            assertThat(stack.findElements(By.cssSelector("tbody tr"))).extracting(r -> r.getAttribute("data-resource"))
+                    .containsExactly("weights", "pool", "vllm", "api");
+            assertThat(stack.findElements(By.cssSelector("tbody td.CREATE_COMPLETE"))).hasSize(4);
+            assertThat(stack.findElement(By.cssSelector("tr[data-resource='pool']")).getText()).contains("2 ready");
+            // the screenshot shows the stack
+            ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView()", stack);
 
             final Path screenshot = Path.of("target", "dashboard.png");
             Files.createDirectories(screenshot.getParent());

@@ -148,6 +148,46 @@
     return (u.free.storageBytes / 1e9).toFixed(0) + ' / ' + (u.capacity.storageBytes / 1e9).toFixed(0) + ' GB';
   }
 
+  // --- stacks: one table per stack, its resources in dependency order with their state and what they offer
+  async function refreshStacks() {
+    const stacks = await api('/v1/stacks');
+    const target = document.getElementById('stacks');
+    if (!stacks.length) {
+      return;
+    }
+    target.replaceChildren(...stacks.sort((a, b) => a.id.localeCompare(b.id)).map(stack => el('div', { class: 'stack', 'data-stack': stack.id },
+      el('h3', {}, stack.id + ' ', el('span', { class: 'stack-status ' + stack.status }, stack.status),
+        el('small', {}, ' for ' + stack.consumerId + (stack.reason ? ' — ' + stack.reason : ''))),
+      el('table', {},
+        el('thead', {}, el('tr', {}, el('th', {}, 'Resource'), el('th', {}, 'Type'), el('th', {}, 'Waits for'),
+          el('th', {}, 'State'), el('th', {}, 'Offers'))),
+        el('tbody', {}, ordered(stack.resources).map(([name, r]) => el('tr', { 'data-resource': name },
+          el('td', {}, name), el('td', {}, r.type.replace('orchestrator::', '')), el('td', {}, (r.dependsOn || []).join(', ')),
+          el('td', { class: 'stack-status ' + r.status }, r.status + (r.reason ? ' (' + r.reason + ')' : '')),
+          el('td', {}, offers(r.attributes || {})))))))));
+  }
+
+  // dependencies before dependents: the graph's layers, names sorted within each
+  function ordered(resources) {
+    const out = [];
+    const done = new Set();
+    let left = Object.entries(resources);
+    while (left.length) {
+      const layer = left.filter(([, r]) => (r.dependsOn || []).every(d => done.has(d) || !(d in resources)));
+      const next = layer.length ? layer : left;
+      next.sort((a, b) => a[0].localeCompare(b[0])).forEach(([name, r]) => { out.push([name, r]); done.add(name); });
+      left = left.filter(([name]) => !done.has(name));
+    }
+    return out;
+  }
+
+  function offers(attributes) {
+    if (attributes.url) { return attributes.url; }
+    if (attributes.endpoints) { return attributes.ready_replicas + ' ready: ' + attributes.endpoints.join(', '); }
+    if (attributes.unit_id) { return attributes.unit_id + (attributes.endpoint ? ' ' + attributes.endpoint : ''); }
+    return '';
+  }
+
   async function refreshProviders() {
     const answer = await api('/v1/providers');
     fill('providers', answer.providers.map(p => el('tr', {},
@@ -240,5 +280,6 @@
   every(5000, refreshUnits);
   every(5000, refreshMoney);
   every(5000, refreshProviders);
+  every(3000, refreshStacks);
   follow();
 })();

@@ -341,7 +341,7 @@ public final class StackMachine {
                 final boolean created = state != null && state.action() == StackStatus.Action.CREATE
                         && state.progress() == StackStatus.Progress.COMPLETE;
                 views.put(name, new StackRecord.ResourceView(template.resources().get(name).type().typeName(),
-                        state == null ? "NOT_STARTED" : state.toString(), reasons.getOrDefault(name, ""),
+                        List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), state == null ? "NOT_STARTED" : state.toString(), reasons.getOrDefault(name, ""),
                         created ? attributes(name) : Map.of()));
             });
             Map<String, Object> outputs = record.outputs();
@@ -352,8 +352,9 @@ public final class StackMachine {
                     outputs.put(output.getKey(), resolver.resolve(output.getValue()).orElse(null));
                 }
             }
-            final String stackReason = events.stream().filter(e -> e.resource().isEmpty()).reduce((a, b) -> b)
-                    .map(StackRecord.Event::reason).orElse("");
+            // why the stack is where it is: the last reason its traversal gave (a failure stays named through the rollback)
+            final String stackReason = events.stream().filter(e -> e.resource().isEmpty() && e.traversal().equals(record.traversal())
+                    && !e.reason().isEmpty()).reduce((a, b) -> b).map(StackRecord.Event::reason).orElse("");
             return new Result(new StackRecord(record.stackId(), record.consumerId(), record.template(), record.parameters(),
                     record.rollback(), record.traversal(), inputs, replicas, run.status().toString(), stackReason, views,
                     outputs, events, eventCount, record.createdAt(), now), List.copyOf(demands), "");

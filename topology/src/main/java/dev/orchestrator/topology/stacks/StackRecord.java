@@ -52,9 +52,10 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
         }
     }
 
-    /** A resource as readers see it: its state, why, and its attributes once created. */
-    public record ResourceView(String type, String status, String reason, Map<String, Object> attributes) {
+    /** A resource as readers see it: its type, what it waits for (the graph's edges), its state, why, and its attributes once created. */
+    public record ResourceView(String type, List<String> dependsOn, String status, String reason, Map<String, Object> attributes) {
         public ResourceView {
+            dependsOn = dependsOn == null ? List.of() : List.copyOf(dependsOn);
             attributes = attributes == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(attributes));
         }
     }

@@ -87,7 +87,7 @@ class StackMachineTest {
         final List<Demand> releases = answer("stack:s1/t1/pool/1", "REJECTED", "NO_CAPACITY");
 
         assertThat(stack.status()).isEqualTo("ROLLBACK_IN_PROGRESS");
-        assertThat(stack.reason()).isEmpty();
+        assertThat(stack.reason()).isEqualTo("resource pool failed: REJECTED: NO_CAPACITY (stack:s1/t1/pool/1)");
         assertThat(stack.events()).extracting(e -> e.resource() + " " + e.status() + " " + e.reason()).contains(
                 "pool CREATE_FAILED REJECTED: NO_CAPACITY (stack:s1/t1/pool/1)",
                 " CREATE_FAILED resource pool failed: REJECTED: NO_CAPACITY (stack:s1/t1/pool/1)");
@@ -98,6 +98,7 @@ class StackMachineTest {
         answer("stack:s1/t1/pool/0", "RELEASED", "NONE");
         answer("stack:s1/t1/weights/0", "RELEASED", "NONE");
         assertThat(stack.status()).isEqualTo("ROLLBACK_COMPLETE");
+        assertThat(stack.reason()).as("the failure stays named").startsWith("resource pool failed");
     }
 
     @Test

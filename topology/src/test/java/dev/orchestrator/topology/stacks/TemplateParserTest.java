@@ -23,11 +23,11 @@ class TemplateParserTest {
         assertThat(template.parameters().get("replicas").max()).isEqualTo(8.0);
         assertThat(template.resources()).containsOnlyKeys("weights", "pool", "vllm", "api");
         assertThat(template.resources().get("vllm").type()).isEqualTo(ResourceType.MODEL_DEPLOYMENT);
-        assertThat(template.resources().get("vllm").properties().get("pool")).isEqualTo(new Value.GetResource("pool", 41));
+        assertThat(template.resources().get("vllm").properties().get("pool")).isEqualTo(new Value.GetResource("pool", 44));
         // implicit (get_resource, get_attr) and explicit (depends_on) dependencies
         assertThat(template.resources().get("vllm").dependencies()).containsExactly("pool", "weights");
         assertThat(template.resources().get("pool").dependencies()).containsExactly("weights");
-        assertThat(template.outputs().get("url")).isEqualTo(new Value.GetAttr("api", "url", 52));
+        assertThat(template.outputs().get("url")).isEqualTo(new Value.GetAttr("api", "url", 55));
         assertThat(StackGraph.of(template).waves()).containsExactly(Set.of("weights"), Set.of("pool"), Set.of("vllm"),
                 Set.of("api"));
     }
