@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 @Command(name = "orchestrator", mixinStandardHelpOptions = true, version = "orchestrator 0.1.0",
         description = "A streaming resource orchestrator on Kafka Streams.",
         subcommands = {DemoCommand.class, RunCommand.class, BenchCommand.class, VerifyCommand.class, ChaosCommand.class,
-            TailCommand.class,
+            TailCommand.class, StackCommand.class,
             BrokerCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {

@@ -122,4 +122,31 @@ class StacksIT {
         assertThat(api.send("GET", "/v1/stacks/bad", null).statusCode()).isEqualTo(404);
         assertThat(api.send("POST", "/v1/stacks", body("Bad Id", "resources: {}", Map.of())).statusCode()).isEqualTo(400);
     }
+
+    @Test
+    void theCommandLineCreatesFollowsAndDeletesAStack() throws Exception {
+        final String url = "http://127.0.0.1:" + engine.instance().httpPort();
+        final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        final java.io.StringWriter err = new java.io.StringWriter();
+        final java.io.PrintStream saved = System.out;
+        final int created;
+        final int deleted;
+        System.setOut(new java.io.PrintStream(out, true));
+        try {
+            created = Main.execute(new java.io.PrintWriter(err, true), "stack", "create", "../examples/three-tier-stack.yaml",
+                    "--id", "cli", "-p", "replicas=1", "--url", url, "--token", TOKEN);
+            deleted = Main.execute(new java.io.PrintWriter(err, true), "stack", "delete", "cli", "--url", url, "--token", TOKEN);
+        } finally {
+            System.setOut(saved);
+        }
+        final String printed = out.toString();
+
+        assertThat(created).as(printed + err).isZero();
+        assertThat(deleted).as(printed + err).isZero();
+        assertThat(printed).contains("stack cli accepted", "(stack)    CREATE_COMPLETE", "output url = ",
+                "stack cli: delete accepted", "(stack)    DELETE_COMPLETE");
+        assertThat(Main.execute(new java.io.PrintWriter(err, true), "stack", "get", "nowhere", "--url", url, "--token", TOKEN))
+                .isEqualTo(1);
+        assertThat(err.toString()).contains("orchestrator: 404 NOT_FOUND: no stack nowhere");
+    }
 }

@@ -344,7 +344,9 @@ public final class StackMachine {
                         List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), state == null ? "NOT_STARTED" : state.toString(), reasons.getOrDefault(name, ""),
                         created ? attributes(name) : Map.of()));
             });
-            Map<String, Object> outputs = record.outputs();
+            // outputs hold while the stack does: a delete or rollback takes them away
+            Map<String, Object> outputs = run.status().action() == StackStatus.Action.DELETE
+                    || run.status().action() == StackStatus.Action.ROLLBACK ? Map.of() : record.outputs();
             if (run.status() != null && run.status().equals(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE))) {
                 final Resolver resolver = new Resolver(parameters, provisioned());
                 outputs = new LinkedHashMap<>();
