@@ -161,14 +161,17 @@ final class StackCommand implements Runnable {
         throw new IllegalStateException("stack " + stack + " still in progress after 30 minutes");
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Print stack ID: status, resources, outputs (JSON).")
-    static final class Get implements Callable<Integer> {
+    /** A subcommand about one stack: the API and the stack's id. */
+    abstract static class OnStack implements Callable<Integer> {
         @picocli.CommandLine.Mixin
         Api api = new Api();
 
-        @Parameters(index = "0", paramLabel = "ID")
+        @Parameters(index = "0", paramLabel = "ID", description = "the stack's id")
         String id;
+    }
 
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Print stack ID: status, resources, outputs (JSON).")
+    static final class Get extends OnStack {
         @Override
         public Integer call() throws Exception {
             System.out.println(JSON.writerWithDefaultPrettyPrinter().writeValueAsString(api.call("GET", "/v1/stacks/" + id, null)));
@@ -177,13 +180,7 @@ final class StackCommand implements Runnable {
     }
 
     @Command(name = "events", mixinStandardHelpOptions = true, description = "Print stack ID's events in order.")
-    static final class Events implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        Api api = new Api();
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Events extends OnStack {
         @Override
         public Integer call() throws Exception {
             for (final JsonNode event : api.call("GET", "/v1/stacks/" + id + "/events", null)) {
@@ -196,13 +193,7 @@ final class StackCommand implements Runnable {
 
     @Command(name = "delete", mixinStandardHelpOptions = true,
             description = "Delete stack ID (everything it provisioned, dependents first) and follow it.")
-    static final class Delete implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
-        Api api = new Api();
-
-        @Parameters(index = "0", paramLabel = "ID")
-        String id;
-
+    static final class Delete extends OnStack {
         @Option(names = "--no-wait", description = "return once the API has accepted it")
         boolean noWait;
 
