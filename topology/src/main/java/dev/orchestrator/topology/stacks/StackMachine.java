@@ -54,6 +54,28 @@ public final class StackMachine {
         return slash < 0 ? Optional.empty() : Optional.of(demandId.substring(PREFIX.length(), slash));
     }
 
+    /**
+     * Templates parsed lately, by their text: every outcome of a stack's demands rebuilds its run, and a
+     * large template parsed per outcome would hold the stream thread its engine tasks share.
+     */
+    private final Map<String, Template> parsed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(final Map.Entry<String, Template> eldest) {
+            return size() > PARSED_KEPT;
+        }
+    };
+    private static final int PARSED_KEPT = 32;
+
+    private Template template(final String text) {
+        final Template known = parsed.get(text);
+        if (known != null) {
+            return known;
+        }
+        final Template template = TemplateParser.parse(text);
+        parsed.put(text, template);
+        return template;
+    }
+
     /** Applies {@code input} to {@code current} (null: no such stack yet) at {@code now}. */
     public Result apply(final StackRecord current, final StackInput input, final long now) {
         if (input instanceof StackInput.Create create) {
@@ -61,7 +83,7 @@ public final class StackMachine {
                 return new Result(current, List.of(), "stack " + create.stackId() + " exists (" + current.status() + ")");
             }
             final int next = current == null ? 1 : Integer.parseInt(current.traversal().substring(1)) + 1;
-            final Work work = new Work(new StackRecord(create.stackId(), create.consumerId(), create.template(),
+            final Work work = new Work(this, new StackRecord(create.stackId(), create.consumerId(), create.template(),
                     create.parameters(), create.rollback(), "t" + next, List.of(), Map.of(), "CREATE_IN_PROGRESS", "",
                     Map.of(), Map.of(), current == null ? List.of() : current.events(),
                     current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now), now);
@@ -71,7 +93,7 @@ public final class StackMachine {
         if (current == null) {
             return new Result(null, List.of(), "no stack " + input.stackId());
         }
-        final Work work = new Work(current, now);
+        final Work work = new Work(this, current, now);
         if (input instanceof StackInput.Delete) {
             work.input("DELETE", "", "");
         } else {
@@ -96,10 +118,10 @@ public final class StackMachine {
         private final StackRun.Step started;
         private long eventCount;
 
-        Work(final StackRecord record, final long now) {
+        Work(final StackMachine machine, final StackRecord record, final long now) {
             this.record = record;
             this.now = now;
-            this.template = TemplateParser.parse(record.template());
+            this.template = machine.template(record.template());
             this.parameters = ParameterValues.resolve(template, record.parameters());
             this.run = new StackRun(record.traversal(), template, record.rollback());
             this.inputs = new ArrayList<>(record.inputs());
@@ -274,8 +296,9 @@ public final class StackMachine {
             }
             final boolean removing = state != null && state.inProgress()
                     && (state.action() == StackStatus.Action.ROLLBACK || state.action() == StackStatus.Action.DELETE);
-            if (removing && replicas.values().stream().filter(r -> r.resource().equals(resource)).allMatch(
-                    r -> r.gone() || r.status().isEmpty() && r.releasing())) {
+            // a replica with no outcome yet is waited for: once it holds, it is released like the rest
+            if (removing && replicas.values().stream().filter(r -> r.resource().equals(resource))
+                    .allMatch(StackRecord.Replica::gone)) {
                 input("DELETED", resource, "");
             }
         }
