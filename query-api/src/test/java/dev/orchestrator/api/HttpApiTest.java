@@ -77,6 +77,9 @@ class HttpApiTest {
                         new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper()))
                 .metrics(new io.micrometer.prometheusmetrics.PrometheusMeterRegistry(io.micrometer.prometheusmetrics.PrometheusConfig.DEFAULT))
                 .writes(WriteRoutesTest.routes(new java.util.ArrayList<>()))
+                .stacks(new dev.orchestrator.api.stacks.StackRoutes(null, null, null,
+                        new dev.orchestrator.api.query.StateAccess(null, new org.apache.kafka.streams.state.HostInfo("127.0.0.1", 1)),
+                        new dev.orchestrator.api.query.Peers(), new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()))
                 .events(new dev.orchestrator.api.events.EventFeed(java.util.Map.of(), null, 10, 0), 1)
                 .dashboard().build().start("127.0.0.1", 0);
         try {

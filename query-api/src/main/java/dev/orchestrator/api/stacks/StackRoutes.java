@@ -34,6 +34,8 @@ import java.util.Optional;
  * outputs and events from the stack engine's store (on whichever instance holds it), delete it.
  */
 public final class StackRoutes {
+    /** Stacks one list answers with. */
+    private static final int LISTED = 1_000;
     private final Topics topics;
     private final Publisher publisher;
     private final WriteRoutes writes;
@@ -77,6 +79,7 @@ public final class StackRoutes {
         routes.get("/v1/stacks/{id}", ctx -> read(ctx, () -> StackView.of(stack(ctx.pathParam("id")))));
         routes.get("/v1/stacks/{id}/events", ctx -> read(ctx, () -> stack(ctx.pathParam("id")).events()));
         routes.delete("/v1/stacks/{id}", this::delete);
+        routes.get("/internal/v1/stacks", ctx -> ctx.json(local()));
         // what another instance asks of the stacks held here: the whole record, to check a create or a delete against
         routes.get("/internal/v1/stacks/{id}", ctx -> {
             final String id = ctx.pathParam("id");
@@ -177,12 +180,33 @@ public final class StackRoutes {
         ctx.contentType("application/json").result(body);
     }
 
-    /** The stacks held here (each instance lists its own). */
+    /** Every instance's stacks, by id, at most {@link #LISTED} (an instance that does not answer is left out). */
     private List<StackView> list() {
+        final java.util.TreeMap<String, StackView> merged = new java.util.TreeMap<>();
+        for (final String instance : state.instances()) {
+            if (instance.equals(state.self())) {
+                local().forEach(v -> merged.put(v.id(), v));
+                continue;
+            }
+            peers.get(instance, "/internal/v1/stacks").ifPresent(body -> {
+                try {
+                    for (final StackView view : json.readValue(body, StackView[].class)) {
+                        merged.put(view.id(), view);
+                    }
+                } catch (final java.io.IOException e) {
+                    throw new Unavailable("instance " + instance + " answered something unreadable: " + e.getMessage());
+                }
+            });
+        }
+        return merged.values().stream().limit(LISTED).toList();
+    }
+
+    /** The stacks held here. */
+    private List<StackView> local() {
         final List<StackView> out = new ArrayList<>();
         state.<StackRecord, Void>readActive(StoreNames.STACKS, store -> {
             try (var all = store.all()) {
-                while (all.hasNext() && out.size() < 1_000) {
+                while (all.hasNext() && out.size() < LISTED) {
                     out.add(StackView.of(all.next().value));
                 }
             }
