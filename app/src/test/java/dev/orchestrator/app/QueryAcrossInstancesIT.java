@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -87,6 +88,31 @@ class QueryAcrossInstancesIT {
             } while (!cursor.isEmpty());
             assertThat(listed).isEqualTo(DEMANDS);
 
+            // stacks: created through A, each held by whichever instance owns its key, read and listed through both
+            final List<String> stacks = List.of("s-a", "s-b", "s-c", "s-d", "s-e", "s-f");
+            for (final String stack : stacks) {
+                final HttpResponse<String> created = send(a, "POST", "/v1/stacks", JSON.writeValueAsString(Map.of("id", stack,
+                        "consumerId", "c1", "template", "resources:\n  disk: {type: orchestrator::storage, properties: {size: 1 GB}}\n")));
+                assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+            }
+            for (final String stack : stacks) {
+                for (final Instance at : List.of(a, b)) {
+                    final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    HttpResponse<String> read = get(at, "/v1/stacks/" + stack);
+                    while (read.statusCode() == 404 && System.nanoTime() < deadline) {
+                        Thread.sleep(200);
+                        read = get(at, "/v1/stacks/" + stack);
+                    }
+                    assertThat(read.statusCode()).as(stack + ": " + read.body()).isEqualTo(200);
+                    assertThat(JSON.readTree(read.body()).path("id").asText()).isEqualTo(stack);
+                }
+            }
+            for (final Instance at : List.of(a, b)) {
+                final List<String> listedStacks = new java.util.ArrayList<>();
+                JSON.readTree(get(at, "/v1/stacks").body()).forEach(s -> listedStacks.add(s.path("id").asText()));
+                assertThat(listedStacks).as("gathered from both instances").containsExactlyElementsOf(stacks);
+            }
+
             // bad parameters are refused with the offending field; unknown things are 404
             for (final String[] bad : new String[][] {{"/v1/allocations?limit=0", "limit"}, {"/v1/allocations?limit=abc", "limit"},
                     {"/v1/allocations?limit=501", "limit"}, {"/v1/units?cursor=%25%25", "cursor"},
@@ -149,6 +175,14 @@ class QueryAcrossInstancesIT {
             assertThat(fresh.statusCode()).as(fresh.body()).isEqualTo(200);
             assertThat(JSON.readTree(fresh.body()).path("stale").asBoolean()).isFalse();
         }
+    }
+
+    private HttpResponse<String> send(final Instance instance, final String method, final String path, final String body)
+            throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + instance.httpPort() + path))
+                .header("Authorization", "Bearer " + CLIENT_TOKEN).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(15)).method(method, HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private HttpResponse<String> get(final Instance instance, final String path) throws Exception {

@@ -102,6 +102,11 @@ public final class PaymentRoutes implements AutoCloseable {
         routes.get("/v1/providers/{id}/earnings", ctx -> read(ctx, () -> earnings(ctx.pathParam("id"))));
         routes.get("/v1/payments", ctx -> read(ctx, () -> payments(ctx.queryParam("allocation"), kind(ctx.queryParam("state")),
                 limit(ctx.queryParam("limit")))));
+        // the same reads for the instance that does not run the ledger: the peer token opens only /internal routes
+        routes.get("/internal/v1/consumers/{id}/account", ctx -> ctx.json(account(ctx.pathParam("id"))));
+        routes.get("/internal/v1/providers/{id}/earnings", ctx -> ctx.json(earnings(ctx.pathParam("id"))));
+        routes.get("/internal/v1/payments", ctx -> ctx.json(payments(ctx.queryParam("allocation"), kind(ctx.queryParam("state")),
+                limit(ctx.queryParam("limit")))));
         routes.get("/v1/payments/summary", ctx -> ctx.json(new MoneyViews.Summary(MoneyViews.Totals.of(totals(), currency),
                 history())));
         routes.get("/internal/v1/payments/{id}/slash", ctx -> ctx.json(slashHere(ctx.pathParam("id"))));
@@ -246,7 +251,7 @@ public final class PaymentRoutes implements AutoCloseable {
             throw new Unavailable("the escrow ledger moved while this request was forwarded");
         }
         final String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-        final String body = peers.get(elsewhere.get(), ctx.path() + query)
+        final String body = peers.get(elsewhere.get(), "/internal" + ctx.path() + query)
                 .orElseThrow(() -> new NotFound("not found on " + elsewhere.get()));
         ctx.contentType("application/json").result(body);
     }

@@ -76,8 +76,9 @@ public final class StackRoutes {
     public void register(final RoutesConfig routes) {
         routes.post("/v1/stacks", this::create);
         routes.get("/v1/stacks", ctx -> ctx.json(list()));
-        routes.get("/v1/stacks/{id}", ctx -> read(ctx, () -> StackView.of(stack(ctx.pathParam("id")))));
-        routes.get("/v1/stacks/{id}/events", ctx -> read(ctx, () -> stack(ctx.pathParam("id")).events()));
+        // a stack held by another instance is read there through its internal route (the peer token opens only those)
+        routes.get("/v1/stacks/{id}", ctx -> ctx.json(StackView.of(stack(ctx.pathParam("id")))));
+        routes.get("/v1/stacks/{id}/events", ctx -> ctx.json(stack(ctx.pathParam("id")).events()));
         routes.delete("/v1/stacks/{id}", this::delete);
         routes.get("/internal/v1/stacks", ctx -> ctx.json(local()));
         // what another instance asks of the stacks held here: the whole record, to check a create or a delete against
@@ -159,25 +160,8 @@ public final class StackRoutes {
         if (elsewhere.isEmpty()) {
             return Optional.ofNullable(state.<StackRecord, StackRecord>readActive(StoreNames.STACKS, store -> store.get(id)));
         }
+        // the internal route answers from its own store only: a forward never goes further
         return peers.get(elsewhere.get(), "/internal/v1/stacks/" + Peers.encode(id)).map(this::decode);
-    }
-
-    /** Answers from the stack here, or from the instance that holds it. */
-    private void read(final Context ctx, final java.util.function.Supplier<Object> local) {
-        final String id = ctx.pathParam("id");
-        if (!StackMachine.STACK_ID.matcher(id).matches()) {
-            throw new NotFound("no stack " + id);
-        }
-        final Optional<String> elsewhere = state.ownerElsewhere(StoreNames.STACKS, id);
-        if (elsewhere.isEmpty()) {
-            ctx.json(local.get());
-            return;
-        }
-        if (ctx.header(Peers.HOP_HEADER) != null) {
-            throw new Unavailable("the stack moved while this request was forwarded");
-        }
-        final String body = peers.get(elsewhere.get(), ctx.path()).orElseThrow(() -> new NotFound("no stack " + id));
-        ctx.contentType("application/json").result(body);
     }
 
     /** Every instance's stacks, by id, at most {@link #LISTED} (an instance that does not answer is left out). */
