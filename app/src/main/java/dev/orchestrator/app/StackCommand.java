@@ -19,8 +19,9 @@ import picocli.CommandLine.Parameters;
 
 /** Stacks from a terminal: create one from a template file, follow it, read it, delete it, over the HTTP API. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = "Create, read and delete stacks through an instance's HTTP API.",
-        subcommands = {StackCommand.Create.class, StackCommand.Get.class, StackCommand.Events.class, StackCommand.Delete.class})
+        description = "Create, update, read and delete stacks through an instance's HTTP API.",
+        subcommands = {StackCommand.Create.class, StackCommand.Update.class, StackCommand.Get.class, StackCommand.Events.class,
+            StackCommand.Delete.class})
 final class StackCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -126,7 +127,7 @@ final class StackCommand implements Runnable {
 
     /**
      * Prints each event of {@code stack} after the first {@code before} until the stack is no longer in
-     * progress; 0 when it ends CREATE_COMPLETE or DELETE_COMPLETE, 1 when it failed or rolled back.
+     * progress; 0 when it ends CREATE_COMPLETE, UPDATE_COMPLETE or DELETE_COMPLETE, 1 when it failed or rolled back.
      */
     static int follow(final Api api, final String stack, final long before) throws Exception {
         long seen = before;
@@ -188,6 +189,32 @@ final class StackCommand implements Runnable {
                         ? "(stack)" : event.path("resource").asText(), event.path("status").asText(), event.path("reason").asText());
             }
             return 0;
+        }
+    }
+
+    @Command(name = "update", mixinStandardHelpOptions = true,
+            description = "Update stack ID: new parameter values and/or a new template; follow it until it is complete or failed.")
+    static final class Update extends OnStack {
+        @Option(names = "--template", paramLabel = "FILE", description = "a new template (default: keep the current one)")
+        Path file;
+
+        @Option(names = {"-p", "--param"}, paramLabel = "KEY=VALUE", description = "a parameter's new value; repeat for more")
+        Map<String, String> parameters = new LinkedHashMap<>();
+
+        @Option(names = "--no-wait", description = "return once the API has accepted it")
+        boolean noWait;
+
+        @Override
+        public Integer call() throws Exception {
+            final Map<String, Object> body = new LinkedHashMap<>();
+            if (file != null) {
+                body.put("template", Files.readString(file));
+            }
+            body.put("parameters", parameters);
+            final long before = eventsSoFar(api, id);
+            api.call("PATCH", "/v1/stacks/" + id, body);
+            System.out.printf("stack %s: update accepted%n", id);
+            return noWait ? 0 : follow(api, id, before);
         }
     }
 

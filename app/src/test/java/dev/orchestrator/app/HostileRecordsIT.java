@@ -205,7 +205,8 @@ class HostileRecordsIT {
                         + "\"template\":\"resources:\\n  p: {type: orchestrator::compute_pool, properties: {min_replicas: 99999, max_replicas: 1}}\"}"},
                 new String[] {"s7", "{\"t\":\"outcome\",\"stackId\":\"s7\",\"demandId\":null,\"status\":null}"},
                 new String[] {"s8", "{\"t\":\"delete\",\"stackId\":\"s8\"}"},
-                new String[] {"s9", "{\"t\":\"nothing\"}"})) {
+                new String[] {"s9", "{\"t\":\"nothing\"}"},
+                new String[] {"s10", "{\"t\":\"update\",\"stackId\":\"s10\",\"template\":\"resources: [\",\"parameters\":{\"a\":null}}"})) {
             records.add(new Hostile(topics.stacks.name(), crafted[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     smile(crafted[1])));
         }

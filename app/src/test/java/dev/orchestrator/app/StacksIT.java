@@ -22,8 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Stacks on a real broker and a running engine: the example three-tier stack created through the API
  * is placed through the decision path (its storage and its GPU pool's replicas as demands, provisioned
- * by an executor), reaches CREATE_COMPLETE with its outputs, and is deleted, the event log telling the
- * story in order; a bad template is refused naming line and path before anything is published.
+ * by an executor), reaches CREATE_COMPLETE with its outputs, is scaled in place and has its pool
+ * replaced on another GPU model, and is deleted, the event log telling the story in order; a bad
+ * template is refused naming line and path before anything is published.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class StacksIT {
@@ -46,7 +47,10 @@ class StacksIT {
                         + " \"capacity\": {\"storage\": \"1000 GB\"}, \"pricePerHour\": {\"amount\": \"0.50\", \"currency\": \"USD\"}}",
                 "{\"dataUnitId\": \"gpu-1\", \"providerId\": \"p-2\", \"kind\": \"COMPUTE\", \"region\": \"eu-west-1\","
                         + " \"capacity\": {\"cpu\": \"64 vcpu\", \"memory\": \"512 GiB\", \"gpuCount\": 8, \"gpuType\": \"a100\"},"
-                        + " \"pricePerHour\": {\"amount\": \"20.00\", \"currency\": \"USD\"}}")) {
+                        + " \"pricePerHour\": {\"amount\": \"20.00\", \"currency\": \"USD\"}}",
+                "{\"dataUnitId\": \"l4-1\", \"providerId\": \"p-3\", \"kind\": \"COMPUTE\", \"region\": \"eu-west-1\","
+                        + " \"capacity\": {\"cpu\": \"48 vcpu\", \"memory\": \"256 GiB\", \"gpuCount\": 4, \"gpuType\": \"l4\"},"
+                        + " \"pricePerHour\": {\"amount\": \"6.00\", \"currency\": \"USD\"}}")) {
             assertThat(api.send("POST", "/v1/data-units", unit).statusCode()).isEqualTo(202);
         }
         api.poll("/v1/units/gpu-1", u -> true);
@@ -63,7 +67,7 @@ class StacksIT {
     }
 
     @Test
-    void theExampleStackIsCreatedThroughTheDecisionPathAndDeletedWithItsStoryInOrder() throws Exception {
+    void theExampleStackIsCreatedScaledReplacedAndDeletedThroughTheDecisionPathWithItsStoryInOrder() throws Exception {
         final String template = Files.readString(Path.of("../examples/three-tier-stack.yaml"));
 
         final HttpResponse<String> created = api.send("POST", "/v1/stacks", body("serving", template, Map.of("replicas", "2")));
@@ -81,6 +85,24 @@ class StacksIT {
 
         assertThat(api.send("POST", "/v1/stacks", body("serving", template, Map.of())).statusCode()).as("exists").isEqualTo(409);
 
+        // scale the pool in place: one more a100 replica, the two there stay
+        assertThat(api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"replicas\": \"3\"}}").statusCode()).isEqualTo(202);
+        final JsonNode scaled = api.poll("/v1/stacks/serving", s -> s.path("status").asText().equals("UPDATE_COMPLETE"));
+        assertThat(scaled.path("resources").path("pool").path("attributes").path("ready_replicas").asText()).isEqualTo("3");
+        assertThat(api.poll("/v1/units/gpu-1", u -> u.path("allocations").size() == 3).path("allocations")).hasSize(3);
+
+        // a change of GPU model replaces the pool: three l4 replicas first, then the a100 ones are released
+        assertThat(api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"gpu\": \"L4\"}}").statusCode()).isEqualTo(202);
+        final JsonNode replaced = api.poll("/v1/stacks/serving", s -> s.path("status").asText().equals("UPDATE_COMPLETE")
+                && s.path("traversal").asText().equals("t3"));
+        assertThat(replaced.path("resources").path("vllm").path("attributes").path("endpoints").toString()).contains("l4-1")
+                .doesNotContain("gpu-1");
+        api.poll("/v1/units/gpu-1", u -> u.path("allocations").isEmpty());
+        assertThat(api.poll("/v1/units/l4-1", u -> u.path("allocations").size() == 3).path("allocations")).hasSize(3);
+        final HttpResponse<String> badUpdate = api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"gpu\": \"TPU\"}}");
+        assertThat(badUpdate.statusCode()).as(badUpdate.body()).isEqualTo(400);
+        assertThat(badUpdate.body()).contains("parameters.gpu");
+
         assertThat(api.send("DELETE", "/v1/stacks/serving", null).statusCode()).isEqualTo(202);
         final JsonNode deleted = api.poll("/v1/stacks/serving", s -> s.path("status").asText().startsWith("DELETE_")
                 && !s.path("status").asText().endsWith("IN_PROGRESS"));
@@ -94,6 +116,9 @@ class StacksIT {
                 " CREATE_IN_PROGRESS", "weights CREATE_IN_PROGRESS", "weights CREATE_COMPLETE",
                 "pool CREATE_IN_PROGRESS", "pool CREATE_COMPLETE", "vllm CREATE_IN_PROGRESS", "vllm CREATE_COMPLETE",
                 "api CREATE_IN_PROGRESS", "api CREATE_COMPLETE", " CREATE_COMPLETE",
+                " UPDATE_IN_PROGRESS", "pool UPDATE_IN_PROGRESS", "pool UPDATE_COMPLETE", " UPDATE_COMPLETE",
+                " UPDATE_IN_PROGRESS", "pool UPDATE_IN_PROGRESS", "pool UPDATE_COMPLETE", " UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+                " UPDATE_COMPLETE",
                 " DELETE_IN_PROGRESS", "api DELETE_IN_PROGRESS", "api DELETE_COMPLETE", "vllm DELETE_IN_PROGRESS",
                 "vllm DELETE_COMPLETE", "pool DELETE_IN_PROGRESS", "pool DELETE_COMPLETE", "weights DELETE_IN_PROGRESS",
                 "weights DELETE_COMPLETE", " DELETE_COMPLETE");
@@ -124,17 +149,20 @@ class StacksIT {
     }
 
     @Test
-    void theCommandLineCreatesFollowsAndDeletesAStack() throws Exception {
+    void theCommandLineCreatesUpdatesFollowsAndDeletesAStack() throws Exception {
         final String url = "http://127.0.0.1:" + engine.instance().httpPort();
         final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         final java.io.StringWriter err = new java.io.StringWriter();
         final java.io.PrintStream saved = System.out;
         final int created;
+        final int updated;
         final int deleted;
         System.setOut(new java.io.PrintStream(out, true));
         try {
             created = Main.execute(new java.io.PrintWriter(err, true), "stack", "create", "../examples/three-tier-stack.yaml",
                     "--id", "cli", "-p", "replicas=1", "--url", url, "--token", TOKEN);
+            updated = Main.execute(new java.io.PrintWriter(err, true), "stack", "update", "cli", "-p", "replicas=2", "--url", url,
+                    "--token", TOKEN);
             deleted = Main.execute(new java.io.PrintWriter(err, true), "stack", "delete", "cli", "--url", url, "--token", TOKEN);
         } finally {
             System.setOut(saved);
@@ -142,8 +170,10 @@ class StacksIT {
         final String printed = out.toString();
 
         assertThat(created).as(printed + err).isZero();
+        assertThat(updated).as(printed + err).isZero();
         assertThat(deleted).as(printed + err).isZero();
         assertThat(printed).contains("stack cli accepted", "(stack)    CREATE_COMPLETE", "output url = ",
+                "stack cli: update accepted", "pool       UPDATE_COMPLETE", "(stack)    UPDATE_COMPLETE",
                 "stack cli: delete accepted", "(stack)    DELETE_COMPLETE");
         assertThat(Main.execute(new java.io.PrintWriter(err, true), "stack", "get", "nowhere", "--url", url, "--token", TOKEN))
                 .isEqualTo(1);

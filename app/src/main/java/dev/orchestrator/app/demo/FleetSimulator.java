@@ -101,7 +101,7 @@ public final class FleetSimulator implements AutoCloseable {
         if (payments) {
             clock.scheduleAtFixedRate(this::topUp, 10, 10, TimeUnit.MINUTES);
         }
-        // the example stack is created, kept five minutes, deleted, and created again 150 s later: its story goes on
+        // the example stack is created, scaled 150 s later, deleted 150 s after that, created again: its story goes on
         clock.scheduleAtFixedRate(this::stackLoop, 5, 150, TimeUnit.SECONDS);
         LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", ALL_PROVIDERS, units.size(), demandsPerSecond);
     }
@@ -242,16 +242,14 @@ public final class FleetSimulator implements AutoCloseable {
 
     private void stackLoop() {
         try {
-            // every 150 s: create, keep, delete, and around again
+            // every 150 s: create with two replicas, scale to three, delete, and around again
             final int phase = stackTurns++ % 3;
-            if (phase == 1) {
-                return;
-            }
+            final long now = System.currentTimeMillis();
             final StackInput input = phase == 0
-                    ? new StackInput.Create(STACK, STACK_OWNER, exampleTemplate(), Map.of("replicas", "2"), true, "demo",
-                            System.currentTimeMillis())
-                    : new StackInput.Delete(STACK, "demo", System.currentTimeMillis());
-            LOG.info("demo operator {} stack={}", input instanceof StackInput.Create ? "creates" : "deletes", STACK);
+                    ? new StackInput.Create(STACK, STACK_OWNER, exampleTemplate(), Map.of("replicas", "2"), true, "demo", now)
+                    : phase == 1 ? new StackInput.Update(STACK, null, Map.of("replicas", "3"), "demo", now)
+                    : new StackInput.Delete(STACK, "demo", now);
+            LOG.info("demo operator {} stack={}", phase == 0 ? "creates" : phase == 1 ? "scales" : "deletes", STACK);
             producer.send(topics.stacks, STACK, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
         } catch (final RuntimeException | java.io.IOException e) {
             LOG.warn("demo stack loop: {}", e.toString());

@@ -26,7 +26,7 @@ public record Identity(Role role, String id) {
         return switch (role) {
             case CONSUMER -> method == HandlerType.POST && (route.equals("/v1/demands")
                     || route.equals("/v1/consumers/{id}/deposits") || route.equals("/v1/stacks"))
-                    || method == HandlerType.DELETE && route.equals("/v1/stacks/{id}");
+                    || (method == HandlerType.DELETE || method == HandlerType.PATCH) && route.equals("/v1/stacks/{id}");
             case PROVIDER -> method == HandlerType.POST && (route.equals("/v1/data-units") || route.equals("/v1/telemetry")
                     || route.equals("/v1/providers/{id}/stake"))
                     || method == HandlerType.PUT && route.equals("/v1/data-units/{id}/state");

@@ -16,7 +16,6 @@ import dev.orchestrator.topology.stacks.ParameterValues;
 import dev.orchestrator.topology.stacks.StackInput;
 import dev.orchestrator.topology.stacks.StackMachine;
 import dev.orchestrator.topology.stacks.StackRecord;
-import dev.orchestrator.topology.stacks.Template;
 import dev.orchestrator.topology.stacks.TemplateError;
 import dev.orchestrator.topology.stacks.TemplateException;
 import dev.orchestrator.topology.stacks.TemplateParser;
@@ -59,6 +58,10 @@ public final class StackRoutes {
     public record CreateBody(String id, String template, Map<String, String> parameters, String consumerId, Boolean rollback) {
     }
 
+    /** An update: a new template (absent: keep the current one) and parameters (over the current ones when the template stays). */
+    public record UpdateBody(String template, Map<String, String> parameters) {
+    }
+
     /** A template refused: every error with its line and path. */
     public record TemplateRefusal(String code, String message, List<TemplateError> errors) {
     }
@@ -80,6 +83,7 @@ public final class StackRoutes {
         routes.get("/v1/stacks/{id}", ctx -> ctx.json(StackView.of(stack(ctx.pathParam("id")))));
         routes.get("/v1/stacks/{id}/events", ctx -> ctx.json(stack(ctx.pathParam("id")).events()));
         routes.delete("/v1/stacks/{id}", this::delete);
+        routes.patch("/v1/stacks/{id}", this::update);
         routes.get("/internal/v1/stacks", ctx -> ctx.json(local()));
         // what another instance asks of the stacks held here: the whole record, to check a create or a delete against
         routes.get("/internal/v1/stacks/{id}", ctx -> {
@@ -107,21 +111,11 @@ public final class StackRoutes {
         if (!who.actsForConsumer(consumer)) {
             throw new Rejected(403, "FORBIDDEN", "consumerId", who + " may not create stacks for " + consumer);
         }
-        if (body.template() == null || body.template().length() > StackMachine.MAX_TEMPLATE_CHARS) {
-            throw new Rejected(400, "INVALID_INPUT", "template", "a template of at most " + StackMachine.MAX_TEMPLATE_CHARS
-                    + " characters is required");
+        if (body.template() == null) {
+            throw new Rejected(400, "INVALID_INPUT", "template", "a template is required");
         }
-        final Map<String, String> parameters = body.parameters() == null ? Map.of() : body.parameters();
-        if (parameters.size() > StackMachine.MAX_PARAMETERS || parameters.values().stream().anyMatch(v -> v == null)) {
-            throw new Rejected(400, "INVALID_INPUT", "parameters", "at most " + StackMachine.MAX_PARAMETERS
-                    + " parameters, each with a value");
-        }
-        try {
-            final Template template = TemplateParser.parse(body.template());
-            ParameterValues.resolve(template, parameters);
-        } catch (final TemplateException e) {
-            ctx.status(400).json(new TemplateRefusal("INVALID_TEMPLATE", e.errors().size() + " error(s) in the template or its "
-                    + "parameters", e.errors()));
+        final Map<String, String> parameters = parameters(body.parameters(), Map.of());
+        if (!valid(ctx, body.template(), parameters)) {
             return;
         }
         existing(id).ifPresent(current -> {
@@ -129,21 +123,76 @@ public final class StackRoutes {
                 throw new Rejected(409, "CONFLICT", "id", "stack " + id + " exists (" + current.status() + ")");
             }
         });
-        publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(),
-                new StackInput.Create(id, consumer, body.template(), parameters, body.rollback() == null || body.rollback(),
-                        who.toString(), clock.millis())));
-        WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(id, topics.stacks.name(), "/v1/stacks/" + id));
+        publish(ctx, id, new StackInput.Create(id, consumer, body.template(), parameters,
+                body.rollback() == null || body.rollback(), who.toString(), clock.millis()));
+    }
+
+    private void update(final Context ctx) {
+        final Identity who = Access.identityOf(ctx);
+        final String id = ctx.pathParam("id");
+        final StackRecord current = owned(who, id, "update");
+        final UpdateBody body = writes.body(ctx, UpdateBody.class);
+        final String template = body.template() != null ? body.template() : current.template();
+        if (!valid(ctx, template, parameters(body.parameters(), body.template() != null ? Map.of() : current.parameters()))) {
+            return;
+        }
+        if (!StackMachine.UPDATABLE.contains(current.status())) {
+            throw new Rejected(409, "CONFLICT", "id", "stack " + id + " is " + current.status()
+                    + ": only a created or updated stack is updated");
+        }
+        publish(ctx, id, new StackInput.Update(id, body.template(), body.parameters(), who.toString(), clock.millis()));
     }
 
     private void delete(final Context ctx) {
         final Identity who = Access.identityOf(ctx);
         final String id = ctx.pathParam("id");
+        owned(who, id, "delete");
+        publish(ctx, id, new StackInput.Delete(id, who.toString(), clock.millis()));
+    }
+
+    /** Stack {@code id}, which {@code who} must act for to {@code verb} it. */
+    private StackRecord owned(final Identity who, final String id, final String verb) {
         final StackRecord current = stack(id);
         if (!who.actsForConsumer(current.consumerId())) {
-            throw new Rejected(403, "FORBIDDEN", "id", who + " may not delete a stack of " + current.consumerId());
+            throw new Rejected(403, "FORBIDDEN", "id", who + " may not " + verb + " a stack of " + current.consumerId());
         }
-        publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(),
-                new StackInput.Delete(id, who.toString(), clock.millis())));
+        return current;
+    }
+
+    /** {@code given} over {@code base}, bounded. */
+    private static Map<String, String> parameters(final Map<String, String> given, final Map<String, String> base) {
+        final Map<String, String> out = new java.util.LinkedHashMap<>(base);
+        if (given != null) {
+            if (given.size() > StackMachine.MAX_PARAMETERS || given.values().stream().anyMatch(v -> v == null)) {
+                throw new Rejected(400, "INVALID_INPUT", "parameters", "at most " + StackMachine.MAX_PARAMETERS
+                        + " parameters, each with a value");
+            }
+            out.putAll(given);
+        }
+        return out;
+    }
+
+    /**
+     * Whether {@code template} with {@code parameters} is one the stack engine takes; when not, the 400
+     * listing each error's line and path is the answer, and nothing is published.
+     */
+    private static boolean valid(final Context ctx, final String template, final Map<String, String> parameters) {
+        if (template.length() > StackMachine.MAX_TEMPLATE_CHARS) {
+            throw new Rejected(400, "INVALID_INPUT", "template", "a template of at most " + StackMachine.MAX_TEMPLATE_CHARS
+                    + " characters");
+        }
+        try {
+            ParameterValues.resolve(TemplateParser.parse(template), parameters);
+            return true;
+        } catch (final TemplateException e) {
+            ctx.status(400).json(new TemplateRefusal("INVALID_TEMPLATE", e.errors().size() + " error(s) in the template or its "
+                    + "parameters", e.errors()));
+            return false;
+        }
+    }
+
+    private void publish(final Context ctx, final String id, final StackInput input) {
+        publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
         WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(id, topics.stacks.name(), "/v1/stacks/" + id));
     }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = StackInput.Create.class, name = "create"),
     @JsonSubTypes.Type(value = StackInput.Delete.class, name = "delete"),
+    @JsonSubTypes.Type(value = StackInput.Update.class, name = "update"),
     @JsonSubTypes.Type(value = StackInput.Outcome.class, name = "outcome")
 })
 public sealed interface StackInput {
@@ -18,6 +19,14 @@ public sealed interface StackInput {
     /** Create stack {@code stackId} from {@code template} (YAML) with {@code parameters}, for {@code consumerId}. */
     record Create(String stackId, String consumerId, String template, Map<String, String> parameters, boolean rollback,
                   String requestedBy, long at) implements StackInput {
+    }
+
+    /**
+     * Update stack {@code stackId}: to {@code template} (null: the current one) with {@code parameters}
+     * (over the current ones when the template stays, in place of them when it changes).
+     */
+    record Update(String stackId, String template, Map<String, String> parameters, String requestedBy, long at)
+            implements StackInput {
     }
 
     /** Delete stack {@code stackId} and everything it provisioned. */

@@ -86,19 +86,73 @@ public final class StackMachine {
             final Work work = new Work(this, new StackRecord(create.stackId(), create.consumerId(), create.template(),
                     create.parameters(), create.rollback(), "t" + next, List.of(), Map.of(), "CREATE_IN_PROGRESS", "",
                     Map.of(), Map.of(), current == null ? List.of() : current.events(),
-                    current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now), now);
+                    current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now,
+                    StackRecord.CREATE, List.of()), now);
             work.take(work.started);
             return work.result();
         }
         if (current == null) {
             return new Result(null, List.of(), "no stack " + input.stackId());
         }
+        if (input instanceof StackInput.Update update) {
+            return update(current, update, now);
+        }
         final Work work = new Work(this, current, now);
         if (input instanceof StackInput.Delete) {
             work.input("DELETE", "", "");
+            work.releaseRetired();
         } else {
             work.outcome((StackInput.Outcome) input);
+            work.cleanUp();
         }
+        return work.result();
+    }
+
+    private static final String CLEANUP = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS";
+    /** Statuses an update may start from: a newer update supersedes one still running. */
+    public static final java.util.Set<String> UPDATABLE = java.util.Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE",
+            "UPDATE_FAILED", "UPDATE_IN_PROGRESS", CLEANUP);
+
+    /**
+     * An update: a new traversal over the new template in which each resource the plan leaves unchanged
+     * (and that was created) is adopted as it is; the others go through the traversal in dependency
+     * order: created, provisioned again where they are kept (a pool scales to its new replica count),
+     * or, when replaced, created anew while the old ones keep serving. The old demands of replaced and
+     * dropped resources are released once the traversal is complete (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS,
+     * then UPDATE_COMPLETE). A failed update is not rolled back: what was there keeps running.
+     */
+    private Result update(final StackRecord current, final StackInput.Update update, final long now) {
+        if (!UPDATABLE.contains(current.status())) {
+            return new Result(current, List.of(), "stack " + current.stackId() + " is " + current.status()
+                    + ": only a created or updated stack is updated");
+        }
+        final Work before = new Work(this, current, now);
+        final String text = update.template() != null ? update.template() : current.template();
+        final Map<String, String> given = new LinkedHashMap<>(update.template() != null ? Map.of() : current.parameters());
+        if (update.parameters() != null) {
+            given.putAll(update.parameters());
+        }
+        final Template next = template(text);
+        final Map<String, UpdatePlan.Change> plan = UpdatePlan.of(before.template, before.parameters, next,
+                ParameterValues.resolve(next, given));
+        final List<String> adopted = new ArrayList<>();
+        final Map<String, StackRecord.Replica> replicas = new LinkedHashMap<>(current.replicas());
+        plan.forEach((name, change) -> {
+            final StackStatus was = before.run.resources().get(name);
+            final boolean created = was != null && was.equals(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE));
+            if (change.kind() == UpdatePlan.Kind.UNCHANGED && created) {
+                adopted.add(name);
+            }
+            if (change.kind() == UpdatePlan.Kind.REPLACE || change.kind() == UpdatePlan.Kind.DELETE) {
+                replicas.replaceAll((id, r) -> r.resource().equals(name) ? r.retire() : r);
+            }
+        });
+        final int traversal = Integer.parseInt(current.traversal().substring(1)) + 1;
+        final Work work = new Work(this, new StackRecord(current.stackId(), current.consumerId(), text, given, false,
+                "t" + traversal, List.of(), replicas, "UPDATE_IN_PROGRESS", "", current.resources(), current.outputs(),
+                current.events(), current.eventCount(), current.createdAt(), now, StackRecord.UPDATE, adopted), now);
+        work.take(work.started);
+        work.cleanUp();
         return work.result();
     }
 
@@ -130,6 +184,7 @@ public final class StackMachine {
             this.eventCount = record.eventCount();
             record.resources().forEach((name, view) -> reasons.put(name, view.reason()));
             // the run as it stood: its effects were acted on when each outcome first came
+            record.adopted().forEach(run::adopt);
             started = run.start();
             for (final StackRecord.RunInput in : record.inputs()) {
                 step(in);
@@ -161,7 +216,7 @@ public final class StackMachine {
         void take(final StackRun.Step step) {
             for (final StackRun.Event event : step.events()) {
                 events.add(new StackRecord.Event(++eventCount, now, event.traversal(), event.resource(),
-                        event.status().toString(), event.reason()));
+                        shown(event.status(), event.resource().isEmpty()), event.reason()));
                 if (!event.resource().isEmpty()) {
                     reasons.put(event.resource(), event.reason());
                 }
@@ -193,20 +248,9 @@ public final class StackMachine {
             }
             try {
                 switch (definition.type()) {
-                    case STORAGE -> demand(name, 0, ResourceKind.STORAGE, storage(properties.get()), properties.get());
-                    case COMPUTE_POOL -> {
-                        final int replicas = whole(properties.get().get("min_replicas"), "min_replicas", 0, MAX_REPLICAS);
-                        if (this.replicas.size() + replicas > MAX_DEMANDS) {
-                            throw new IllegalArgumentException("the stack would make more than " + MAX_DEMANDS + " demands");
-                        }
-                        final ResourceSpec spec = compute(properties.get());
-                        for (int i = 0; i < replicas; i++) {
-                            demand(name, i, ResourceKind.COMPUTE, spec, properties.get());
-                        }
-                        if (replicas == 0) {
-                            input("CREATED", name, "");
-                        }
-                    }
+                    case STORAGE -> scale(name, 1, ResourceKind.STORAGE, storage(properties.get()), properties.get());
+                    case COMPUTE_POOL -> scale(name, whole(properties.get().get("min_replicas"), "min_replicas", 0, MAX_REPLICAS),
+                            ResourceKind.COMPUTE, compute(properties.get()), properties.get());
                     default -> input("CREATED", name, "");
                 }
             } catch (final IllegalArgumentException e) {
@@ -214,10 +258,32 @@ public final class StackMachine {
             }
         }
 
+        /**
+         * Brings {@code resource} to {@code wanted} live replicas: new demands for the missing ones, the
+         * highest-numbered beyond it retired and released; created at once when what is left is all ACTIVE.
+         */
+        private void scale(final String resource, final int wanted, final ResourceKind kind, final ResourceSpec spec,
+                           final Map<String, Object> properties) {
+            final List<StackRecord.Replica> live = live(resource);
+            if (replicas.size() + Math.max(0, wanted - live.size()) > MAX_DEMANDS) {
+                throw new IllegalArgumentException("the stack would make more than " + MAX_DEMANDS + " demands");
+            }
+            int index = live.stream().mapToInt(StackRecord.Replica::index).max().orElse(-1);
+            for (int i = live.size(); i < wanted; i++) {
+                demand(resource, ++index, kind, spec, properties);
+            }
+            for (int i = wanted; i < live.size(); i++) {
+                final StackRecord.Replica extra = live.get(live.size() - 1 - (i - wanted));
+                replicas.put(extra.demandId(), extra.retire());
+                release(replicas.get(extra.demandId()));
+            }
+            settle(resource);
+        }
+
         private void demand(final String resource, final int index, final ResourceKind kind, final ResourceSpec spec,
                             final Map<String, Object> properties) {
             final String id = PREFIX + record.stackId() + "/" + record.traversal() + "/" + resource + "/" + index;
-            replicas.put(id, new StackRecord.Replica(resource, index, id, "", "", null, null, null, null, false));
+            replicas.put(id, new StackRecord.Replica(resource, index, id, "", "", null, null, null, null, false, false));
             final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId(record.consumerId())
                     .setType(DemandType.PLACE).setKind(kind).setResources(spec).setRequestedAt(Instant.ofEpochMilli(now))
                     .setLabels(Map.of("stack", record.stackId(), "resource", resource));
@@ -250,6 +316,12 @@ public final class StackMachine {
                 }
             } else {
                 replicas.put(id, with(replica, outcome.status(), outcome));
+                // retired before it was placed (scaled away, superseded): it serves nothing, so it goes at once; a
+                // retired replica that serves (ACTIVE) waits for what replaces it
+                final StackRecord.Replica updated = replicas.get(id);
+                if (updated.retired() && !updated.status().equals("ACTIVE")) {
+                    release(updated);
+                }
             }
             settle(replica.resource());
         }
@@ -258,7 +330,7 @@ public final class StackMachine {
             return new StackRecord.Replica(r.resource(), r.index(), r.demandId(), r.gone() ? r.status() : status,
                     o.reason() == null ? "" : o.reason(), o.unitId() != null ? o.unitId() : r.unitId(),
                     o.providerId() != null ? o.providerId() : r.providerId(), o.region() != null ? o.region() : r.region(),
-                    o.endpoint() != null ? o.endpoint() : r.endpoint(), r.releasing());
+                    o.endpoint() != null ? o.endpoint() : r.endpoint(), r.releasing(), r.retired());
         }
 
         /** Moves {@code resource} on from what its demands say, and releases what it holds but no longer wants. */
@@ -267,13 +339,15 @@ public final class StackMachine {
             final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(resource)).toList();
             final boolean creating = state != null && state.action() == StackStatus.Action.CREATE && state.inProgress();
             if (creating) {
-                final Optional<StackRecord.Replica> lost = of.stream().filter(StackRecord.Replica::gone).findFirst();
+                // what an update retired is on its way out: it neither counts nor fails the resource
+                final List<StackRecord.Replica> counted = of.stream().filter(r -> !r.retired()).toList();
+                final Optional<StackRecord.Replica> lost = counted.stream().filter(StackRecord.Replica::gone).findFirst();
                 if (lost.isPresent()) {
                     input("FAILED", resource, lost.get().status() + (lost.get().reason().isEmpty() ? ""
                             : ": " + lost.get().reason()) + " (" + lost.get().demandId() + ")");
                     // its other replicas may hold capacity: failed, they are released
                     settle(resource);
-                } else if (!of.isEmpty() && of.stream().allMatch(r -> r.status().equals("ACTIVE"))) {
+                } else if (counted.size() == wanted(resource) && counted.stream().allMatch(r -> r.status().equals("ACTIVE"))) {
                     input("CREATED", resource, "");
                 }
                 return;
@@ -283,17 +357,12 @@ public final class StackMachine {
             if (kept) {
                 return;
             }
-            // being removed, failed or removed: what still holds capacity is released
-            for (final StackRecord.Replica replica : of) {
-                if (replica.holds() && !replica.releasing()) {
-                    replicas.put(replica.demandId(), new StackRecord.Replica(replica.resource(), replica.index(),
-                            replica.demandId(), replica.status(), replica.reason(), replica.unitId(), replica.providerId(),
-                            replica.region(), replica.endpoint(), true));
-                    demands.add(Demand.newBuilder().setDemandId(replica.demandId() + RELEASE).setConsumerId(record.consumerId())
-                            .setType(DemandType.RELEASE).setReleaseOf(replica.demandId()).setRequestedAt(Instant.ofEpochMilli(now))
-                            .setLabels(Map.of("stack", record.stackId(), "resource", resource)).build());
-                }
-            }
+            // being removed, failed or removed: what still holds capacity is released; a failed update takes back only
+            // what it added, and the replicas from before keep serving
+            final boolean failedUpdate = state != null && state.action() == StackStatus.Action.CREATE
+                    && state.progress() == StackStatus.Progress.FAILED && record.mode().equals(StackRecord.UPDATE);
+            of.stream().filter(r -> !failedUpdate || r.retired() || r.demandId().startsWith(PREFIX + record.stackId() + "/"
+                    + record.traversal() + "/")).forEach(this::release);
             final boolean removing = state != null && state.inProgress()
                     && (state.action() == StackStatus.Action.ROLLBACK || state.action() == StackStatus.Action.DELETE);
             // a replica with no outcome yet is waited for: once it holds, it is released like the rest
@@ -301,6 +370,69 @@ public final class StackMachine {
                     .allMatch(StackRecord.Replica::gone)) {
                 input("DELETED", resource, "");
             }
+        }
+
+        /** Asks for {@code replica}'s release when it holds capacity and was not asked for already. */
+        private void release(final StackRecord.Replica replica) {
+            if (replica.holds() && !replica.releasing()) {
+                replicas.put(replica.demandId(), replica.released());
+                demands.add(Demand.newBuilder().setDemandId(replica.demandId() + RELEASE).setConsumerId(record.consumerId())
+                        .setType(DemandType.RELEASE).setReleaseOf(replica.demandId()).setRequestedAt(Instant.ofEpochMilli(now))
+                        .setLabels(Map.of("stack", record.stackId(), "resource", replica.resource())).build());
+            }
+        }
+
+        /** {@code resource}'s replicas that count: not retired, not gone, by index. */
+        private List<StackRecord.Replica> live(final String resource) {
+            return replicas.values().stream().filter(r -> r.resource().equals(resource) && !r.retired() && !r.gone())
+                    .sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
+        }
+
+        /** How many replicas {@code resource} asks for now (1 for storage); -1 when that cannot be read. */
+        private int wanted(final String resource) {
+            final ResourceDefinition definition = template.resources().get(resource);
+            if (definition.type() == ResourceType.STORAGE) {
+                return 1;
+            }
+            try {
+                return new Resolver(parameters, provisioned()).properties(definition)
+                        .map(p -> whole(p.get("min_replicas"), "min_replicas", 0, MAX_REPLICAS)).orElse(-1);
+            } catch (final IllegalArgumentException e) {
+                return -1;
+            }
+        }
+
+        /** After a delete: what updates retired is released too (their resources may be gone from the template). */
+        void releaseRetired() {
+            replicas.values().stream().filter(StackRecord.Replica::retired).toList().forEach(this::release);
+        }
+
+        /** Once an update's traversal is complete, the old demands of replaced and dropped resources go. */
+        void cleanUp() {
+            if (record.mode().equals(StackRecord.UPDATE) && createComplete()) {
+                releaseRetired();
+                final boolean clean = replicas.values().stream().noneMatch(r -> r.retired() && !r.gone());
+                final String last = events.stream().filter(e -> e.resource().isEmpty() && e.traversal().equals(record.traversal()))
+                        .reduce((a, b) -> b).map(StackRecord.Event::status).orElse("");
+                if (clean && last.equals(CLEANUP)) {
+                    events.add(new StackRecord.Event(++eventCount, now, record.traversal(), "", "UPDATE_COMPLETE", ""));
+                }
+            }
+        }
+
+        private boolean createComplete() {
+            return run.status() != null && run.status().equals(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE));
+        }
+
+        /** A run's status as readers see it: an update's CREATE_* reads UPDATE_*, its completion waits for the clean-up. */
+        private String shown(final StackStatus status, final boolean stack) {
+            if (!record.mode().equals(StackRecord.UPDATE) || status.action() != StackStatus.Action.CREATE) {
+                return status.toString();
+            }
+            if (stack && status.progress() == StackStatus.Progress.COMPLETE) {
+                return replicas.values().stream().anyMatch(r -> r.retired() && !r.gone()) ? CLEANUP : "UPDATE_COMPLETE";
+            }
+            return "UPDATE_" + status.progress();
         }
 
         /** The created resources, as get_resource and get_attr read them. */
@@ -316,7 +448,7 @@ public final class StackMachine {
 
         private Map<String, Object> attributes(final String name) {
             final ResourceDefinition definition = template.resources().get(name);
-            final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(name))
+            final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(name) && !r.retired())
                     .sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
             final Map<String, Object> out = new LinkedHashMap<>();
             switch (definition.type()) {
@@ -363,14 +495,18 @@ public final class StackMachine {
             run.resources().forEach((name, state) -> {
                 final boolean created = state != null && state.action() == StackStatus.Action.CREATE
                         && state.progress() == StackStatus.Progress.COMPLETE;
+                // an adopted resource did not change: it keeps the state it showed
+                final StackRecord.ResourceView before = record.resources().get(name);
+                final String shownState = record.adopted().contains(name) && before != null ? before.status()
+                        : state == null ? "NOT_STARTED" : shown(state, false);
                 views.put(name, new StackRecord.ResourceView(template.resources().get(name).type().typeName(),
-                        List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), state == null ? "NOT_STARTED" : state.toString(), reasons.getOrDefault(name, ""),
-                        created ? attributes(name) : Map.of()));
+                        List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), shownState,
+                        reasons.getOrDefault(name, ""), created ? attributes(name) : Map.of()));
             });
             // outputs hold while the stack does: a delete or rollback takes them away
             Map<String, Object> outputs = run.status().action() == StackStatus.Action.DELETE
                     || run.status().action() == StackStatus.Action.ROLLBACK ? Map.of() : record.outputs();
-            if (run.status() != null && run.status().equals(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE))) {
+            if (createComplete()) {
                 final Resolver resolver = new Resolver(parameters, provisioned());
                 outputs = new LinkedHashMap<>();
                 for (final Map.Entry<String, Value> output : template.outputs().entrySet()) {
@@ -381,8 +517,9 @@ public final class StackMachine {
             final String stackReason = events.stream().filter(e -> e.resource().isEmpty() && e.traversal().equals(record.traversal())
                     && !e.reason().isEmpty()).reduce((a, b) -> b).map(StackRecord.Event::reason).orElse("");
             return new Result(new StackRecord(record.stackId(), record.consumerId(), record.template(), record.parameters(),
-                    record.rollback(), record.traversal(), inputs, replicas, run.status().toString(), stackReason, views,
-                    outputs, events, eventCount, record.createdAt(), now), List.copyOf(demands), "");
+                    record.rollback(), record.traversal(), inputs, replicas, shown(run.status(), true), stackReason, views,
+                    outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted()),
+                    List.copyOf(demands), "");
         }
     }
 

@@ -11,7 +11,8 @@ import java.util.Map;
 public record StackRecord(String stackId, String consumerId, String template, Map<String, String> parameters,
                           boolean rollback, String traversal, List<RunInput> inputs, Map<String, Replica> replicas,
                           String status, String reason, Map<String, ResourceView> resources, Map<String, Object> outputs,
-                          List<Event> events, long eventCount, long createdAt, long updatedAt) {
+                          List<Event> events, long eventCount, long createdAt, long updatedAt, String mode,
+                          List<String> adopted) {
     /** Events kept per stack; older ones are counted, not kept. */
     public static final int KEPT_EVENTS = 500;
 
@@ -23,7 +24,13 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
         outputs = outputs == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputs));
         events = List.copyOf(events);
         reason = reason == null ? "" : reason;
+        mode = mode == null ? CREATE : mode;
+        adopted = adopted == null ? List.of() : List.copyOf(adopted);
     }
+
+    /** The traversal creates the stack ({@code CREATE}) or updates it ({@code UPDATE}): an update's statuses read UPDATE_*. */
+    public static final String CREATE = "CREATE";
+    public static final String UPDATE = "UPDATE";
 
     /** One outcome the traversal took, in order: CREATED, FAILED, DELETED, DELETE_FAILED of a resource, or DELETE of the stack. */
     public record RunInput(String kind, String resource, String reason) {
@@ -34,7 +41,17 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
      * status (empty until the first), where it runs, and whether its release was asked for.
      */
     public record Replica(String resource, int index, String demandId, String status, String reason, String unitId,
-                          String providerId, String region, String endpoint, boolean releasing) {
+                          String providerId, String region, String endpoint, boolean releasing, boolean retired) {
+        /** This replica with its release asked for. */
+        public Replica released() {
+            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, true, retired);
+        }
+
+        /** This replica no longer counted in its resource (replaced, dropped or scaled away): it is released. */
+        public Replica retire() {
+            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, releasing, true);
+        }
+
         /** Whether its allocation holds capacity (or may: PLACED and on). */
         public boolean holds() {
             return switch (status) {

@@ -72,7 +72,28 @@ public final class StackRun {
         final List<Event> events = new ArrayList<>();
         status = StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.IN_PROGRESS);
         events.add(new Event(traversal, "", status, ""));
-        return new Step(events, createReady(events));
+        final List<Effect> effects = createReady(events);
+        if (allCreated()) {
+            // every resource was adopted: nothing to wait for
+            status = StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE);
+            events.add(new Event(traversal, "", status, ""));
+        }
+        return new Step(events, effects);
+    }
+
+    /**
+     * Before {@link #start}: {@code resource} exists already and is taken over as created (an update's
+     * unchanged resource), so what depends on it does not wait for it. No event: nothing happens to it.
+     */
+    public void adopt(final String resource) {
+        if (status == null && resources.containsKey(resource)) {
+            resources.put(resource, StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE));
+        }
+    }
+
+    private boolean allCreated() {
+        return resources.values().stream().allMatch(s -> s != null && s.equals(StackStatus.of(StackStatus.Action.CREATE,
+                StackStatus.Progress.COMPLETE)));
     }
 
     /** {@code resource} was provisioned (by traversal {@code of}). */
@@ -88,8 +109,7 @@ public final class StackRun {
         }
         set(resource, StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE), "", events);
         final List<Effect> effects = createReady(events);
-        if (resources.values().stream().allMatch(s -> s != null && s.equals(StackStatus.of(StackStatus.Action.CREATE,
-                StackStatus.Progress.COMPLETE)))) {
+        if (allCreated()) {
             status = StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE);
             events.add(new Event(traversal, "", status, ""));
         }

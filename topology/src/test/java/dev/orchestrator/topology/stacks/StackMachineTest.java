@@ -152,4 +152,90 @@ class StackMachineTest {
         assertThat(result.record().status()).isEqualTo("CREATE_FAILED");
         assertThat(result.record().resources().get("pool9").reason()).isEqualTo("the stack would make more than 1000 demands");
     }
+
+    /** The example stack created with {@code replicas} a100 replicas, every demand ACTIVE. */
+    private void created(final int replicas) throws Exception {
+        create(Map.of("replicas", String.valueOf(replicas)));
+        answer("stack:s1/t1/weights/0", "ACTIVE", "NONE");
+        for (int r = 0; r < replicas; r++) {
+            answer("stack:s1/t1/pool/" + r, "ACTIVE", "NONE");
+        }
+        assertThat(stack.status()).isEqualTo("CREATE_COMPLETE");
+    }
+
+    private List<Demand> update(final String template, final Map<String, String> parameters) {
+        return apply(new StackInput.Update("s1", template, parameters, "test", now));
+    }
+
+    @Test
+    void anUpdateScalesAPoolInPlaceAddingOnlyTheMissingReplicasAndLeavesTheRestAlone() throws Exception {
+        created(2);
+
+        final List<Demand> more = update(null, Map.of("replicas", "3"));
+
+        assertThat(more).extracting(Demand::getDemandId).containsExactly("stack:s1/t2/pool/2");
+        assertThat(stack.status()).isEqualTo("UPDATE_IN_PROGRESS");
+        assertThat(stack.resources().get("weights").status()).as("unchanged: adopted").isEqualTo("CREATE_COMPLETE");
+        answer("stack:s1/t2/pool/2", "ACTIVE", "NONE");
+        assertThat(stack.status()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(stack.resources().get("pool").attributes().get("ready_replicas")).isEqualTo("3");
+
+        // and back down to one: the two highest-numbered replicas are released
+        final List<Demand> fewer = update(null, Map.of("replicas", "1"));
+        assertThat(fewer).extracting(Demand::getReleaseOf).containsExactlyInAnyOrder("stack:s1/t2/pool/2", "stack:s1/t1/pool/1");
+        assertThat(stack.status()).isEqualTo("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
+        answer("stack:s1/t2/pool/2", "RELEASED", "NONE");
+        answer("stack:s1/t1/pool/1", "RELEASED", "NONE");
+        assertThat(stack.status()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(stack.resources().get("pool").attributes().get("ready_replicas")).isEqualTo("1");
+    }
+
+    @Test
+    void aReplacingChangeCreatesTheNewReplicasBeforeTheOldOnesAreReleased() throws Exception {
+        created(2);
+
+        final List<Demand> replaced = update(null, Map.of("gpu", "L4"));
+
+        assertThat(replaced).extracting(Demand::getDemandId).containsExactly("stack:s1/t2/pool/0", "stack:s1/t2/pool/1");
+        assertThat(replaced).allSatisfy(d -> assertThat(d.getResources().getGpuType()).isEqualTo("l4"));
+        answer("stack:s1/t2/pool/0", "ACTIVE", "NONE");
+        final List<Demand> releases = answer("stack:s1/t2/pool/1", "ACTIVE", "NONE");
+        assertThat(releases).as("the old pool goes once the new one is ready").extracting(Demand::getReleaseOf)
+                .containsExactlyInAnyOrder("stack:s1/t1/pool/0", "stack:s1/t1/pool/1");
+        assertThat(stack.status()).isEqualTo("UPDATE_COMPLETE_CLEANUP_IN_PROGRESS");
+        assertThat(stack.resources().get("vllm").attributes().get("endpoints")).as("the deployment reads the new pool")
+                .isEqualTo(List.of("sim://stack:s1/t2/pool/0", "sim://stack:s1/t2/pool/1"));
+        answer("stack:s1/t1/pool/0", "RELEASED", "NONE");
+        answer("stack:s1/t1/pool/1", "RELEASED", "NONE");
+        assertThat(stack.status()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(stack.events()).extracting(e -> e.resource() + " " + e.status()).containsSubsequence(
+                " UPDATE_IN_PROGRESS", "pool UPDATE_IN_PROGRESS", "pool UPDATE_COMPLETE", " UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
+                " UPDATE_COMPLETE");
+    }
+
+    @Test
+    void aFailedScaleUpTakesBackOnlyWhatItAddedAndANewerUpdateSupersedesARunningOne() throws Exception {
+        created(1);
+        update(null, Map.of("replicas", "3"));
+
+        // superseded while its two new replicas are pending: the newer asks for 2, keeping one of them
+        final List<Demand> newer = update(null, Map.of("replicas", "2"));
+        assertThat(newer).as("the one it drops is not placed yet: released once it is").isEmpty();
+        assertThat(answer("stack:s1/t2/pool/2", "PLACED", "NONE")).extracting(Demand::getReleaseOf)
+                .containsExactly("stack:s1/t2/pool/2");
+        assertThat(stack.status()).isEqualTo("UPDATE_IN_PROGRESS");
+        // its kept replica is refused: the update fails, and the replica from before keeps serving
+        final List<Demand> cleanup = answer("stack:s1/t2/pool/1", "REJECTED", "NO_CAPACITY");
+        assertThat(stack.status()).isEqualTo("UPDATE_FAILED");
+        assertThat(cleanup).extracting(Demand::getReleaseOf).doesNotContain("stack:s1/t1/pool/0");
+        assertThat(stack.replicas().get("stack:s1/t1/pool/0").releasing()).isFalse();
+    }
+
+    @Test
+    void aStackBeingCreatedIsNotUpdated() throws Exception {
+        create(Map.of());
+        final StackMachine.Result refused = machine.apply(stack, new StackInput.Update("s1", null, Map.of("replicas", "3"),
+                "test", now), now);
+        assertThat(refused.refused()).isEqualTo("stack s1 is CREATE_IN_PROGRESS: only a created or updated stack is updated");
+    }
 }
