@@ -77,25 +77,48 @@ class SlowClientsTest {
     @Test
     void moneyWritesCutSlowBodiesOffAsEveryWriteDoes() throws Exception {
         final List<WriteRoutesTest.Published> published = new ArrayList<>();
-        final WriteRoutes writes = WriteRoutesTest.routes(published, new AtomicBoolean(),
-                new WriteRoutes.BodyLimits(4, Duration.ofSeconds(3)));
+        final WriteRoutes writes = fourBodiesForThreeSeconds(published);
         final Javalin money = HttpApi.builder(() -> new dev.orchestrator.api.health.ReadinessReport(true, "RUNNING"))
                 .writes(writes).payments(new dev.orchestrator.api.payments.PaymentRoutes(WriteRoutesTest.topics(),
                         WriteRoutesTest.publisher(published, new AtomicBoolean()), writes, null, null,
                         new com.fasterxml.jackson.databind.ObjectMapper(), "USD", java.time.Clock.systemUTC()))
                 .threads(16).build().start("127.0.0.1", 0);
+        // the two money routes that read a body (a slash reversal reads none and answers at once)
+        cutsSlowBodiesOff(money, List.of("/v1/consumers/c1/deposits", "/v1/providers/p1/stake"), published);
+    }
+
+    @Test
+    void stackWritesCutSlowBodiesOffAsEveryWriteDoes() throws Exception {
+        final List<WriteRoutesTest.Published> published = new ArrayList<>();
+        final WriteRoutes writes = fourBodiesForThreeSeconds(published);
+        final Javalin stacks = HttpApi.builder(() -> new dev.orchestrator.api.health.ReadinessReport(true, "RUNNING"))
+                .writes(writes).stacks(new dev.orchestrator.api.stacks.StackRoutes(WriteRoutesTest.topics(),
+                        WriteRoutesTest.publisher(published, new AtomicBoolean()), writes, null, null,
+                        new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()))
+                .threads(16).build().start("127.0.0.1", 0);
+        // a stack create reads its body (up to a 256 KiB template) before anything else
+        cutsSlowBodiesOff(stacks, List.of("/v1/stacks"), published);
+    }
+
+    /** Write routes that read at most 4 bodies at once, each within 3 s, recording what they publish. */
+    private static WriteRoutes fourBodiesForThreeSeconds(final List<WriteRoutesTest.Published> published) {
+        return WriteRoutesTest.routes(published, new AtomicBoolean(), new WriteRoutes.BodyLimits(4, Duration.ofSeconds(3)));
+    }
+
+    /** 12 clients drip bodies to {@code paths} a byte every 400 ms: health answers, at most 4 are read, all are cut off. */
+    private void cutsSlowBodiesOff(final Javalin app, final List<String> paths, final List<WriteRoutesTest.Published> published)
+            throws Exception {
         final ExecutorService pool = Executors.newFixedThreadPool(12);
         try {
             final List<Future<Integer>> slow = new ArrayList<>();
             for (int i = 0; i < 12; i++) {
-                // the two money routes that read a body (a slash reversal reads none and answers at once)
-                final String path = i % 2 == 0 ? "/v1/consumers/c1/deposits" : "/v1/providers/p1/stake";
-                slow.add(pool.submit(() -> dripOneByteEvery400Millis(money, path)));
+                final String path = paths.get(i % paths.size());
+                slow.add(pool.submit(() -> dripOneByteEvery400Millis(app, path)));
             }
             Thread.sleep(500);
-            final HttpResponse<String> deposit = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + money.port()
+            final HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port()
                     + "/health/live")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            assertThat(deposit.statusCode()).as("health answers while slow bodies drip").isEqualTo(200);
+            assertThat(health.statusCode()).as("health answers while slow bodies drip").isEqualTo(200);
             final List<Integer> statuses = new ArrayList<>();
             for (final Future<Integer> client : slow) {
                 statuses.add(client.get());
@@ -106,7 +129,7 @@ class SlowClientsTest {
             assertThat(published).as("nothing half-received was published").isEmpty();
         } finally {
             pool.shutdownNow();
-            money.stop();
+            app.stop();
         }
     }
 

@@ -17,7 +17,7 @@ public enum ResourceType {
             opt("memory", Kind.STRING).replacing(), opt("gpu_type", Kind.STRING).replacing(),
             opt("gpu_count", Kind.INTEGER).replacing(), opt("regions", Kind.LIST).replacing(),
             opt("target_utilization", Kind.NUMBER), opt("spread", Kind.BOOLEAN).replacing(), opt("labels", Kind.MAP)),
-            Set.of("pool_id", "ready_replicas", "endpoints")),
+            Set.of("pool_id", "wanted_replicas", "placed_replicas", "ready_replicas", "endpoints")),
     MODEL_DEPLOYMENT("orchestrator::model_deployment", props(
             req("model", Kind.STRING).replacing(), req("image", Kind.STRING), req("pool", Kind.STRING).replacing(),
             opt("ports", Kind.LIST), opt("env", Kind.MAP)),

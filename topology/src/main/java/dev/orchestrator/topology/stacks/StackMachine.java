@@ -462,6 +462,11 @@ public final class StackMachine {
                     out.put("pool_id", record.stackId() + "/" + name);
                     final List<String> endpoints = of.stream().filter(r -> r.status().equals("ACTIVE") && r.endpoint() != null)
                             .map(StackRecord.Replica::endpoint).toList();
+                    // wanted (the template's count), placed (holding capacity), ready (provisioned): the pool's state
+                    final Object wanted = definition.properties().get("min_replicas") == null ? null
+                            : new Resolver(parameters, Map.of()).resolve(definition.properties().get("min_replicas")).orElse(null);
+                    out.put("wanted_replicas", String.valueOf(wanted));
+                    out.put("placed_replicas", String.valueOf(of.stream().filter(StackRecord.Replica::holds).count()));
                     out.put("ready_replicas", String.valueOf(endpoints.size()));
                     out.put("endpoints", endpoints);
                 }
@@ -495,13 +500,13 @@ public final class StackMachine {
             run.resources().forEach((name, state) -> {
                 final boolean created = state != null && state.action() == StackStatus.Action.CREATE
                         && state.progress() == StackStatus.Progress.COMPLETE;
-                // an adopted resource did not change: it keeps the state it showed
+                // an adopted resource did not change: it keeps the state it showed; one in progress shows how far it is
                 final StackRecord.ResourceView before = record.resources().get(name);
                 final String shownState = record.adopted().contains(name) && before != null ? before.status()
                         : state == null ? "NOT_STARTED" : shown(state, false);
                 views.put(name, new StackRecord.ResourceView(template.resources().get(name).type().typeName(),
                         List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), shownState,
-                        reasons.getOrDefault(name, ""), created ? attributes(name) : Map.of()));
+                        reasons.getOrDefault(name, ""), created || state != null && state.inProgress() ? attributes(name) : Map.of()));
             });
             // outputs hold while the stack does: a delete or rollback takes them away
             Map<String, Object> outputs = run.status().action() == StackStatus.Action.DELETE

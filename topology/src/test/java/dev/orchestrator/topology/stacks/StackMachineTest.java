@@ -223,6 +223,9 @@ class StackMachineTest {
         assertThat(newer).as("the one it drops is not placed yet: released once it is").isEmpty();
         assertThat(answer("stack:s1/t2/pool/2", "PLACED", "NONE")).extracting(Demand::getReleaseOf)
                 .containsExactly("stack:s1/t2/pool/2");
+        answer("stack:s1/t2/pool/1", "PLACED", "NONE");
+        assertThat(stack.resources().get("pool").attributes()).as("pool state: wanted, placed, ready")
+                .containsEntry("wanted_replicas", "2").containsEntry("placed_replicas", "2").containsEntry("ready_replicas", "1");
         assertThat(stack.status()).isEqualTo("UPDATE_IN_PROGRESS");
         // its kept replica is refused: the update fails, and the replica from before keeps serving
         final List<Demand> cleanup = answer("stack:s1/t2/pool/1", "REJECTED", "NO_CAPACITY");
