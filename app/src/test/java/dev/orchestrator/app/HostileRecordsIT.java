@@ -206,7 +206,8 @@ class HostileRecordsIT {
                 new String[] {"s7", "{\"t\":\"outcome\",\"stackId\":\"s7\",\"demandId\":null,\"status\":null}"},
                 new String[] {"s8", "{\"t\":\"delete\",\"stackId\":\"s8\"}"},
                 new String[] {"s9", "{\"t\":\"nothing\"}"},
-                new String[] {"s10", "{\"t\":\"update\",\"stackId\":\"s10\",\"template\":\"resources: [\",\"parameters\":{\"a\":null}}"})) {
+                new String[] {"s10", "{\"t\":\"update\",\"stackId\":\"s10\",\"template\":\"resources: [\",\"parameters\":{\"a\":null}}"},
+                new String[] {"s11", "{\"t\":\"update\",\"stackId\":\"s11\",\"parameters\":{\"p\":\"" + "y".repeat(70 * 1024) + "\"}}"})) {
             records.add(new Hostile(topics.stacks.name(), crafted[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     smile(crafted[1])));
         }

@@ -146,6 +146,9 @@ class StacksIT {
         assertThat(errors).containsExactly("3 resources.pool.properties.max_replicas", "8 resources.web.properties.pool");
         assertThat(api.send("GET", "/v1/stacks/bad", null).statusCode()).isEqualTo(404);
         assertThat(api.send("POST", "/v1/stacks", body("Bad Id", "resources: {}", Map.of())).statusCode()).isEqualTo(400);
+        final HttpResponse<String> huge = api.send("POST", "/v1/stacks", body("huge", "resources: {}", Map.of("p", "y".repeat(70_000))));
+        assertThat(huge.statusCode()).as(huge.body()).isEqualTo(400);
+        assertThat(JSON.readTree(huge.body()).path("field").asText()).isEqualTo("parameters");
     }
 
     @Test

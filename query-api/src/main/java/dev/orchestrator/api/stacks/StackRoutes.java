@@ -163,9 +163,12 @@ public final class StackRoutes {
     private static Map<String, String> parameters(final Map<String, String> given, final Map<String, String> base) {
         final Map<String, String> out = new java.util.LinkedHashMap<>(base);
         if (given != null) {
-            if (given.size() > StackMachine.MAX_PARAMETERS || given.values().stream().anyMatch(v -> v == null)) {
+            final long chars = given.entrySet().stream().mapToLong(e -> (long) e.getKey().length()
+                    + (e.getValue() == null ? 0 : e.getValue().length())).sum();
+            if (given.size() > StackMachine.MAX_PARAMETERS || given.values().stream().anyMatch(v -> v == null)
+                    || chars > StackMachine.MAX_PARAMETER_CHARS) {
                 throw new Rejected(400, "INVALID_INPUT", "parameters", "at most " + StackMachine.MAX_PARAMETERS
-                        + " parameters, each with a value");
+                        + " parameters, each with a value, at most " + StackMachine.MAX_PARAMETER_CHARS + " characters together");
             }
             out.putAll(given);
         }

@@ -96,17 +96,31 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
             if (create.consumerId() == null || create.consumerId().isBlank() || create.consumerId().length() > 128) {
                 return "consumerId missing or longer than 128 characters";
             }
-            if (create.parameters() == null || create.parameters().size() > StackMachine.MAX_PARAMETERS || create.parameters().entrySet()
-                    .stream().mapToLong(e -> (long) String.valueOf(e.getKey()).length() + String.valueOf(e.getValue()).length())
-                    .sum() > StackMachine.MAX_PARAMETER_CHARS) {
-                return "parameters missing, more than " + StackMachine.MAX_PARAMETERS + " or longer than " + StackMachine.MAX_PARAMETER_CHARS
-                        + " characters together";
+            if (create.parameters() == null) {
+                return "parameters missing";
             }
+            return parametersProblem(create.parameters());
+        }
+        if (input instanceof StackInput.Update update) {
+            // an update's values join the stack's record like a create's: the same bounds
+            if (update.template() != null && update.template().length() > StackMachine.MAX_TEMPLATE_CHARS) {
+                return "template longer than " + StackMachine.MAX_TEMPLATE_CHARS + " characters";
+            }
+            return update.parameters() == null ? null : parametersProblem(update.parameters());
         }
         if (input instanceof StackInput.Outcome outcome && (outcome.demandId() == null || outcome.status() == null)) {
             return "outcome without demand id or status";
         }
         return null;
+    }
+
+    private static String parametersProblem(final java.util.Map<String, String> parameters) {
+        final boolean tooMany = parameters.size() > StackMachine.MAX_PARAMETERS;
+        final boolean nulls = parameters.entrySet().stream().anyMatch(e -> e.getKey() == null || e.getValue() == null);
+        final long chars = parameters.entrySet().stream()
+                .mapToLong(e -> (long) String.valueOf(e.getKey()).length() + String.valueOf(e.getValue()).length()).sum();
+        return tooMany || nulls || chars > StackMachine.MAX_PARAMETER_CHARS ? "parameters: at most " + StackMachine.MAX_PARAMETERS
+                + ", none null, at most " + StackMachine.MAX_PARAMETER_CHARS + " characters together" : null;
     }
 
     private void refuse(final Record<String, StackInput> record, final String why) {
