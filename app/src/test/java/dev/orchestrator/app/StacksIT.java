@@ -20,9 +20,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Stacks on a real broker and a running engine: the example three-tier stack created through the API
+ * Stacks on a real broker, a running engine and the real command executor (the Connect sink connector
+ * in a worker, through the simulated adapter): the example three-tier stack created through the API
  * is placed through the decision path (its storage and its GPU pool's replicas as demands, provisioned
- * by an executor), reaches CREATE_COMPLETE with its outputs, is scaled in place and has its pool
+ * by the executor), reaches CREATE_COMPLETE with its outputs, is scaled in place and has its pool
  * replaced on another GPU model, and is deleted, the event log telling the story in order; a bad
  * template is refused naming line and path before anything is published.
  */
@@ -36,12 +37,18 @@ class StacksIT {
     @TempDir
     static Path dir;
 
-    private EngineWithExecutor engine;
-    private final ApiClient api = new ApiClient(() -> engine.instance().httpPort(), TOKEN, Duration.ofSeconds(90));
+    private Instance engine;
+    private dev.orchestrator.app.connect.EmbeddedConnectWorker executor;
+    private final ApiClient api = new ApiClient(() -> engine.httpPort(), TOKEN, Duration.ofSeconds(90));
 
     @BeforeAll
     void start() throws Exception {
-        engine = EngineWithExecutor.start(KAFKA, dir.resolve("state"), "stacks-it", TOKEN, Map.of());
+        engine = EngineWithExecutor.instance(KAFKA, dir.resolve("state"), "stacks-it", TOKEN, Map.of());
+        // the real command executor: the Connect sink connector in a worker, provisioning through the simulated adapter
+        executor = dev.orchestrator.app.connect.EmbeddedConnectWorker.start(KAFKA.bootstrapServers(),
+                dir.resolve("connect.offsets"), dev.orchestrator.app.connect.ExecutorConnector.NAME,
+                dev.orchestrator.app.connect.ExecutorConnector.config(engine.topics(), KAFKA.bootstrapServers(), 2,
+                        Map.of("type", "simulated", "delay.ms", "200", "failure.rate", "0", "seed", "3")));
         for (final String unit : List.of(
                 "{\"dataUnitId\": \"disk-1\", \"providerId\": \"p-1\", \"kind\": \"STORAGE\", \"region\": \"eu-west-1\","
                         + " \"capacity\": {\"storage\": \"1000 GB\"}, \"pricePerHour\": {\"amount\": \"0.50\", \"currency\": \"USD\"}}",
@@ -59,6 +66,7 @@ class StacksIT {
 
     @AfterAll
     void stop() {
+        executor.close();
         engine.close();
     }
 
@@ -153,7 +161,7 @@ class StacksIT {
 
     @Test
     void theCommandLineCreatesUpdatesFollowsAndDeletesAStack() throws Exception {
-        final String url = "http://127.0.0.1:" + engine.instance().httpPort();
+        final String url = "http://127.0.0.1:" + engine.httpPort();
         final java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         final java.io.StringWriter err = new java.io.StringWriter();
         final java.io.PrintStream saved = System.out;
