@@ -2,17 +2,14 @@ package dev.orchestrator.topology.stacks;
 
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
-import dev.orchestrator.avro.Quantity;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -39,7 +36,6 @@ public final class StackMachine {
     public static final int MAX_DEMANDS = 1_000;
     private static final String PREFIX = "stack:";
     private static final String RELEASE = ".r";
-    private static final Pattern SIZE = Pattern.compile("\\s*([0-9]{1,12}(?:\\.[0-9]{1,6})?)\\s*([A-Za-z]{1,4})\\s*");
 
     /** The stack after an input, the demands to send, and why an input was refused (empty when it was not). */
     public record Result(StackRecord record, List<Demand> demands, String refused) {
@@ -248,9 +244,9 @@ public final class StackMachine {
             }
             try {
                 switch (definition.type()) {
-                    case STORAGE -> scale(name, 1, ResourceKind.STORAGE, storage(properties.get()), properties.get());
-                    case COMPUTE_POOL -> scale(name, whole(properties.get().get("min_replicas"), "min_replicas", 0, MAX_REPLICAS),
-                            ResourceKind.COMPUTE, compute(properties.get()), properties.get());
+                    case STORAGE -> scale(name, 1, ResourceKind.STORAGE, ResourceSpecs.storage(properties.get()), properties.get());
+                    case COMPUTE_POOL -> scale(name, ResourceSpecs.replicas(properties.get(), MAX_REPLICAS),
+                            ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
                     default -> input("CREATED", name, "");
                 }
             } catch (final IllegalArgumentException e) {
@@ -396,7 +392,7 @@ public final class StackMachine {
             }
             try {
                 return new Resolver(parameters, provisioned()).properties(definition)
-                        .map(p -> whole(p.get("min_replicas"), "min_replicas", 0, MAX_REPLICAS)).orElse(-1);
+                        .map(p -> ResourceSpecs.replicas(p, MAX_REPLICAS)).orElse(-1);
             } catch (final IllegalArgumentException e) {
                 return -1;
             }
@@ -447,52 +443,7 @@ public final class StackMachine {
         }
 
         private Map<String, Object> attributes(final String name) {
-            final ResourceDefinition definition = template.resources().get(name);
-            final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(name) && !r.retired())
-                    .sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
-            final Map<String, Object> out = new LinkedHashMap<>();
-            switch (definition.type()) {
-                case STORAGE -> of.stream().findFirst().ifPresent(r -> {
-                    putIfPresent(out, "unit_id", r.unitId());
-                    putIfPresent(out, "provider_id", r.providerId());
-                    putIfPresent(out, "region", r.region());
-                    putIfPresent(out, "endpoint", r.endpoint());
-                });
-                case COMPUTE_POOL -> {
-                    out.put("pool_id", record.stackId() + "/" + name);
-                    final List<String> endpoints = of.stream().filter(r -> r.status().equals("ACTIVE") && r.endpoint() != null)
-                            .map(StackRecord.Replica::endpoint).toList();
-                    // wanted (the template's count), placed (holding capacity), ready (provisioned): the pool's state
-                    final Object wanted = definition.properties().get("min_replicas") == null ? null
-                            : new Resolver(parameters, Map.of()).resolve(definition.properties().get("min_replicas")).orElse(null);
-                    out.put("wanted_replicas", String.valueOf(wanted));
-                    out.put("placed_replicas", String.valueOf(of.stream().filter(StackRecord.Replica::holds).count()));
-                    out.put("ready_replicas", String.valueOf(endpoints.size()));
-                    out.put("endpoints", endpoints);
-                }
-                case MODEL_DEPLOYMENT -> {
-                    out.put("deployment_id", record.stackId() + "/" + name);
-                    final Map<String, Object> pool = referenced(definition, "pool");
-                    out.put("ready_replicas", pool.getOrDefault("ready_replicas", "0"));
-                    out.put("endpoints", pool.getOrDefault("endpoints", List.of()));
-                }
-                case ROUTE -> {
-                    final Object endpoints = referenced(definition, "deployment").getOrDefault("endpoints", List.of());
-                    final String path = definition.properties().get("path") instanceof Value.Text text ? text.text() : "";
-                    if (endpoints instanceof List<?> list && !list.isEmpty()) {
-                        out.put("url", list.get(0) + path);
-                    }
-                }
-                default -> {
-                }
-            }
-            return out;
-        }
-
-        /** The attributes of the resource that {@code property} names with get_resource. */
-        private Map<String, Object> referenced(final ResourceDefinition definition, final String property) {
-            return definition.properties().get(property) instanceof Value.GetResource ref
-                    && template.resources().containsKey(ref.resource()) ? attributes(ref.resource()) : Map.of();
+            return new ResourceAttributes(record.stackId(), template, parameters, replicas.values()).of(name);
         }
 
         Result result() {
@@ -526,57 +477,5 @@ public final class StackMachine {
                     outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted()),
                     List.copyOf(demands), "");
         }
-    }
-
-    private static void putIfPresent(final Map<String, Object> out, final String key, final String value) {
-        if (value != null) {
-            out.put(key, value);
-        }
-    }
-
-    private static ResourceSpec storage(final Map<String, Object> properties) {
-        return ResourceSpec.newBuilder().setStorage(size(properties.get("size"), "size")).build();
-    }
-
-    private static ResourceSpec compute(final Map<String, Object> properties) {
-        final ResourceSpec.Builder spec = ResourceSpec.newBuilder();
-        final Object cpu = properties.get("cpu");
-        spec.setCpu(new Quantity(cpu == null ? "1" : decimal(cpu, "cpu"), "vcpu"));
-        if (properties.get("memory") != null) {
-            spec.setMemory(size(properties.get("memory"), "memory"));
-        }
-        if (properties.get("gpu_count") != null) {
-            spec.setGpuCount(whole(properties.get("gpu_count"), "gpu_count", 0, 1024));
-        }
-        if (properties.get("gpu_type") != null) {
-            spec.setGpuType(String.valueOf(properties.get("gpu_type")).trim().toLowerCase(Locale.ROOT));
-        }
-        return spec.build();
-    }
-
-    private static Quantity size(final Object value, final String property) {
-        final Matcher m = SIZE.matcher(String.valueOf(value));
-        if (!m.matches()) {
-            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(String.valueOf(value))
-                    + "' is not an amount and a unit, such as 200 GB");
-        }
-        return new Quantity(m.group(1), m.group(2));
-    }
-
-    private static String decimal(final Object value, final String property) {
-        final String text = String.valueOf(value).trim();
-        if (!text.matches("[0-9]{1,6}(\\.[0-9]{1,3})?")) {
-            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(text) + "' is not a number of vCPUs");
-        }
-        return text;
-    }
-
-    private static int whole(final Object value, final String property, final int min, final int max) {
-        final String text = String.valueOf(value).trim();
-        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
-            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(text) + "' is not a whole number from "
-                    + min + " to " + max);
-        }
-        return Integer.parseInt(text);
     }
 }

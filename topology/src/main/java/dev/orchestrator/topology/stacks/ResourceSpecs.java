@@ -1,0 +1,69 @@
+package dev.orchestrator.topology.stacks;
+
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ResourceSpec;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** What a resource's resolved properties ask for, as a demand's resources: sizes, vCPUs, GPUs, replica counts. */
+final class ResourceSpecs {
+    private static final Pattern SIZE = Pattern.compile("\\s*([0-9]{1,12}(?:\\.[0-9]{1,6})?)\\s*([A-Za-z]{1,4})\\s*");
+
+    private ResourceSpecs() {
+    }
+
+    /** A storage resource's one demand: its {@code size}. */
+    static ResourceSpec storage(final Map<String, Object> properties) {
+        return ResourceSpec.newBuilder().setStorage(size(properties.get("size"), "size")).build();
+    }
+
+    /** A pool replica's demand: {@code cpu} (default 1 vCPU), {@code memory}, {@code gpu_count}, {@code gpu_type}. */
+    static ResourceSpec compute(final Map<String, Object> properties) {
+        final ResourceSpec.Builder spec = ResourceSpec.newBuilder();
+        final Object cpu = properties.get("cpu");
+        spec.setCpu(new Quantity(cpu == null ? "1" : decimal(cpu, "cpu"), "vcpu"));
+        if (properties.get("memory") != null) {
+            spec.setMemory(size(properties.get("memory"), "memory"));
+        }
+        if (properties.get("gpu_count") != null) {
+            spec.setGpuCount(whole(properties.get("gpu_count"), "gpu_count", 0, 1024));
+        }
+        if (properties.get("gpu_type") != null) {
+            spec.setGpuType(String.valueOf(properties.get("gpu_type")).trim().toLowerCase(Locale.ROOT));
+        }
+        return spec.build();
+    }
+
+    /** A pool's replica count, {@code min_replicas}, from 0 to {@code max}. */
+    static int replicas(final Map<String, Object> properties, final int max) {
+        return whole(properties.get("min_replicas"), "min_replicas", 0, max);
+    }
+
+    private static Quantity size(final Object value, final String property) {
+        final Matcher m = SIZE.matcher(String.valueOf(value));
+        if (!m.matches()) {
+            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(String.valueOf(value))
+                    + "' is not an amount and a unit, such as 200 GB");
+        }
+        return new Quantity(m.group(1), m.group(2));
+    }
+
+    private static String decimal(final Object value, final String property) {
+        final String text = String.valueOf(value).trim();
+        if (!text.matches("[0-9]{1,6}(\\.[0-9]{1,3})?")) {
+            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(text) + "' is not a number of vCPUs");
+        }
+        return text;
+    }
+
+    private static int whole(final Object value, final String property, final int min, final int max) {
+        final String text = String.valueOf(value).trim();
+        if (!text.matches("[0-9]{1,9}") || Integer.parseInt(text) < min || Integer.parseInt(text) > max) {
+            throw new IllegalArgumentException(property + " '" + TemplateParser.clip(text) + "' is not a whole number from "
+                    + min + " to " + max);
+        }
+        return Integer.parseInt(text);
+    }
+}
