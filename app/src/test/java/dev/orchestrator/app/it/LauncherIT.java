@@ -83,7 +83,9 @@ class LauncherIT {
 
         final long restart = System.nanoTime();
         final DemoProcess second = DemoProcess.start(dir, "--set", port);
-        final boolean ready = second.awaitReady(Duration.ofSeconds(120));
+        // usually ready in 17-19 s; once in six CI runs the restarted engine's first committed-offset fetch timed out
+        // (60 s, the killed transaction still pending at the broker) and the retry came after the old 120 s budget
+        final boolean ready = second.awaitReady(Duration.ofSeconds(200));
         assertThat(ready).as("ready after SIGKILL; main thread:%n%s%noutput:%n%s",
                 ready ? "" : second.mainThread(), second.output()).isTrue();
         System.out.printf("demo ready %.1f s after its restart from a SIGKILL%n", (System.nanoTime() - restart) / 1e9);
