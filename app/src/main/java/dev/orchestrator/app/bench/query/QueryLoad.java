@@ -43,6 +43,9 @@ public final class QueryLoad implements AutoCloseable {
     /** Failed queries logged one line each; the rest are only counted. */
     private static final int LOGGED_ERRORS = 5;
     private final AtomicLong errors = new AtomicLong();
+    private final AtomicLong warmUpErrors = new AtomicLong();
+    /** Failures of the measured window by cause (a status code or an exception's class), for the report. */
+    private final Map<String, AtomicLong> causes = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<Thread> workers = new ArrayList<>();
     private volatile boolean running;
 
@@ -70,10 +73,17 @@ public final class QueryLoad implements AutoCloseable {
         }
     }
 
-    /** Counts a failed query; the first few are logged with what failed, so a count of errors can be explained. */
-    private void failed(final String path, final String why) {
-        if (errors.incrementAndGet() <= LOGGED_ERRORS) {
-            LOG.warn("query failed path={} {}", path, why);
+    /**
+     * Counts a failed query in the window its request belongs to, so errors and requests are counted over
+     * the same window; the first few of each are logged with what failed, so a count can be explained.
+     */
+    private void failed(final boolean measured, final String path, final String cause, final String why) {
+        final long count = (measured ? errors : warmUpErrors).incrementAndGet();
+        if (measured) {
+            causes.computeIfAbsent(cause, c -> new AtomicLong()).incrementAndGet();
+        }
+        if (count <= LOGGED_ERRORS) {
+            LOG.warn("query failed{} path={} {}", measured ? "" : " (warm-up)", path, why);
         }
     }
 
@@ -85,6 +95,11 @@ public final class QueryLoad implements AutoCloseable {
             final long wait = intended - System.nanoTime();
             if (wait > 0) {
                 sleepNanos(wait);
+            }
+            if (!running) {
+                // a worker asleep when the load stopped would send one request past the window, and
+                // 64 of them overstated the answered rate by a sixth
+                return;
             }
             final double pick = random.nextDouble();
             final String kind;
@@ -99,19 +114,20 @@ public final class QueryLoad implements AutoCloseable {
                 kind = "units-page";
                 path = "/v1/units?region=region-" + random.nextInt(regions) + "&limit=20";
             }
+            final boolean measured = intended - startNanos >= WARM_UP_NANOS;
             try {
                 final HttpResponse<Void> answer = http.send(HttpRequest.newBuilder(URI.create(base + path))
                         .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.discarding());
                 if (answer.statusCode() != 200) {
-                    failed(path, "status " + answer.statusCode());
+                    failed(measured, path, "status " + answer.statusCode(), "status " + answer.statusCode());
                 }
             } catch (final IOException e) {
-                failed(path, e.toString());
+                failed(measured, path, e.getClass().getSimpleName(), e.toString());
             } catch (final InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
-            if (intended - startNanos >= WARM_UP_NANOS) {
+            if (measured) {
                 final long micros = (System.nanoTime() - intended) / 1_000;
                 all.recordValue(Math.min(micros, 60_000_000L));
                 byKind.get(kind).recordValue(Math.min(micros, 60_000_000L));
@@ -134,7 +150,9 @@ public final class QueryLoad implements AutoCloseable {
             final Histogram h = recorder.getIntervalHistogram();
             kinds.put(kind, new double[] {h.getTotalCount(), h.getValueAtPercentile(50) / 1000.0, h.getValueAtPercentile(99) / 1000.0});
         });
-        return new QueryStats(rate, sent.get() / seconds, sent.get(), errors.get(), total.getValueAtPercentile(50) / 1000.0,
+        final Map<String, Long> errorCauses = new TreeMap<>();
+        causes.forEach((cause, count) -> errorCauses.put(cause, count.get()));
+        return new QueryStats(rate, sent.get() / seconds, sent.get(), errors.get(), warmUpErrors.get(), errorCauses, total.getValueAtPercentile(50) / 1000.0,
                 total.getValueAtPercentile(99) / 1000.0, total.getValueAtPercentile(99.9) / 1000.0, total.getMaxValue() / 1000.0,
                 kinds);
     }

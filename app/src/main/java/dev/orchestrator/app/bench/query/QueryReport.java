@@ -35,8 +35,9 @@ public record QueryReport(boolean complete, double decisionsBefore, double decis
                     + "raise --demands or lower --phase-seconds");
             return;
         }
-        out.printf("%-34s %,.0f/s offered, %,.0f/s answered, %,d requests, %,d not 200%n", "queries", queries.targetRate(),
-                queries.achievedRate(), queries.requests(), queries.errors());
+        out.printf("%-34s %,.0f/s offered, %,.0f/s answered, %,d requests, %,d not 200%s (%,d in the warm-up)%n", "queries",
+                queries.targetRate(), queries.achievedRate(), queries.requests(), queries.errors(),
+                queries.errorCauses().isEmpty() ? "" : " " + queries.errorCauses(), queries.warmUpErrors());
         out.printf("%-34s p50 %.2f  p99 %.2f  p99.9 %.2f  max %.1f  (target p99 < %.0f: %s)%n", "query latency ms",
                 queries.p50Millis(), queries.p99Millis(), queries.p999Millis(), queries.maxMillis(), TARGET_P99_MILLIS,
                 queries.p99Millis() < TARGET_P99_MILLIS ? "met" : "missed");
