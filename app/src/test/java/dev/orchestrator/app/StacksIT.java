@@ -43,7 +43,9 @@ class StacksIT {
 
     @BeforeAll
     void start() throws Exception {
-        engine = EngineWithExecutor.instance(KAFKA, dir.resolve("state"), "stacks-it", TOKEN, Map.of());
+        // the units here send no heartbeats: a limit past the class's run keeps them healthy whatever the tests' order
+        engine = EngineWithExecutor.instance(KAFKA, dir.resolve("state"), "stacks-it", TOKEN,
+                Map.of("engine.heartbeat.limit.ms", "3600000"));
         // the real command executor: the Connect sink connector in a worker, provisioning through the simulated adapter
         executor = dev.orchestrator.app.connect.EmbeddedConnectWorker.start(KAFKA.bootstrapServers(),
                 dir.resolve("connect.offsets"), dev.orchestrator.app.connect.ExecutorConnector.NAME,
@@ -130,6 +132,75 @@ class StacksIT {
                 " DELETE_IN_PROGRESS", "api DELETE_IN_PROGRESS", "api DELETE_COMPLETE", "vllm DELETE_IN_PROGRESS",
                 "vllm DELETE_COMPLETE", "pool DELETE_IN_PROGRESS", "pool DELETE_COMPLETE", "weights DELETE_IN_PROGRESS",
                 "weights DELETE_COMPLETE", " DELETE_COMPLETE");
+    }
+
+    @Test
+    void aPoolIsCreatedScaledAndDeployedOnAndItsDeploymentRoutesAndRollsThroughPoolsAndDeploymentsRoutes() throws Exception {
+        // a region of its own, so that this pool's replicas never share a unit with the other tests' stacks
+        assertThat(api.send("POST", "/v1/data-units", "{\"dataUnitId\": \"cpu-us-1\", \"providerId\": \"p-4\", \"kind\": "
+                + "\"COMPUTE\", \"region\": \"us-east-1\", \"capacity\": {\"cpu\": \"64 vcpu\", \"memory\": \"256 GiB\"},"
+                + " \"pricePerHour\": {\"amount\": \"2.00\", \"currency\": \"USD\"}}").statusCode()).isEqualTo(202);
+        api.poll("/v1/units/cpu-us-1", u -> true);
+
+        final HttpResponse<String> created = api.send("POST", "/v1/pools", "{\"id\": \"cpus\", \"consumerId\": \"team-a\", "
+                + "\"replicas\": 2, \"maxReplicas\": 4, \"cpu\": 4, \"memory\": \"16 GB\", \"regions\": [\"us-east-1\"]}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        assertThat(created.headers().firstValue("Location")).hasValue("/v1/pools/cpus");
+        final JsonNode pool = api.poll("/v1/pools/cpus", p -> p.path("status").asText().equals("CREATE_COMPLETE"));
+        assertThat(pool.path("wantedReplicas").asInt()).isEqualTo(2);
+        assertThat(pool.path("readyReplicas").asInt()).as(pool.toString()).isEqualTo(2);
+        assertThat(pool.path("endpoints")).hasSize(2);
+        assertThat(api.poll("/v1/units/cpu-us-1", u -> u.path("allocations").size() == 2).path("allocations")).hasSize(2);
+        assertThat(api.poll("/v1/stacks", p -> p.isArray()).findValuesAsText("id")).as("a pool is a stack").contains("cpus");
+        assertThat(api.poll("/v1/pools/history", p -> true).has("intervalMillis")).as("the unit pools' history still answers").isTrue();
+        assertThat(api.send("POST", "/v1/pools", "{\"id\": \"history\", \"consumerId\": \"team-a\"}").statusCode()).isEqualTo(400);
+
+        // refused before anything is published: past the pool's maximum, a bad image, an env name that is not one
+        final HttpResponse<String> tooMany = api.send("PATCH", "/v1/pools/cpus", "{\"replicas\": 5}");
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("replicas", "max_replicas (4)");
+        final HttpResponse<String> badImage = api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"cpus\", "
+                + "\"model\": \"m\", \"image\": \"not an image\"}");
+        assertThat(badImage.statusCode()).isEqualTo(400);
+        assertThat(badImage.body()).contains("\"field\":\"image\"");
+        assertThat(api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"nope\", \"model\": \"m\", "
+                + "\"image\": \"ollama/ollama:0.3\"}").statusCode()).isEqualTo(404);
+
+        final HttpResponse<String> deployed = api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"cpus\", "
+                + "\"model\": \"qwen2.5:7b\", \"image\": \"ollama/ollama:0.3.12\", \"ports\": [11434], "
+                + "\"env\": {\"OLLAMA_KEEP_ALIVE\": \"24h\", \"HF_TOKEN\": \"secret-value\"}}");
+        assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(202);
+        // added by an update of the pool's stack: the resource reads UPDATE_COMPLETE once it is there
+        final JsonNode deployment = api.poll("/v1/deployments/chat", d -> d.path("status").asText().equals("UPDATE_COMPLETE"));
+        assertThat(deployment.path("pool").asText()).isEqualTo("cpus");
+        assertThat(deployment.path("image").asText()).isEqualTo("ollama/ollama:0.3.12");
+        assertThat(deployment.toString()).as("env values may be secrets: only names are shown").contains("HF_TOKEN")
+                .doesNotContain("secret-value");
+        final JsonNode routes = api.poll("/v1/deployments/chat/routes", r -> r.path("readyReplicas").asInt() == 2);
+        assertThat(routes.path("routes")).hasSize(2);
+        assertThat(routes.path("routes").get(0).path("ports").get(0).asInt()).isEqualTo(11434);
+        assertThat(api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"cpus\", \"model\": \"m\", "
+                + "\"image\": \"ollama/ollama:0.3\"}").statusCode()).as("deployment ids are global").isIn(400, 409);
+
+        // scale by hand: a third replica, and the deployment's routes follow it
+        assertThat(api.send("PATCH", "/v1/pools/cpus", "{\"replicas\": 3}").statusCode()).isEqualTo(202);
+        api.poll("/v1/pools/cpus", p -> p.path("status").asText().equals("UPDATE_COMPLETE") && p.path("readyReplicas").asInt() == 3);
+        assertThat(api.poll("/v1/deployments/chat/routes", r -> r.path("readyReplicas").asInt() == 3).path("routes")).hasSize(3);
+
+        // a new image changes the deployment in place: the pool's replicas stay where they are
+        final JsonNode before = api.poll("/v1/units/cpu-us-1", u -> u.path("allocations").size() == 3).path("allocations");
+        assertThat(api.send("PATCH", "/v1/deployments/chat", "{\"image\": \"ollama/ollama:0.4.0\"}").statusCode()).isEqualTo(202);
+        final JsonNode rolled = api.poll("/v1/deployments/chat", d -> d.path("image").asText().equals("ollama/ollama:0.4.0")
+                && d.path("status").asText().equals("UPDATE_COMPLETE"));
+        assertThat(rolled.path("readyReplicas").asInt()).isEqualTo(3);
+        assertThat(api.poll("/v1/units/cpu-us-1", u -> true).path("allocations")).isEqualTo(before);
+
+        assertThat(api.send("DELETE", "/v1/deployments/chat", null).statusCode()).isEqualTo(202);
+        api.poll("/v1/pools/cpus", p -> p.path("deployments").isEmpty() && p.path("status").asText().equals("UPDATE_COMPLETE"));
+        assertThat(api.send("GET", "/v1/deployments/chat", null).statusCode()).isEqualTo(404);
+        assertThat(api.send("DELETE", "/v1/pools/cpus", null).statusCode()).isEqualTo(202);
+        api.poll("/v1/pools/cpus", p -> p.path("status").asText().equals("DELETE_COMPLETE"));
+        api.poll("/v1/units/cpu-us-1", u -> u.path("allocations").isEmpty());
     }
 
     @Test

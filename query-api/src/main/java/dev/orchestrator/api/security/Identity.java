@@ -24,9 +24,12 @@ public record Identity(Role role, String id) {
             return route.startsWith("/v1/") && !route.startsWith("/v1/jobs");
         }
         return switch (role) {
+            // a consumer's stacks, pools and deployments: the routes check that the stack is its own
             case CONSUMER -> method == HandlerType.POST && (route.equals("/v1/demands")
-                    || route.equals("/v1/consumers/{id}/deposits") || route.equals("/v1/stacks"))
-                    || (method == HandlerType.DELETE || method == HandlerType.PATCH) && route.equals("/v1/stacks/{id}");
+                    || route.equals("/v1/consumers/{id}/deposits") || route.equals("/v1/stacks") || route.equals("/v1/pools")
+                    || route.equals("/v1/deployments"))
+                    || (method == HandlerType.DELETE || method == HandlerType.PATCH) && (route.equals("/v1/stacks/{id}")
+                    || route.equals("/v1/pools/{id}") || route.equals("/v1/deployments/{id}"));
             case PROVIDER -> method == HandlerType.POST && (route.equals("/v1/data-units") || route.equals("/v1/telemetry")
                     || route.equals("/v1/providers/{id}/stake"))
                     || method == HandlerType.PUT && route.equals("/v1/data-units/{id}/state");

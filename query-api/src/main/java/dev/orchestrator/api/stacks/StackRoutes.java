@@ -30,7 +30,8 @@ import java.util.Optional;
 /**
  * Stacks over HTTP: create one from a template and parameters (checked here first, so a bad template
  * is a 400 naming each error's line and path, and nothing is published), read its state, resources,
- * outputs and events from the stack engine's store (on whichever instance holds it), delete it.
+ * outputs and events from the stack engine's store (on whichever instance holds it), update it, delete
+ * it. Pools and deployments ({@link PoolRoutes}) are served with them.
  */
 public final class StackRoutes {
     /** Stacks one list answers with. */
@@ -77,6 +78,8 @@ public final class StackRoutes {
     }
 
     public void register(final RoutesConfig routes) {
+        // pools and deployments are stacks made and edited for the caller
+        new PoolRoutes(this, writes).register(routes);
         routes.post("/v1/stacks", this::create);
         routes.get("/v1/stacks", ctx -> ctx.json(list()));
         // a stack held by another instance is read there through its internal route (the peer token opens only those)
@@ -98,24 +101,32 @@ public final class StackRoutes {
     }
 
     private void create(final Context ctx) {
-        final Identity who = Access.identityOf(ctx);
         final CreateBody body = writes.body(ctx, CreateBody.class);
-        final String id = body.id();
+        create(ctx, body.id(), body.consumerId(), body.template(), body.parameters(), body.rollback(), "/v1/stacks/");
+    }
+
+    /**
+     * Publishes the create of stack {@code id} once the caller, the consumer and the template are checked;
+     * the answer's Location is {@code location} + id.
+     */
+    void create(final Context ctx, final String id, final String consumerId, final String template,
+                final Map<String, String> given, final Boolean rollback, final String location) {
+        final Identity who = Access.identityOf(ctx);
         if (id == null || !StackMachine.STACK_ID.matcher(id).matches()) {
-            throw new Rejected(400, "INVALID_INPUT", "id", "a stack id is 1 to 40 lower-case letters, digits or '-'");
+            throw new Rejected(400, "INVALID_INPUT", "id", "an id is 1 to 40 lower-case letters, digits or '-'");
         }
-        final String consumer = body.consumerId() != null ? body.consumerId() : who.role() == Identity.Role.CONSUMER ? who.id() : null;
+        final String consumer = consumerId != null ? consumerId : who.role() == Identity.Role.CONSUMER ? who.id() : null;
         if (consumer == null || consumer.isBlank() || consumer.length() > 128) {
             throw new Rejected(400, "INVALID_INPUT", "consumerId", "say which consumer the stack's demands are for");
         }
         if (!who.actsForConsumer(consumer)) {
             throw new Rejected(403, "FORBIDDEN", "consumerId", who + " may not create stacks for " + consumer);
         }
-        if (body.template() == null) {
+        if (template == null) {
             throw new Rejected(400, "INVALID_INPUT", "template", "a template is required");
         }
-        final Map<String, String> parameters = parameters(body.parameters(), Map.of());
-        if (!valid(ctx, body.template(), parameters)) {
+        final Map<String, String> parameters = parameters(given, Map.of());
+        if (!valid(ctx, template, parameters)) {
             return;
         }
         existing(id).ifPresent(current -> {
@@ -123,8 +134,8 @@ public final class StackRoutes {
                 throw new Rejected(409, "CONFLICT", "id", "stack " + id + " exists (" + current.status() + ")");
             }
         });
-        publish(ctx, id, new StackInput.Create(id, consumer, body.template(), parameters,
-                body.rollback() == null || body.rollback(), who.toString(), clock.millis()));
+        publish(ctx, id, new StackInput.Create(id, consumer, template, parameters, rollback == null || rollback, who.toString(),
+                clock.millis()), location + id);
     }
 
     private void update(final Context ctx) {
@@ -132,26 +143,40 @@ public final class StackRoutes {
         final String id = ctx.pathParam("id");
         final StackRecord current = owned(who, id, "update");
         final UpdateBody body = writes.body(ctx, UpdateBody.class);
-        final String template = body.template() != null ? body.template() : current.template();
-        if (!valid(ctx, template, parameters(body.parameters(), body.template() != null ? Map.of() : current.parameters()))) {
+        update(ctx, current, body.template(), body.parameters(), "/v1/stacks/" + id);
+    }
+
+    /**
+     * Publishes an update of {@code current} (owned by the caller) to {@code template} (null: the same)
+     * and {@code given} parameters, once the result is checked; the answer's Location is {@code location}.
+     */
+    void update(final Context ctx, final StackRecord current, final String template, final Map<String, String> given,
+                final String location) {
+        final String id = current.stackId();
+        final String next = template != null ? template : current.template();
+        if (!valid(ctx, next, parameters(given, template != null ? Map.of() : current.parameters()))) {
             return;
         }
         if (!StackMachine.UPDATABLE.contains(current.status())) {
             throw new Rejected(409, "CONFLICT", "id", "stack " + id + " is " + current.status()
                     + ": only a created or updated stack is updated");
         }
-        publish(ctx, id, new StackInput.Update(id, body.template(), body.parameters(), who.toString(), clock.millis()));
+        publish(ctx, id, new StackInput.Update(id, template, given, Access.identityOf(ctx).toString(), clock.millis()), location);
     }
 
     private void delete(final Context ctx) {
-        final Identity who = Access.identityOf(ctx);
         final String id = ctx.pathParam("id");
-        owned(who, id, "delete");
-        publish(ctx, id, new StackInput.Delete(id, who.toString(), clock.millis()));
+        owned(Access.identityOf(ctx), id, "delete");
+        delete(ctx, id, "/v1/stacks/" + id);
+    }
+
+    /** Publishes the delete of stack {@code id} (owned by the caller); the answer's Location is {@code location}. */
+    void delete(final Context ctx, final String id, final String location) {
+        publish(ctx, id, new StackInput.Delete(id, Access.identityOf(ctx).toString(), clock.millis()), location);
     }
 
     /** Stack {@code id}, which {@code who} must act for to {@code verb} it. */
-    private StackRecord owned(final Identity who, final String id, final String verb) {
+    StackRecord owned(final Identity who, final String id, final String verb) {
         final StackRecord current = stack(id);
         if (!who.actsForConsumer(current.consumerId())) {
             throw new Rejected(403, "FORBIDDEN", "id", who + " may not " + verb + " a stack of " + current.consumerId());
@@ -194,17 +219,17 @@ public final class StackRoutes {
         }
     }
 
-    private void publish(final Context ctx, final String id, final StackInput input) {
+    private void publish(final Context ctx, final String id, final StackInput input, final String location) {
         publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
-        WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(id, topics.stacks.name(), "/v1/stacks/" + id));
+        WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(id, topics.stacks.name(), location));
     }
 
     /** The stack here or on the instance that holds it; a 404 when there is none. */
-    private StackRecord stack(final String id) {
+    StackRecord stack(final String id) {
         return existing(id).orElseThrow(() -> new NotFound("no stack " + id));
     }
 
-    private Optional<StackRecord> existing(final String id) {
+    Optional<StackRecord> existing(final String id) {
         if (id == null || !StackMachine.STACK_ID.matcher(id).matches()) {
             return Optional.empty();
         }
@@ -217,7 +242,7 @@ public final class StackRoutes {
     }
 
     /** Every instance's stacks, by id, at most {@link #LISTED} (an instance that does not answer is left out). */
-    private List<StackView> list() {
+    List<StackView> list() {
         final java.util.TreeMap<String, StackView> merged = new java.util.TreeMap<>();
         for (final String instance : state.instances()) {
             if (instance.equals(state.self())) {
