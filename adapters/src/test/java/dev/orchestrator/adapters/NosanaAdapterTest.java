@@ -116,6 +116,23 @@ class NosanaAdapterTest {
     }
 
     @Test
+    void aReplicaOfAModelDeploymentRunsItsImageExposingItsPort() {
+        final ProviderAdapter adapter = adapter(Map.of("market", "market-gpu"));
+
+        adapter.provision(new Placement("c-w", "alloc-w", "d", "consumer", "unit-1", Placement.Kind.COMPUTE, 8000, 64L << 30, 0, 1,
+                null, new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm")));
+        adapter.provision(new Placement("c-bare", "alloc-b", "d", "consumer", "unit-1", Placement.Kind.COMPUTE, 8000, 64L << 30,
+                0, 1));
+
+        final var run = sidecar.definition("c-w").path("ops").get(0).path("args");
+        assertThat(run.path("image").asText()).isEqualTo("vllm/vllm-openai:v0.6.3");
+        assertThat(run.path("expose").asInt()).isEqualTo(8000);
+        assertThat(run.path("env").path("MODEL_ID").asText()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(sidecar.definition("c-bare").path("ops").get(0).path("args").path("image").asText())
+                .as("no workload: the configured image").isEqualTo("docker.io/nginx:stable");
+    }
+
+    @Test
     void badSettingsNameTheKey() {
         assertThatThrownBy(() -> Adapters.create("nosana", Map.of("url", "http://x", "market", "m", "markets", "A100")))
                 .hasMessageContaining("'markets'").hasMessageContaining("'A100'");

@@ -87,7 +87,8 @@ class StacksIT {
         assertThat(complete.path("status").asText()).as(complete.toString()).isEqualTo("CREATE_COMPLETE");
         assertThat(complete.path("resources").path("weights").path("attributes").path("unit_id").asText()).isEqualTo("disk-1");
         assertThat(complete.path("resources").path("pool").path("attributes").path("ready_replicas").asText()).isEqualTo("2");
-        assertThat(complete.path("outputs").path("url").asText()).as("the route's url").isNotBlank().endsWith("/v1");
+        assertThat(complete.path("outputs").path("url").asText()).as("the route's url").startsWith("sim://gpu-1/")
+                .contains("/v1?image=vllm/vllm-openai:v0.6.3");
         // the two replicas are allocations of the GPU unit, as any demand's
         assertThat(api.poll("/v1/units/gpu-1", u -> u.path("allocations").size() == 2).path("allocations"))
                 .extracting(a -> a.path("allocationId").asText())
@@ -177,7 +178,8 @@ class StacksIT {
         assertThat(deployment.toString()).as("env values may be secrets: only names are shown").contains("HF_TOKEN")
                 .doesNotContain("secret-value");
         final JsonNode routes = api.poll("/v1/deployments/chat/routes", r -> r.path("readyReplicas").asInt() == 2);
-        assertThat(routes.path("routes")).hasSize(2);
+        assertThat(routes.path("routes")).hasSize(2).allSatisfy(route -> assertThat(route.path("endpoint").asText())
+                .as("the pool's bare replicas were rolled onto the deployment's image").endsWith("?image=ollama/ollama:0.3.12"));
         assertThat(routes.path("routes").get(0).path("ports").get(0).asInt()).isEqualTo(11434);
         assertThat(api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"cpus\", \"model\": \"m\", "
                 + "\"image\": \"ollama/ollama:0.3\"}").statusCode()).as("deployment ids are global").isIn(400, 409);
@@ -187,13 +189,28 @@ class StacksIT {
         api.poll("/v1/pools/cpus", p -> p.path("status").asText().equals("UPDATE_COMPLETE") && p.path("readyReplicas").asInt() == 3);
         assertThat(api.poll("/v1/deployments/chat/routes", r -> r.path("readyReplicas").asInt() == 3).path("routes")).hasSize(3);
 
-        // a new image changes the deployment in place: the pool's replicas stay where they are
-        final JsonNode before = api.poll("/v1/units/cpu-us-1", u -> u.path("allocations").size() == 3).path("allocations");
+        // a new image rolls out one replica at a time: a replica with it is placed and serving before one without
+        // it is released, so the deployment never has fewer ready replicas than the pool's count
         assertThat(api.send("PATCH", "/v1/deployments/chat", "{\"image\": \"ollama/ollama:0.4.0\"}").statusCode()).isEqualTo(202);
-        final JsonNode rolled = api.poll("/v1/deployments/chat", d -> d.path("image").asText().equals("ollama/ollama:0.4.0")
-                && d.path("status").asText().equals("UPDATE_COMPLETE"));
-        assertThat(rolled.path("readyReplicas").asInt()).isEqualTo(3);
-        assertThat(api.poll("/v1/units/cpu-us-1", u -> true).path("allocations")).isEqualTo(before);
+        int fewestReady = Integer.MAX_VALUE;
+        final long rollDeadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode rolling;
+        do {
+            rolling = api.poll("/v1/deployments/chat/routes", r -> true);
+            fewestReady = Math.min(fewestReady, rolling.path("readyReplicas").asInt());
+            Thread.sleep(50);
+        } while (!(rolling.path("status").asText().equals("UPDATE_COMPLETE")
+                && rolling.toString().split("image=ollama/ollama:0.4.0", -1).length == 4) && System.nanoTime() < rollDeadline);
+        assertThat(rolling.path("routes")).as(rolling.toString()).hasSize(3).allSatisfy(route ->
+                assertThat(route.path("endpoint").asText()).as("the simulated executor answers with the image it runs")
+                        .endsWith("?image=ollama/ollama:0.4.0"));
+        assertThat(fewestReady).as("ready replicas during the rollout").isEqualTo(3);
+        assertThat(api.poll("/v1/units/cpu-us-1", u -> u.path("allocations").size() == 3).path("allocations")).hasSize(3);
+        final List<String> rollout = new ArrayList<>();
+        api.poll("/v1/stacks/cpus/events", e -> true).forEach(e -> rollout.add(e.path("resource").asText() + " "
+                + e.path("status").asText()));
+        assertThat(rollout).containsSubsequence("chat UPDATE_IN_PROGRESS", "chat UPDATE_COMPLETE", "chat UPDATE_IN_PROGRESS",
+                "chat UPDATE_COMPLETE");
 
         assertThat(api.send("DELETE", "/v1/deployments/chat", null).statusCode()).isEqualTo(202);
         api.poll("/v1/pools/cpus", p -> p.path("deployments").isEmpty() && p.path("status").asText().equals("UPDATE_COMPLETE"));

@@ -40,7 +40,17 @@ class BadInputTest {
                         ResourceSpec.newBuilder().setStorage(new Quantity("99999999", "PiB")).build()), "resources.storage.amount"),
                 Arguments.of("nothing asked", (Consumer<Demand.Builder>) d -> d.setResources(null), "resources"),
                 Arguments.of("region not a name", (Consumer<Demand.Builder>) d -> d.setRegions(List.of("?")), "regions[0]"),
-                Arguments.of("zero duration", (Consumer<Demand.Builder>) d -> d.setDurationMillis(0L), "durationMillis"));
+                Arguments.of("zero duration", (Consumer<Demand.Builder>) d -> d.setDurationMillis(0L), "durationMillis"),
+                Arguments.of("too many workload labels", (Consumer<Demand.Builder>) d -> d.setLabels(workloadLabels(9, 10)), "labels"),
+                Arguments.of("a huge workload label", (Consumer<Demand.Builder>) d -> d.setLabels(workloadLabels(1, 5_000)), "labels"));
+    }
+
+    private static Map<String, String> workloadLabels(final int count, final int length) {
+        final Map<String, String> labels = new java.util.HashMap<>();
+        for (int i = 0; i < count; i++) {
+            labels.put("workload.x" + i, "v".repeat(length));
+        }
+        return labels;
     }
 
     @ParameterizedTest(name = "{0}")
@@ -110,6 +120,21 @@ class BadInputTest {
         assertThat(engine.deadLetters).extracting(r -> header(r, "orchestrator.error.field"))
                 .containsExactly("pricePerHour.amount", "advertisedAvailability", "dataUnitId");
         assertThat(engine.unit("u1")).isNull();
+    }
+
+    @Test
+    void aDemandsWorkloadLabelsAndOnlyThoseGoWithItsCommandsAlsoWhenItIsPlacedAgain() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").register("u2", "p2", "eu-west-1", 100, "2.00")
+                .place("d1", "c1", 10, d -> d.setLabels(Map.of("workload.image", "ollama/ollama:0.3.12", "workload.ports", "11434",
+                        "team", "search")));
+
+        final Map<String, String> workload = Map.of("workload.image", "ollama/ollama:0.3.12", "workload.ports", "11434");
+        assertThat(engine.commands.get(0).getLabels()).isEqualTo(workload);
+        engine.outcome(engine.commands.get(0), dev.orchestrator.avro.OutcomeStatus.FAILED);
+        assertThat(engine.commands.get(engine.commands.size() - 1).getDataUnitId()).isEqualTo("u2");
+        assertThat(engine.commands.get(engine.commands.size() - 1).getLabels()).as("placed again elsewhere").isEqualTo(workload);
+        engine.place("d2", "c1", 1);
+        assertThat(engine.commands.get(engine.commands.size() - 1).getLabels()).as("a bare placement").isEmpty();
     }
 
     @Test

@@ -43,6 +43,8 @@ public final class KubernetesAdapter implements ProviderAdapter {
     private final String namespace;
     private final String storageClass;
     private final String image;
+    /** The model deployment a compute replica runs, when it runs one. */
+    public static final String DEPLOYMENT_LABEL = "orchestrator.dev/deployment";
 
     public KubernetesAdapter(final KubernetesClient client, final String namespace, final String storageClass, final String image) {
         this.client = client;
@@ -152,12 +154,21 @@ public final class KubernetesAdapter implements ProviderAdapter {
             requests.put("nvidia.com/gpu", new Quantity(String.valueOf(placement.gpuCount())));
         }
         final Map<String, String> labels = labels(placement);
+        // a model deployment's image, ports and model on this replica; a bare placement runs the configured image
+        final dev.orchestrator.adapters.Workload workload = placement.workload();
+        if (workload.deployment() != null) {
+            labels.put(DEPLOYMENT_LABEL, workload.deployment());
+        }
         return new DeploymentBuilder().withNewMetadata().withName(name).withNamespace(namespace).withLabels(labels).endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels(COMMAND_LABEL, labels.get(COMMAND_LABEL)).endSelector()
                 .withNewTemplate().withNewMetadata().withLabels(labels).endMetadata()
                 .withNewSpec().withNodeSelector(placement.gpuCount() > 0 && placement.gpuType() != null
                         ? Map.of(GPU_MODEL_LABEL, placement.gpuType()) : Map.of())
-                .addNewContainer().withName("workload").withImage(image)
+                .addNewContainer().withName("workload").withImage(workload.present() ? workload.image() : image)
+                .withPorts(workload.ports().stream().map(port -> new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
+                        .withContainerPort(port).build()).toList())
+                .withEnv(workload.model() == null ? List.of() : List.of(new io.fabric8.kubernetes.api.model.EnvVar("MODEL_ID",
+                        workload.model(), null)))
                 .withNewResources().withRequests(requests).withLimits(placement.gpuCount() > 0
                         ? Map.of("nvidia.com/gpu", new Quantity(String.valueOf(placement.gpuCount()))) : Map.of()).endResources()
                 .endContainer().endSpec().endTemplate().endSpec().build();

@@ -99,9 +99,14 @@ public final class NosanaAdapter implements ProviderAdapter {
         op.put("type", "container/run");
         op.put("id", "orch-" + placement.allocationId());
         final ObjectNode args = op.putObject("args");
-        args.put("image", image);
+        // a model deployment's image and first port; a bare placement runs the configured image
+        final dev.orchestrator.adapters.Workload workload = placement.workload();
+        args.put("image", workload.present() ? workload.image() : image);
         args.put("gpu", placement.gpuCount() > 0);
-        args.put("expose", exposePort);
+        args.put("expose", workload.ports().isEmpty() ? exposePort : workload.ports().get(0));
+        if (workload.model() != null) {
+            args.putObject("env").put("MODEL_ID", workload.model());
+        }
         return definition;
     }
 

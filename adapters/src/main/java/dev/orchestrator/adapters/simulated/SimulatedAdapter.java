@@ -67,7 +67,12 @@ public final class SimulatedAdapter implements ProviderAdapter {
             return new Resource(id, placement.allocationId(), placement.dataUnitId(), clock.getAsLong() + delayNanos, fails);
         });
         return new Provisioned(placement.commandId(), "sim/" + placement.commandId(),
-                "sim://" + placement.dataUnitId() + "/" + placement.allocationId(), state(resource), created[0]);
+                endpoint(placement.dataUnitId(), placement.allocationId(), placement.workload().image()), state(resource), created[0]);
+    }
+
+    /** Where a simulated placement answers; one running a workload says which image, so a rollout can be watched. */
+    public static String endpoint(final String unitId, final String allocationId, final String image) {
+        return "sim://" + unitId + "/" + allocationId + (image == null ? "" : "?image=" + image);
     }
 
     @Override

@@ -103,7 +103,18 @@ public final class SkyPilotAdapter implements ProviderAdapter {
             final String model = placement.gpuType() == null ? accelerator : placement.gpuType().toUpperCase(java.util.Locale.ROOT);
             yaml.append("  accelerators: ").append(model).append(':').append(placement.gpuCount()).append('\n');
         }
+        // a model deployment runs its image in the task's container, with its ports open
+        final dev.orchestrator.adapters.Workload workload = placement.workload();
+        if (workload.present()) {
+            yaml.append("  image_id: ").append(quoted("docker:" + workload.image())).append('\n');
+        }
+        if (!workload.ports().isEmpty()) {
+            yaml.append("  ports: ").append(workload.ports()).append('\n');
+        }
         yaml.append("envs:\n");
+        if (workload.model() != null) {
+            yaml.append("  MODEL_ID: ").append(quoted(workload.model())).append('\n');
+        }
         yaml.append("  ORCH_COMMAND_ID: ").append(quoted(placement.commandId())).append('\n');
         yaml.append("  ORCH_ALLOCATION_ID: ").append(quoted(placement.allocationId())).append('\n');
         yaml.append("run: ").append(quoted(run)).append('\n');

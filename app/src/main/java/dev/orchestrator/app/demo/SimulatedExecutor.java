@@ -84,7 +84,8 @@ public final class SimulatedExecutor implements AutoCloseable {
                 : command.getType() == CommandType.MIGRATE ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED;
         final ExecutionOutcome outcome = ExecutionOutcome.newBuilder().setCommandId(command.getCommandId())
                 .setAllocationId(command.getAllocationId()).setDataUnitId(command.getDataUnitId()).setStatus(status)
-                .setEndpoint(failed ? null : "sim://" + command.getDataUnitId() + "/" + command.getAllocationId())
+                .setEndpoint(failed ? null : dev.orchestrator.adapters.simulated.SimulatedAdapter.endpoint(command.getDataUnitId(),
+                        command.getAllocationId(), command.getLabels().get(dev.orchestrator.adapters.Workload.IMAGE)))
                 .setErrorCode(failed ? "SIMULATED" : null).setErrorMessage(failed ? "simulated provider error" : null)
                 .setAt(Instant.now()).build();
         producer.send(topics.outcomes, command.getCommandId(), outcome);

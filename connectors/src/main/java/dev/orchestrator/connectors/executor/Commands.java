@@ -2,6 +2,7 @@ package dev.orchestrator.connectors.executor;
 
 import dev.orchestrator.adapters.AdapterException;
 import dev.orchestrator.adapters.Placement;
+import dev.orchestrator.adapters.Workload;
 import dev.orchestrator.avro.ExecutionJob;
 import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.JobState;
@@ -20,7 +21,7 @@ final class Commands {
         return new Placement(command.getCommandId(), command.getAllocationId(), command.getDemandId(), command.getConsumerId(),
                 command.getDataUnitId(), command.getKind() == ResourceKind.COMPUTE ? Placement.Kind.COMPUTE : Placement.Kind.STORAGE,
                 capacity.getCpuMillis(), capacity.getMemoryBytes(), capacity.getStorageBytes(), capacity.getGpuCount(),
-                capacity.getGpuCount() > 0 ? capacity.getGpuType() : null);
+                capacity.getGpuCount() > 0 ? capacity.getGpuType() : null, Workload.of(command.getLabels()));
     }
 
     static ExecutionOutcome outcome(final PlacementCommand command, final JobResult result, final Instant at) {

@@ -25,8 +25,6 @@ public final class PoolTemplates {
     public static final String DEPLOYMENT_TYPE = "orchestrator::model_deployment";
     /** Deployment ids: a template resource name and safe in URLs; {@value #POOL} is the pool's. */
     public static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-    /** Deployments one pool carries (each is a resource of its stack). */
-    public static final int MAX_DEPLOYMENTS = 50;
     private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}");
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
@@ -133,8 +131,12 @@ public final class PoolTemplates {
         if (resources.containsKey(spec.id())) {
             throw new Refused("id", "pool " + spec.pool() + " already has a resource named " + spec.id());
         }
-        if (resources.values().stream().filter(r -> DEPLOYMENT_TYPE.equals(map(r).get("type"))).count() >= MAX_DEPLOYMENTS) {
-            throw new Refused("pool", "a pool carries at most " + MAX_DEPLOYMENTS + " deployments");
+        final java.util.Optional<String> running = resources.entrySet().stream()
+                .filter(r -> DEPLOYMENT_TYPE.equals(map(r.getValue()).get("type"))).map(Map.Entry::getKey).findFirst();
+        if (running.isPresent()) {
+            // its replicas run that deployment's image: a second model needs a pool of its own
+            throw new Refused("pool", "pool " + spec.pool() + " already runs deployment " + running.get()
+                    + ": a pool runs one deployment (remove it, or create another pool)");
         }
         final Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("model", spec.model());

@@ -110,6 +110,8 @@ class PoolTemplatesTest {
         final String deployed = PoolTemplates.withDeployment(pool, CHAT);
 
         assertThat(refusedField(() -> PoolTemplates.withDeployment(deployed, CHAT))).isEqualTo("id");
+        assertThat(refusedField(() -> PoolTemplates.withDeployment(deployed, spec("other", "m", "img:1", null, null))))
+                .as("a pool runs one deployment").isEqualTo("pool");
         assertThat(refusedField(() -> PoolTemplates.withDeployment(pool, spec("pool", "m", "img:1", null, null)))).isEqualTo("id");
         assertThat(refusedField(() -> PoolTemplates.withDeployment(pool, spec("Chat!", "m", "img:1", null, null)))).isEqualTo("id");
         assertThat(refusedField(() -> PoolTemplates.withDeployment(pool, spec("c", " ", "img:1", null, null)))).isEqualTo("model");

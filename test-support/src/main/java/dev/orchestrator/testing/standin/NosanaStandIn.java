@@ -26,6 +26,7 @@ public final class NosanaStandIn extends JsonServer {
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
     private final Map<String, Long> extensions = new ConcurrentHashMap<>();
     private final AtomicInteger sequence = new AtomicInteger();
+    private final Map<String, JsonNode> definitions = new ConcurrentHashMap<>();
 
     /** A posted job. */
     private static final class Job {
@@ -60,6 +61,11 @@ public final class NosanaStandIn extends JsonServer {
     /** Jobs for demands whose id contains {@code marker} are accepted, then fail on the network. */
     public void failJobs(final String marker) {
         refusals.add(new Refusal(marker, 0, new AtomicInteger(Integer.MAX_VALUE), true));
+    }
+
+    /** The job definition last posted for {@code commandId} (a missing node when none was). */
+    public JsonNode definition(final String commandId) {
+        return definitions.getOrDefault(commandId, JSON.missingNode());
     }
 
     /** Launch calls that created a job for {@code commandId}. */
@@ -170,6 +176,7 @@ public final class NosanaStandIn extends JsonServer {
             job.stoppedAs = "FAILED";
         }
         jobs.add(job);
+        definitions.put(body.path("meta").path("commandId").asText(), body.path("jobDefinition"));
         launches.computeIfAbsent(body.path("meta").path("commandId").asText(), id -> new AtomicInteger()).incrementAndGet();
         return new Reply(201, view(job));
     }

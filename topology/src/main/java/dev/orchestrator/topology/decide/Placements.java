@@ -208,7 +208,8 @@ public final class Placements {
                 .reason(again ? ReasonCode.EXECUTION_FAILED.name() : "", again ? "placed again after provisioning failed on "
                         + record.tried().get(record.tried().size() - 1) : ""), again ? "REPLACED" : "PLACED", changes);
         task.out().command(Commands.of(CommandType.PROVISION, commandId, record.demandId(), record.consumerId(),
-                unit.spec(), request.capacity(), null, task.out().money(decision.pricePerHourMicros()), confirmBy, now));
+                unit.spec(), request.capacity(), null, task.out().money(decision.pricePerHourMicros()), confirmBy, now,
+                request.workload()));
         task.deadlines().add(confirmBy, DeadlineQueue.Kind.CONFIRM, record.demandId());
         repoint(attempt);
         LOG.debug("demand={} consumer={} decision=PLACED unit={}", record.demandId(), record.consumerId(), unit.unitId());

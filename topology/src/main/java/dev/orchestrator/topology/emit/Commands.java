@@ -16,11 +16,13 @@ public final class Commands {
 
     /**
      * Provision (or migrate to, from {@code source}) on {@code unit}, or deprovision there, what an
-     * allocation holds; {@code deadline} (0 for none) is when the reservation lapses unconfirmed.
+     * allocation holds; {@code deadline} (0 for none) is when the reservation lapses unconfirmed;
+     * {@code workload} is what is to run there (empty for a deprovision or a bare placement).
      */
     public static PlacementCommand of(final CommandType type, final String commandId, final String allocationId,
                                       final String consumerId, final UnitSpec unit, final Capacity capacity,
-                                      final String source, final Money pricePerHour, final long deadline, final long now) {
+                                      final String source, final Money pricePerHour, final long deadline, final long now,
+                                      final java.util.Map<String, String> workload) {
         return PlacementCommand.newBuilder()
                 .setCommandId(commandId).setType(type).setAllocationId(allocationId)
                 .setDemandId(allocationId).setConsumerId(consumerId)
@@ -29,6 +31,7 @@ public final class Commands {
                 .setPricePerHour(pricePerHour)
                 .setIssuedAt(Instant.ofEpochMilli(now))
                 .setDeadline(deadline > 0 ? Instant.ofEpochMilli(deadline) : null)
+                .setLabels(workload.isEmpty() ? java.util.Map.of() : new java.util.HashMap<>(workload))
                 .build();
     }
 

@@ -89,6 +89,6 @@ public final class Endings {
     private void deprovision(final Allocation allocation, final UnitState unit, final long now) {
         task.out().command(Commands.of(CommandType.DEPROVISION, allocation.demandId() + ":deprovision:" + unit.unitId(),
                 allocation.demandId(), allocation.consumerId(), unit.spec(), allocation.request().capacity(), null,
-                task.out().money(allocation.placement().pricePerHourMicros()), 0, now));
+                task.out().money(allocation.placement().pricePerHourMicros()), 0, now, java.util.Map.of()));
     }
 }

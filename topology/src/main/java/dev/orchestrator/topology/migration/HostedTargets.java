@@ -61,7 +61,7 @@ public final class HostedTargets {
         task.out().audit(UnitAudits.of(reserved, "migration/" + id, now));
         task.out().command(Commands.of(CommandType.MIGRATE, reserve.commandId(), id, reserve.request().consumerId(),
                 unit.spec(), reserve.request().capacity(), reserve.sourceUnitId(),
-                task.out().money(decision.pricePerHourMicros()), confirmBy, now));
+                task.out().money(decision.pricePerHourMicros()), confirmBy, now, reserve.request().workload()));
         task.deadlines().add(confirmBy, DeadlineQueue.Kind.HOSTED, id);
         task.router().send(reserve.owner(), id, new RouteMessage.HostAnswer(id, unit.unitId(), unit.providerId(),
                 unit.region(), decision.pricePerHourMicros(), confirmBy, ""));
@@ -153,7 +153,7 @@ public final class HostedTargets {
         if (deprovision) {
             task.out().command(Commands.of(CommandType.DEPROVISION, hosted.allocationId() + ":deprovision:" + unit.unitId(),
                     hosted.allocationId(), hosted.consumerId(), unit.spec(), hosted.capacity(), null,
-                    task.out().money(hosted.pricePerHourMicros()), 0, task.now()));
+                    task.out().money(hosted.pricePerHourMicros()), 0, task.now(), java.util.Map.of()));
         }
     }
 }

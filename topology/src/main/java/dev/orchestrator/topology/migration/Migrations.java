@@ -211,7 +211,7 @@ public final class Migrations {
         task.log().write(published, allocation.edit().migration(reservedHere), "MIGRATING", List.of(reserved));
         task.out().command(Commands.of(CommandType.MIGRATE, migration.commandId(), allocation.demandId(),
                 allocation.consumerId(), target.spec(), allocation.request().capacity(), allocation.unitId(),
-                task.out().money(decision.pricePerHourMicros()), confirmBy, now));
+                task.out().money(decision.pricePerHourMicros()), confirmBy, now, allocation.request().workload()));
         task.deadlines().add(confirmBy, DeadlineQueue.Kind.MIGRATION, allocation.demandId());
     }
 

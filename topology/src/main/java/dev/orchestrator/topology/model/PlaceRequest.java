@@ -1,16 +1,27 @@
 package dev.orchestrator.topology.model;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A validated PLACE demand in canonical units. {@code maxPriceMicros} is per hour in the base
  * currency, {@link Long#MAX_VALUE} when uncapped; {@code durationMillis} is 0 when open-ended;
- * {@code slaId} is empty when best effort.
+ * {@code slaId} is empty when best effort; {@code workload} holds the demand's {@code workload.*}
+ * labels (what runs on the capacity), which its commands carry to the executor.
  */
 public record PlaceRequest(String demandId, String consumerId, UnitKind kind, Capacity capacity,
                            List<String> regions, long maxPriceMicros, String slaId, long durationMillis,
-                           long requestedAt) {
+                           long requestedAt, Map<String, String> workload) {
     public PlaceRequest {
         regions = List.copyOf(regions);
+        // records stored before workloads existed read back without one
+        workload = workload == null ? Map.of() : Map.copyOf(workload);
+    }
+
+    /** A request with no workload: capacity alone. */
+    public PlaceRequest(final String demandId, final String consumerId, final UnitKind kind, final Capacity capacity,
+                        final List<String> regions, final long maxPriceMicros, final String slaId, final long durationMillis,
+                        final long requestedAt) {
+        this(demandId, consumerId, kind, capacity, regions, maxPriceMicros, slaId, durationMillis, requestedAt, Map.of());
     }
 }

@@ -59,7 +59,10 @@ final class ResourceAttributes {
                 final Object endpoints = referenced(definition, "deployment").getOrDefault("endpoints", List.of());
                 final String path = definition.properties().get("path") instanceof Value.Text text ? text.text() : "";
                 if (endpoints instanceof List<?> list && !list.isEmpty()) {
-                    out.put("url", list.get(0) + path);
+                    // the path goes before an endpoint's query, if it has one
+                    final String endpoint = String.valueOf(list.get(0));
+                    final int query = endpoint.indexOf('?');
+                    out.put("url", query < 0 ? endpoint + path : endpoint.substring(0, query) + path + endpoint.substring(query));
                 }
             }
             default -> {

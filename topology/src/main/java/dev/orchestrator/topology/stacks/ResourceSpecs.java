@@ -36,6 +36,45 @@ final class ResourceSpecs {
         return spec.build();
     }
 
+    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}");
+    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,199}");
+
+    /**
+     * A model deployment's {@code workload.*} labels, which its pool's replicas carry to the executor:
+     * {@code image}, {@code model}, {@code ports} (comma-separated) and the deployment's name, checked as
+     * an adapter checks them, so that a value no executor would run fails the deployment with the reason.
+     */
+    static Map<String, String> workload(final String deployment, final Map<String, Object> properties) {
+        final Map<String, String> out = new java.util.TreeMap<>();
+        final String image = String.valueOf(properties.get("image"));
+        if (!IMAGE.matcher(image).matches()) {
+            throw new IllegalArgumentException("image '" + TemplateParser.clip(image) + "' is not a container image reference "
+                    + "such as vllm/vllm-openai:v0.6.3");
+        }
+        out.put("workload.image", image);
+        if (properties.get("model") != null) {
+            final String model = String.valueOf(properties.get("model"));
+            if (!MODEL.matcher(model).matches()) {
+                throw new IllegalArgumentException("model '" + TemplateParser.clip(model) + "' must be letters, digits and ._/:@+- "
+                        + "(at most 200)");
+            }
+            out.put("workload.model", model);
+        }
+        if (properties.get("ports") instanceof java.util.List<?> ports && !ports.isEmpty()) {
+            final StringBuilder listed = new StringBuilder();
+            if (ports.size() > 16) {
+                throw new IllegalArgumentException("ports: at most 16");
+            }
+            for (final Object port : ports) {
+                listed.append(listed.length() == 0 ? "" : ",").append(whole(port, "ports", 1, 65_535));
+            }
+            out.put("workload.ports", listed.toString());
+        }
+        final String name = deployment.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
+        out.put("workload.deployment", name.substring(0, Math.min(63, name.length())));
+        return out;
+    }
+
     /** A pool's replica count, {@code min_replicas}, from 0 to {@code max}. */
     static int replicas(final Map<String, Object> properties, final int max) {
         return whole(properties.get("min_replicas"), "min_replicas", 0, max);

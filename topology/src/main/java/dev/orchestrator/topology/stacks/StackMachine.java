@@ -247,6 +247,11 @@ public final class StackMachine {
                     case STORAGE -> scale(name, 1, ResourceKind.STORAGE, ResourceSpecs.storage(properties.get()), properties.get());
                     case COMPUTE_POOL -> scale(name, ResourceSpecs.replicas(properties.get(), MAX_REPLICAS),
                             ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
+                    case MODEL_DEPLOYMENT -> {
+                        // an image or model an executor would refuse fails the deployment here, with the reason
+                        ResourceSpecs.workload(record.stackId() + "-" + name, properties.get());
+                        roll(name);
+                    }
                     default -> input("CREATED", name, "");
                 }
             } catch (final IllegalArgumentException e) {
@@ -279,10 +284,16 @@ public final class StackMachine {
         private void demand(final String resource, final int index, final ResourceKind kind, final ResourceSpec spec,
                             final Map<String, Object> properties) {
             final String id = PREFIX + record.stackId() + "/" + record.traversal() + "/" + resource + "/" + index;
-            replicas.put(id, new StackRecord.Replica(resource, index, id, "", "", null, null, null, null, false, false));
+            // a pool's replica runs what its deployment says (image, model, ports), carried to the executor as labels
+            final Map<String, String> workload = kind == ResourceKind.COMPUTE ? workload(resource) : Map.of();
+            replicas.put(id, new StackRecord.Replica(resource, index, id, "", "", null, null, null, null, false, false,
+                    signature(workload)));
+            final Map<String, String> labels = new java.util.HashMap<>(workload);
+            labels.put("stack", record.stackId());
+            labels.put("resource", resource);
             final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId(record.consumerId())
                     .setType(DemandType.PLACE).setKind(kind).setResources(spec).setRequestedAt(Instant.ofEpochMilli(now))
-                    .setLabels(Map.of("stack", record.stackId(), "resource", resource));
+                    .setLabels(labels);
             if (properties.get("regions") instanceof List<?> regions) {
                 demand.setRegions(regions.stream().map(String::valueOf).toList());
             }
@@ -320,13 +331,116 @@ public final class StackMachine {
                 }
             }
             settle(replica.resource());
+            deploymentOn(replica.resource()).ifPresent(this::roll);
+        }
+
+        /**
+         * Moves deployment {@code name}'s rollout on, one replica at a time and never below the pool's count:
+         * while a replica of the pool runs something else, one more replica is placed with the deployment's
+         * workload, and once it is ACTIVE one of the others is released; the deployment is created when every
+         * live replica runs it. A replica with the workload that cannot be placed fails the deployment; the
+         * replicas that ran before keep serving.
+         */
+        private void roll(final String name) {
+            final StackStatus state = run.resources().get(name);
+            final String pool = poolOf(name);
+            if (state == null || state.action() != StackStatus.Action.CREATE || !state.inProgress() || pool == null) {
+                return;
+            }
+            final String wanted = signature(workload(pool));
+            final String thisTraversal = PREFIX + record.stackId() + "/" + record.traversal() + "/";
+            final Optional<StackRecord.Replica> lost = replicas.values().stream().filter(r -> r.resource().equals(pool)
+                    && !r.retired() && r.gone() && r.workload().equals(wanted) && r.demandId().startsWith(thisTraversal)).findFirst();
+            if (lost.isPresent()) {
+                input("FAILED", name, "a replica of " + pool + " with the new workload was not placed: " + lost.get().status()
+                        + (lost.get().reason().isEmpty() ? "" : ": " + lost.get().reason()) + " (" + lost.get().demandId() + ")");
+                return;
+            }
+            final List<StackRecord.Replica> live = live(pool);
+            if (live.stream().anyMatch(r -> r.workload().equals(wanted) && !r.status().equals("ACTIVE"))) {
+                return; // the replica placed last is not serving yet
+            }
+            final List<StackRecord.Replica> stale = new ArrayList<>(live.stream().filter(r -> !r.workload().equals(wanted)).toList());
+            final int count = wanted(pool);
+            if (count < 0) {
+                input("FAILED", name, "the replica count of pool " + pool + " cannot be read");
+                return;
+            }
+            if (!stale.isEmpty() && live.size() > count) {
+                final StackRecord.Replica old = stale.remove(0);
+                replicas.put(old.demandId(), old.retire());
+                release(replicas.get(old.demandId()));
+            }
+            if (stale.isEmpty()) {
+                input("CREATED", name, "");
+                return;
+            }
+            final ResourceDefinition definition = template.resources().get(pool);
+            final Optional<Map<String, Object>> properties = new Resolver(parameters, provisioned()).properties(definition);
+            if (properties.isEmpty()) {
+                input("FAILED", name, "the properties of pool " + pool + " are not available");
+                return;
+            }
+            demand(pool, replicas.values().stream().filter(r -> r.resource().equals(pool)).mapToInt(StackRecord.Replica::index)
+                    .max().orElse(-1) + 1, ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
+        }
+
+        /** The pool a deployment runs on (the resource its {@code pool} property names), or null. */
+        private String poolOf(final String deployment) {
+            final ResourceDefinition definition = template.resources().get(deployment);
+            return definition != null && definition.properties().get("pool") instanceof Value.GetResource ref
+                    && template.resources().containsKey(ref.resource()) ? ref.resource() : null;
+        }
+
+        /** The deployment that runs on pool {@code pool}, if one does (a template allows one per pool). */
+        private Optional<String> deploymentOn(final String pool) {
+            return template.resources().values().stream().filter(d -> d.type() == ResourceType.MODEL_DEPLOYMENT
+                    && pool.equals(poolOf(d.name()))).map(ResourceDefinition::name).findFirst();
+        }
+
+        /**
+         * What a replica of {@code pool} is to run: its deployment's {@code workload.*} labels, resolved now;
+         * empty when no deployment runs on it, or its values cannot be read yet (the rollout brings them).
+         */
+        private Map<String, String> workload(final String pool) {
+            final Optional<String> deployment = deploymentOn(pool);
+            if (deployment.isEmpty()) {
+                return Map.of();
+            }
+            final ResourceDefinition definition = template.resources().get(deployment.get());
+            final Resolver resolver = new Resolver(parameters, provisioned());
+            final Map<String, Object> values = new LinkedHashMap<>();
+            for (final String property : List.of("image", "model", "ports")) {
+                final Value value = definition.properties().get(property);
+                if (value != null) {
+                    final Optional<Object> resolved;
+                    try {
+                        resolved = resolver.resolve(value);
+                    } catch (final IllegalArgumentException e) {
+                        return Map.of();
+                    }
+                    if (resolved.isEmpty()) {
+                        return Map.of();
+                    }
+                    values.put(property, resolved.get());
+                }
+            }
+            try {
+                return ResourceSpecs.workload(record.stackId() + "-" + deployment.get(), values);
+            } catch (final IllegalArgumentException e) {
+                return Map.of(); // the deployment fails with the reason when its turn comes
+            }
+        }
+
+        private static String signature(final Map<String, String> workload) {
+            return workload.isEmpty() ? "" : new java.util.TreeMap<>(workload).toString();
         }
 
         private static StackRecord.Replica with(final StackRecord.Replica r, final String status, final StackInput.Outcome o) {
             return new StackRecord.Replica(r.resource(), r.index(), r.demandId(), r.gone() ? r.status() : status,
                     o.reason() == null ? "" : o.reason(), o.unitId() != null ? o.unitId() : r.unitId(),
                     o.providerId() != null ? o.providerId() : r.providerId(), o.region() != null ? o.region() : r.region(),
-                    o.endpoint() != null ? o.endpoint() : r.endpoint(), r.releasing(), r.retired());
+                    o.endpoint() != null ? o.endpoint() : r.endpoint(), r.releasing(), r.retired(), r.workload());
         }
 
         /** Moves {@code resource} on from what its demands say, and releases what it holds but no longer wants. */

@@ -38,18 +38,26 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
 
     /**
      * One demand made for a resource (a storage unit, or one replica of a pool): its allocation's last
-     * status (empty until the first), where it runs, and whether its release was asked for.
+     * status (empty until the first), where it runs, whether its release was asked for, and the workload
+     * it was placed to run (its {@code workload.*} labels in one line; empty for none).
      */
     public record Replica(String resource, int index, String demandId, String status, String reason, String unitId,
-                          String providerId, String region, String endpoint, boolean releasing, boolean retired) {
+                          String providerId, String region, String endpoint, boolean releasing, boolean retired,
+                          String workload) {
+        public Replica {
+            // replicas stored before workloads existed read back without one
+            workload = workload == null ? "" : workload;
+        }
+
         /** This replica with its release asked for. */
         public Replica released() {
-            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, true, retired);
+            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, true, retired, workload);
         }
 
         /** This replica no longer counted in its resource (replaced, dropped or scaled away): it is released. */
         public Replica retire() {
-            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, releasing, true);
+            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, releasing, true,
+                    workload);
         }
 
         /** Whether its allocation holds capacity (or may: PLACED and on). */

@@ -18,11 +18,41 @@ final class TemplateChecks {
 
     void check() {
         template.resources().values().forEach(this::resource);
+        deployments();
         template.outputs().forEach((name, value) -> references(value, "outputs." + name, null));
         if (errors.isEmpty()) {
             StackGraph.cycle(template).ifPresent(cycle -> errors.add(new TemplateError(
                     template.resources().get(cycle.get(0)).line(), "resources." + cycle.get(0),
                     "dependency cycle: " + String.join(" -> ", cycle))));
+        }
+    }
+
+    /**
+     * A model deployment runs on the replicas of a compute pool of the same template, which it names with
+     * get_resource; a pool runs one deployment's image, so two deployments cannot share it.
+     */
+    private void deployments() {
+        final java.util.Map<String, String> servedBy = new java.util.HashMap<>();
+        for (final ResourceDefinition resource : template.resources().values()) {
+            final Value pool = resource.properties().get("pool");
+            if (resource.type() != ResourceType.MODEL_DEPLOYMENT || pool == null) {
+                continue;
+            }
+            final String path = "resources." + resource.name() + ".properties.pool";
+            final ResourceDefinition target = pool instanceof Value.GetResource ref ? template.resources().get(ref.resource()) : null;
+            if (target == null && pool instanceof Value.GetResource) {
+                continue; // naming no resource of the template: references() said so
+            }
+            if (target == null || target.type() != ResourceType.COMPUTE_POOL) {
+                errors.add(new TemplateError(pool.line(), path, "must be {get_resource: NAME} of a "
+                        + ResourceType.COMPUTE_POOL.typeName() + " in this template"));
+                continue;
+            }
+            final String other = servedBy.putIfAbsent(target.name(), resource.name());
+            if (other != null) {
+                errors.add(new TemplateError(pool.line(), path, "pool '" + target.name() + "' already runs deployment '" + other
+                        + "': a pool runs one deployment"));
+            }
         }
     }
 

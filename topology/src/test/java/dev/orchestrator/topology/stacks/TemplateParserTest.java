@@ -59,6 +59,9 @@ class TemplateParserTest {
         "default breaks its constraint|parameters:\\n  n:\\n    type: number\\n    default: 9\\n    constraints:\\n      - range: {min: 1, max: 8}\\nresources: {a: {type: orchestrator::route, properties: {deployment: x}}}|4|parameters.n.default|must be from 1 to 8, was 9",
         "string parameter into a number|parameters:\\n  n: {type: string}\\nresources:\\n  p:\\n    type: orchestrator::compute_pool\\n    properties: {min_replicas: {get_param: n}, max_replicas: 2}|6|resources.p.properties.min_replicas|get_param n is a string parameter",
         "output names nothing|resources: {a: {type: orchestrator::route, properties: {deployment: x}}}\\noutputs:\\n  u: {get_attr: [b, url]}|3|outputs.u|get_attr names 'b'",
+        "deployment on no pool|resources:\\n  d:\\n    type: orchestrator::model_deployment\\n    properties:\\n      model: m\\n      image: i:1\\n      pool: gpus|7|resources.d.properties.pool|must be {get_resource: NAME} of a orchestrator::compute_pool",
+        "deployment on storage|resources:\\n  s:\\n    type: orchestrator::storage\\n    properties: {size: 1 GB}\\n  d:\\n    type: orchestrator::model_deployment\\n    properties: {model: m, image: i:1, pool: {get_resource: s}}|7|resources.d.properties.pool|must be {get_resource: NAME}",
+        "two deployments on a pool|resources:\\n  p:\\n    type: orchestrator::compute_pool\\n    properties: {min_replicas: 1, max_replicas: 2}\\n  a:\\n    type: orchestrator::model_deployment\\n    properties: {model: m, image: i:1, pool: {get_resource: p}}\\n  b:\\n    type: orchestrator::model_deployment\\n    properties: {model: m, image: i:2, pool: {get_resource: p}}|10|resources.b.properties.pool|pool 'p' already runs deployment 'a'",
         "not YAML|resources: [a, b\\n|2||not YAML",
         "not a mapping|- a\\n- b|1||a template is a mapping",
     })
