@@ -329,9 +329,47 @@ public final class StackMachine {
                 if (updated.retired() && !updated.status().equals("ACTIVE")) {
                     release(updated);
                 }
+                if (updated.gone() && !replica.gone() && !updated.retired() && !updated.releasing()) {
+                    lost(replica, updated);
+                }
             }
             settle(replica.resource());
             deploymentOn(replica.resource()).ifPresent(this::roll);
+        }
+
+        /**
+         * A replica of a created pool that ended without being asked to (its unit failed, its execution failed
+         * for good): one that was serving is replaced by a new one with the pool's spec and workload; one that
+         * never served (a replacement the engine could not place) is not asked for again, so a pool with no
+         * room does not loop. Either way the pool's events say so. Storage is not replaced: its data went with it.
+         */
+        private void lost(final StackRecord.Replica before, final StackRecord.Replica after) {
+            final String pool = after.resource();
+            final ResourceDefinition definition = template.resources().get(pool);
+            final StackStatus state = run.resources().get(pool);
+            if (definition == null || definition.type() != ResourceType.COMPUTE_POOL || run.status() == null
+                    || run.status().action() != StackStatus.Action.CREATE
+                    || !StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE).equals(state)) {
+                return;
+            }
+            final String why = after.status() + (after.reason().isEmpty() || after.reason().equals("NONE") ? "" : ": " + after.reason());
+            final Optional<Map<String, Object>> properties = new Resolver(parameters, provisioned()).properties(definition);
+            final String shown = record.resources().get(pool) == null ? shown(state, false) : record.resources().get(pool).status();
+            // only one that was provisioned: a replica that lapsed unconfirmed would lapse again the same way
+            final boolean served = before.status().equals("ACTIVE") || before.status().equals("MIGRATING");
+            while (events.size() >= StackRecord.KEPT_EVENTS) {
+                events.remove(0);
+            }
+            if (!served || properties.isEmpty()) {
+                events.add(new StackRecord.Event(++eventCount, now, record.traversal(), pool, shown, "replica " + after.demandId()
+                        + " was not placed (" + why + "): the pool runs " + live(pool).size() + " of " + wanted(pool)));
+                return;
+            }
+            final int index = replicas.values().stream().filter(r -> r.resource().equals(pool))
+                    .mapToInt(StackRecord.Replica::index).max().orElse(-1) + 1;
+            demand(pool, index, ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
+            events.add(new StackRecord.Event(++eventCount, now, record.traversal(), pool, shown, "replica " + after.demandId()
+                    + " lost (" + why + "): replaced by " + demands.get(demands.size() - 1).getDemandId()));
         }
 
         /**

@@ -282,6 +282,29 @@ class StackMachineTest {
     }
 
     @Test
+    void aServingReplicaLostToItsUnitIsReplacedAndAReplacementWithNoRoomIsNotAskedForAgain() throws Exception {
+        created(2);
+
+        final List<Demand> replacement = answer("stack:s1/t1/pool/0", "EXPIRED", "EXECUTION_FAILED");
+
+        assertThat(replacement).extracting(Demand::getDemandId).containsExactly("stack:s1/t1/pool/2");
+        assertThat(replacement.get(0).getLabels()).containsEntry("workload.image", "vllm/vllm-openai:v0.6.3");
+        assertThat(stack.events().get(stack.events().size() - 1).reason())
+                .isEqualTo("replica stack:s1/t1/pool/0 lost (EXPIRED: EXECUTION_FAILED): replaced by stack:s1/t1/pool/2");
+        assertThat(stack.resources().get("pool").attributes()).containsEntry("ready_replicas", "1");
+        answer("stack:s1/t1/pool/2", "ACTIVE", "NONE");
+        assertThat(stack.resources().get("pool").attributes()).containsEntry("ready_replicas", "2");
+        assertThat(stack.status()).isEqualTo("CREATE_COMPLETE");
+
+        assertThat(answer("stack:s1/t1/pool/1", "EXPIRED", "EXECUTION_FAILED")).extracting(Demand::getDemandId)
+                .containsExactly("stack:s1/t1/pool/3");
+        assertThat(answer("stack:s1/t1/pool/3", "REJECTED", "NO_CAPACITY")).as("no loop when there is no room").isEmpty();
+        assertThat(stack.events().get(stack.events().size() - 1).reason())
+                .isEqualTo("replica stack:s1/t1/pool/3 was not placed (REJECTED: NO_CAPACITY): the pool runs 1 of 2");
+        assertThat(answer("stack:s1/t1/weights/0", "EXPIRED", "EXECUTION_FAILED")).as("storage is not replaced").isEmpty();
+    }
+
+    @Test
     void aFailedScaleUpTakesBackOnlyWhatItAddedAndANewerUpdateSupersedesARunningOne() throws Exception {
         created(1);
         update(null, Map.of("replicas", "3"));
