@@ -101,7 +101,7 @@ public final class FleetSimulator implements AutoCloseable {
         if (payments) {
             clock.scheduleAtFixedRate(this::topUp, 10, 10, TimeUnit.MINUTES);
         }
-        // the example stack is created, scaled 150 s later, deleted 150 s after that, created again: its story goes on
+        // the example stack is created, scaled, rolled onto a newer image and deleted, 150 s apart, then created again
         clock.scheduleAtFixedRate(this::stackLoop, 5, 150, TimeUnit.SECONDS);
         LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", ALL_PROVIDERS, units.size(), demandsPerSecond);
     }
@@ -238,18 +238,26 @@ public final class FleetSimulator implements AutoCloseable {
     /** The demo's stack: the example three-tier stack, two a100 replicas, for a team of its own (no quota). */
     public static final String STACK = "demo-serving";
     private static final String STACK_OWNER = "ml-team";
+    /** The example's image, and the one the demo rolls out in its place. */
+    private static final String EXAMPLE_IMAGE = "vllm/vllm-openai:v0.6.3";
+    private static final String NEWER_IMAGE = "vllm/vllm-openai:v0.7.0";
     private int stackTurns;
 
     private void stackLoop() {
         try {
-            // every 150 s: create with two replicas, scale to three, delete, and around again
-            final int phase = stackTurns++ % 3;
+            // every 150 s: create with two replicas, scale to three, roll the deployment onto a newer image (one
+            // replica at a time), delete, and around again
+            final int phase = stackTurns++ % 4;
             final long now = System.currentTimeMillis();
-            final StackInput input = phase == 0
-                    ? new StackInput.Create(STACK, STACK_OWNER, exampleTemplate(), Map.of("replicas", "2"), true, "demo", now)
-                    : phase == 1 ? new StackInput.Update(STACK, null, Map.of("replicas", "3"), "demo", now)
-                    : new StackInput.Delete(STACK, "demo", now);
-            LOG.info("demo operator {} stack={}", phase == 0 ? "creates" : phase == 1 ? "scales" : "deletes", STACK);
+            final StackInput input = switch (phase) {
+                case 0 -> new StackInput.Create(STACK, STACK_OWNER, exampleTemplate(), Map.of("replicas", "2"), true, "demo", now);
+                case 1 -> new StackInput.Update(STACK, null, Map.of("replicas", "3"), "demo", now);
+                case 2 -> new StackInput.Update(STACK, exampleTemplate().replace(EXAMPLE_IMAGE, NEWER_IMAGE),
+                        Map.of("replicas", "3"), "demo", now);
+                default -> new StackInput.Delete(STACK, "demo", now);
+            };
+            LOG.info("demo operator {} stack={}", List.of("creates", "scales", "rolls " + NEWER_IMAGE + " out on", "deletes")
+                    .get(phase), STACK);
             producer.send(topics.stacks, STACK, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
         } catch (final RuntimeException | java.io.IOException e) {
             LOG.warn("demo stack loop: {}", e.toString());

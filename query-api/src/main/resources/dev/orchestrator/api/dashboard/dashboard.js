@@ -183,7 +183,13 @@
 
   function offers(attributes) {
     if (attributes.url) { return attributes.url; }
-    if (attributes.endpoints) { return attributes.ready_replicas + ' ready: ' + attributes.endpoints.join(', '); }
+    if (attributes.endpoints) {
+      // a pool: ready of wanted, and placed (holding capacity); a deployment: its routes, the ready replicas' endpoints
+      const counts = attributes.wanted_replicas !== undefined
+        ? attributes.ready_replicas + ' of ' + attributes.wanted_replicas + ' ready, ' + attributes.placed_replicas + ' placed'
+        : attributes.ready_replicas + ' ready';
+      return counts + (attributes.endpoints.length ? ': ' + attributes.endpoints.join(', ') : '');
+    }
     if (attributes.unit_id) { return attributes.unit_id + (attributes.endpoint ? ' ' + attributes.endpoint : ''); }
     return '';
   }

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
  * an outcome of one of its demands), the stack after it and the demands to send. A storage resource is
  * one demand and a compute pool one per replica, placed through the normal decision path and
  * provisioned by the executor; a resource is created when every demand of it is ACTIVE (provisioned)
- * and failed when one is rejected or lost. Model deployments and routes are logical here: they are
- * created once what they refer to is, and read their endpoints from their pool (no image runs yet).
+ * and failed when one is rejected or lost. A model deployment runs on its pool's replicas: they carry
+ * its image, model and ports to the executor, and a change of them rolls out replica by replica; a
+ * route is logical, the url of its deployment's first ready endpoint.
  * Demand ids are derived from stack, traversal, resource and replica, so a redelivered input sends
  * the same ids again and the engine decides each once.
  */
