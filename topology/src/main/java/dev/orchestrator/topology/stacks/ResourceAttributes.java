@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What get_attr reads of a resource, from its live replicas (retired ones left out): a storage unit's
+ * What get_attr reads of a resource, from its live replicas (retired and releasing ones left out): a storage unit's
  * unit, provider, region and endpoint; a pool's wanted, placed and ready replicas and endpoints; a
  * deployment's its pool's; a route's url on its deployment's first endpoint.
  */
@@ -27,7 +27,8 @@ final class ResourceAttributes {
     /** The attributes of resource {@code name}. */
     Map<String, Object> of(final String name) {
         final ResourceDefinition definition = template.resources().get(name);
-        final List<StackRecord.Replica> of = replicas.stream().filter(r -> r.resource().equals(name) && !r.retired())
+        // what is retired or being released serves no more: not a route's target
+        final List<StackRecord.Replica> of = replicas.stream().filter(r -> r.resource().equals(name) && !r.retired() && !r.releasing())
                 .sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
         final Map<String, Object> out = new LinkedHashMap<>();
         switch (definition.type()) {

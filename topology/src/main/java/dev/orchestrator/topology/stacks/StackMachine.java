@@ -510,8 +510,16 @@ public final class StackMachine {
             // what it added, and the replicas from before keep serving
             final boolean failedUpdate = state != null && state.action() == StackStatus.Action.CREATE
                     && state.progress() == StackStatus.Progress.FAILED && record.mode().equals(StackRecord.UPDATE);
-            of.stream().filter(r -> !failedUpdate || r.retired() || r.demandId().startsWith(PREFIX + record.stackId() + "/"
-                    + record.traversal() + "/")).forEach(this::release);
+            final String added = PREFIX + record.stackId() + "/" + record.traversal() + "/";
+            for (final StackRecord.Replica replica : of) {
+                if (!failedUpdate || replica.demandId().startsWith(added)) {
+                    release(replica);
+                } else if (replica.retired() && !replica.releasing() && !replica.gone()) {
+                    // retired by the failed update's replacement, still serving: it counts again (a replica that a
+                    // scale-down retired is on its way out already)
+                    replicas.put(replica.demandId(), replica.restored());
+                }
+            }
             final boolean removing = state != null && state.inProgress()
                     && (state.action() == StackStatus.Action.ROLLBACK || state.action() == StackStatus.Action.DELETE);
             // a replica with no outcome yet is waited for: once it holds, it is released like the rest
@@ -610,7 +618,10 @@ public final class StackMachine {
                         : state == null ? "NOT_STARTED" : shown(state, false);
                 views.put(name, new StackRecord.ResourceView(template.resources().get(name).type().typeName(),
                         List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), shownState,
-                        reasons.getOrDefault(name, ""), created || state != null && state.inProgress() ? attributes(name) : Map.of()));
+                        // a resource whose update failed still shows what serves from before
+                        reasons.getOrDefault(name, ""), created || state != null && (state.inProgress()
+                        || record.mode().equals(StackRecord.UPDATE) && state.progress() == StackStatus.Progress.FAILED)
+                        ? attributes(name) : Map.of()));
             });
             // outputs hold while the stack does: a delete or rollback takes them away
             Map<String, Object> outputs = run.status().action() == StackStatus.Action.DELETE

@@ -60,6 +60,12 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
                     workload);
         }
 
+        /** This replica counted again: the update that retired it failed before replacing it. */
+        public Replica restored() {
+            return new Replica(resource, index, demandId, status, reason, unitId, providerId, region, endpoint, releasing, false,
+                    workload);
+        }
+
         /** Whether its allocation holds capacity (or may: PLACED and on). */
         public boolean holds() {
             return switch (status) {

@@ -305,6 +305,25 @@ class StackMachineTest {
     }
 
     @Test
+    void aFailedReplacementKeepsTheReplicasFromBeforeServingAndTakesBackWhatItPlaced() throws Exception {
+        created(2);
+        update(null, Map.of("gpu", "L4"));
+        answer("stack:s1/t2/pool/0", "ACTIVE", "NONE");
+
+        final List<Demand> after = answer("stack:s1/t2/pool/1", "REJECTED", "NO_CAPACITY");
+
+        assertThat(stack.status()).isEqualTo("UPDATE_FAILED");
+        assertThat(after).extracting(Demand::getReleaseOf).as("only what the failed update placed")
+                .containsExactly("stack:s1/t2/pool/0");
+        assertThat(stack.replicas().get("stack:s1/t1/pool/0").releasing()).isFalse();
+        assertThat(stack.replicas().get("stack:s1/t1/pool/1").releasing()).isFalse();
+        assertThat(stack.resources().get("pool").attributes()).as("the a100 replicas keep serving")
+                .containsEntry("ready_replicas", "2");
+        assertThat(stack.resources().get("vllm").attributes().get("endpoints"))
+                .isEqualTo(List.of("sim://stack:s1/t1/pool/0", "sim://stack:s1/t1/pool/1"));
+    }
+
+    @Test
     void aFailedScaleUpTakesBackOnlyWhatItAddedAndANewerUpdateSupersedesARunningOne() throws Exception {
         created(1);
         update(null, Map.of("replicas", "3"));
