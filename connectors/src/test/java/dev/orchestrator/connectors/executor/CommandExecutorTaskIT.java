@@ -128,7 +128,10 @@ class CommandExecutorTaskIT {
                 record(9, "u5", encoded(withCapacity(command("c6", "u5", "d6"), Capacity.newBuilder().setCpuMillis(-1).build())),
                         new ConnectHeaders()),
                 record(10, "u5", encoded(withCapacity(command("c7", "u5", "d7"), Capacity.newBuilder().setGpuCount(2)
-                        .setGpuType("a100").build())), new ConnectHeaders())));
+                        .setGpuType("a100").build())), new ConnectHeaders()),
+                // a workload whose image would reach the provider's spec as something else
+                record(11, "u5", encoded(PlacementCommand.newBuilder(command("c8", "u5", "d8"))
+                        .setLabels(Map.of("workload.image", "nginx\nkind: Secret")).build()), new ConnectHeaders())));
 
         final List<ExecutionOutcome> outcomes = awaitRecords("outcomes.v1", 5).stream()
                 .map(r -> topics.outcomes.valueSerde().deserializer().deserialize("outcomes.v1", r.value())).toList();
@@ -136,14 +139,16 @@ class CommandExecutorTaskIT {
                 .containsExactlyInAnyOrder("c1 PROVISIONED", "c1 PROVISIONED", "c2 FAILED", "c3 PROVISIONED", "c7 PROVISIONED");
         assertThat(nosana.launches("c1")).as("a duplicate command finds the job of the first").isEqualTo(1);
 
-        final List<ConsumerRecord<byte[], byte[]>> dead = awaitRecords("dlq.v1", 7);
+        final List<ConsumerRecord<byte[], byte[]>> dead = awaitRecords("dlq.v1", 8);
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.REASON)).containsExactlyInAnyOrder("INVALID_INPUT",
-                "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "EXECUTION_FAILED");
-        assertThat(dead).filteredOn(r -> Set.of("7", "8", "9").contains(header(r, DeadLetterHeaders.OFFSET)))
+                "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT", "INVALID_INPUT",
+                "EXECUTION_FAILED");
+        assertThat(dead).filteredOn(r -> Set.of("7", "8", "9", "11").contains(header(r, DeadLetterHeaders.OFFSET)))
                 .extracting(r -> header(r, DeadLetterHeaders.MESSAGE)).containsExactlyInAnyOrder(
                         "invalid command: a placement needs its command id (the idempotency key)",
                         "invalid command: GPU model must be lower-case letters, digits and '-', up to 32",
-                        "invalid command: capacity must not be negative");
+                        "invalid command: capacity must not be negative",
+                        "invalid command: workload.image is not a container image reference");
         assertThat(dead).extracting(r -> header(r, DeadLetterHeaders.MESSAGE)).anyMatch(m -> m.contains("ByteArrayConverter"))
                 .anyMatch(m -> m.startsWith("undecodable command")).anyMatch(m -> m.contains("403"));
         assertThat(dead).filteredOn(r -> header(r, DeadLetterHeaders.REASON).equals("INVALID_INPUT"))
@@ -158,8 +163,8 @@ class CommandExecutorTaskIT {
         final List<ExecutionJob> jobs = awaitRecords("jobs.v1", 1).stream()
                 .map(r -> topics.jobs.valueSerde().deserializer().deserialize("jobs.v1", r.value())).toList();
         assertThat(jobs).filteredOn(j -> j.getCommandId().equals("c3")).allSatisfy(j -> assertThat(j.getRetries()).isEqualTo(2));
-        final Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of(COMMANDS, new OffsetAndMetadata(11)));
-        assertThat(committable.get(COMMANDS).offset()).isEqualTo(11);
+        final Map<TopicPartition, OffsetAndMetadata> committable = task.preCommit(Map.of(COMMANDS, new OffsetAndMetadata(12)));
+        assertThat(committable.get(COMMANDS).offset()).isEqualTo(12);
     }
 
     @Test
