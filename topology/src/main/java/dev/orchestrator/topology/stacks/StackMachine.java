@@ -368,6 +368,8 @@ public final class StackMachine {
             }
             final int index = replicas.values().stream().filter(r -> r.resource().equals(pool))
                     .mapToInt(StackRecord.Replica::index).max().orElse(-1) + 1;
+            // replaced: no longer the pool's, so a rollout does not read its loss as its new image failing
+            replicas.put(after.demandId(), after.retire());
             demand(pool, index, ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
             events.add(new StackRecord.Event(++eventCount, now, record.traversal(), pool, shown, "replica " + after.demandId()
                     + " lost (" + why + "): replaced by " + demands.get(demands.size() - 1).getDemandId()));

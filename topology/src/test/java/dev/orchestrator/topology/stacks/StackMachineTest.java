@@ -258,6 +258,23 @@ class StackMachineTest {
     }
 
     @Test
+    void aReplicaWithTheNewImageLostAfterServingIsReplacedAndTheRolloutGoesOn() throws Exception {
+        created(2);
+        update(example().replace("vllm/vllm-openai:v0.6.3", "vllm/vllm-openai:v0.7.0"), Map.of("replicas", "2"));
+        answer("stack:s1/t2/pool/2", "ACTIVE", "NONE");
+
+        final List<Demand> replaced = answer("stack:s1/t2/pool/2", "EXPIRED", "EXECUTION_FAILED");
+
+        assertThat(replaced).extracting(Demand::getDemandId).contains("stack:s1/t2/pool/4");
+        assertThat(stack.resources().get("vllm").status()).isEqualTo("UPDATE_IN_PROGRESS");
+        answer("stack:s1/t2/pool/3", "ACTIVE", "NONE");
+        answer("stack:s1/t2/pool/4", "ACTIVE", "NONE");
+        assertThat(stack.resources().get("vllm").status()).isEqualTo("UPDATE_COMPLETE");
+        assertThat(stack.resources().get("vllm").attributes().get("endpoints"))
+                .isEqualTo(List.of("sim://stack:s1/t2/pool/3", "sim://stack:s1/t2/pool/4"));
+    }
+
+    @Test
     void aRolloutWhoseNewReplicaCannotBePlacedFailsAndTheOldReplicasKeepServing() throws Exception {
         created(2);
         update(example().replace("vllm/vllm-openai:v0.6.3", "vllm/vllm-openai:v0.7.0"), Map.of("replicas", "2"));
