@@ -95,6 +95,9 @@ class StacksIT {
                 .containsExactlyInAnyOrder("stack:serving/t1/pool/0", "stack:serving/t1/pool/1");
 
         assertThat(api.send("POST", "/v1/stacks", body("serving", template, Map.of())).statusCode()).as("exists").isEqualTo(409);
+        final HttpResponse<String> check = api.send("POST", "/v1/stacks/serving/check", null);
+        assertThat(check.statusCode()).isEqualTo(200);
+        assertThat(JSON.readTree(check.body()).path("status").asText()).as(check.body()).isEqualTo("IN_SYNC");
 
         // scale the pool in place: one more a100 replica, the two there stay
         assertThat(api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"replicas\": \"3\"}}").statusCode()).isEqualTo(202);

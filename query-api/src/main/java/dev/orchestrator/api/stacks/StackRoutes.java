@@ -85,6 +85,9 @@ public final class StackRoutes {
         // a stack held by another instance is read there through its internal route (the peer token opens only those)
         routes.get("/v1/stacks/{id}", ctx -> ctx.json(StackView.of(stack(ctx.pathParam("id")))));
         routes.get("/v1/stacks/{id}/events", ctx -> ctx.json(stack(ctx.pathParam("id")).events()));
+        // drift: what each resource's template asks against what its replicas hold (read-only; an action, as in Heat)
+        routes.post("/v1/stacks/{id}/check", ctx -> ctx.json(dev.orchestrator.topology.stacks.StackCheck.of(
+                owned(Access.identityOf(ctx), ctx.pathParam("id"), "check"), clock.millis())));
         routes.delete("/v1/stacks/{id}", this::delete);
         routes.patch("/v1/stacks/{id}", this::update);
         routes.get("/internal/v1/stacks", ctx -> ctx.json(local()));
