@@ -17,11 +17,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** Stacks from a terminal: create one from a template file, follow it, read it, delete it, over the HTTP API. */
+/** Stacks from a terminal: create one from a template file, follow it, read it, check it for drift, delete it, over the HTTP API. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
         description = "Create, update, read and delete stacks through an instance's HTTP API.",
         subcommands = {StackCommand.Create.class, StackCommand.Update.class, StackCommand.Get.class, StackCommand.Events.class,
-            StackCommand.Delete.class})
+            StackCommand.Check.class, StackCommand.Delete.class})
 final class StackCommand implements Runnable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -189,6 +189,24 @@ final class StackCommand implements Runnable {
                         ? "(stack)" : event.path("resource").asText(), event.path("status").asText(), event.path("reason").asText());
             }
             return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check stack ID for drift: each resource's template against what its replicas hold. Exit 0 in sync, "
+                    + "1 drifted, 2 not checked (the stack is moving).")
+    static final class Check extends OnStack {
+        @Override
+        public Integer call() throws Exception {
+            final JsonNode report = api.call("POST", "/v1/stacks/" + id + "/check", null);
+            report.path("resources").fields().forEachRemaining(r -> System.out.printf("%-22s %s%n", r.getKey(), r.getValue().asText()));
+            for (final JsonNode finding : report.path("drift")) {
+                System.out.printf("  %s.%s: the template asks %s, there is %s%n", finding.path("resource").asText(),
+                        finding.path("property").asText(), finding.path("expected"), finding.path("actual").asText());
+            }
+            final String status = report.path("status").asText();
+            System.out.println("stack " + id + " " + status);
+            return status.equals("IN_SYNC") ? 0 : status.equals("DRIFTED") ? 1 : 2;
         }
     }
 

@@ -258,6 +258,7 @@ class StacksIT {
         final java.io.PrintStream saved = System.out;
         final int created;
         final int updated;
+        final int checked;
         final int deleted;
         System.setOut(new java.io.PrintStream(out, true));
         try {
@@ -265,6 +266,7 @@ class StacksIT {
                     "--id", "cli", "-p", "replicas=1", "--url", url, "--token", TOKEN);
             updated = Main.execute(new java.io.PrintWriter(err, true), "stack", "update", "cli", "-p", "replicas=2", "--url", url,
                     "--token", TOKEN);
+            checked = Main.execute(new java.io.PrintWriter(err, true), "stack", "check", "cli", "--url", url, "--token", TOKEN);
             deleted = Main.execute(new java.io.PrintWriter(err, true), "stack", "delete", "cli", "--url", url, "--token", TOKEN);
         } finally {
             System.setOut(saved);
@@ -273,9 +275,10 @@ class StacksIT {
 
         assertThat(created).as(printed + err).isZero();
         assertThat(updated).as(printed + err).isZero();
+        assertThat(checked).as(printed + err).isZero();
         assertThat(deleted).as(printed + err).isZero();
         assertThat(printed).contains("stack cli accepted", "(stack)    CREATE_COMPLETE", "output url = ",
-                "stack cli: update accepted", "pool       UPDATE_COMPLETE", "(stack)    UPDATE_COMPLETE",
+                "stack cli: update accepted", "pool       UPDATE_COMPLETE", "(stack)    UPDATE_COMPLETE", "stack cli IN_SYNC",
                 "stack cli: delete accepted", "(stack)    DELETE_COMPLETE");
         assertThat(Main.execute(new java.io.PrintWriter(err, true), "stack", "get", "nowhere", "--url", url, "--token", TOKEN))
                 .isEqualTo(1);
