@@ -42,7 +42,13 @@ class BadInputTest {
                 Arguments.of("region not a name", (Consumer<Demand.Builder>) d -> d.setRegions(List.of("?")), "regions[0]"),
                 Arguments.of("zero duration", (Consumer<Demand.Builder>) d -> d.setDurationMillis(0L), "durationMillis"),
                 Arguments.of("too many workload labels", (Consumer<Demand.Builder>) d -> d.setLabels(workloadLabels(9, 10)), "labels"),
-                Arguments.of("a huge workload label", (Consumer<Demand.Builder>) d -> d.setLabels(workloadLabels(1, 5_000)), "labels"));
+                Arguments.of("a huge workload label", (Consumer<Demand.Builder>) d -> d.setLabels(workloadLabels(1, 5_000)), "labels"),
+                Arguments.of("an image that is YAML", (Consumer<Demand.Builder>) d -> d.setLabels(Map.of("workload.image",
+                        "nginx\nkind: Secret")), "labels.workload.image"),
+                Arguments.of("a port out of range", (Consumer<Demand.Builder>) d -> d.setLabels(Map.of("workload.image", "nginx",
+                        "workload.ports", "80,70000")), "labels.workload.ports"),
+                Arguments.of("a model with quotes", (Consumer<Demand.Builder>) d -> d.setLabels(Map.of("workload.image", "nginx",
+                        "workload.model", "m' && run")), "labels.workload.model"));
     }
 
     private static Map<String, String> workloadLabels(final int count, final int length) {

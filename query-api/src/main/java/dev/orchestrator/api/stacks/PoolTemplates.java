@@ -25,7 +25,7 @@ public final class PoolTemplates {
     public static final String DEPLOYMENT_TYPE = "orchestrator::model_deployment";
     /** Deployment ids: a template resource name and safe in URLs; {@value #POOL} is the pool's. */
     public static final Pattern DEPLOYMENT_ID = Pattern.compile("[a-z][a-z0-9-]{0,39}");
-    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}");
+    private static final Pattern IMAGE = dev.orchestrator.topology.normalize.WorkloadLabels.IMAGE_REF;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
 
     /** A field of a request that cannot be turned into a template, and why. */

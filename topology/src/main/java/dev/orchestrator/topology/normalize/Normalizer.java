@@ -21,9 +21,6 @@ public final class Normalizer {
     private static final long MAX_DURATION_MILLIS = 10L * 365 * 24 * 3600 * 1000;
     private static final int MAX_REGIONS = 32;
     private static final int MAX_LABELS = 64;
-    /** Labels that say what runs on the capacity; see {@link #workload}. */
-    public static final String WORKLOAD = "workload.";
-    private static final int MAX_WORKLOAD_LABELS = 8;
     private static final double MAX_LATENCY_MILLIS = 3_600_000;
 
     private final RegionAliases regions;
@@ -84,30 +81,7 @@ public final class Normalizer {
         }
         final String sla = demand.getSlaId() == null ? "" : id(demand.getSlaId(), "slaId");
         return new PlaceRequest(demand.getDemandId(), demand.getConsumerId(), kind, capacity, canonicalRegions,
-                maxPrice, sla, duration, demand.getRequestedAt().toEpochMilli(), workload(demand.getLabels()));
-    }
-
-    /**
-     * The {@code workload.*} labels, which the allocation keeps and its commands carry: few and short, as
-     * they are stored with every allocation and sent with every command of it. Other labels stay with
-     * the demand.
-     */
-    static java.util.Map<String, String> workload(final java.util.Map<String, String> labels) {
-        java.util.Map<String, String> out = null;
-        for (final java.util.Map.Entry<String, String> label : labels.entrySet()) {
-            if (!label.getKey().startsWith(WORKLOAD)) {
-                continue;
-            }
-            if (out == null) {
-                out = new java.util.TreeMap<>();
-            }
-            if (out.size() == MAX_WORKLOAD_LABELS || label.getKey().length() > 64 || label.getValue().length() > 1_024) {
-                throw new InvalidInputException("labels", "at most " + MAX_WORKLOAD_LABELS + " " + WORKLOAD
-                        + "* labels, each named in at most 64 characters with a value of at most 1024");
-            }
-            out.put(label.getKey(), label.getValue());
-        }
-        return out == null ? java.util.Map.of() : out;
+                maxPrice, sla, duration, demand.getRequestedAt().toEpochMilli(), WorkloadLabels.of(demand.getLabels()));
     }
 
     /** A REGISTER event as a unit spec. */

@@ -36,8 +36,8 @@ final class ResourceSpecs {
         return spec.build();
     }
 
-    private static final Pattern IMAGE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,254}");
-    private static final Pattern MODEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._/:@+-]{0,199}");
+    private static final Pattern IMAGE = dev.orchestrator.topology.normalize.WorkloadLabels.IMAGE_REF;
+    private static final Pattern MODEL = dev.orchestrator.topology.normalize.WorkloadLabels.MODEL_ID;
 
     /**
      * A model deployment's {@code workload.*} labels, which its pool's replicas carry to the executor:
