@@ -167,6 +167,9 @@ class StacksIT {
                 + "\"model\": \"m\", \"image\": \"not an image\"}");
         assertThat(badImage.statusCode()).isEqualTo(400);
         assertThat(badImage.body()).contains("\"field\":\"image\"");
+        assertThat(api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"" + "Not a pool ".repeat(1_000)
+                + "\", \"model\": \"m\", \"image\": \"ollama/ollama:0.3\"}").body()).contains("\"field\":\"pool\"")
+                .doesNotContain("Not a pool");
         assertThat(api.send("POST", "/v1/deployments", "{\"id\": \"chat\", \"pool\": \"nope\", \"model\": \"m\", "
                 + "\"image\": \"ollama/ollama:0.3\"}").statusCode()).isEqualTo(404);
 

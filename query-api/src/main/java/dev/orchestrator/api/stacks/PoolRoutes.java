@@ -111,8 +111,10 @@ public final class PoolRoutes {
 
     private void createDeployment(final Context ctx) {
         final DeploymentBody body = writes.body(ctx, DeploymentBody.class);
-        if (body.pool() == null) {
-            throw new Rejected(400, "INVALID_INPUT", "pool", "say which pool the deployment runs on");
+        if (body.pool() == null || !dev.orchestrator.topology.stacks.StackMachine.STACK_ID.matcher(body.pool()).matches()) {
+            // an id no pool can have is not looked up, nor echoed back
+            throw new Rejected(400, "INVALID_INPUT", "pool", "say which pool the deployment runs on: 1 to 40 lower-case letters, "
+                    + "digits or '-'");
         }
         final StackRecord pool = ownedPool(ctx, body.pool(), "deploy on");
         final String template = refusedAs400(() -> PoolTemplates.withDeployment(pool.template(), new PoolTemplates.DeploymentSpec(
