@@ -207,7 +207,13 @@ class HostileRecordsIT {
                 new String[] {"s8", "{\"t\":\"delete\",\"stackId\":\"s8\"}"},
                 new String[] {"s9", "{\"t\":\"nothing\"}"},
                 new String[] {"s10", "{\"t\":\"update\",\"stackId\":\"s10\",\"template\":\"resources: [\",\"parameters\":{\"a\":null}}"},
-                new String[] {"s11", "{\"t\":\"update\",\"stackId\":\"s11\",\"parameters\":{\"p\":\"" + "y".repeat(70 * 1024) + "\"}}"})) {
+                new String[] {"s11", "{\"t\":\"update\",\"stackId\":\"s11\",\"parameters\":{\"p\":\"" + "y".repeat(70 * 1024) + "\"}}"},
+                // utilizations the API would refuse: absurd, negative, no pool, a 1,000-character pool name
+                new String[] {"s12", "{\"t\":\"utilization\",\"stackId\":\"s12\",\"resource\":\"pool\",\"utilization\":1e308}"},
+                new String[] {"s13", "{\"t\":\"utilization\",\"stackId\":\"s13\",\"resource\":\"pool\",\"utilization\":-1}"},
+                new String[] {"s14", "{\"t\":\"utilization\",\"stackId\":\"s14\",\"resource\":null,\"utilization\":0.5}"},
+                new String[] {"s15", "{\"t\":\"utilization\",\"stackId\":\"s15\",\"resource\":\"" + "p".repeat(1_000)
+                        + "\",\"utilization\":0.5}"})) {
             records.add(new Hostile(topics.stacks.name(), crafted[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     smile(crafted[1])));
         }

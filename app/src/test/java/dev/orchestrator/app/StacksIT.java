@@ -147,7 +147,8 @@ class StacksIT {
         api.poll("/v1/units/cpu-us-1", u -> true);
 
         final HttpResponse<String> created = api.send("POST", "/v1/pools", "{\"id\": \"cpus\", \"consumerId\": \"team-a\", "
-                + "\"replicas\": 2, \"maxReplicas\": 4, \"cpu\": 4, \"memory\": \"16 GB\", \"regions\": [\"us-east-1\"]}");
+                + "\"replicas\": 2, \"maxReplicas\": 4, \"cpu\": 4, \"memory\": \"16 GB\", \"regions\": [\"us-east-1\"], "
+                + "\"targetUtilization\": 0.5, \"cooldownSeconds\": 0}");
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         assertThat(created.headers().firstValue("Location")).hasValue("/v1/pools/cpus");
         final JsonNode pool = api.poll("/v1/pools/cpus", p -> p.path("status").asText().equals("CREATE_COMPLETE"));
@@ -217,6 +218,14 @@ class StacksIT {
                 + e.path("status").asText()));
         assertThat(rollout).containsSubsequence("chat UPDATE_IN_PROGRESS", "chat UPDATE_COMPLETE", "chat UPDATE_IN_PROGRESS",
                 "chat UPDATE_COMPLETE");
+
+        // busy: ceil(3 x 1.0 / 0.5) = 6, held to maxReplicas 4; the new replicas run the deployment's image
+        assertThat(api.send("POST", "/v1/pools/cpus/utilization", "{\"utilization\": 500}").statusCode()).isEqualTo(400);
+        assertThat(api.send("POST", "/v1/pools/cpus/utilization", "{\"utilization\": 1.0}").statusCode()).isEqualTo(202);
+        assertThat(api.poll("/v1/deployments/chat/routes", r -> r.path("readyReplicas").asInt() == 4).path("routes"))
+                .allSatisfy(route -> assertThat(route.path("endpoint").asText()).endsWith("?image=ollama/ollama:0.4.0"));
+        assertThat(api.poll("/v1/pools/cpus", p -> true).path("wantedReplicas").asInt()).isEqualTo(4);
+        assertThat(api.poll("/v1/stacks/cpus/events", e -> true).toString()).contains("autoscaled 3 -> 4 replicas");
 
         assertThat(api.send("DELETE", "/v1/deployments/chat", null).statusCode()).isEqualTo(202);
         api.poll("/v1/pools/cpus", p -> p.path("deployments").isEmpty() && p.path("status").asText().equals("UPDATE_COMPLETE"));

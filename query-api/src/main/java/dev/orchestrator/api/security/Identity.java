@@ -27,7 +27,8 @@ public record Identity(Role role, String id) {
             // a consumer's stacks, pools and deployments: the routes check that the stack is its own
             case CONSUMER -> method == HandlerType.POST && (route.equals("/v1/demands")
                     || route.equals("/v1/consumers/{id}/deposits") || route.equals("/v1/stacks") || route.equals("/v1/pools")
-                    || route.equals("/v1/deployments") || route.equals("/v1/stacks/{id}/check"))
+                    || route.equals("/v1/deployments") || route.equals("/v1/stacks/{id}/check")
+                    || route.equals("/v1/pools/{id}/utilization"))
                     || (method == HandlerType.DELETE || method == HandlerType.PATCH) && (route.equals("/v1/stacks/{id}")
                     || route.equals("/v1/pools/{id}") || route.equals("/v1/deployments/{id}"));
             case PROVIDER -> method == HandlerType.POST && (route.equals("/v1/data-units") || route.equals("/v1/telemetry")

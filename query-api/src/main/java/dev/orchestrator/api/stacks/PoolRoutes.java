@@ -34,7 +34,12 @@ public final class PoolRoutes {
 
     /** A new pool: its id, who pays, replicas (default 1) and the most it may scale to, and each replica's shape. */
     public record PoolBody(String id, String consumerId, Integer replicas, Integer maxReplicas, Double cpu, String memory,
-                           String gpuType, Integer gpuCount, List<String> regions, Double targetUtilization, Boolean spread) {
+                           String gpuType, Integer gpuCount, List<String> regions, Double targetUtilization, Boolean spread,
+                           Integer cooldownSeconds) {
+    }
+
+    /** How busy a pool is (1.0: at capacity), from whatever measures its model servers. */
+    public record UtilizationBody(Double utilization) {
     }
 
     /** Scaling a pool by hand. */
@@ -71,6 +76,7 @@ public final class PoolRoutes {
         routes.post("/v1/pools", this::createPool);
         routes.get("/v1/pools/{id}", ctx -> ctx.json(pool(ctx.pathParam("id"))));
         routes.patch("/v1/pools/{id}", this::scale);
+        routes.post("/v1/pools/{id}/utilization", this::utilization);
         routes.delete("/v1/pools/{id}", this::deletePool);
         routes.post("/v1/deployments", this::createDeployment);
         routes.get("/v1/deployments/{id}", ctx -> ctx.json(deployment(ctx.pathParam("id"))));
@@ -90,7 +96,7 @@ public final class PoolRoutes {
         }
         final String template = refusedAs400(() -> PoolTemplates.pool(String.valueOf(body.id()), new PoolTemplates.PoolSpec(
                 body.replicas(), body.maxReplicas(), body.cpu(), body.memory(), body.gpuType(), body.gpuCount(), body.regions(),
-                body.targetUtilization(), body.spread())));
+                body.targetUtilization(), body.spread(), body.cooldownSeconds())));
         stacks.create(ctx, body.id(), body.consumerId(), template, Map.of(), true, "/v1/pools/");
     }
 
@@ -102,6 +108,20 @@ public final class PoolRoutes {
         }
         stacks.update(ctx, current, refusedAs400(() -> PoolTemplates.scaled(current.template(), body.replicas())),
                 current.parameters(), "/v1/pools/" + current.stackId());
+    }
+
+    /** A measurement the pool scales by, toward its targetUtilization, once its cooldown has passed. */
+    private void utilization(final Context ctx) {
+        final StackRecord current = ownedPool(ctx, ctx.pathParam("id"), "report on");
+        final UtilizationBody body = writes.body(ctx, UtilizationBody.class);
+        if (body.utilization() == null || !(body.utilization() >= 0 && body.utilization() <= 100)) {
+            throw new Rejected(400, "INVALID_INPUT", "utilization", "a share from 0 to 100 (1.0: at capacity)");
+        }
+        if (!current.status().equals("CREATE_COMPLETE") && !current.status().equals("UPDATE_COMPLETE")) {
+            throw new Rejected(409, "CONFLICT", "id", "pool " + current.stackId() + " is " + current.status()
+                    + ": it scales once it is complete");
+        }
+        stacks.measure(ctx, current.stackId(), PoolTemplates.POOL, body.utilization(), "/v1/pools/" + current.stackId());
     }
 
     private void deletePool(final Context ctx) {

@@ -44,7 +44,12 @@ public final class PoolTemplates {
 
     /** What {@code POST /v1/pools} asks for; absent fields take the stack engine's defaults. */
     public record PoolSpec(Integer replicas, Integer maxReplicas, Double cpu, String memory, String gpuType, Integer gpuCount,
-                           List<String> regions, Double targetUtilization, Boolean spread) {
+                           List<String> regions, Double targetUtilization, Boolean spread, Integer cooldownSeconds) {
+        /** A spec without a cooldown of its own (the stack engine's default). */
+        public PoolSpec(final Integer replicas, final Integer maxReplicas, final Double cpu, final String memory, final String gpuType,
+                        final Integer gpuCount, final List<String> regions, final Double targetUtilization, final Boolean spread) {
+            this(replicas, maxReplicas, cpu, memory, gpuType, gpuCount, regions, targetUtilization, spread, null);
+        }
     }
 
     /** What {@code POST /v1/deployments} asks for: a model in an image on a pool, its ports and environment. */
@@ -77,6 +82,9 @@ public final class PoolTemplates {
                 || spec.regions().stream().anyMatch(r -> r == null || r.isBlank() || r.length() > 64))) {
             throw new Refused("regions", "1 to 64 regions, each named in at most 64 characters");
         }
+        if (spec.cooldownSeconds() != null && (spec.cooldownSeconds() < 0 || spec.cooldownSeconds() > 86_400)) {
+            throw new Refused("cooldownSeconds", "from 0 to 86400 seconds");
+        }
         for (final String[] text : new String[][] {{"memory", spec.memory()}, {"gpuType", spec.gpuType()}}) {
             if (text[1] != null && (text[1].isBlank() || text[1].length() > 64)) {
                 throw new Refused(text[0], text[0] + " in at most 64 characters");
@@ -92,6 +100,7 @@ public final class PoolTemplates {
         putIfPresent(properties, "regions", spec.regions());
         putIfPresent(properties, "target_utilization", spec.targetUtilization());
         putIfPresent(properties, "spread", spec.spread());
+        putIfPresent(properties, "cooldown_seconds", spec.cooldownSeconds());
         final Map<String, Object> resource = new LinkedHashMap<>();
         resource.put("type", POOL_TYPE);
         resource.put("properties", properties);

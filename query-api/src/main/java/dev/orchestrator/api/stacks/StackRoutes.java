@@ -173,6 +173,12 @@ public final class StackRoutes {
         delete(ctx, id, "/v1/stacks/" + id);
     }
 
+    /** Publishes how busy pool {@code resource} of stack {@code id} is; the answer's Location is {@code location}. */
+    void measure(final Context ctx, final String id, final String resource, final double utilization, final String location) {
+        publish(ctx, id, new StackInput.Utilization(id, resource, utilization, Access.identityOf(ctx).toString(), clock.millis()),
+                location);
+    }
+
     /** Publishes the delete of stack {@code id} (owned by the caller); the answer's Location is {@code location}. */
     void delete(final Context ctx, final String id, final String location) {
         publish(ctx, id, new StackInput.Delete(id, Access.identityOf(ctx).toString(), clock.millis()), location);

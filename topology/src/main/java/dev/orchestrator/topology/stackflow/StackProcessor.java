@@ -111,6 +111,10 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
         if (input instanceof StackInput.Outcome outcome && (outcome.demandId() == null || outcome.status() == null)) {
             return "outcome without demand id or status";
         }
+        if (input instanceof StackInput.Utilization measured && (measured.resource() == null || measured.resource().length() > 64
+                || !(measured.utilization() >= 0 && measured.utilization() <= 100))) {
+            return "utilization without a pool's name, or not a share from 0 to 100";
+        }
         return null;
     }
 

@@ -16,8 +16,11 @@ final class ResourceAttributes {
     private final Map<String, String> parameters;
     private final Collection<StackRecord.Replica> replicas;
 
+    private final Map<String, StackRecord.Scaled> autoscaled;
+
     ResourceAttributes(final String stackId, final Template template, final Map<String, String> parameters,
-                       final Collection<StackRecord.Replica> replicas) {
+                       final Collection<StackRecord.Replica> replicas, final Map<String, StackRecord.Scaled> autoscaled) {
+        this.autoscaled = autoscaled;
         this.stackId = stackId;
         this.template = template;
         this.parameters = parameters;
@@ -43,9 +46,8 @@ final class ResourceAttributes {
                 final List<String> endpoints = of.stream().filter(r -> r.status().equals("ACTIVE") && r.endpoint() != null)
                         .map(StackRecord.Replica::endpoint).toList();
                 // wanted (the template's count), placed (holding capacity), ready (provisioned): the pool's state
-                final Object wanted = definition.properties().get("min_replicas") == null ? null
-                        : new Resolver(parameters, Map.of()).resolve(definition.properties().get("min_replicas")).orElse(null);
-                out.put("wanted_replicas", String.valueOf(wanted));
+                // the template's count, or what autoscaling set within its min and max
+                out.put("wanted_replicas", String.valueOf(wanted(definition)));
                 out.put("placed_replicas", String.valueOf(of.stream().filter(StackRecord.Replica::holds).count()));
                 out.put("ready_replicas", String.valueOf(endpoints.size()));
                 out.put("endpoints", endpoints);
@@ -70,6 +72,26 @@ final class ResourceAttributes {
             }
         }
         return out;
+    }
+
+    /** A pool's replicas wanted now; null when its count cannot be read without other resources. */
+    private Object wanted(final ResourceDefinition definition) {
+        final Resolver resolver = new Resolver(parameters, Map.of());
+        final Object min = definition.properties().get("min_replicas") == null ? null
+                : resolver.resolve(definition.properties().get("min_replicas")).orElse(null);
+        final StackRecord.Scaled scaled = autoscaled.get(definition.name());
+        if (scaled == null || min == null) {
+            return min;
+        }
+        try {
+            final Map<String, Object> counts = new java.util.HashMap<>();
+            counts.put("min_replicas", min);
+            counts.put("max_replicas", resolver.resolve(definition.properties().get("max_replicas")).orElse(min));
+            return Math.max(ResourceSpecs.replicas(counts, StackMachine.MAX_REPLICAS), Math.min(scaled.replicas(),
+                    ResourceSpecs.maxReplicas(counts, StackMachine.MAX_REPLICAS)));
+        } catch (final IllegalArgumentException e) {
+            return min;
+        }
     }
 
     /** The attributes of the resource that {@code property} names with get_resource. */

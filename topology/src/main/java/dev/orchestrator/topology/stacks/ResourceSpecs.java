@@ -80,6 +80,28 @@ final class ResourceSpecs {
         return whole(properties.get("min_replicas"), "min_replicas", 0, max);
     }
 
+    /** How long a pool cools down after autoscaling, in milliseconds: {@code cooldown_seconds} (0 to a day), or {@code otherwise}. */
+    static long cooldownMillis(final Map<String, Object> properties, final long otherwise) {
+        return properties.get("cooldown_seconds") == null ? otherwise
+                : whole(properties.get("cooldown_seconds"), "cooldown_seconds", 0, 86_400) * 1_000L;
+    }
+
+    /** A pool's {@code target_utilization}: a share above 0 and at most 1, or NaN when it has none or it is not one. */
+    static double targetUtilization(final Map<String, Object> properties) {
+        final Object target = properties.get("target_utilization");
+        try {
+            final double goal = target == null ? Double.NaN : Double.parseDouble(String.valueOf(target).trim());
+            return goal > 0 && goal <= 1 ? goal : Double.NaN;
+        } catch (final NumberFormatException e) {
+            return Double.NaN;
+        }
+    }
+
+    /** The most replicas autoscaling may give a pool: {@code max_replicas}, at least its minimum. */
+    static int maxReplicas(final Map<String, Object> properties, final int max) {
+        return Math.max(replicas(properties, max), whole(properties.get("max_replicas"), "max_replicas", 0, max));
+    }
+
     private static Quantity size(final Object value, final String property) {
         final Matcher m = SIZE.matcher(String.valueOf(value));
         if (!m.matches()) {

@@ -16,7 +16,8 @@ public enum ResourceType {
             req("min_replicas", Kind.INTEGER), req("max_replicas", Kind.INTEGER), opt("cpu", Kind.NUMBER).replacing(),
             opt("memory", Kind.STRING).replacing(), opt("gpu_type", Kind.STRING).replacing(),
             opt("gpu_count", Kind.INTEGER).replacing(), opt("regions", Kind.LIST).replacing(),
-            opt("target_utilization", Kind.NUMBER), opt("spread", Kind.BOOLEAN).replacing(), opt("labels", Kind.MAP)),
+            opt("target_utilization", Kind.NUMBER), opt("cooldown_seconds", Kind.INTEGER), opt("spread", Kind.BOOLEAN).replacing(),
+            opt("labels", Kind.MAP)),
             Set.of("pool_id", "wanted_replicas", "placed_replicas", "ready_replicas", "endpoints")),
     MODEL_DEPLOYMENT("orchestrator::model_deployment", props(
             req("model", Kind.STRING).replacing(), req("image", Kind.STRING), req("pool", Kind.STRING).replacing(),

@@ -10,7 +10,8 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StackInput.Create.class, name = "create"),
     @JsonSubTypes.Type(value = StackInput.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = StackInput.Update.class, name = "update"),
-    @JsonSubTypes.Type(value = StackInput.Outcome.class, name = "outcome")
+    @JsonSubTypes.Type(value = StackInput.Outcome.class, name = "outcome"),
+    @JsonSubTypes.Type(value = StackInput.Utilization.class, name = "utilization")
 })
 public sealed interface StackInput {
     /** The stack it is about: the key it travels under. */
@@ -39,5 +40,12 @@ public sealed interface StackInput {
      */
     record Outcome(String stackId, String demandId, String status, String reason, String unitId, String providerId,
                    String region, String endpoint, long at) implements StackInput {
+    }
+
+    /**
+     * How busy pool {@code resource} of stack {@code stackId} is, as its model servers measure it (1.0: at
+     * capacity): the pool scales toward its {@code target_utilization}.
+     */
+    record Utilization(String stackId, String resource, double utilization, String requestedBy, long at) implements StackInput {
     }
 }

@@ -84,7 +84,7 @@ public final class StackMachine {
                     create.parameters(), create.rollback(), "t" + next, List.of(), Map.of(), "CREATE_IN_PROGRESS", "",
                     Map.of(), Map.of(), current == null ? List.of() : current.events(),
                     current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now,
-                    StackRecord.CREATE, List.of()), now);
+                    StackRecord.CREATE, List.of(), Map.of()), now);
             work.take(work.started);
             return work.result();
         }
@@ -93,6 +93,9 @@ public final class StackMachine {
         }
         if (input instanceof StackInput.Update update) {
             return update(current, update, now);
+        }
+        if (input instanceof StackInput.Utilization utilization) {
+            return autoscale(current, utilization, now);
         }
         final Work work = new Work(this, current, now);
         if (input instanceof StackInput.Delete) {
@@ -147,10 +150,33 @@ public final class StackMachine {
         final int traversal = Integer.parseInt(current.traversal().substring(1)) + 1;
         final Work work = new Work(this, new StackRecord(current.stackId(), current.consumerId(), text, given, false,
                 "t" + traversal, List.of(), replicas, "UPDATE_IN_PROGRESS", "", current.resources(), current.outputs(),
-                current.events(), current.eventCount(), current.createdAt(), now, StackRecord.UPDATE, adopted), now);
+                current.events(), current.eventCount(), current.createdAt(), now, StackRecord.UPDATE, adopted,
+                // an update of the template sets the counts again: what autoscaling set is forgotten
+                Map.of()), now);
         work.take(work.started);
         work.cleanUp();
         return work.result();
+    }
+
+    /** How far a pool's utilization may stray from its target before it scales (the Kubernetes autoscaler's default). */
+    private static final double TOLERANCE = 0.1;
+    /** How long a pool waits after scaling before it scales again, unless its template says ({@code cooldown_seconds}). */
+    public static final long DEFAULT_COOLDOWN_MILLIS = 60_000;
+
+    /**
+     * Scales a pool toward its {@code target_utilization}: replicas wanted = ceil(serving replicas x
+     * utilization / target), within its min and max replicas, as the Kubernetes autoscaler does; nothing
+     * when the utilization is within 10% of the target, or while the pool cools down from its last scaling.
+     * The count holds until the template is updated. Refused for a stack that is moving or a pool with no target.
+     */
+    private Result autoscale(final StackRecord current, final StackInput.Utilization input, final long now) {
+        if (!current.status().equals("CREATE_COMPLETE") && !current.status().equals("UPDATE_COMPLETE")) {
+            return new Result(current, List.of(), "stack " + current.stackId() + " is " + current.status() + ": its pools scale "
+                    + "once it is complete");
+        }
+        final Work work = new Work(this, current, now);
+        final String refused = work.autoscale(input.resource(), input.utilization());
+        return refused.isEmpty() ? work.result() : new Result(current, List.of(), refused);
     }
 
     /** One input's work on a stack: its run rebuilt from the outcomes so far, and what this input adds. */
@@ -167,6 +193,7 @@ public final class StackMachine {
         private final List<Demand> demands = new ArrayList<>();
         /** The start of the run: acted on for a new stack, already acted on for one rebuilt. */
         private final StackRun.Step started;
+        private final Map<String, StackRecord.Scaled> autoscaled;
         private long eventCount;
 
         Work(final StackMachine machine, final StackRecord record, final long now) {
@@ -179,6 +206,7 @@ public final class StackMachine {
             this.replicas = new LinkedHashMap<>(record.replicas());
             this.events = new ArrayList<>(record.events());
             this.eventCount = record.eventCount();
+            this.autoscaled = new LinkedHashMap<>(record.autoscaled());
             record.resources().forEach((name, view) -> reasons.put(name, view.reason()));
             // the run as it stood: its effects were acted on when each outcome first came
             record.adopted().forEach(run::adopt);
@@ -553,12 +581,63 @@ public final class StackMachine {
             if (definition.type() == ResourceType.STORAGE) {
                 return 1;
             }
+            final StackRecord.Scaled scaled = autoscaled.get(resource);
             try {
                 return new Resolver(parameters, provisioned()).properties(definition)
-                        .map(p -> ResourceSpecs.replicas(p, MAX_REPLICAS)).orElse(-1);
+                        .map(p -> scaled == null ? ResourceSpecs.replicas(p, MAX_REPLICAS) : Math.max(ResourceSpecs.replicas(p,
+                                MAX_REPLICAS), Math.min(ResourceSpecs.maxReplicas(p, MAX_REPLICAS), scaled.replicas()))).orElse(-1);
             } catch (final IllegalArgumentException e) {
                 return -1;
             }
+        }
+
+        /** See {@link StackMachine#autoscale}; the reason it is refused, or empty. */
+        String autoscale(final String pool, final double utilization) {
+            final ResourceDefinition definition = template.resources().get(pool);
+            if (definition == null || definition.type() != ResourceType.COMPUTE_POOL) {
+                return "stack " + record.stackId() + " has no compute pool " + TemplateParser.clip(String.valueOf(pool));
+            }
+            final Optional<Map<String, Object>> properties;
+            try {
+                properties = new Resolver(parameters, provisioned()).properties(definition);
+            } catch (final IllegalArgumentException e) {
+                return "pool " + pool + ": " + e.getMessage();
+            }
+            if (properties.isEmpty()) {
+                return "pool " + pool + ": its properties are not available";
+            }
+            final double goal = ResourceSpecs.targetUtilization(properties.get());
+            if (Double.isNaN(goal)) {
+                return "pool " + pool + " has no target_utilization (a share above 0 and at most 1): it scales by hand";
+            }
+            final StackRecord.Scaled last = autoscaled.get(pool);
+            final long cooling;
+            try {
+                cooling = ResourceSpecs.cooldownMillis(properties.get(), DEFAULT_COOLDOWN_MILLIS);
+            } catch (final IllegalArgumentException e) {
+                return "pool " + pool + ": " + e.getMessage();
+            }
+            if (last != null && now - last.at() < cooling || Math.abs(utilization / goal - 1) <= TOLERANCE) {
+                return ""; // cooling down, or close enough: nothing to do, nothing to tell
+            }
+            final int before = wanted(pool);
+            final long serving = live(pool).stream().filter(r -> r.status().equals("ACTIVE")).count();
+            final int min = ResourceSpecs.replicas(properties.get(), MAX_REPLICAS);
+            final int max = ResourceSpecs.maxReplicas(properties.get(), MAX_REPLICAS);
+            final int desired = (int) Math.max(min, Math.min(max, Math.ceil(Math.max(serving, 1) * utilization / goal - 1e-9)));
+            if (desired == before) {
+                return "";
+            }
+            autoscaled.put(pool, new StackRecord.Scaled(desired, now));
+            scale(pool, desired, ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
+            final StackRecord.ResourceView view = record.resources().get(pool);
+            events.add(new StackRecord.Event(++eventCount, now, record.traversal(), pool, view == null ? "" : view.status(),
+                    String.format(java.util.Locale.ROOT, "autoscaled %d -> %d replicas (utilization %.2f, target %.2f)", before,
+                            desired, utilization, goal)));
+            while (events.size() > StackRecord.KEPT_EVENTS) {
+                events.remove(0);
+            }
+            return "";
         }
 
         /** After a delete: what updates retired is released too (their resources may be gone from the template). */
@@ -606,7 +685,7 @@ public final class StackMachine {
         }
 
         private Map<String, Object> attributes(final String name) {
-            return new ResourceAttributes(record.stackId(), template, parameters, replicas.values()).of(name);
+            return new ResourceAttributes(record.stackId(), template, parameters, replicas.values(), autoscaled).of(name);
         }
 
         Result result() {
@@ -640,7 +719,7 @@ public final class StackMachine {
                     && !e.reason().isEmpty()).reduce((a, b) -> b).map(StackRecord.Event::reason).orElse("");
             return new Result(new StackRecord(record.stackId(), record.consumerId(), record.template(), record.parameters(),
                     record.rollback(), record.traversal(), inputs, replicas, shown(run.status(), true), stackReason, views,
-                    outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted()),
+                    outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted(), autoscaled),
                     List.copyOf(demands), "");
         }
     }

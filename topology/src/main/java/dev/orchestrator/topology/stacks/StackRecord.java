@@ -6,13 +6,14 @@ import java.util.Map;
 /**
  * A stack as the engine keeps it in its store: the request it was created from, the traversal's
  * outcomes in order (from which its {@link StackRun} is rebuilt, so the store holds facts, not a
- * machine), each demand made for it, the last events, and the states a reader asks for.
+ * machine), each demand made for it, the last events, the states a reader asks for, and the replica
+ * counts autoscaling set for its pools (until the next update of the template).
  */
 public record StackRecord(String stackId, String consumerId, String template, Map<String, String> parameters,
                           boolean rollback, String traversal, List<RunInput> inputs, Map<String, Replica> replicas,
                           String status, String reason, Map<String, ResourceView> resources, Map<String, Object> outputs,
                           List<Event> events, long eventCount, long createdAt, long updatedAt, String mode,
-                          List<String> adopted) {
+                          List<String> adopted, Map<String, Scaled> autoscaled) {
     /** Events kept per stack; older ones are counted, not kept. */
     public static final int KEPT_EVENTS = 500;
 
@@ -26,6 +27,12 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
         reason = reason == null ? "" : reason;
         mode = mode == null ? CREATE : mode;
         adopted = adopted == null ? List.of() : List.copyOf(adopted);
+        // records stored before autoscaling existed read back without it
+        autoscaled = autoscaled == null ? Map.of() : Map.copyOf(autoscaled);
+    }
+
+    /** A pool's replica count as its utilization last set it (within its min and max replicas), and when. */
+    public record Scaled(int replicas, long at) {
     }
 
     /** The traversal creates the stack ({@code CREATE}) or updates it ({@code UPDATE}): an update's statuses read UPDATE_*. */
