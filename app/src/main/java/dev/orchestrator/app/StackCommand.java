@@ -222,6 +222,9 @@ final class StackCommand implements Runnable {
         @Option(names = "--no-wait", description = "return once the API has accepted it")
         boolean noWait;
 
+        @Option(names = "--rollback", description = "should the update fail, update the stack back to what it was (exit 1 then)")
+        boolean rollback;
+
         @Override
         public Integer call() throws Exception {
             final Map<String, Object> body = new LinkedHashMap<>();
@@ -229,6 +232,9 @@ final class StackCommand implements Runnable {
                 body.put("template", Files.readString(file));
             }
             body.put("parameters", parameters);
+            if (rollback) {
+                body.put("rollback", true);
+            }
             final long before = eventsSoFar(api, id);
             api.call("PATCH", "/v1/stacks/" + id, body);
             System.out.printf("stack %s: update accepted%n", id);

@@ -116,6 +116,15 @@ class StacksIT {
         final HttpResponse<String> badUpdate = api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"gpu\": \"TPU\"}}");
         assertThat(badUpdate.statusCode()).as(badUpdate.body()).isEqualTo(400);
         assertThat(badUpdate.body()).contains("parameters.gpu");
+        // a model nobody here offers, with rollback asked for: the update fails, and the stack goes back to l4, whose
+        // replicas kept serving (they are taken back, not placed again)
+        assertThat(api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"gpu\": \"H100\"}, \"rollback\": true}")
+                .statusCode()).isEqualTo(202);
+        final JsonNode rolledBack = api.poll("/v1/stacks/serving", s -> s.path("status").asText().equals("ROLLBACK_COMPLETE"));
+        assertThat(rolledBack.path("resources").path("pool").path("attributes").path("ready_replicas").asText()).isEqualTo("3");
+        assertThat(rolledBack.path("resources").path("vllm").path("attributes").path("endpoints").toString()).contains("l4-1")
+                .contains("/t3/pool/");
+        assertThat(api.poll("/v1/units/l4-1", u -> u.path("allocations").size() == 3).path("allocations")).hasSize(3);
 
         assertThat(api.send("DELETE", "/v1/stacks/serving", null).statusCode()).isEqualTo(202);
         final JsonNode deleted = api.poll("/v1/stacks/serving", s -> s.path("status").asText().startsWith("DELETE_")
@@ -133,6 +142,9 @@ class StacksIT {
                 " UPDATE_IN_PROGRESS", "pool UPDATE_IN_PROGRESS", "pool UPDATE_COMPLETE", " UPDATE_COMPLETE",
                 " UPDATE_IN_PROGRESS", "pool UPDATE_IN_PROGRESS", "pool UPDATE_COMPLETE", " UPDATE_COMPLETE_CLEANUP_IN_PROGRESS",
                 " UPDATE_COMPLETE",
+                " UPDATE_IN_PROGRESS", "pool UPDATE_IN_PROGRESS", "pool UPDATE_FAILED", " UPDATE_FAILED", " ROLLBACK_IN_PROGRESS",
+                // the two other h100 replicas, retired by the rollback, are refused after it: the clean-up waits for them
+                "pool UPDATE_IN_PROGRESS", "pool UPDATE_COMPLETE", " ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS", " ROLLBACK_COMPLETE",
                 " DELETE_IN_PROGRESS", "api DELETE_IN_PROGRESS", "api DELETE_COMPLETE", "vllm DELETE_IN_PROGRESS",
                 "vllm DELETE_COMPLETE", "pool DELETE_IN_PROGRESS", "pool DELETE_COMPLETE", "weights DELETE_IN_PROGRESS",
                 "weights DELETE_COMPLETE", " DELETE_COMPLETE");

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,9 +24,8 @@ class BenchIT {
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", JAR, "bench", "--profile", "steady", "--units", "200", "--demands", "2000",
                 "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final String output = finished(bench, Duration.ofMinutes(5));
 
-        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(bench.exitValue()).as(output).isZero();
         assertThat(output).contains("ratio to baseline", "verify                             passed");
         final JsonNode result = new ObjectMapper().readTree(json.toFile());
@@ -41,9 +41,8 @@ class BenchIT {
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--units", "40", "--demands", "300",
                 "--solver-seconds", "3", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final String output = finished(bench, Duration.ofMinutes(5));
 
-        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(bench.exitValue()).as(output).isZero();
         assertThat(output).contains("engine (arrival order)", "first-fit-decreasing", "Timefold (best known)", "verify: passed");
         final JsonNode result = new ObjectMapper().readTree(json.toFile());
@@ -61,9 +60,8 @@ class BenchIT {
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", JAR, "bench", "--profile", "execution", "--units", "50", "--demands", "3000",
                 "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final String output = finished(bench, Duration.ofMinutes(5));
 
-        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(bench.exitValue()).as(output).isZero();
         assertThat(output).contains("warming up", "executed", "command -> outcome");
         final JsonNode result = new ObjectMapper().readTree(json.toFile());
@@ -80,9 +78,8 @@ class BenchIT {
                 "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "12000", "--rate", "300",
                 "--phase-seconds", "5", "--query-rate", "200", "--json", json.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start();
-        final String output = new String(bench.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        final String output = finished(bench, Duration.ofMinutes(5));
 
-        assertThat(bench.waitFor(5, TimeUnit.MINUTES)).isTrue();
         assertThat(bench.exitValue()).as(output).isZero();
         assertThat(output).contains("query latency ms", "decisions per second", "query load on", "query load off");
         final JsonNode queries = new ObjectMapper().readTree(json.toFile()).path("queries");
@@ -104,5 +101,39 @@ class BenchIT {
         assertThat(queries.path("queries").path("p99Millis").asDouble()).isPositive();
         assertThat(queries.path("decisionsBefore").asDouble()).isPositive();
         assertThat(queries.path("decisionsDuring").asDouble()).isPositive();
+    }
+
+    /**
+     * What {@code bench} printed once it has ended; one still running after {@code limit} is stopped and the
+     * test fails with where its main thread waits and the last of its output (reading its output alone would
+     * wait for the end however long it takes).
+     */
+    private static String finished(final Process bench, final Duration limit) throws Exception {
+        final java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        final Thread drain = new Thread(() -> {
+            try (var in = bench.getInputStream()) {
+                in.transferTo(printed);
+            } catch (final java.io.IOException e) {
+                // the process is gone: what was read is kept
+            }
+        }, "bench-output");
+        drain.start();
+        if (!bench.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+            final Process dump = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    String.valueOf(bench.pid())).redirectErrorStream(true).start();
+            final String threads = new String(dump.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            bench.destroy();
+            if (!bench.waitFor(15, TimeUnit.SECONDS)) {
+                bench.destroyForcibly();
+            }
+            drain.join(5_000);
+            final String main = threads.contains("\"main\"") ? threads.substring(threads.indexOf("\"main\""),
+                    Math.min(threads.length(), threads.indexOf("\"main\"") + 3_000)) : threads;
+            final String out = printed.toString(StandardCharsets.UTF_8);
+            throw new AssertionError("bench still running after " + limit.toSeconds() + " s; its main thread:\n" + main
+                    + "\nits last output:\n" + out.substring(Math.max(0, out.length() - 6_000)));
+        }
+        drain.join(10_000);
+        return printed.toString(StandardCharsets.UTF_8);
     }
 }

@@ -117,7 +117,7 @@ public final class PoolRoutes {
         if (body.utilization() == null || !(body.utilization() >= 0 && body.utilization() <= 100)) {
             throw new Rejected(400, "INVALID_INPUT", "utilization", "a share from 0 to 100 (1.0: at capacity)");
         }
-        if (!current.status().equals("CREATE_COMPLETE") && !current.status().equals("UPDATE_COMPLETE")) {
+        if (!dev.orchestrator.topology.stacks.StackMachine.settled(current)) {
             throw new Rejected(409, "CONFLICT", "id", "pool " + current.stackId() + " is " + current.status()
                     + ": it scales once it is complete");
         }

@@ -59,8 +59,11 @@ public final class StackRoutes {
     public record CreateBody(String id, String template, Map<String, String> parameters, String consumerId, Boolean rollback) {
     }
 
-    /** An update: a new template (absent: keep the current one) and parameters (over the current ones when the template stays). */
-    public record UpdateBody(String template, Map<String, String> parameters) {
+    /**
+     * An update: a new template (absent: keep the current one) and parameters (over the current ones when the template stays);
+     * {@code rollback} true: should it fail, back to what the stack was.
+     */
+    public record UpdateBody(String template, Map<String, String> parameters, Boolean rollback) {
     }
 
     /** A template refused: every error with its line and path. */
@@ -146,7 +149,7 @@ public final class StackRoutes {
         final String id = ctx.pathParam("id");
         final StackRecord current = owned(who, id, "update");
         final UpdateBody body = writes.body(ctx, UpdateBody.class);
-        update(ctx, current, body.template(), body.parameters(), "/v1/stacks/" + id);
+        update(ctx, current, body.template(), body.parameters(), body.rollback(), "/v1/stacks/" + id);
     }
 
     /**
@@ -155,16 +158,23 @@ public final class StackRoutes {
      */
     void update(final Context ctx, final StackRecord current, final String template, final Map<String, String> given,
                 final String location) {
+        update(ctx, current, template, given, null, location);
+    }
+
+    /** As above; {@code rollback} true: a failure updates the stack back to what it was. */
+    void update(final Context ctx, final StackRecord current, final String template, final Map<String, String> given,
+                final Boolean rollback, final String location) {
         final String id = current.stackId();
         final String next = template != null ? template : current.template();
         if (!valid(ctx, next, parameters(given, template != null ? Map.of() : current.parameters()))) {
             return;
         }
-        if (!StackMachine.UPDATABLE.contains(current.status())) {
+        if (!StackMachine.updatable(current)) {
             throw new Rejected(409, "CONFLICT", "id", "stack " + id + " is " + current.status()
                     + ": only a created or updated stack is updated");
         }
-        publish(ctx, id, new StackInput.Update(id, template, given, Access.identityOf(ctx).toString(), clock.millis()), location);
+        publish(ctx, id, new StackInput.Update(id, template, given, Access.identityOf(ctx).toString(), clock.millis(), rollback),
+                location);
     }
 
     private void delete(final Context ctx) {

@@ -40,7 +40,9 @@ public final class StackCheck {
     public static Report of(final StackRecord stack, final long now) {
         final Map<String, String> verdicts = new LinkedHashMap<>();
         final List<Finding> drift = new ArrayList<>();
-        if (stack.status().endsWith("IN_PROGRESS") || stack.status().startsWith("DELETE")) {
+        // moving, deleted, or a create rolled back (nothing left to compare)
+        if (stack.status().endsWith("IN_PROGRESS") || stack.status().startsWith("DELETE")
+                || stack.mode().equals(StackRecord.CREATE) && stack.status().startsWith("ROLLBACK")) {
             stack.resources().forEach((name, view) -> verdicts.put(name, "NOT_CHECKED"));
             return new Report(stack.stackId(), "NOT_CHECKED", verdicts, drift, now, SOURCE);
         }

@@ -24,10 +24,16 @@ public sealed interface StackInput {
 
     /**
      * Update stack {@code stackId}: to {@code template} (null: the current one) with {@code parameters}
-     * (over the current ones when the template stays, in place of them when it changes).
+     * (over the current ones when the template stays, in place of them when it changes); {@code rollback}
+     * true: should it fail, update back to what the stack was (null or false: what was there keeps serving).
      */
-    record Update(String stackId, String template, Map<String, String> parameters, String requestedBy, long at)
+    record Update(String stackId, String template, Map<String, String> parameters, String requestedBy, long at, Boolean rollback)
             implements StackInput {
+        /** An update that is not rolled back when it fails. */
+        public Update(final String stackId, final String template, final Map<String, String> parameters, final String requestedBy,
+                      final long at) {
+            this(stackId, template, parameters, requestedBy, at, null);
+        }
     }
 
     /** Delete stack {@code stackId} and everything it provisioned. */

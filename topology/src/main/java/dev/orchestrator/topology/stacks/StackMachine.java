@@ -84,7 +84,7 @@ public final class StackMachine {
                     create.parameters(), create.rollback(), "t" + next, List.of(), Map.of(), "CREATE_IN_PROGRESS", "",
                     Map.of(), Map.of(), current == null ? List.of() : current.events(),
                     current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now,
-                    StackRecord.CREATE, List.of(), Map.of()), now);
+                    StackRecord.CREATE, List.of(), Map.of(), null), now);
             work.take(work.started);
             return work.result();
         }
@@ -92,7 +92,7 @@ public final class StackMachine {
             return new Result(null, List.of(), "no stack " + input.stackId());
         }
         if (input instanceof StackInput.Update update) {
-            return update(current, update, now);
+            return rollBackIfAsked(update(current, update, now, StackRecord.UPDATE), now);
         }
         if (input instanceof StackInput.Utilization utilization) {
             return autoscale(current, utilization, now);
@@ -105,13 +105,50 @@ public final class StackMachine {
             work.outcome((StackInput.Outcome) input);
             work.cleanUp();
         }
-        return work.result();
+        return rollBackIfAsked(work.result(), now);
+    }
+
+    /**
+     * After an update that asked to be rolled back has failed: an update back to the template and
+     * parameters the stack had (its statuses read ROLLBACK_*). Resources that update replaced get their
+     * replicas from before back, those it changed in place are changed back (a deployment's image rolls
+     * back replica by replica), those it added are deleted.
+     */
+    private Result rollBackIfAsked(final Result result, final long now) {
+        final StackRecord failed = result.record();
+        if (failed == null || !failed.mode().equals(StackRecord.UPDATE) || !failed.status().equals("UPDATE_FAILED")
+                || failed.previous() == null) {
+            return result;
+        }
+        final Result back = update(failed, new StackInput.Update(failed.stackId(), failed.previous().template(),
+                failed.previous().parameters(), "rollback", now), now, StackRecord.ROLLBACK);
+        if (!back.refused().isEmpty()) {
+            return result;
+        }
+        final List<Demand> demands = new ArrayList<>(result.demands());
+        demands.addAll(back.demands());
+        return new Result(back.record(), demands, "");
     }
 
     private static final String CLEANUP = "UPDATE_COMPLETE_CLEANUP_IN_PROGRESS";
+    private static final String ROLLBACK_CLEANUP = "ROLLBACK_COMPLETE_CLEANUP_IN_PROGRESS";
     /** Statuses an update may start from: a newer update supersedes one still running. */
     public static final java.util.Set<String> UPDATABLE = java.util.Set.of("CREATE_COMPLETE", "UPDATE_COMPLETE",
             "UPDATE_FAILED", "UPDATE_IN_PROGRESS", CLEANUP);
+    /** What an update's rollback may be updated from (a create's rollback leaves nothing to update). */
+    private static final java.util.Set<String> ROLLED_BACK = java.util.Set.of("ROLLBACK_COMPLETE", "ROLLBACK_FAILED",
+            "ROLLBACK_IN_PROGRESS", ROLLBACK_CLEANUP);
+
+    /** Whether {@code stack} may be updated now. */
+    public static boolean updatable(final StackRecord stack) {
+        return UPDATABLE.contains(stack.status()) || stack.mode().equals(StackRecord.ROLLBACK) && ROLLED_BACK.contains(stack.status());
+    }
+
+    /** Whether {@code stack} stands still with everything it asked for: created, updated, or an update rolled back. */
+    public static boolean settled(final StackRecord stack) {
+        return stack.status().equals("CREATE_COMPLETE") || stack.status().equals("UPDATE_COMPLETE")
+                || stack.mode().equals(StackRecord.ROLLBACK) && stack.status().equals("ROLLBACK_COMPLETE");
+    }
 
     /**
      * An update: a new traversal over the new template in which each resource the plan leaves unchanged
@@ -119,10 +156,11 @@ public final class StackMachine {
      * order: created, provisioned again where they are kept (a pool scales to its new replica count),
      * or, when replaced, created anew while the old ones keep serving. The old demands of replaced and
      * dropped resources are released once the traversal is complete (UPDATE_COMPLETE_CLEANUP_IN_PROGRESS,
-     * then UPDATE_COMPLETE). A failed update is not rolled back: what was there keeps running.
+     * then UPDATE_COMPLETE). A failed update keeps what was there running, and is rolled back when it
+     * asked to be ({@code mode} ROLLBACK is that update back).
      */
-    private Result update(final StackRecord current, final StackInput.Update update, final long now) {
-        if (!UPDATABLE.contains(current.status())) {
+    private Result update(final StackRecord current, final StackInput.Update update, final long now, final String mode) {
+        if (!updatable(current)) {
             return new Result(current, List.of(), "stack " + current.stackId() + " is " + current.status()
                     + ": only a created or updated stack is updated");
         }
@@ -137,22 +175,32 @@ public final class StackMachine {
                 ParameterValues.resolve(next, given));
         final List<String> adopted = new ArrayList<>();
         final Map<String, StackRecord.Replica> replicas = new LinkedHashMap<>(current.replicas());
+        // what ended before this update is history: it neither counts nor fails what the update does
+        replicas.replaceAll((id, r) -> r.gone() && !r.retired() ? r.retire() : r);
         plan.forEach((name, change) -> {
             final StackStatus was = before.run.resources().get(name);
             final boolean created = was != null && was.equals(StackStatus.of(StackStatus.Action.CREATE, StackStatus.Progress.COMPLETE));
             if (change.kind() == UpdatePlan.Kind.UNCHANGED && created) {
                 adopted.add(name);
             }
-            if (change.kind() == UpdatePlan.Kind.REPLACE || change.kind() == UpdatePlan.Kind.DELETE) {
+            if (change.kind() == UpdatePlan.Kind.REPLACE && mode.equals(StackRecord.ROLLBACK)) {
+                // back to what it was: the failed update's replicas go, those from before (serving again) stay
+                final String failed = PREFIX + current.stackId() + "/" + current.traversal() + "/";
+                replicas.replaceAll((id, r) -> r.resource().equals(name) && id.startsWith(failed) ? r.retire() : r);
+            } else if (change.kind() == UpdatePlan.Kind.REPLACE || change.kind() == UpdatePlan.Kind.DELETE) {
                 replicas.replaceAll((id, r) -> r.resource().equals(name) ? r.retire() : r);
             }
         });
+        // what a failed update goes back to: the stack as it stood before this update (or before the one it supersedes)
+        final StackRecord.Previous previous = !mode.equals(StackRecord.UPDATE) || !Boolean.TRUE.equals(update.rollback()) ? null
+                : current.previous() != null && current.status().endsWith("IN_PROGRESS") ? current.previous()
+                : new StackRecord.Previous(current.template(), current.parameters());
         final int traversal = Integer.parseInt(current.traversal().substring(1)) + 1;
         final Work work = new Work(this, new StackRecord(current.stackId(), current.consumerId(), text, given, false,
-                "t" + traversal, List.of(), replicas, "UPDATE_IN_PROGRESS", "", current.resources(), current.outputs(),
-                current.events(), current.eventCount(), current.createdAt(), now, StackRecord.UPDATE, adopted,
+                "t" + traversal, List.of(), replicas, mode.equals(StackRecord.ROLLBACK) ? "ROLLBACK_IN_PROGRESS" : "UPDATE_IN_PROGRESS",
+                "", current.resources(), current.outputs(), current.events(), current.eventCount(), current.createdAt(), now, mode,
                 // an update of the template sets the counts again: what autoscaling set is forgotten
-                Map.of()), now);
+                adopted, Map.of(), previous), now);
         work.take(work.started);
         work.cleanUp();
         return work.result();
@@ -170,7 +218,7 @@ public final class StackMachine {
      * The count holds until the template is updated. Refused for a stack that is moving or a pool with no target.
      */
     private Result autoscale(final StackRecord current, final StackInput.Utilization input, final long now) {
-        if (!current.status().equals("CREATE_COMPLETE") && !current.status().equals("UPDATE_COMPLETE")) {
+        if (!settled(current)) {
             return new Result(current, List.of(), "stack " + current.stackId() + " is " + current.status() + ": its pools scale "
                     + "once it is complete");
         }
@@ -518,8 +566,8 @@ public final class StackMachine {
             final List<StackRecord.Replica> of = replicas.values().stream().filter(r -> r.resource().equals(resource)).toList();
             final boolean creating = state != null && state.action() == StackStatus.Action.CREATE && state.inProgress();
             if (creating) {
-                // what an update retired is on its way out: it neither counts nor fails the resource
-                final List<StackRecord.Replica> counted = of.stream().filter(r -> !r.retired()).toList();
+                // what an update retired or a failed one released is on its way out: it neither counts nor fails the resource
+                final List<StackRecord.Replica> counted = of.stream().filter(r -> !r.retired() && !r.releasing()).toList();
                 final Optional<StackRecord.Replica> lost = counted.stream().filter(StackRecord.Replica::gone).findFirst();
                 if (lost.isPresent()) {
                     input("FAILED", resource, lost.get().status() + (lost.get().reason().isEmpty() ? ""
@@ -539,7 +587,7 @@ public final class StackMachine {
             // being removed, failed or removed: what still holds capacity is released; a failed update takes back only
             // what it added, and the replicas from before keep serving
             final boolean failedUpdate = state != null && state.action() == StackStatus.Action.CREATE
-                    && state.progress() == StackStatus.Progress.FAILED && record.mode().equals(StackRecord.UPDATE);
+                    && state.progress() == StackStatus.Progress.FAILED && record.updating();
             final String added = PREFIX + record.stackId() + "/" + record.traversal() + "/";
             for (final StackRecord.Replica replica : of) {
                 if (!failedUpdate || replica.demandId().startsWith(added)) {
@@ -569,9 +617,9 @@ public final class StackMachine {
             }
         }
 
-        /** {@code resource}'s replicas that count: not retired, not gone, by index. */
+        /** {@code resource}'s replicas that count: not retired, not on their way out, not gone, by index. */
         private List<StackRecord.Replica> live(final String resource) {
-            return replicas.values().stream().filter(r -> r.resource().equals(resource) && !r.retired() && !r.gone())
+            return replicas.values().stream().filter(r -> r.resource().equals(resource) && !r.retired() && !r.releasing() && !r.gone())
                     .sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
         }
 
@@ -647,13 +695,14 @@ public final class StackMachine {
 
         /** Once an update's traversal is complete, the old demands of replaced and dropped resources go. */
         void cleanUp() {
-            if (record.mode().equals(StackRecord.UPDATE) && createComplete()) {
+            if (record.updating() && createComplete()) {
                 releaseRetired();
                 final boolean clean = replicas.values().stream().noneMatch(r -> r.retired() && !r.gone());
                 final String last = events.stream().filter(e -> e.resource().isEmpty() && e.traversal().equals(record.traversal()))
                         .reduce((a, b) -> b).map(StackRecord.Event::status).orElse("");
-                if (clean && last.equals(CLEANUP)) {
-                    events.add(new StackRecord.Event(++eventCount, now, record.traversal(), "", "UPDATE_COMPLETE", ""));
+                if (clean && (last.equals(CLEANUP) || last.equals(ROLLBACK_CLEANUP))) {
+                    events.add(new StackRecord.Event(++eventCount, now, record.traversal(), "", last.equals(CLEANUP) ? "UPDATE_COMPLETE"
+                            : "ROLLBACK_COMPLETE", ""));
                 }
             }
         }
@@ -664,13 +713,16 @@ public final class StackMachine {
 
         /** A run's status as readers see it: an update's CREATE_* reads UPDATE_*, its completion waits for the clean-up. */
         private String shown(final StackStatus status, final boolean stack) {
-            if (!record.mode().equals(StackRecord.UPDATE) || status.action() != StackStatus.Action.CREATE) {
+            if (!record.updating() || status.action() != StackStatus.Action.CREATE) {
                 return status.toString();
             }
+            final boolean back = record.mode().equals(StackRecord.ROLLBACK);
             if (stack && status.progress() == StackStatus.Progress.COMPLETE) {
-                return replicas.values().stream().anyMatch(r -> r.retired() && !r.gone()) ? CLEANUP : "UPDATE_COMPLETE";
+                final boolean cleaning = replicas.values().stream().anyMatch(r -> r.retired() && !r.gone());
+                return back ? cleaning ? ROLLBACK_CLEANUP : "ROLLBACK_COMPLETE" : cleaning ? CLEANUP : "UPDATE_COMPLETE";
             }
-            return "UPDATE_" + status.progress();
+            // the stack rolls back; its resources are updated back
+            return (back && stack ? "ROLLBACK_" : "UPDATE_") + status.progress();
         }
 
         /** The created resources, as get_resource and get_attr read them. */
@@ -701,7 +753,7 @@ public final class StackMachine {
                         List.copyOf(new java.util.TreeSet<>(template.resources().get(name).dependencies())), shownState,
                         // a resource whose update failed still shows what serves from before
                         reasons.getOrDefault(name, ""), created || state != null && (state.inProgress()
-                        || record.mode().equals(StackRecord.UPDATE) && state.progress() == StackStatus.Progress.FAILED)
+                        || record.updating() && state.progress() == StackStatus.Progress.FAILED)
                         ? attributes(name) : Map.of()));
             });
             // outputs hold while the stack does: a delete or rollback takes them away
@@ -719,7 +771,8 @@ public final class StackMachine {
                     && !e.reason().isEmpty()).reduce((a, b) -> b).map(StackRecord.Event::reason).orElse("");
             return new Result(new StackRecord(record.stackId(), record.consumerId(), record.template(), record.parameters(),
                     record.rollback(), record.traversal(), inputs, replicas, shown(run.status(), true), stackReason, views,
-                    outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted(), autoscaled),
+                    outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted(), autoscaled,
+                    record.previous()),
                     List.copyOf(demands), "");
         }
     }

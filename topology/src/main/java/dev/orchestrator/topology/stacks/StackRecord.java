@@ -13,7 +13,7 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
                           boolean rollback, String traversal, List<RunInput> inputs, Map<String, Replica> replicas,
                           String status, String reason, Map<String, ResourceView> resources, Map<String, Object> outputs,
                           List<Event> events, long eventCount, long createdAt, long updatedAt, String mode,
-                          List<String> adopted, Map<String, Scaled> autoscaled) {
+                          List<String> adopted, Map<String, Scaled> autoscaled, Previous previous) {
     /** Events kept per stack; older ones are counted, not kept. */
     public static final int KEPT_EVENTS = 500;
 
@@ -31,6 +31,10 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
         autoscaled = autoscaled == null ? Map.of() : Map.copyOf(autoscaled);
     }
 
+    /** What a stack was before an update that rolls back if it fails: the template and parameters it goes back to. */
+    public record Previous(String template, Map<String, String> parameters) {
+    }
+
     /** A pool's replica count as its utilization last set it (within its min and max replicas), and when. */
     public record Scaled(int replicas, long at) {
     }
@@ -38,6 +42,13 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
     /** The traversal creates the stack ({@code CREATE}) or updates it ({@code UPDATE}): an update's statuses read UPDATE_*. */
     public static final String CREATE = "CREATE";
     public static final String UPDATE = "UPDATE";
+    /** An update back to {@link #previous} after an update that asked for it failed: its statuses read ROLLBACK_*. */
+    public static final String ROLLBACK = "ROLLBACK";
+
+    /** Whether the traversal updates a stack that exists (an update or its rollback), rather than creating it. */
+    public boolean updating() {
+        return mode.equals(UPDATE) || mode.equals(ROLLBACK);
+    }
 
     /** One outcome the traversal took, in order: CREATED, FAILED, DELETED, DELETE_FAILED of a resource, or DELETE of the stack. */
     public record RunInput(String kind, String resource, String reason) {

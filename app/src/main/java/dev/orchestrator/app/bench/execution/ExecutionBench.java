@@ -125,12 +125,36 @@ public final class ExecutionBench {
         final KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         final String topic = topics.outcomes.name();
-        final List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                .map(p -> new TopicPartition(topic, p.partition())).toList();
+        // every partition the controller knows, each with a leader: a consumer's metadata just after the topics were
+        // made may list fewer, and outcomes written to a partition it does not read would never be counted
+        final List<TopicPartition> partitions = readyPartitions(topic);
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return consumer;
+    }
+
+    /** The partitions of {@code topic} once each has a leader, as the controller describes them (within a minute). */
+    private List<TopicPartition> readyPartitions(final String topic) {
+        final long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (true) {
+                final var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
+                if (description.partitions().stream().allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+                    return description.partitions().stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(topic + " has partitions without a leader after a minute");
+                }
+                Thread.sleep(200);
+            }
+        } catch (final java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("cannot describe " + topic + ": " + e.getCause(), e);
+        } catch (final InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
     }
 
     /** Outcomes of commands starting with {@code prefix} within {@code time}; others are counted as repeats. */
