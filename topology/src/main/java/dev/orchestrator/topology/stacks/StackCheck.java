@@ -82,8 +82,7 @@ public final class StackCheck {
                 });
             }
             case MODEL_DEPLOYMENT -> {
-                final String pool = resource.properties().get("pool") instanceof Value.GetResource ref
-                        && template.resources().containsKey(ref.resource()) ? ref.resource() : null;
+                final String pool = PoolWorkloads.poolOf(template, name);
                 if (pool == null) {
                     break;
                 }

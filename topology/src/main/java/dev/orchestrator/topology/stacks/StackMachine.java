@@ -502,55 +502,20 @@ public final class StackMachine {
                     .max().orElse(-1) + 1, ResourceKind.COMPUTE, ResourceSpecs.compute(properties.get()), properties.get());
         }
 
-        /** The pool a deployment runs on (the resource its {@code pool} property names), or null. */
         private String poolOf(final String deployment) {
-            final ResourceDefinition definition = template.resources().get(deployment);
-            return definition != null && definition.properties().get("pool") instanceof Value.GetResource ref
-                    && template.resources().containsKey(ref.resource()) ? ref.resource() : null;
+            return PoolWorkloads.poolOf(template, deployment);
         }
 
-        /** The deployment that runs on pool {@code pool}, if one does (a template allows one per pool). */
         private Optional<String> deploymentOn(final String pool) {
-            return template.resources().values().stream().filter(d -> d.type() == ResourceType.MODEL_DEPLOYMENT
-                    && pool.equals(poolOf(d.name()))).map(ResourceDefinition::name).findFirst();
+            return PoolWorkloads.deploymentOn(template, pool);
         }
 
-        /**
-         * What a replica of {@code pool} is to run: its deployment's {@code workload.*} labels, resolved now;
-         * empty when no deployment runs on it, or its values cannot be read yet (the rollout brings them).
-         */
         private Map<String, String> workload(final String pool) {
-            final Optional<String> deployment = deploymentOn(pool);
-            if (deployment.isEmpty()) {
-                return Map.of();
-            }
-            final ResourceDefinition definition = template.resources().get(deployment.get());
-            final Resolver resolver = new Resolver(parameters, provisioned());
-            final Map<String, Object> values = new LinkedHashMap<>();
-            for (final String property : List.of("image", "model", "ports")) {
-                final Value value = definition.properties().get(property);
-                if (value != null) {
-                    final Optional<Object> resolved;
-                    try {
-                        resolved = resolver.resolve(value);
-                    } catch (final IllegalArgumentException e) {
-                        return Map.of();
-                    }
-                    if (resolved.isEmpty()) {
-                        return Map.of();
-                    }
-                    values.put(property, resolved.get());
-                }
-            }
-            try {
-                return ResourceSpecs.workload(record.stackId() + "-" + deployment.get(), values);
-            } catch (final IllegalArgumentException e) {
-                return Map.of(); // the deployment fails with the reason when its turn comes
-            }
+            return PoolWorkloads.of(template, () -> new Resolver(parameters, provisioned()), record.stackId(), pool);
         }
 
         private static String signature(final Map<String, String> workload) {
-            return workload.isEmpty() ? "" : new java.util.TreeMap<>(workload).toString();
+            return PoolWorkloads.signature(workload);
         }
 
         private static StackRecord.Replica with(final StackRecord.Replica r, final String status, final StackInput.Outcome o) {
