@@ -1,5 +1,6 @@
 package dev.orchestrator.app;
 
+import dev.orchestrator.app.kafka.PartitionsServing;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
 import java.util.ArrayList;
@@ -58,6 +59,9 @@ final class TopicProvisioner {
             warnOnPartitionMismatch(admin, wanted.stream()
                     .filter(t -> !justCreated.contains(t.name()) && !topics.isSinglePartition(t)).toList(), partitions);
             final List<String> created = missing.stream().map(NewTopic::name).toList();
+            // all of them: one created by another instance starting at the same moment may be as new as ours
+            PartitionsServing.await(admin, wanted.stream().<String>map(Topic::name).toList(),
+                    java.time.Duration.ofSeconds(TIMEOUT_SECONDS));
             LOG.info("topics ready created={} existing={}", created.size(), wanted.size() - created.size());
             return created;
         } catch (final TimeoutException e) {

@@ -12,9 +12,11 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -77,6 +79,30 @@ public final class TestKafka implements BeforeAllCallback, AfterAllCallback {
                 .map(name -> new NewTopic(name, partitions, (short) 1))
                 .toList();
         admin.createTopics(topics).all().get();
+        awaitLeaders(List.of(names));
+    }
+
+    /**
+     * Until every partition of {@code names} answers list-offsets on its leader: a producer writing to a
+     * partition the broker describes but does not serve yet can lose its first batch (KAFKA-15591).
+     */
+    private void awaitLeaders(final List<String> names) throws ExecutionException, InterruptedException {
+        final long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                final Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                admin.describeTopics(names).allTopicNames().get().forEach((name, description) -> description.partitions()
+                        .forEach(p -> latest.put(new TopicPartition(name, p.partition()),
+                                OffsetSpec.latest())));
+                admin.listOffsets(latest).all().get();
+                return;
+            } catch (final ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
     }
 
     /**

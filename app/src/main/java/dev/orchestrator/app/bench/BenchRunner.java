@@ -213,6 +213,10 @@ public final class BenchRunner {
             }
         }
         producer.flush();
+        if (producer.failures() > 0) {
+            throw new IllegalStateException(producer.failures() + " records of the fleet were not written: the run would "
+                    + "measure a smaller fleet than it says");
+        }
     }
 
     private void drive(final TopicWriter producer, final double rate, final long started) {

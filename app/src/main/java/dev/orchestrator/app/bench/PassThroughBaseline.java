@@ -36,6 +36,7 @@ final class PassThroughBaseline {
         try (Admin admin = Admin.create(admins)) {
             final int partitions = admin.describeTopics(List.of(source)).allTopicNames().get().get(source).partitions().size();
             admin.createTopics(List.of(new NewTopic(sink, Optional.of(partitions), Optional.empty()))).all().get();
+            dev.orchestrator.app.kafka.PartitionsServing.await(admin, List.of(sink), java.time.Duration.ofSeconds(30));
         } catch (final java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("cannot create the baseline's topic " + sink + ": " + e.getCause().getMessage());
         } catch (final InterruptedException e) {
