@@ -79,7 +79,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private static Properties serverProperties(final Path logDir, final int brokerPort, final int controllerPort) {
         // one node: every internal topic has a single replica
-        return KraftNodes.properties(1, "1@" + HOST + ":" + controllerPort, logDir, brokerPort, controllerPort, 1, 1);
+        final Properties props = KraftNodes.properties(1, "1@" + HOST + ":" + controllerPort, logDir, brokerPort,
+                controllerPort, 1, 1);
+        // back from a crash, the controller refuses the broker's new registration until the killed one's session
+        // expires (9 s by default), while the broker already runs its coordinators on the partitions it led: they
+        // resign and load again once it registers. A short session cuts that window from 9 s to under 3 s, and
+        // broker and controller share this JVM, so only a pause of the whole process can miss a heartbeat
+        props.put("broker.session.timeout.ms", "2500");
+        props.put("broker.heartbeat.interval.ms", "500");
+        return props;
     }
 
     private static void format(final Path dataDir, final Properties props) throws IOException {
