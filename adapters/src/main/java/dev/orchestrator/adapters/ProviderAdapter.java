@@ -32,6 +32,14 @@ public interface ProviderAdapter extends AutoCloseable {
     /** How the resources of {@code commandId} stand at the provider now. */
     LiveState state(String commandId);
 
+    /**
+     * What the provider shows now of what runs for {@code allocationId} on {@code dataUnitId} (its live
+     * state, read for a drift check; nothing is changed). Empty when this adapter cannot read it back.
+     */
+    default java.util.Optional<Observed> observe(final String allocationId, final String dataUnitId) {
+        return java.util.Optional.empty();
+    }
+
     @Override
     default void close() {
     }

@@ -105,6 +105,29 @@ class KubernetesAdapterTest {
     }
 
     @Test
+    void observeReadsWhatTheApiServerHasNowIncludingAnEditBehindTheExecutorsBack() {
+        adapter.provision(new Placement("cmd-o", "alloc-o", "d-o", "team-a", "u-o", Placement.Kind.COMPUTE, 8_000, 64L << 30, 0, 1,
+                "a100", new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000, 9090),
+                        "s1-vllm")));
+        assertThat(adapter.observe("alloc-o", "u-o")).contains(new Observed(LiveState.PENDING, java.util.Map.of(
+                "image", "vllm/vllm-openai:v0.6.3", "model", "meta-llama/Llama-3.1-8B-Instruct", "ports", "8000,9090")));
+
+        // an operator edits the deployment by hand (kubectl set image) and it rolls out
+        final Deployment edited = client.apps().deployments().inNamespace(NS).withName("orch-cmd-o").get();
+        edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("vllm/vllm-openai:latest");
+        client.apps().deployments().inNamespace(NS).resource(edited).update();
+        edited.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReadyReplicas(1).build());
+        client.apps().deployments().inNamespace(NS).resource(edited).updateStatus();
+
+        final Observed now = adapter.observe("alloc-o", "u-o").orElseThrow();
+        assertThat(now.state()).isEqualTo(LiveState.READY);
+        assertThat(now.properties()).containsEntry("image", "vllm/vllm-openai:latest");
+        assertThat(adapter.observe("alloc-o", "u-elsewhere")).contains(Observed.ABSENT);
+        adapter.provision(storage("cmd-os", "alloc-os"));
+        assertThat(adapter.observe("alloc-os", "u-1")).contains(new Observed(LiveState.PENDING, java.util.Map.of()));
+    }
+
+    @Test
     void aGpuModelThatIsNotAPlainNameNeverReachesTheNodeSelector() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> new Placement("cmd-8", "alloc-8", "d-8", "team-a", "u-8",
                 Placement.Kind.COMPUTE, 1_000, 1L << 30, 0, 1, "a100\nkind: Secret")).isInstanceOf(IllegalArgumentException.class);

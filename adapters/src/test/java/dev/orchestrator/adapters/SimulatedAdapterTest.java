@@ -49,4 +49,25 @@ class SimulatedAdapterTest {
         assertThatThrownBy(() -> new Placement(" ", null, null, null, null, Placement.Kind.STORAGE, 0, 0, 0, 0))
                 .hasMessageContaining("command id");
     }
+
+    @Test
+    void adaptersOfOneFleetShareItsResourcesAndSeeWhatWasChangedBehindTheirBack() {
+        final ProviderAdapter executor = Adapters.create("simulated", Map.of("delay.ms", "0", "fleet", "test-shared"));
+        final ProviderAdapter restarted = Adapters.create("simulated", Map.of("delay.ms", "0", "fleet", "test-shared"));
+        final ProviderAdapter other = Adapters.create("simulated", Map.of("delay.ms", "0"));
+        executor.provision(new Placement("c3", "a3", "d3", "c", "u3", Placement.Kind.COMPUTE, 1_000, 1L << 30, 0, 0, null,
+                new Workload("vllm/vllm-openai:v0.6.3", "m1", java.util.List.of(8000), "dep")));
+
+        assertThat(restarted.provision(new Placement("c3", "a3", "d3", "c", "u3", Placement.Kind.COMPUTE, 1_000, 1L << 30, 0, 0))
+                .created()).as("the fleet's resource, found again").isFalse();
+        assertThat(restarted.observe("a3", "u3")).contains(new Observed(LiveState.READY,
+                Map.of("image", "vllm/vllm-openai:v0.6.3", "model", "m1", "ports", "8000")));
+        assertThat(other.observe("a3", "u3")).as("another fleet").contains(Observed.ABSENT);
+
+        assertThat(dev.orchestrator.adapters.simulated.SimulatedFleet.named("test-shared").tamper("a3", "image", "evil:1"))
+                .isEqualTo(1);
+        assertThat(executor.observe("a3", "u3").orElseThrow().properties()).containsEntry("image", "evil:1");
+        assertThat(executor.observe("a3", "u-other")).contains(Observed.ABSENT);
+        assertThat(executor.observe("a3", "u3").orElseThrow().asMap()).containsEntry("state", "READY");
+    }
 }

@@ -193,20 +193,47 @@ final class StackCommand implements Runnable {
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
-            description = "Check stack ID for drift: each resource's template against what its replicas hold. Exit 0 in sync, "
-                    + "1 drifted, 2 not checked (the stack is moving).")
+            description = "Check stack ID for drift: each resource's template against what its replicas hold, and against what "
+                    + "the providers show the executor now (waits up to 75 s for their answers). Exit 0 in sync, 1 drifted, "
+                    + "2 not checked (the stack is moving, or answers are missing).")
     static final class Check extends OnStack {
         @Override
         public Integer call() throws Exception {
-            final JsonNode report = api.call("POST", "/v1/stacks/" + id + "/check", null);
+            final String path = "/v1/stacks/" + id + "/check";
+            JsonNode report = api.call("GET", path, null);
+            if (!report.path("status").asText().equals("NOT_CHECKED")) {
+                final String checkId = api.call("POST", path, null).path("id").asText();
+                System.out.printf("stack %s: check %s asks the executor%n", id, checkId);
+                final long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(75);
+                while (!report.path("live").path("checkId").asText().equals(checkId)
+                        || report.path("live").path("status").asText().equals("CHECKING")) {
+                    if (System.nanoTime() > deadline) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                    report = api.call("GET", path, null);
+                }
+            }
             report.path("resources").fields().forEachRemaining(r -> System.out.printf("%-22s %s%n", r.getKey(), r.getValue().asText()));
             for (final JsonNode finding : report.path("drift")) {
-                System.out.printf("  %s.%s: the template asks %s, there is %s%n", finding.path("resource").asText(),
+                System.out.printf("  %s.%s: the template asks %s, the engine holds %s%n", finding.path("resource").asText(),
                         finding.path("property").asText(), finding.path("expected"), finding.path("actual").asText());
+            }
+            final JsonNode live = report.path("live");
+            for (final JsonNode finding : live.path("drift")) {
+                System.out.printf("  %s.%s: the template asks %s, the provider shows %s%n", finding.path("resource").asText(),
+                        finding.path("property").asText(), finding.path("expected"), finding.path("actual").asText());
+            }
+            if (!live.isMissingNode() && !live.isNull()) {
+                System.out.printf("providers: %d of %d replicas answered (%s)%n", live.path("answered").asInt(),
+                        live.path("asked").asInt(), live.path("status").asText());
             }
             final String status = report.path("status").asText();
             System.out.println("stack " + id + " " + status);
-            return status.equals("IN_SYNC") ? 0 : status.equals("DRIFTED") ? 1 : 2;
+            if (status.equals("DRIFTED")) {
+                return 1;
+            }
+            return status.equals("IN_SYNC") && live.path("status").asText().equals("COMPLETE") ? 0 : 2;
         }
     }
 

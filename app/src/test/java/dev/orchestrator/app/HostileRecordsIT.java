@@ -179,6 +179,13 @@ class HostileRecordsIT {
         // money: absurd amounts, crafted and huge account ids, a currency nobody settles in
         records.add(encoded(topics.funds, "c1", funds("c1", pick(1, 2, 3) == 1 ? "99999999999999999999999" : "-0.5")));
         records.add(encoded(topics.funds, "c1", funds("c1", "1e308")));
+        // a drift check's answer nobody asked for, for a stack that does not exist and for no stack at all
+        for (final String allocation : List.of("stack:ghost/t1/pool/0", "plain-allocation")) {
+            records.add(encoded(topics.outcomes, allocation + ":check:k1", ExecutionOutcome.newBuilder()
+                    .setCommandId(allocation + ":check:k1").setAllocationId(allocation).setDataUnitId("u1")
+                    .setStatus(OutcomeStatus.CHECKED).setObserved(Map.of("state", "READY", "image", "x".repeat(10_000)))
+                    .setAt(Instant.now()).build()));
+        }
         records.add(encoded(topics.funds, "x".repeat(5_000), funds("x".repeat(5_000), "1")));
         records.add(encoded(topics.funds, "c2", FundsRequest.newBuilder(funds("c2", "5")).setCurrency("XAU").build()));
         records.add(encoded(topics.funds, "c3", FundsRequest.newBuilder(funds("c3", "5")).setType(FundsRequestType.REVERSE_SLASH)
@@ -213,7 +220,13 @@ class HostileRecordsIT {
                 new String[] {"s13", "{\"t\":\"utilization\",\"stackId\":\"s13\",\"resource\":\"pool\",\"utilization\":-1}"},
                 new String[] {"s14", "{\"t\":\"utilization\",\"stackId\":\"s14\",\"resource\":null,\"utilization\":0.5}"},
                 new String[] {"s15", "{\"t\":\"utilization\",\"stackId\":\"s15\",\"resource\":\"" + "p".repeat(1_000)
-                        + "\",\"utilization\":0.5}"})) {
+                        + "\",\"utilization\":0.5}"},
+                // drift-check inputs: no check id, an answer without a demand, an answer with a map of 10,000 entries
+                new String[] {"s16", "{\"t\":\"check\",\"stackId\":\"s16\",\"checkId\":null}"},
+                new String[] {"s17", "{\"t\":\"observed\",\"stackId\":\"s17\",\"checkId\":\"k\",\"demandId\":null}"},
+                new String[] {"s18", "{\"t\":\"observed\",\"stackId\":\"s18\",\"checkId\":\"k\",\"demandId\":\"d\","
+                        + "\"observed\":{" + String.join(",", java.util.stream.IntStream.range(0, 10_000)
+                        .mapToObj(i -> "\"k" + i + "\":\"v\"").toList()) + "}}"})) {
             records.add(new Hostile(topics.stacks.name(), crafted[0].getBytes(java.nio.charset.StandardCharsets.UTF_8),
                     smile(crafted[1])));
         }

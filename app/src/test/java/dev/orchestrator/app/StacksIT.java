@@ -37,6 +37,7 @@ class StacksIT {
     @TempDir
     static Path dir;
 
+    private static final String FLEET = "stacks-it";
     private Instance engine;
     private dev.orchestrator.app.connect.EmbeddedConnectWorker executor;
     private final ApiClient api = new ApiClient(() -> engine.httpPort(), TOKEN, Duration.ofSeconds(90));
@@ -50,7 +51,7 @@ class StacksIT {
         executor = dev.orchestrator.app.connect.EmbeddedConnectWorker.start(KAFKA.bootstrapServers(),
                 dir.resolve("connect.offsets"), dev.orchestrator.app.connect.ExecutorConnector.NAME,
                 dev.orchestrator.app.connect.ExecutorConnector.config(engine.topics(), KAFKA.bootstrapServers(), 2,
-                        Map.of("type", "simulated", "delay.ms", "200", "failure.rate", "0", "seed", "3")));
+                        Map.of("type", "simulated", "delay.ms", "200", "failure.rate", "0", "seed", "3", "fleet", FLEET)));
         for (final String unit : List.of(
                 "{\"dataUnitId\": \"disk-1\", \"providerId\": \"p-1\", \"kind\": \"STORAGE\", \"region\": \"eu-west-1\","
                         + " \"capacity\": {\"storage\": \"1000 GB\"}, \"pricePerHour\": {\"amount\": \"0.50\", \"currency\": \"USD\"}}",
@@ -70,6 +71,15 @@ class StacksIT {
     void stop() {
         executor.close();
         engine.close();
+    }
+
+    /** Starts a drift check of stack {@code id} and returns its report once every replica answered. */
+    private JsonNode checked(final String id) throws Exception {
+        final HttpResponse<String> started = api.send("POST", "/v1/stacks/" + id + "/check", null);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        final String checkId = JSON.readTree(started.body()).path("id").asText();
+        return api.poll("/v1/stacks/" + id + "/check", r -> r.path("live").path("checkId").asText().equals(checkId)
+                && r.path("live").path("status").asText().equals("COMPLETE"));
     }
 
     private static String body(final String id, final String template, final Map<String, String> parameters) throws Exception {
@@ -95,9 +105,19 @@ class StacksIT {
                 .containsExactlyInAnyOrder("stack:serving/t1/pool/0", "stack:serving/t1/pool/1");
 
         assertThat(api.send("POST", "/v1/stacks", body("serving", template, Map.of())).statusCode()).as("exists").isEqualTo(409);
-        final HttpResponse<String> check = api.send("POST", "/v1/stacks/serving/check", null);
-        assertThat(check.statusCode()).isEqualTo(200);
-        assertThat(JSON.readTree(check.body()).path("status").asText()).as(check.body()).isEqualTo("IN_SYNC");
+        // drift: the executor reads each replica back from the provider (the simulated one, this JVM's stand-in)
+        final JsonNode inSync = checked("serving");
+        assertThat(inSync.path("status").asText()).as(inSync.toString()).isEqualTo("IN_SYNC");
+        assertThat(inSync.path("live").path("answered").asInt()).as(inSync.toString()).isEqualTo(3);
+        // an operator changes a replica's image by hand, behind the executor's back: the next check sees it
+        assertThat(dev.orchestrator.adapters.simulated.SimulatedFleet.named(FLEET)
+                .tamper("stack:serving/t1/pool/1", "image", "vllm/vllm-openai:latest")).isEqualTo(1);
+        final JsonNode drifted = checked("serving");
+        assertThat(drifted.path("status").asText()).as(drifted.toString()).isEqualTo("DRIFTED");
+        assertThat(drifted.path("resources").path("vllm").asText()).isEqualTo("DRIFTED");
+        assertThat(drifted.path("live").path("drift")).hasSize(1);
+        assertThat(drifted.path("live").path("drift").get(0).toString()).contains("\"property\":\"image\"",
+                "\"expected\":\"vllm/vllm-openai:v0.6.3\"", "vllm/vllm-openai:latest on gpu-1 (stack:serving/t1/pool/1)");
 
         // scale the pool in place: one more a100 replica, the two there stay
         assertThat(api.send("PATCH", "/v1/stacks/serving", "{\"parameters\": {\"replicas\": \"3\"}}").statusCode()).isEqualTo(202);

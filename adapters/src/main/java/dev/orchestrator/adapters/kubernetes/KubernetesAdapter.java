@@ -3,6 +3,7 @@ package dev.orchestrator.adapters.kubernetes;
 import dev.orchestrator.adapters.AdapterException;
 import dev.orchestrator.adapters.Inventory;
 import dev.orchestrator.adapters.LiveState;
+import dev.orchestrator.adapters.Observed;
 import dev.orchestrator.adapters.Placement;
 import dev.orchestrator.adapters.ProviderAdapter;
 import dev.orchestrator.adapters.Provisioned;
@@ -136,6 +137,54 @@ public final class KubernetesAdapter implements ProviderAdapter {
             final Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
             return ready != null && ready >= 1 ? LiveState.READY : LiveState.PENDING;
         });
+    }
+
+    /**
+     * The allocation's Deployment on the unit as the API server has it now (its first container's image,
+     * MODEL_ID and container ports; ready with a ready replica), or its claim (state only).
+     */
+    @Override
+    public java.util.Optional<Observed> observe(final String allocationId, final String dataUnitId) {
+        return java.util.Optional.of(call("observe " + allocationId, () -> {
+            final Map<String, String> selector = Map.of(ALLOCATION_LABEL, label(allocationId), UNIT_LABEL, label(dataUnitId));
+            final List<Deployment> deployments = client.apps().deployments().inNamespace(namespace).withLabels(selector)
+                    .list().getItems();
+            if (!deployments.isEmpty()) {
+                final Deployment deployment = deployments.get(deployments.size() - 1);
+                final Integer ready = deployment.getStatus() == null ? null : deployment.getStatus().getReadyReplicas();
+                return new Observed(ready != null && ready >= 1 ? LiveState.READY : LiveState.PENDING, running(deployment));
+            }
+            final List<PersistentVolumeClaim> claims = client.persistentVolumeClaims().inNamespace(namespace)
+                    .withLabels(selector).list().getItems();
+            if (claims.isEmpty()) {
+                return Observed.ABSENT;
+            }
+            final PersistentVolumeClaim claim = claims.get(claims.size() - 1);
+            final String phase = claim.getStatus() == null ? null : claim.getStatus().getPhase();
+            return new Observed("Bound".equals(phase) ? LiveState.READY : "Lost".equals(phase) ? LiveState.FAILED
+                    : LiveState.PENDING, Map.of());
+        }));
+    }
+
+    private static Map<String, String> running(final Deployment deployment) {
+        final Map<String, String> out = new java.util.TreeMap<>();
+        if (deployment.getSpec() == null || deployment.getSpec().getTemplate() == null
+                || deployment.getSpec().getTemplate().getSpec() == null
+                || deployment.getSpec().getTemplate().getSpec().getContainers().isEmpty()) {
+            return out;
+        }
+        final io.fabric8.kubernetes.api.model.Container container =
+                deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+        if (container.getImage() != null) {
+            out.put(Observed.IMAGE, container.getImage());
+        }
+        container.getEnv().stream().filter(e -> "MODEL_ID".equals(e.getName()) && e.getValue() != null).findFirst()
+                .ifPresent(e -> out.put(Observed.MODEL, e.getValue()));
+        if (!container.getPorts().isEmpty()) {
+            out.put(Observed.PORTS, String.join(",", container.getPorts().stream()
+                    .map(p -> String.valueOf(p.getContainerPort())).toList()));
+        }
+        return out;
     }
 
     private PersistentVolumeClaim claim(final String name, final Placement placement) {

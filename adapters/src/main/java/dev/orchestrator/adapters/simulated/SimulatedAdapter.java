@@ -2,15 +2,17 @@ package dev.orchestrator.adapters.simulated;
 
 import dev.orchestrator.adapters.Inventory;
 import dev.orchestrator.adapters.LiveState;
+import dev.orchestrator.adapters.Observed;
 import dev.orchestrator.adapters.Placement;
 import dev.orchestrator.adapters.ProviderAdapter;
 import dev.orchestrator.adapters.Provisioned;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
+import dev.orchestrator.adapters.simulated.SimulatedFleet.Resource;
 
 /**
  * An in-process fleet for the demo, bench and tests: a resource becomes ready {@code delayMillis}
@@ -23,14 +25,16 @@ public final class SimulatedAdapter implements ProviderAdapter {
     private final double failureRate;
     private final Random random;
     private final LongSupplier clock;
-    private final Map<String, Resource> resources = new ConcurrentHashMap<>();
-    private final Map<String, Integer> creations = new ConcurrentHashMap<>();
-
-    /** One simulated resource. */
-    private record Resource(String commandId, String allocationId, String dataUnitId, long readyAtNanos, boolean fails) {
-    }
+    private final Map<String, Resource> resources;
+    private final Map<String, Integer> creations;
 
     public SimulatedAdapter(final long delayMillis, final double failureRate, final long seed, final LongSupplier clock) {
+        this(delayMillis, failureRate, seed, clock, new SimulatedFleet());
+    }
+
+    /** An adapter over {@code fleet}'s resources, which other adapters of the fleet see too. */
+    public SimulatedAdapter(final long delayMillis, final double failureRate, final long seed, final LongSupplier clock,
+                            final SimulatedFleet fleet) {
         if (delayMillis < 0) {
             throw new IllegalArgumentException("delay.ms must not be negative");
         }
@@ -41,6 +45,8 @@ public final class SimulatedAdapter implements ProviderAdapter {
         this.failureRate = failureRate;
         this.random = new Random(seed);
         this.clock = clock;
+        this.resources = fleet.resources;
+        this.creations = fleet.creations;
     }
 
     @Override
@@ -64,7 +70,8 @@ public final class SimulatedAdapter implements ProviderAdapter {
             synchronized (random) {
                 fails = random.nextDouble() < failureRate;
             }
-            return new Resource(id, placement.allocationId(), placement.dataUnitId(), clock.getAsLong() + delayNanos, fails);
+            return new Resource(id, placement.allocationId(), placement.dataUnitId(), clock.getAsLong() + delayNanos, fails,
+                    Observed.propertiesOf(placement.workload()));
         });
         return new Provisioned(placement.commandId(), "sim/" + placement.commandId(),
                 endpoint(placement.dataUnitId(), placement.allocationId(), placement.workload().image()), state(resource), created[0]);
@@ -84,6 +91,15 @@ public final class SimulatedAdapter implements ProviderAdapter {
     public LiveState state(final String commandId) {
         final Resource resource = resources.get(commandId);
         return resource == null ? LiveState.ABSENT : state(resource);
+    }
+
+    @Override
+    public Optional<Observed> observe(final String allocationId, final String dataUnitId) {
+        // a migration holds the allocation on two units for a while: only this unit's resource answers
+        return Optional.of(resources.values().stream()
+                .filter(r -> r.allocationId().equals(allocationId) && r.dataUnitId().equals(dataUnitId))
+                .max(java.util.Comparator.comparingLong(Resource::readyAtNanos))
+                .map(r -> new Observed(state(r), r.running())).orElse(Observed.ABSENT));
     }
 
     private LiveState state(final Resource resource) {

@@ -5,7 +5,10 @@ import dev.orchestrator.adapters.ProviderAdapter;
 import dev.orchestrator.adapters.Settings;
 import java.util.Map;
 
-/** Settings: {@code delay.ms} (default 500), {@code failure.rate} (0 to 1, default 0), {@code seed} (default 1). */
+/**
+ * Settings: {@code delay.ms} (default 500), {@code failure.rate} (0 to 1, default 0), {@code seed} (default 1),
+ * {@code fleet} (adapters naming the same fleet in one JVM share its resources; default: a fleet of its own).
+ */
 public final class SimulatedAdapterFactory implements AdapterFactory {
     static final String TYPE = "simulated";
 
@@ -22,6 +25,9 @@ public final class SimulatedAdapterFactory implements AdapterFactory {
         } catch (final NumberFormatException e) {
             throw new IllegalArgumentException("failure.rate: expected a number from 0 to 1, got '" + settings.get("failure.rate") + "'");
         }
-        return new SimulatedAdapter(Settings.wholeNumber(settings, "delay.ms", 500, TYPE), failureRate, Settings.wholeNumber(settings, "seed", 1, TYPE), System::nanoTime);
+        final String fleet = settings.get("fleet");
+        return new SimulatedAdapter(Settings.wholeNumber(settings, "delay.ms", 500, TYPE), failureRate,
+                Settings.wholeNumber(settings, "seed", 1, TYPE), System::nanoTime,
+                fleet == null || fleet.isBlank() ? new SimulatedFleet() : SimulatedFleet.named(fleet));
     }
 }

@@ -35,6 +35,7 @@ final class Commands {
                 .setErrorMessage(result.error())
                 .setAttempts(result.attempts())
                 .setAt(at)
+                .setObserved(new java.util.HashMap<>(result.observed()))
                 .build();
     }
 

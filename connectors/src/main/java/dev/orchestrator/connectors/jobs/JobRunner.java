@@ -61,6 +61,9 @@ public final class JobRunner {
             state = JobStep.require(state, JobState.PROCESSING);
             listener.entered(state, attempt, null, null);
             try {
+                if (type == CommandType.CHECK) {
+                    return check(placement, state, attempt, listener);
+                }
                 if (type == CommandType.DEPROVISION) {
                     adapter.deprovision(placement.allocationId(), placement.dataUnitId());
                     listener.entered(JobStep.require(state, JobState.COMPLETED), attempt, null, null);
@@ -92,13 +95,41 @@ public final class JobRunner {
                     sleeper.sleep(backoff.delayAfter(attempt, jitter));
                     continue;
                 }
+                if (type == CommandType.CHECK) {
+                    return unreadable(state, attempt, e.getMessage(), listener);
+                }
                 return fail(type, placement, state, attempt, e.kind(), e.retryable() ? "RETRIES_EXHAUSTED" : "TERMINAL",
                         e.getMessage(), listener);
             } catch (final RuntimeException e) {
+                if (type == CommandType.CHECK) {
+                    return unreadable(state, attempt, e.toString(), listener);
+                }
                 // an adapter bug or a refused argument: retrying the same call cannot help
                 return fail(type, placement, state, attempt, AdapterException.Kind.TERMINAL, "ADAPTER_ERROR", e.toString(), listener);
             }
         }
+    }
+
+    /**
+     * A drift check reads what the provider shows of the allocation on the unit and changes nothing; an
+     * adapter that cannot read it back says so in the observation.
+     */
+    private JobResult check(final Placement placement, final JobState state, final int attempt, final JobListener listener) {
+        final java.util.Map<String, String> observed = adapter.observe(placement.allocationId(), placement.dataUnitId())
+                .map(dev.orchestrator.adapters.Observed::asMap)
+                .orElse(java.util.Map.of("state", "UNREADABLE", "error", "the " + adapter.type() + " adapter does not read live properties"));
+        listener.entered(JobStep.require(state, JobState.COMPLETED), attempt, null, null);
+        return JobResult.checked(observed, attempt);
+    }
+
+    /**
+     * A check whose read failed is still answered, never FAILED: a failed outcome would read as the allocation's
+     * own failure, and nothing of it is cleaned up.
+     */
+    private static JobResult unreadable(final JobState state, final int attempt, final String error, final JobListener listener) {
+        listener.entered(JobStep.require(state, JobState.COMPLETED), attempt, null, null);
+        final String cut = error == null ? "" : error.length() > 500 ? error.substring(0, 500) : error;
+        return JobResult.checked(java.util.Map.of("state", "UNREADABLE", "error", cut), attempt);
     }
 
     /** Polls until ready, failed or absent, or until the deadline; a transient error while polling is polled past. */

@@ -125,6 +125,36 @@ class JobRunnerTest {
     }
 
     @Test
+    void aCheckReportsWhatTheProviderShowsAndNeverFailsOrCleansUp() throws InterruptedException {
+        final SimulatedAdapter adapter = new SimulatedAdapter(0, 0, 1, () -> 0L);
+        adapter.provision(placement("c10"));
+
+        final JobResult seen = runner(adapter, 3).run(CommandType.CHECK, new Placement("c10-check", "alloc-c10", "d",
+                "c", "unit", Placement.Kind.STORAGE, 0, 0, 0, 0), null, listener);
+        assertThat(seen.status()).isEqualTo(OutcomeStatus.CHECKED);
+        assertThat(seen.observed()).containsEntry("state", "READY");
+        assertThat(states).containsExactly("CREATED/0", "PROCESSING/1", "COMPLETED/1");
+        assertThat(adapter.state("c10")).as("a check changes nothing").isEqualTo(LiveState.READY);
+        assertThat(runner(adapter, 3).run(CommandType.CHECK, new Placement("c11-check", "alloc-gone", "d", "c", "unit",
+                Placement.Kind.STORAGE, 0, 0, 0, 0), null, listener).observed()).containsEntry("state", "ABSENT");
+
+        // an adapter that cannot read back, or a read that keeps failing: answered UNREADABLE, nothing removed
+        final Scripted blind = new Scripted();
+        assertThat(runner(blind, 3).run(CommandType.CHECK, placement("c12"), null, listener).observed())
+                .containsEntry("state", "UNREADABLE");
+        final Scripted failing = new Scripted() {
+            @Override
+            public java.util.Optional<dev.orchestrator.adapters.Observed> observe(final String allocationId, final String unit) {
+                throw new AdapterException(AdapterException.Kind.TERMINAL, "403 forbidden", null);
+            }
+        };
+        final JobResult refused = runner(failing, 3).run(CommandType.CHECK, placement("c13"), null, listener);
+        assertThat(refused.failed()).isFalse();
+        assertThat(refused.observed()).containsEntry("state", "UNREADABLE").containsEntry("error", "403 forbidden");
+        assertThat(failing.deprovisioned).isEmpty();
+    }
+
+    @Test
     void anInterruptLeavesTheJobUnreported() {
         final Scripted adapter = new Scripted();
         adapter.failures.add(new AdapterException(AdapterException.Kind.TRANSIENT, "busy", null));
@@ -146,7 +176,7 @@ class JobRunnerTest {
     }
 
     /** An adapter that throws the queued failures first, then provisions ready resources. */
-    private static final class Scripted implements ProviderAdapter {
+    private static class Scripted implements ProviderAdapter {
         final Deque<AdapterException> failures = new ArrayDeque<>();
         final List<String> deprovisioned = new ArrayList<>();
 

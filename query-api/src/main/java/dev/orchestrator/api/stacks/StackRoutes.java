@@ -88,8 +88,10 @@ public final class StackRoutes {
         // a stack held by another instance is read there through its internal route (the peer token opens only those)
         routes.get("/v1/stacks/{id}", ctx -> ctx.json(StackView.of(stack(ctx.pathParam("id")))));
         routes.get("/v1/stacks/{id}/events", ctx -> ctx.json(stack(ctx.pathParam("id")).events()));
-        // drift: what each resource's template asks against what its replicas hold (read-only; an action, as in Heat)
-        routes.post("/v1/stacks/{id}/check", ctx -> ctx.json(dev.orchestrator.topology.stacks.StackCheck.of(
+        // drift: an action, as in Heat, that asks the executor what the providers show of each replica; the
+        // report (the engine's view at once, the providers' as their answers come in) is read at the same path
+        routes.post("/v1/stacks/{id}/check", this::check);
+        routes.get("/v1/stacks/{id}/check", ctx -> ctx.json(dev.orchestrator.topology.stacks.StackCheck.of(
                 owned(Access.identityOf(ctx), ctx.pathParam("id"), "check"), clock.millis())));
         routes.delete("/v1/stacks/{id}", this::delete);
         routes.patch("/v1/stacks/{id}", this::update);
@@ -182,6 +184,26 @@ public final class StackRoutes {
         owned(Access.identityOf(ctx), id, "delete");
         delete(ctx, id, "/v1/stacks/" + id);
     }
+
+    /** Starts a drift check against the providers; 202 with the check's id, the report at the Location. */
+    private void check(final Context ctx) {
+        final String id = ctx.pathParam("id");
+        final StackRecord current = owned(Access.identityOf(ctx), id, "check");
+        final long now = clock.millis();
+        if (current.status().endsWith("IN_PROGRESS") || current.status().startsWith("DELETE")) {
+            throw new Rejected(409, "CONFLICT", "id", "stack " + id + " is " + current.status() + ": checked once settled");
+        }
+        if (current.check() != null && current.check().status(now).equals("CHECKING")) {
+            throw new Rejected(409, "CONFLICT", "id", "check " + current.check().checkId() + " of stack " + id
+                    + " still waits for the executor's answers");
+        }
+        final String checkId = Long.toString(now, 36) + "-" + Integer.toString(CHECK_IDS.nextInt(36 * 36 * 36 * 36), 36);
+        publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(),
+                new StackInput.Check(id, checkId, Access.identityOf(ctx).toString(), now)));
+        WriteRoutes.accepted(ctx, new WriteRoutes.Accepted(checkId, topics.stacks.name(), "/v1/stacks/" + id + "/check"));
+    }
+
+    private static final java.security.SecureRandom CHECK_IDS = new java.security.SecureRandom();
 
     /** Publishes how busy pool {@code resource} of stack {@code id} is; the answer's Location is {@code location}. */
     void measure(final Context ctx, final String id, final String resource, final double utilization, final String location) {

@@ -45,6 +45,33 @@ public final class Commands {
                 .setIssuedAt(Instant.ofEpochMilli(now)).build();
     }
 
+    /**
+     * Reads what the provider shows of {@code allocationId} on {@code unitId} for drift check {@code checkId};
+     * the executor answers CHECKED and changes nothing.
+     */
+    public static PlacementCommand check(final String checkId, final String allocationId, final String consumerId,
+                                         final String providerId, final String unitId, final boolean compute, final long now) {
+        return PlacementCommand.newBuilder()
+                .setCommandId(checkCommandId(allocationId, checkId)).setType(CommandType.CHECK)
+                .setAllocationId(allocationId).setDemandId(allocationId).setConsumerId(consumerId)
+                .setProviderId(providerId == null ? "" : providerId).setDataUnitId(unitId)
+                .setKind(compute ? ResourceKind.COMPUTE : ResourceKind.STORAGE).setCapacity(Outputs.capacity(Capacity.ZERO))
+                .setIssuedAt(Instant.ofEpochMilli(now)).build();
+    }
+
+    /** The id of check {@code checkId}'s command for {@code allocationId}; {@link #checkOf} reads the check back. */
+    public static String checkCommandId(final String allocationId, final String checkId) {
+        return allocationId + CHECK + checkId;
+    }
+
+    /** The check id in a check command's id, or null when {@code commandId} is not one. */
+    public static String checkOf(final String commandId) {
+        final int at = commandId == null ? -1 : commandId.lastIndexOf(CHECK);
+        return at < 0 ? null : commandId.substring(at + CHECK.length());
+    }
+
+    private static final String CHECK = ":check:";
+
     private static ResourceKind kind(final UnitSpec unit) {
         return unit.kind() == UnitKind.STORAGE ? ResourceKind.STORAGE : ResourceKind.COMPUTE;
     }

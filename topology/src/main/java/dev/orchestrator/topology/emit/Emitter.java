@@ -84,6 +84,11 @@ public final class Emitter {
         counters.increment("decisions_total", Map.of("status", result.getStatus().name(), "reason", result.getReason().name()));
     }
 
+    /** An input for the stack engine (keyed by its stack), in this task's transaction. */
+    public void stackInput(final StackInput input) {
+        context.forward(new Record<Object, Object>(input.stackId(), input, now()), Nodes.STACKS);
+    }
+
     public void command(final PlacementCommand command) {
         context.forward(new Record<Object, Object>(command.getDataUnitId(), command, now()), Nodes.COMMANDS);
         counters.increment("commands_total", Map.of("type", command.getType().name()));

@@ -1,9 +1,11 @@
 package dev.orchestrator.topology.stackflow;
 
 import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.emit.DeadLetters;
 import dev.orchestrator.topology.serde.InternalSerde;
+import dev.orchestrator.topology.stacks.LiveChecks;
 import dev.orchestrator.topology.stacks.StackInput;
 import dev.orchestrator.topology.stacks.StackMachine;
 import dev.orchestrator.topology.stacks.StackRecord;
@@ -24,6 +26,8 @@ import org.slf4j.LoggerFactory;
 public final class StackProcessor implements Processor<String, StackInput, Object, Object> {
     /** Sink of the demands stacks make. */
     public static final String DEMANDS_SINK = "stack-demands-sink";
+    /** Sink of the commands a drift check sends the executor. */
+    public static final String COMMANDS_SINK = "stack-commands-sink";
     /** Sink of dead letters. */
     public static final String DLQ_SINK = "stack-dlq-sink";
     private static final Logger LOG = LoggerFactory.getLogger(StackProcessor.class);
@@ -55,6 +59,10 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
             return;
         }
         final StackRecord current = store.get(record.key());
+        if (input instanceof StackInput.Check || input instanceof StackInput.Observed) {
+            check(current, input);
+            return;
+        }
         final StackMachine.Result result;
         try {
             result = machine.apply(current, input, context.currentSystemTimeMs());
@@ -79,6 +87,33 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
             LOG.info("stack={} {} -> {}{}", input.stackId(), before.isEmpty() ? "new" : before, result.record().status(),
                     result.record().reason().isEmpty() ? "" : " (" + result.record().reason() + ")");
         }
+    }
+
+    /** A drift check asked for (its commands to the executor), or an executor's answer to one. */
+    private void check(final StackRecord current, final StackInput input) {
+        if (current == null) {
+            LOG.info("stack={} check input dropped: no such stack", input.stackId());
+            return;
+        }
+        final long now = context.currentSystemTimeMs();
+        if (input instanceof StackInput.Observed observed) {
+            final StackRecord answered = LiveChecks.answer(current, observed);
+            if (answered != current) {
+                store.put(current.stackId(), answered);
+            }
+            return;
+        }
+        final LiveChecks.Started started = LiveChecks.start(current, (StackInput.Check) input, now);
+        if (!started.refused().isEmpty()) {
+            LOG.info("stack={} check refused: {}", input.stackId(), started.refused());
+            return;
+        }
+        store.put(current.stackId(), started.record());
+        for (final PlacementCommand command : started.commands()) {
+            context.forward(new Record<Object, Object>(command.getDataUnitId(), command, now), COMMANDS_SINK);
+        }
+        LOG.info("stack={} check {} asks the executor about {} replicas", input.stackId(), started.record().check().checkId(),
+                started.commands().size());
     }
 
     /** What makes {@code input} unusable before the rules see it, or null. */
@@ -107,6 +142,10 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
                 return "template longer than " + StackMachine.MAX_TEMPLATE_CHARS + " characters";
             }
             return update.parameters() == null ? null : parametersProblem(update.parameters());
+        }
+        if (input instanceof StackInput.Check check && check.checkId() == null
+                || input instanceof StackInput.Observed observed && (observed.checkId() == null || observed.demandId() == null)) {
+            return "check input without a check id or a demand id";
         }
         if (input instanceof StackInput.Outcome outcome && (outcome.demandId() == null || outcome.status() == null)) {
             return "outcome without demand id or status";

@@ -34,6 +34,8 @@ public final class StacksTopology {
                 InternalSerde.of(StackRecord.class)), ENGINE);
         topology.addSink(StackProcessor.DEMANDS_SINK, topics.demand.name(), topics.demand.keySerde().serializer(),
                 topics.demand.valueSerde().serializer(), ENGINE);
+        topology.addSink(StackProcessor.COMMANDS_SINK, topics.commands.name(), topics.commands.keySerde().serializer(),
+                topics.commands.valueSerde().serializer(), ENGINE);
         topology.addSink(StackProcessor.DLQ_SINK, topics.dlq.name(), Serdes.ByteArray().serializer(),
                 Serdes.ByteArray().serializer(), ENGINE);
     }

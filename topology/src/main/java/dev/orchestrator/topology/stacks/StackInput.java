@@ -11,7 +11,9 @@ import java.util.Map;
     @JsonSubTypes.Type(value = StackInput.Delete.class, name = "delete"),
     @JsonSubTypes.Type(value = StackInput.Update.class, name = "update"),
     @JsonSubTypes.Type(value = StackInput.Outcome.class, name = "outcome"),
-    @JsonSubTypes.Type(value = StackInput.Utilization.class, name = "utilization")
+    @JsonSubTypes.Type(value = StackInput.Utilization.class, name = "utilization"),
+    @JsonSubTypes.Type(value = StackInput.Check.class, name = "check"),
+    @JsonSubTypes.Type(value = StackInput.Observed.class, name = "observed")
 })
 public sealed interface StackInput {
     /** The stack it is about: the key it travels under. */
@@ -53,5 +55,17 @@ public sealed interface StackInput {
      * capacity): the pool scales toward its {@code target_utilization}.
      */
     record Utilization(String stackId, String resource, double utilization, String requestedBy, long at) implements StackInput {
+    }
+
+    /** Read what the providers show of the stack's replicas now ({@code checkId} names this check). */
+    record Check(String stackId, String checkId, String requestedBy, long at) implements StackInput {
+    }
+
+    /**
+     * An executor's answer to check {@code checkId} for demand {@code demandId}: what the provider shows of
+     * its allocation on {@code unitId} ({@code state}, and image, model, ports where it reports them).
+     */
+    record Observed(String stackId, String checkId, String demandId, String unitId, Map<String, String> observed, long at)
+            implements StackInput {
     }
 }

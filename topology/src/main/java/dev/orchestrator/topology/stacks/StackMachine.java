@@ -84,7 +84,7 @@ public final class StackMachine {
                     create.parameters(), create.rollback(), "t" + next, List.of(), Map.of(), "CREATE_IN_PROGRESS", "",
                     Map.of(), Map.of(), current == null ? List.of() : current.events(),
                     current == null ? 0 : current.eventCount(), current == null ? now : current.createdAt(), now,
-                    StackRecord.CREATE, List.of(), Map.of(), null), now);
+                    StackRecord.CREATE, List.of(), Map.of(), null, null), now);
             work.take(work.started);
             return work.result();
         }
@@ -200,7 +200,7 @@ public final class StackMachine {
                 "t" + traversal, List.of(), replicas, mode.equals(StackRecord.ROLLBACK) ? "ROLLBACK_IN_PROGRESS" : "UPDATE_IN_PROGRESS",
                 "", current.resources(), current.outputs(), current.events(), current.eventCount(), current.createdAt(), now, mode,
                 // an update of the template sets the counts again: what autoscaling set is forgotten
-                adopted, Map.of(), previous), now);
+                adopted, Map.of(), previous, current.check()), now);
         work.take(work.started);
         work.cleanUp();
         return work.result();
@@ -737,7 +737,7 @@ public final class StackMachine {
             return new Result(new StackRecord(record.stackId(), record.consumerId(), record.template(), record.parameters(),
                     record.rollback(), record.traversal(), inputs, replicas, shown(run.status(), true), stackReason, views,
                     outputs, events, eventCount, record.createdAt(), now, record.mode(), record.adopted(), autoscaled,
-                    record.previous()),
+                    record.previous(), record.check()),
                     List.copyOf(demands), "");
         }
     }

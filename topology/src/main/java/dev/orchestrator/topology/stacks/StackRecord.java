@@ -7,13 +7,14 @@ import java.util.Map;
  * A stack as the engine keeps it in its store: the request it was created from, the traversal's
  * outcomes in order (from which its {@link StackRun} is rebuilt, so the store holds facts, not a
  * machine), each demand made for it, the last events, the states a reader asks for, and the replica
- * counts autoscaling set for its pools (until the next update of the template).
+ * counts autoscaling set for its pools (until the next update of the template), and its last drift check
+ * against the providers.
  */
 public record StackRecord(String stackId, String consumerId, String template, Map<String, String> parameters,
                           boolean rollback, String traversal, List<RunInput> inputs, Map<String, Replica> replicas,
                           String status, String reason, Map<String, ResourceView> resources, Map<String, Object> outputs,
                           List<Event> events, long eventCount, long createdAt, long updatedAt, String mode,
-                          List<String> adopted, Map<String, Scaled> autoscaled, Previous previous) {
+                          List<String> adopted, Map<String, Scaled> autoscaled, Previous previous, LiveCheck check) {
     /** Events kept per stack; older ones are counted, not kept. */
     public static final int KEPT_EVENTS = 500;
 
@@ -29,6 +30,12 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
         adopted = adopted == null ? List.of() : List.copyOf(adopted);
         // records stored before autoscaling existed read back without it
         autoscaled = autoscaled == null ? Map.of() : Map.copyOf(autoscaled);
+    }
+
+    /** This stack with {@code started} as its last drift check against the providers. */
+    public StackRecord withCheck(final LiveCheck started) {
+        return new StackRecord(stackId, consumerId, template, parameters, rollback, traversal, inputs, replicas, status, reason,
+                resources, outputs, events, eventCount, createdAt, updatedAt, mode, adopted, autoscaled, previous, started);
     }
 
     /** What a stack was before an update that rolls back if it fails: the template and parameters it goes back to. */
