@@ -1,5 +1,6 @@
 package dev.orchestrator.adapters;
 
+import dev.orchestrator.schemas.WorkloadEnv;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -7,11 +8,12 @@ import java.util.regex.Pattern;
 
 /**
  * What is to run on a placement's capacity, read from its command's {@code workload.*} labels: a
- * container image, the model it serves, the ports it listens on, and the deployment it belongs to.
+ * container image, the model it serves, the ports it listens on, the deployment it belongs to, and its
+ * environment (values may be secrets: {@link #toString} leaves them out).
  * {@link #NONE} for a bare placement, where an adapter runs its configured default. Every value ends up
  * in a provider's spec (a pod, a task file, a job), so only plain values are taken.
  */
-public record Workload(String image, String model, List<Integer> ports, String deployment) {
+public record Workload(String image, String model, List<Integer> ports, String deployment, Map<String, String> env) {
     public static final Workload NONE = new Workload(null, null, List.of(), null);
     public static final String IMAGE = "workload.image";
     public static final String MODEL = "workload.model";
@@ -22,8 +24,16 @@ public record Workload(String image, String model, List<Integer> ports, String d
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     private static final int MAX_PORTS = 16;
 
+    /** A workload without environment variables. */
+    public Workload(final String image, final String model, final List<Integer> ports, final String deployment) {
+        this(image, model, ports, deployment, Map.of());
+    }
+
     public Workload {
         ports = List.copyOf(ports);
+        // checked as the label would be: names of variables, values without control characters, bounded
+        env = env == null || env.isEmpty() ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(WorkloadEnv.decode(WorkloadEnv.encode(env))));
         if (image != null && !IMAGE_REF.matcher(image).matches()) {
             throw new IllegalArgumentException(IMAGE + " is not a container image reference");
         }
@@ -58,11 +68,19 @@ public record Workload(String image, String model, List<Integer> ports, String d
                 throw new IllegalArgumentException(PORTS + " must be comma-separated port numbers");
             }
         }
-        return new Workload(labels.get(IMAGE), labels.get(MODEL), ports, labels.get(DEPLOYMENT));
+        return new Workload(labels.get(IMAGE), labels.get(MODEL), ports, labels.get(DEPLOYMENT),
+                WorkloadEnv.decode(labels.get(WorkloadEnv.LABEL)));
     }
 
     /** Whether there is anything to run. */
     public boolean present() {
         return image != null;
+    }
+
+    /** Never the environment's values: a workload may be logged. */
+    @Override
+    public String toString() {
+        return "Workload[image=" + image + ", model=" + model + ", ports=" + ports + ", deployment=" + deployment + ", env="
+                + env.keySet() + "]";
     }
 }

@@ -93,14 +93,15 @@ class KubernetesAdapterTest {
     @Test
     void aReplicaOfAModelDeploymentRunsItsImageWithItsPortsAndModel() {
         adapter.provision(new Placement("cmd-w", "alloc-w", "d-w", "team-a", "u-w", Placement.Kind.COMPUTE, 8_000, 64L << 30, 0, 1,
-                "a100", new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm")));
+                "a100", new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm",
+                java.util.Map.of("HF_TOKEN", "hf_x", "MODEL_ID", "not-this-one"))));
 
         final var deployment = client.apps().deployments().inNamespace(NS).withName("orch-cmd-w").get();
         final var container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
         assertThat(container.getImage()).isEqualTo("vllm/vllm-openai:v0.6.3");
         assertThat(container.getPorts()).extracting(p -> p.getContainerPort()).containsExactly(8000);
         assertThat(container.getEnv()).extracting(e -> e.getName() + "=" + e.getValue())
-                .containsExactly("MODEL_ID=meta-llama/Llama-3.1-8B-Instruct");
+                .containsExactly("HF_TOKEN=hf_x", "MODEL_ID=meta-llama/Llama-3.1-8B-Instruct");
         assertThat(deployment.getMetadata().getLabels()).containsEntry(KubernetesAdapter.DEPLOYMENT_LABEL, "s1-vllm");
     }
 

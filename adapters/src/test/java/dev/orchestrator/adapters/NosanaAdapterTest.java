@@ -120,7 +120,8 @@ class NosanaAdapterTest {
         final ProviderAdapter adapter = adapter(Map.of("market", "market-gpu"));
 
         adapter.provision(new Placement("c-w", "alloc-w", "d", "consumer", "unit-1", Placement.Kind.COMPUTE, 8000, 64L << 30, 0, 1,
-                null, new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm")));
+                null, new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm",
+                java.util.Map.of("HF_TOKEN", "hf_x", "MODEL_ID", "not-this-one"))));
         adapter.provision(new Placement("c-bare", "alloc-b", "d", "consumer", "unit-1", Placement.Kind.COMPUTE, 8000, 64L << 30,
                 0, 1));
 
@@ -128,6 +129,7 @@ class NosanaAdapterTest {
         assertThat(run.path("image").asText()).isEqualTo("vllm/vllm-openai:v0.6.3");
         assertThat(run.path("expose").asInt()).isEqualTo(8000);
         assertThat(run.path("env").path("MODEL_ID").asText()).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+        assertThat(run.path("env").path("HF_TOKEN").asText()).isEqualTo("hf_x");
         assertThat(sidecar.definition("c-bare").path("ops").get(0).path("args").path("image").asText())
                 .as("no workload: the configured image").isEqualTo("docker.io/nginx:stable");
     }

@@ -65,10 +65,11 @@ class SkyPilotAdapterTest {
         final ProviderAdapter adapter = adapter(Map.of());
 
         final Provisioned launched = adapter.provision(new Placement("cmd-w", "alloc-w", "d", "consumer", "unit-1",
-                Placement.Kind.COMPUTE, 8_000, 64L << 30, 0, 1, "a100", new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm")));
+                Placement.Kind.COMPUTE, 8_000, 64L << 30, 0, 1, "a100", new Workload("vllm/vllm-openai:v0.6.3", "meta-llama/Llama-3.1-8B-Instruct", java.util.List.of(8000), "s1-vllm",
+                java.util.Map.of("HF_TOKEN", "hf_x", "MODEL_ID", "not-this-one"))));
 
         assertThat(server.task(launched.resource().substring("skypilot/".length()))).contains(
-                "image_id: 'docker:vllm/vllm-openai:v0.6.3'", "ports: [8000]", "MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct'");
+                "image_id: 'docker:vllm/vllm-openai:v0.6.3'", "ports: [8000]", "MODEL_ID: 'meta-llama/Llama-3.1-8B-Instruct'", "HF_TOKEN: 'hf_x'").doesNotContain("not-this-one");
     }
 
     @Test

@@ -29,8 +29,21 @@ class WorkloadTest {
                 Map.of(Workload.IMAGE, "nginx", Workload.PORTS, "80,0"),
                 Map.of(Workload.IMAGE, "nginx", Workload.PORTS, "eighty"),
                 Map.of(Workload.IMAGE, "nginx", Workload.PORTS, "1,".repeat(200)),
-                Map.of(Workload.IMAGE, "nginx", Workload.DEPLOYMENT, "Has Spaces"))) {
+                Map.of(Workload.IMAGE, "nginx", Workload.DEPLOYMENT, "Has Spaces"),
+                Map.of(Workload.IMAGE, "nginx", "workload.env", "A=line%0Akind%3A+Secret"),
+                Map.of(Workload.IMAGE, "nginx", "workload.env", "not a pair"))) {
             assertThatThrownBy(() -> Workload.of(crafted)).as(crafted.toString()).isInstanceOf(IllegalArgumentException.class);
         }
+    }
+
+    @Test
+    void carriesItsEnvironmentWithoutEverPrintingItsValues() {
+        final Workload workload = Workload.of(Map.of(Workload.IMAGE, "vllm/vllm-openai:v0.6.3", "workload.env",
+                "HF_TOKEN=hf_secret%26value&LOG_LEVEL=debug"));
+
+        assertThat(workload.env()).containsExactly(Map.entry("HF_TOKEN", "hf_secret&value"), Map.entry("LOG_LEVEL", "debug"));
+        assertThat(workload.toString()).contains("HF_TOKEN", "LOG_LEVEL").doesNotContain("hf_secret");
+        assertThat(new Placement("c", "a", "d", "c", "u", Placement.Kind.COMPUTE, 1, 1, 0, 0, null, workload).toString())
+                .doesNotContain("hf_secret");
     }
 }

@@ -45,6 +45,8 @@ class BadInputTest {
                 Arguments.of("a huge workload label", (Consumer<Demand.Builder>) d -> d.setLabels(workloadLabels(1, 5_000)), "labels"),
                 Arguments.of("an image that is YAML", (Consumer<Demand.Builder>) d -> d.setLabels(Map.of("workload.image",
                         "nginx\nkind: Secret")), "labels.workload.image"),
+                Arguments.of("an environment carrying a line break into the spec", (Consumer<Demand.Builder>) d -> d.setLabels(
+                        Map.of("workload.image", "nginx", "workload.env", "A=x%0Akind%3A+Secret")), "labels.workload.env"),
                 Arguments.of("a port out of range", (Consumer<Demand.Builder>) d -> d.setLabels(Map.of("workload.image", "nginx",
                         "workload.ports", "80,70000")), "labels.workload.ports"),
                 Arguments.of("a model with quotes", (Consumer<Demand.Builder>) d -> d.setLabels(Map.of("workload.image", "nginx",

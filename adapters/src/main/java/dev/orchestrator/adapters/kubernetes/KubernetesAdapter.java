@@ -216,11 +216,21 @@ public final class KubernetesAdapter implements ProviderAdapter {
                 .addNewContainer().withName("workload").withImage(workload.present() ? workload.image() : image)
                 .withPorts(workload.ports().stream().map(port -> new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
                         .withContainerPort(port).build()).toList())
-                .withEnv(workload.model() == null ? List.of() : List.of(new io.fabric8.kubernetes.api.model.EnvVar("MODEL_ID",
-                        workload.model(), null)))
+                .withEnv(env(workload))
                 .withNewResources().withRequests(requests).withLimits(placement.gpuCount() > 0
                         ? Map.of("nvidia.com/gpu", new Quantity(String.valueOf(placement.gpuCount()))) : Map.of()).endResources()
                 .endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    /** The container's environment: the deployment's variables, and MODEL_ID for the model it serves. */
+    private static List<io.fabric8.kubernetes.api.model.EnvVar> env(final dev.orchestrator.adapters.Workload workload) {
+        final List<io.fabric8.kubernetes.api.model.EnvVar> env = new java.util.ArrayList<>();
+        workload.env().forEach((name, value) -> env.add(new io.fabric8.kubernetes.api.model.EnvVar(name, value, null)));
+        if (workload.model() != null) {
+            env.removeIf(variable -> variable.getName().equals("MODEL_ID"));
+            env.add(new io.fabric8.kubernetes.api.model.EnvVar("MODEL_ID", workload.model(), null));
+        }
+        return env;
     }
 
     private String endpoint(final Placement placement, final String name) {

@@ -104,8 +104,12 @@ public final class NosanaAdapter implements ProviderAdapter {
         args.put("image", workload.present() ? workload.image() : image);
         args.put("gpu", placement.gpuCount() > 0);
         args.put("expose", workload.ports().isEmpty() ? exposePort : workload.ports().get(0));
-        if (workload.model() != null) {
-            args.putObject("env").put("MODEL_ID", workload.model());
+        if (workload.model() != null || !workload.env().isEmpty()) {
+            final ObjectNode env = args.putObject("env");
+            workload.env().forEach(env::put);
+            if (workload.model() != null) {
+                env.put("MODEL_ID", workload.model());
+            }
         }
         return definition;
     }

@@ -112,6 +112,12 @@ public final class SkyPilotAdapter implements ProviderAdapter {
             yaml.append("  ports: ").append(workload.ports()).append('\n');
         }
         yaml.append("envs:\n");
+        // the deployment's variables (names are plain, values quoted); ours after them win
+        workload.env().forEach((name, value) -> {
+            if (!name.equals("MODEL_ID") && !name.startsWith("ORCH_")) {
+                yaml.append("  ").append(name).append(": ").append(quoted(value)).append('\n');
+            }
+        });
         if (workload.model() != null) {
             yaml.append("  MODEL_ID: ").append(quoted(workload.model())).append('\n');
         }

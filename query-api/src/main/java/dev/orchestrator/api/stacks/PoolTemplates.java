@@ -163,6 +163,12 @@ public final class PoolTemplates {
                 throw new Refused("env", "at most 100 variables, each named like an environment variable with a value of at "
                         + "most 4096 characters");
             }
+            try {
+                // as the executor will read it: no control characters, the whole within the label's bound
+                dev.orchestrator.schemas.WorkloadEnv.encode(spec.env());
+            } catch (final IllegalArgumentException e) {
+                throw new Refused("env", e.getMessage());
+            }
             properties.put("env", new LinkedHashMap<>(spec.env()));
         }
         final Map<String, Object> resource = new LinkedHashMap<>();

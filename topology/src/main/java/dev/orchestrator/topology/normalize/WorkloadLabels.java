@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.normalize;
 
+import dev.orchestrator.schemas.WorkloadEnv;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
@@ -37,9 +38,11 @@ public final class WorkloadLabels {
             if (out == null) {
                 out = new TreeMap<>();
             }
-            if (out.size() == MAX_LABELS || label.getKey().length() > 64 || label.getValue().length() > 1_024) {
+            final int limit = label.getKey().equals(WorkloadEnv.LABEL) ? WorkloadEnv.MAX_CHARS : 1_024;
+            if (out.size() == MAX_LABELS || label.getKey().length() > 64 || label.getValue().length() > limit) {
                 throw new InvalidInputException("labels", "at most " + MAX_LABELS + " " + PREFIX
-                        + "* labels, each named in at most 64 characters with a value of at most 1024");
+                        + "* labels, each named in at most 64 characters with a value of at most 1024 (" + WorkloadEnv.LABEL + ": "
+                        + WorkloadEnv.MAX_CHARS + ")");
             }
             check(label.getKey(), label.getValue());
             out.put(label.getKey(), label.getValue());
@@ -54,6 +57,14 @@ public final class WorkloadLabels {
                     + "vllm/vllm-openai:v0.6.3");
             case MODEL -> require(MODEL_ID.matcher(value).matches(), field, "letters, digits and ._/:@+- (at most 200)");
             case DEPLOYMENT -> require(NAME.matcher(value).matches(), field, "lower-case letters, digits and '-' (at most 63)");
+            case WorkloadEnv.LABEL -> {
+                try {
+                    WorkloadEnv.decode(value);
+                } catch (final IllegalArgumentException e) {
+                    // the reason names the variable, never its value
+                    throw new InvalidInputException(field, e.getMessage());
+                }
+            }
             case PORTS -> {
                 require(PORT_LIST.matcher(value).matches(), field, "at most 16 comma-separated ports from 1 to 65535");
                 for (final String port : value.split(",")) {

@@ -44,7 +44,7 @@ final class PoolWorkloads {
         final Resolver values = resolver.get();
         final Map<String, Object> resolved = new LinkedHashMap<>();
         try {
-            for (final String property : List.of("image", "model", "ports")) {
+            for (final String property : List.of("image", "model", "ports", "env")) {
                 final Value value = definition.properties().get(property);
                 if (value != null) {
                     final Optional<Object> one = values.resolve(value);
@@ -60,8 +60,25 @@ final class PoolWorkloads {
         }
     }
 
-    /** A workload in one comparable line, as replicas keep it; empty for none. */
+    private static String digest(final String text) {
+        try {
+            final byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(hash, 0, 12);
+        } catch (final java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JVM", e);
+        }
+    }
+
+    /** A workload in one comparable line, as replicas keep it (the environment as a digest); empty for none. */
     static String signature(final Map<String, String> workload) {
-        return workload.isEmpty() ? "" : new TreeMap<>(workload).toString();
+        if (workload.isEmpty()) {
+            return "";
+        }
+        final Map<String, String> line = new TreeMap<>(workload);
+        // the environment's values may be secrets and the line is stored and compared, never sent: a digest tells
+        // a changed environment (which rolls the replicas) without keeping it
+        line.computeIfPresent(dev.orchestrator.schemas.WorkloadEnv.LABEL, (label, env) -> "sha256:" + digest(env));
+        return line.toString();
     }
 }

@@ -70,6 +70,11 @@ final class ResourceSpecs {
             }
             out.put("workload.ports", listed.toString());
         }
+        if (properties.get("env") instanceof Map<?, ?> env && !env.isEmpty()) {
+            final Map<String, String> variables = new java.util.TreeMap<>();
+            env.forEach((name, value) -> variables.put(String.valueOf(name), value == null ? null : String.valueOf(value)));
+            out.put(dev.orchestrator.schemas.WorkloadEnv.LABEL, dev.orchestrator.schemas.WorkloadEnv.encode(variables));
+        }
         final String name = deployment.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9-]", "-");
         out.put("workload.deployment", name.substring(0, Math.min(63, name.length())));
         return out;

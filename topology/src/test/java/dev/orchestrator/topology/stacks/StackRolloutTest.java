@@ -17,7 +17,12 @@ class StackRolloutTest extends ExampleStackDriver {
 
         assertThat(pool).allSatisfy(d -> assertThat(d.getLabels()).containsEntry("workload.image", "vllm/vllm-openai:v0.6.3")
                 .containsEntry("workload.model", "meta-llama/Llama-3.1-8B-Instruct").containsEntry("workload.ports", "8000")
-                .containsEntry("workload.deployment", "s1-vllm"));
+                .containsEntry("workload.deployment", "s1-vllm")
+                // its environment, resolved (the storage's endpoint), for the container: values URL-encoded
+                .containsEntry("workload.env", "WEIGHTS=sim%3A%2F%2Fstack%3As1%2Ft1%2Fweights%2F0"));
+        // the replicas keep a digest of it, never the values (they may be secrets)
+        assertThat(stack.replicas().values()).filteredOn(r -> r.resource().equals("pool")).allSatisfy(r ->
+                assertThat(r.workload()).contains("workload.env=sha256:").doesNotContain("weights/0"));
         answer("stack:s1/t1/pool/0", "ACTIVE", "NONE");
         answer("stack:s1/t1/pool/1", "ACTIVE", "NONE");
         assertThat(stack.resources().get("vllm").status()).as("its replicas run it already: nothing to roll")
