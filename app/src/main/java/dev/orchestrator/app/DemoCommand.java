@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
 final class DemoCommand implements Callable<Integer> {
     /** The demo's provider: ready after a provisioning delay, and one resource in fifty fails. */
     private static final Map<String, String> SIMULATED_PROVIDER = Map.of("type", "simulated", "delay.ms", "800",
-            "failure.rate", "0.02", "seed", "11");
+            "failure.rate", "0.02", "seed", "11", "fleet", dev.orchestrator.app.demo.FleetSimulator.FLEET);
 
     @Mixin
     ConfigOptions options = new ConfigOptions();

@@ -31,6 +31,13 @@ public final class SimulatedFleet {
         return NAMED.computeIfAbsent(name, n -> new SimulatedFleet());
     }
 
+    /** The allocations this fleet holds resources for, in order. */
+    public java.util.SortedSet<String> allocations() {
+        final java.util.SortedSet<String> out = new java.util.TreeSet<>();
+        resources.values().forEach(r -> out.add(r.allocationId()));
+        return out;
+    }
+
     /**
      * Sets {@code property} (image, model, ports) of every resource of {@code allocationId} to {@code value}
      * without telling anyone; returns how many resources it changed.

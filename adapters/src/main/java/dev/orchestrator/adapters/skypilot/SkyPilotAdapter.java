@@ -113,9 +113,9 @@ public final class SkyPilotAdapter implements ProviderAdapter {
         }
         yaml.append("envs:\n");
         // the deployment's variables (names are plain, values quoted); ours after them win
-        workload.env().forEach((name, value) -> {
-            if (!name.equals("MODEL_ID") && !name.startsWith("ORCH_")) {
-                yaml.append("  ").append(name).append(": ").append(quoted(value)).append('\n');
+        workload.env().forEach((variable, value) -> {
+            if (!variable.equals("MODEL_ID") && !variable.startsWith("ORCH_")) {
+                yaml.append("  ").append(variable).append(": ").append(quoted(value)).append('\n');
             }
         });
         if (workload.model() != null) {

@@ -242,11 +242,34 @@ public final class FleetSimulator implements AutoCloseable {
     private static final String EXAMPLE_IMAGE = "vllm/vllm-openai:v0.6.3";
     private static final String NEWER_IMAGE = "vllm/vllm-openai:v0.7.0";
     private int stackTurns;
+    /** The simulated provider the demo's executor drives: the demo edits it behind the executor's back. */
+    public static final String FLEET = "demo";
+    private static final String HAND_EDITED_IMAGE = "vllm/vllm-openai:latest";
+
+    private void sendStack(final StackInput input) {
+        producer.send(topics.stacks, STACK, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
+    }
+
+    private void editAReplicaByHand() {
+        final String prefix = "stack:" + STACK + "/";
+        dev.orchestrator.adapters.simulated.SimulatedFleet.named(FLEET).allocations().stream()
+                .filter(a -> a.startsWith(prefix) && a.contains("/pool/")).findFirst().ifPresent(replica -> {
+                    dev.orchestrator.adapters.simulated.SimulatedFleet.named(FLEET).tamper(replica, "image", HAND_EDITED_IMAGE);
+                    LOG.info("demo: someone sets image={} by hand on replica {} at the provider", HAND_EDITED_IMAGE, replica);
+                });
+    }
+
+    private void checkStack(final String why) {
+        final long now = System.currentTimeMillis();
+        LOG.info("demo operator checks stack={} for drift ({})", STACK, why);
+        sendStack(new StackInput.Check(STACK, "demo-" + Long.toString(now, 36), "demo", now));
+    }
 
     private void stackLoop() {
         try {
-            // every 150 s: create with two replicas, scale to three, roll the deployment onto a newer image (one
-            // replica at a time), delete, and around again
+            // every 150 s: create with two replicas, scale to three (a replica is then edited by hand and a drift
+            // check finds it), roll the deployment onto a newer image (one replica at a time; checked again), delete,
+            // and around again
             final int phase = stackTurns++ % 4;
             final long now = System.currentTimeMillis();
             final StackInput input = switch (phase) {
@@ -258,7 +281,14 @@ public final class FleetSimulator implements AutoCloseable {
             };
             LOG.info("demo operator {} stack={}", List.of("creates", "scales", "rolls " + NEWER_IMAGE + " out on", "deletes")
                     .get(phase), STACK);
-            producer.send(topics.stacks, STACK, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
+            sendStack(input);
+            if (phase == 1) {
+                // drift: someone edits a replica's image by hand at the provider; a check finds it, the rollout replaces it
+                clock.schedule(this::editAReplicaByHand, 60, TimeUnit.SECONDS);
+                clock.schedule(() -> checkStack("finds the replica edited by hand"), 70, TimeUnit.SECONDS);
+            } else if (phase == 2) {
+                clock.schedule(() -> checkStack("after the rollout"), 120, TimeUnit.SECONDS);
+            }
         } catch (final RuntimeException | java.io.IOException e) {
             LOG.warn("demo stack loop: {}", e.toString());
         }

@@ -6,10 +6,12 @@ import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.emit.DeadLetters;
 import dev.orchestrator.topology.serde.InternalSerde;
 import dev.orchestrator.topology.stacks.LiveChecks;
+import dev.orchestrator.topology.stacks.StackCheck;
 import dev.orchestrator.topology.stacks.StackInput;
 import dev.orchestrator.topology.stacks.StackMachine;
 import dev.orchestrator.topology.stacks.StackRecord;
 import dev.orchestrator.topology.stacks.TemplateException;
+import java.util.List;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -100,6 +102,9 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
             final StackRecord answered = LiveChecks.answer(current, observed);
             if (answered != current) {
                 store.put(current.stackId(), answered);
+                if (answered.check().status(now).equals("COMPLETE")) {
+                    logCompleted(answered, now);
+                }
             }
             return;
         }
@@ -114,6 +119,22 @@ public final class StackProcessor implements Processor<String, StackInput, Objec
         }
         LOG.info("stack={} check {} asks the executor about {} replicas", input.stackId(), started.record().check().checkId(),
                 started.commands().size());
+    }
+
+    /** One line when a check has every answer: in sync, or its first finding and how many there are. */
+    private static void logCompleted(final StackRecord stack, final long now) {
+        try {
+            final StackCheck.Report report = StackCheck.of(stack, now);
+            final List<StackCheck.Finding> found = new java.util.ArrayList<>(report.drift());
+            found.addAll(report.live() == null ? List.of() : report.live().drift());
+            LOG.info("stack={} check {} complete: {} replicas answered, {}{}", stack.stackId(), stack.check().checkId(),
+                    stack.check().answers().size(), report.status(), found.isEmpty() ? "" : " (" + found.size() + ": "
+                            + found.get(0).resource() + "." + found.get(0).property() + " is " + found.get(0).actual()
+                            + ", the template asks " + found.get(0).expected() + ")");
+        } catch (final RuntimeException e) {
+            LOG.info("stack={} check {} complete: {} replicas answered", stack.stackId(), stack.check().checkId(),
+                    stack.check().answers().size());
+        }
     }
 
     /** What makes {@code input} unusable before the rules see it, or null. */
