@@ -73,6 +73,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--json", paramLabel = "FILE", description = "also write the results as JSON")
     Path json;
 
+    @Option(names = "--family", defaultValue = "easy", paramLabel = "NAME",
+            description = "quality profile: the instance family, easy, oversubscribed or fixed-cost (default: ${DEFAULT-VALUE})")
+    String family;
+
     @Option(names = "--solver-seconds", defaultValue = "30", paramLabel = "N",
             description = "quality profile: time limit of the offline solver (default: ${DEFAULT-VALUE})")
     int solverSeconds;
@@ -127,6 +131,11 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (chosen.name().equals("quality") && chosen.demands() > 20_000) {
             throw new ConfigException("--demands=" + chosen.demands() + ": the quality profile takes up to 20000");
+        }
+        try {
+            dev.orchestrator.app.bench.quality.QualityFamily.named(family);
+        } catch (final IllegalArgumentException e) {
+            throw new ConfigException("--family=" + family + ": " + e.getMessage());
         }
         if (solverSeconds < 1 || solverSeconds > 3_600) {
             throw new ConfigException("--solver-seconds=" + solverSeconds + ": expected 1 to 3600");
@@ -287,8 +296,8 @@ final class BenchCommand implements Callable<Integer> {
     private int quality(final BenchProfile chosen, final OrchestratorConfig config) throws Exception {
         final QualityResult result;
         try (Instance engine = Instance.start(config)) {
-            final QualityInstance instance = QualityInstance.generate(7, chosen.units(), Math.toIntExact(chosen.demands()),
-                    chosen.regions());
+            final QualityInstance instance = dev.orchestrator.app.bench.quality.QualityFamily.named(family)
+                    .generate(7, chosen.units(), Math.toIntExact(chosen.demands()), chosen.regions());
             result = new QualityRun(instance, config.string(ConfigKey.BOOTSTRAP_SERVERS), engine.topics(), System.out)
                     .forApplication(config.string(ConfigKey.APPLICATION_ID)).run(Duration.ofSeconds(solverSeconds));
         }

@@ -55,6 +55,27 @@ class BenchIT {
     }
 
     @Test
+    void comparesTheEngineOnAnOversubscribedFamilyWithStrandedCapacityPerDimension() throws Exception {
+        final Path json = dir.resolve("oversubscribed.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--family", "oversubscribed", "--units", "40",
+                "--demands", "300", "--solver-seconds", "3", "--json", json.toString())
+                .directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = finished(bench, Duration.ofMinutes(5));
+
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("family oversubscribed", "per rejected vCPU", "stranded cpu/mem/gpu %", "verify: passed");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        assertThat(result.path("family").asText()).isEqualTo("oversubscribed");
+        for (final JsonNode plan : result.path("plans")) {
+            assertThat(plan.path("placed").asInt() + plan.path("unplaced").asInt()).isEqualTo(300);
+            assertThat(plan.path("unplaced").asInt()).as("120-150%% of the fleet asked: %s", plan).isPositive();
+            assertThat(plan.path("strandedPercent").has("gpu")).isTrue();
+        }
+        assertThat(result.path("verified").asBoolean()).isTrue();
+    }
+
+    @Test
     void measuresTheConnectExecutorAlone() throws Exception {
         final Path json = dir.resolve("execution.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -12,12 +12,27 @@ import java.util.Random;
  * region, some bound by a latency SLA. The engine, first-fit-decreasing and the solver all price a
  * placement with {@link Prices#proRata}, so their costs compare.
  */
-public record QualityInstance(List<Unit> units, List<Need> demands, List<String> regions) {
+public record QualityInstance(List<Unit> units, List<Need> demands, List<String> regions, Terms terms) {
     private static final long CORE = 1_000;
     private static final long GB = 1_000_000_000L;
     /** Latency bound of each SLA the instance uses; index 0 is no SLA. */
     static final double[] SLA_LATENCY = {0, 15, 30};
     static final String[] SLA_IDS = {"", "sla-fast", "sla-standard"};
+
+    /**
+     * How a plan is charged: {@code family} names the instance family; with {@code fixedCost} a unit costs its
+     * whole price per hour once anything runs on it (else each placement its pro-rata share); a rejected demand
+     * costs {@code perCoreMicros} per vCPU, {@code perGbMicros} per GB and {@code perGpuMicros} per GPU (all 0:
+     * twice its dearest allowed placement, the easy family's rule).
+     */
+    public record Terms(String family, boolean fixedCost, long perCoreMicros, long perGbMicros, long perGpuMicros) {
+        static final Terms EASY = new Terms("easy", false, 0, 0, 0);
+
+        /** Whether a rejected demand is charged per unit of what it asked for. */
+        public boolean perUnitPenalty() {
+            return perCoreMicros > 0 || perGbMicros > 0 || perGpuMicros > 0;
+        }
+    }
 
     /** A data unit of the instance. */
     public record Unit(String id, String providerId, String region, Capacity capacity, long pricePerHourMicros,
@@ -33,14 +48,8 @@ public record QualityInstance(List<Unit> units, List<Need> demands, List<String>
 
     public static QualityInstance generate(final long seed, final int unitCount, final int demandCount, final int regionCount) {
         final Random random = new Random(seed);
-        final List<String> regions = new ArrayList<>();
-        for (int r = 0; r < regionCount; r++) {
-            regions.add("region-" + r);
-        }
-        final double[] providerFactor = new double[20];
-        for (int p = 0; p < providerFactor.length; p++) {
-            providerFactor[p] = 0.7 + 0.6 * random.nextDouble();
-        }
+        final List<String> regions = regions(regionCount);
+        final double[] providerFactor = providerMargins(random);
         final List<Unit> units = new ArrayList<>();
         long cpuTotal = 0;
         long memoryTotal = 0;
@@ -77,7 +86,25 @@ public record QualityInstance(List<Unit> units, List<Need> demands, List<String>
             final int sla = slaDraw < 0.2 ? 1 : slaDraw < 0.4 ? 2 : 0;
             demands.add(new Need("qd" + d, "qc" + random.nextInt(20), new Capacity(cpu, memory, 0, 0, ""), region, sla));
         }
-        return new QualityInstance(List.copyOf(units), List.copyOf(demands), List.copyOf(regions));
+        return new QualityInstance(List.copyOf(units), List.copyOf(demands), List.copyOf(regions), Terms.EASY);
+    }
+
+    /** {@code count} regions, named region-0 onwards. */
+    static List<String> regions(final int count) {
+        final List<String> regions = new ArrayList<>();
+        for (int r = 0; r < count; r++) {
+            regions.add("region-" + r);
+        }
+        return regions;
+    }
+
+    /** Twenty providers' price margins, 0.7 to 1.3, drawn from {@code random} (the draws an instance's seed fixes). */
+    static double[] providerMargins(final Random random) {
+        final double[] margins = new double[20];
+        for (int p = 0; p < margins.length; p++) {
+            margins[p] = 0.7 + 0.6 * random.nextDouble();
+        }
+        return margins;
     }
 
     /** Whether {@code need} may run on {@code unit} at all, before looking at what else is there. */
@@ -92,10 +119,16 @@ public record QualityInstance(List<Unit> units, List<Need> demands, List<String>
     }
 
     /**
-     * What leaving {@code need} unplaced costs in the objective: twice its dearest allowed placement,
-     * so any placement beats none; a demand no unit could ever take costs 0, as no method can place it.
+     * What leaving {@code need} unplaced costs in the objective: the terms' rate per unit of what it asked for;
+     * in the easy family twice its dearest allowed placement, so any placement beats none (a demand no unit
+     * could ever take costs 0 there, as no method can place it).
      */
     public long unplacedPenalty(final Need need) {
+        if (terms.perUnitPenalty()) {
+            final Capacity asked = need.capacity();
+            return Math.round(asked.cpuMillis() / (double) CORE * terms.perCoreMicros()
+                    + asked.memoryBytes() / (double) GB * terms.perGbMicros()) + (long) asked.gpuCount() * terms.perGpuMicros();
+        }
         long dearest = 0;
         for (final Unit unit : units) {
             if (allowed(need, unit)) {

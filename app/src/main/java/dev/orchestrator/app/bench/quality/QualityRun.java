@@ -62,8 +62,9 @@ public final class QualityRun {
     }
 
     public QualityResult run(final Duration solverLimit) throws InterruptedException {
-        out.printf("... quality instance: %d units (CPU and memory) in %d regions, %,d demands, 30%% bound to a region, "
-                + "40%% under a latency SLA%n", instance.units().size(), instance.regions().size(), instance.demands().size());
+        out.printf("... quality instance, family %s: %d units in %d regions, %,d demands (%s)%n", instance.terms().family(),
+                instance.units().size(), instance.regions().size(), instance.demands().size(),
+                QualityFamily.named(instance.terms().family()).description());
         final long started = System.nanoTime();
         final Map<String, String> engine = new HashMap<>();
         final Map<String, Long> rejections = new TreeMap<>();
@@ -89,9 +90,18 @@ public final class QualityRun {
         final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).forApplication(applicationId).verify();
         final PlanCost best = List.of(streamed, ffd, solved).stream()
                 .min((a, b) -> Long.compare(a.objectiveMicros(), b.objectiveMicros())).orElseThrow();
-        return new QualityResult(instance.units().size(), instance.demands().size(), List.of(streamed, ffd, solved),
+        return new QualityResult(instance.terms().family(), penaltyRule(instance.terms()), instance.units().size(),
+                instance.demands().size(), List.of(streamed, ffd, solved),
                 best.method(), streamed.gapPercent(best), ffd.gapPercent(best), rejections, report.passed(),
                 report.violations().size());
+    }
+
+    private static String penaltyRule(final QualityInstance.Terms terms) {
+        final String cost = terms.fixedCost() ? "each used unit's whole price per hour" : "the placements' pro-rata prices per hour";
+        return "objective = " + cost + (terms.perUnitPenalty()
+                ? String.format(" + $%.4f per rejected vCPU, $%.4f per GB, $%.2f per GPU", terms.perCoreMicros() / 1e6,
+                        terms.perGbMicros() / 1e6, terms.perGpuMicros() / 1e6)
+                : " + 2x the dearest allowed price of each unplaced demand");
     }
 
     private void register(final TopicWriter producer) {
@@ -135,7 +145,8 @@ public final class QualityRun {
 
     private static ResourceSpec spec(final dev.orchestrator.topology.model.Capacity capacity) {
         return ResourceSpec.newBuilder().setCpu(new Quantity(String.valueOf(capacity.cpuMillis()), "m"))
-                .setMemory(new Quantity(String.valueOf(capacity.memoryBytes() / 1_000_000), "MB")).build();
+                .setMemory(new Quantity(String.valueOf(capacity.memoryBytes() / 1_000_000), "MB"))
+                .setGpuCount(capacity.gpuCount()).setGpuType(capacity.gpuCount() > 0 ? capacity.gpuType() : null).build();
     }
 
     private void collect(final Map<String, String> engine, final Map<String, Long> rejections) {

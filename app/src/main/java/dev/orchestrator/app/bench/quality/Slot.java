@@ -14,6 +14,7 @@ public class Slot {
     private QualityInstance.Need need;
     private List<QualityInstance.Unit> allowed;
     private long unplacedPenalty;
+    private boolean fixedCost;
     @PlanningVariable(valueRangeProviderRefs = "allowed", allowsUnassigned = true)
     private QualityInstance.Unit unit;
 
@@ -21,11 +22,18 @@ public class Slot {
         // for the solver's cloning
     }
 
-    Slot(final QualityInstance.Need need, final List<QualityInstance.Unit> allowed, final long unplacedPenalty) {
+    Slot(final QualityInstance.Need need, final List<QualityInstance.Unit> allowed, final long unplacedPenalty,
+         final boolean fixedCost) {
         this.id = need.id();
         this.need = need;
         this.allowed = allowed;
         this.unplacedPenalty = unplacedPenalty;
+        this.fixedCost = fixedCost;
+    }
+
+    /** Whether units cost their whole price once in use (the slot's own pro-rata cost is then not charged). */
+    public boolean isFixedCost() {
+        return fixedCost;
     }
 
     public String getId() {

@@ -20,7 +20,7 @@ public final class SolverPlan {
     public static Map<String, String> solve(final QualityInstance instance, final Duration limit) {
         final List<Slot> slots = instance.demands().stream()
                 .map(need -> new Slot(need, instance.units().stream().filter(u -> QualityInstance.allowed(need, u)).toList(),
-                        instance.unplacedPenalty(need)))
+                        instance.unplacedPenalty(need), instance.terms().fixedCost()))
                 .toList();
         final SolverConfig config = new SolverConfig()
                 .withSolutionClass(SlotPlan.class)
