@@ -77,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "quality profile: the instance family, easy, oversubscribed or fixed-cost (default: ${DEFAULT-VALUE})")
     String family;
 
+    @Option(names = "--weight", paramLabel = "SCORER=W", description = "quality profile: a scorer's weight over the "
+            + "profile's price-only policy, e.g. alignment=1 or best-fit=1; repeat for more")
+    Map<String, Double> weights = new java.util.LinkedHashMap<>();
+
     @Option(names = "--solver-seconds", defaultValue = "30", paramLabel = "N",
             description = "quality profile: time limit of the offline solver (default: ${DEFAULT-VALUE})")
     int solverSeconds;
@@ -136,6 +140,14 @@ final class BenchCommand implements Callable<Integer> {
             dev.orchestrator.app.bench.quality.QualityFamily.named(family);
         } catch (final IllegalArgumentException e) {
             throw new ConfigException("--family=" + family + ": " + e.getMessage());
+        }
+        for (final Map.Entry<String, Double> weight : weights.entrySet()) {
+            if (!dev.orchestrator.topology.scoring.Scorers.DEFAULT_WEIGHTS.containsKey(weight.getKey())
+                    || !(weight.getValue() >= 0 && weight.getValue() <= 1000)) {
+                throw new ConfigException("--weight " + weight.getKey() + "=" + weight.getValue() + ": a scorer of "
+                        + new java.util.TreeSet<>(dev.orchestrator.topology.scoring.Scorers.DEFAULT_WEIGHTS.keySet())
+                        + " weighing 0 to 1000");
+            }
         }
         if (solverSeconds < 1 || solverSeconds > 3_600) {
             throw new ConfigException("--solver-seconds=" + solverSeconds + ": expected 1 to 3600");
@@ -299,7 +311,8 @@ final class BenchCommand implements Callable<Integer> {
             final QualityInstance instance = dev.orchestrator.app.bench.quality.QualityFamily.named(family)
                     .generate(7, chosen.units(), Math.toIntExact(chosen.demands()), chosen.regions());
             result = new QualityRun(instance, config.string(ConfigKey.BOOTSTRAP_SERVERS), engine.topics(), System.out)
-                    .forApplication(config.string(ConfigKey.APPLICATION_ID)).run(Duration.ofSeconds(solverSeconds));
+                    .forApplication(config.string(ConfigKey.APPLICATION_ID)).withWeights(weights)
+                    .run(Duration.ofSeconds(solverSeconds));
         }
         result.print(System.out);
         writeJson(result);

@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.scoring;
 
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.UnitFacts;
 import dev.orchestrator.topology.model.UnitKind;
 import java.util.List;
@@ -14,6 +15,8 @@ public final class Scorers {
     public static final String PACKING = "packing";
     public static final String SPREADING = "spreading";
     public static final String GPU_SPARING = "gpu-sparing";
+    public static final String ALIGNMENT = "alignment";
+    public static final String BEST_FIT = "best-fit";
 
     /** Cheaper is better. */
     public static final Scorer PRICE_SCORER = of(PRICE, (c, u) -> -Filters.price(c, u));
@@ -33,8 +36,22 @@ public final class Scorers {
     public static final Scorer GPU_SPARING_SCORER = of(GPU_SPARING,
             (c, u) -> c.demand().capacity().gpuCount() == 0 && u.capacity().gpuCount() > 0 ? -1 : 0);
 
+    /**
+     * A demand whose shape matches the unit's free shape is better: the cosine of the two vectors (CPU,
+     * memory, storage, GPUs, each as a share of the unit), so a memory-heavy job goes where memory is what is
+     * left, and no dimension is stranded by filling another (Tetris's alignment, as a cosine).
+     */
+    public static final Scorer ALIGNMENT_SCORER = of(ALIGNMENT, (c, u) -> alignment(c.demand().capacity(), u.capacity(), u.free()));
+    /**
+     * Less left over on the demand's bottleneck dimension (where it takes the largest share of what is free)
+     * is better: best fit where it binds, which keeps the larger free blocks for larger demands.
+     */
+    public static final Scorer BEST_FIT_SCORER = of(BEST_FIT, (c, u) -> -leftOnBottleneck(c.demand().capacity(), u.capacity(), u.free()));
+
+    /** Weights by scorer; alignment and best fit count only when a policy weighs them (0 by default). */
     public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(
-            PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5, GPU_SPARING, 1.0);
+            PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5, GPU_SPARING, 1.0, ALIGNMENT, 0.0,
+            BEST_FIT, 0.0);
 
     private Scorers() {
     }
@@ -44,6 +61,64 @@ public final class Scorers {
         final Scorer fill = spread ? SPREADING_SCORER : PACKING_SCORER;
         return kind == UnitKind.COMPUTE ? List.of(PRICE_SCORER, LATENCY_SCORER, RELIABILITY_SCORER, fill, GPU_SPARING_SCORER)
                 : List.of(PRICE_SCORER, LATENCY_SCORER, RELIABILITY_SCORER, fill);
+    }
+
+    /**
+     * As {@link #forStrategy(boolean, UnitKind)}, with alignment and best fit when {@code weights} weigh them:
+     * unweighted they cost nothing per candidate and are not in an explanation.
+     */
+    public static List<Scorer> forStrategy(final boolean spread, final UnitKind kind, final Map<String, Double> weights) {
+        final List<Scorer> base = forStrategy(spread, kind);
+        if (weights.getOrDefault(ALIGNMENT, 0.0) <= 0 && weights.getOrDefault(BEST_FIT, 0.0) <= 0) {
+            return base;
+        }
+        final List<Scorer> out = new java.util.ArrayList<>(base);
+        if (weights.getOrDefault(ALIGNMENT, 0.0) > 0) {
+            out.add(ALIGNMENT_SCORER);
+        }
+        if (weights.getOrDefault(BEST_FIT, 0.0) > 0) {
+            out.add(BEST_FIT_SCORER);
+        }
+        return List.copyOf(out);
+    }
+
+    /** The cosine of {@code wanted} and {@code free}, each dimension a share of {@code total}; 0 when either is empty. */
+    static double alignment(final Capacity wanted, final Capacity total, final Capacity free) {
+        final double[] d = shares(wanted, total);
+        final double[] f = shares(free, total);
+        double dot = 0;
+        double dd = 0;
+        double ff = 0;
+        for (int i = 0; i < d.length; i++) {
+            dot += d[i] * f[i];
+            dd += d[i] * d[i];
+            ff += f[i] * f[i];
+        }
+        return dd == 0 || ff == 0 ? 0 : dot / Math.sqrt(dd * ff);
+    }
+
+    /** What is left of {@code free} on the bottleneck dimension after {@code wanted}, as a share of {@code total}. */
+    static double leftOnBottleneck(final Capacity wanted, final Capacity total, final Capacity free) {
+        final double[] d = shares(wanted, total);
+        final double[] f = shares(free, total);
+        int bottleneck = -1;
+        double tightest = -1;
+        for (int i = 0; i < d.length; i++) {
+            if (d[i] > 0 && f[i] > 0 && d[i] / f[i] > tightest) {
+                tightest = d[i] / f[i];
+                bottleneck = i;
+            }
+        }
+        return bottleneck < 0 ? 1 : Math.max(0, f[bottleneck] - d[bottleneck]);
+    }
+
+    private static double[] shares(final Capacity part, final Capacity total) {
+        return new double[] {share(part.cpuMillis(), total.cpuMillis()), share(part.memoryBytes(), total.memoryBytes()),
+            share(part.storageBytes(), total.storageBytes()), share(part.gpuCount(), total.gpuCount())};
+    }
+
+    private static double share(final long part, final long total) {
+        return total <= 0 ? 0 : (double) part / total;
     }
 
     private static double utilizationAfter(final ScoringContext context, final UnitFacts unit) {

@@ -26,7 +26,8 @@ public final class ScoringPipeline {
     }
 
     public Decision decide(final ScoringContext context, final List<? extends UnitFacts> candidates) {
-        final List<Scorer> scorers = Scorers.forStrategy(context.policy().spread(), context.demand().kind());
+        final List<Scorer> scorers = Scorers.forStrategy(context.policy().spread(), context.demand().kind(),
+                context.policy().weights());
         final List<UnitFacts> feasible = new ArrayList<>();
         final List<Candidate> removed = new ArrayList<>();
         final Map<ReasonCode, Integer> removals = new EnumMap<>(ReasonCode.class);

@@ -47,12 +47,21 @@ public final class QualityRun {
     private final Topics topics;
     private final PrintStream out;
     private String applicationId;
+    private Map<String, Double> weights = PRICE_ONLY;
 
     public QualityRun(final QualityInstance instance, final String bootstrap, final Topics topics, final PrintStream out) {
         this.instance = instance;
         this.bootstrap = bootstrap;
         this.topics = topics;
         this.out = out;
+    }
+
+    /** {@code extra} scorer weights over the price-only policy (e.g. alignment, best-fit). */
+    public QualityRun withWeights(final Map<String, Double> extra) {
+        final Map<String, Double> merged = new java.util.HashMap<>(PRICE_ONLY);
+        merged.putAll(extra);
+        this.weights = Map.copyOf(merged);
+        return this;
     }
 
     /** Compares the audit's replay with the stores of the engine of this application id. */
@@ -65,6 +74,7 @@ public final class QualityRun {
         out.printf("... quality instance, family %s: %d units in %d regions, %,d demands (%s)%n", instance.terms().family(),
                 instance.units().size(), instance.regions().size(), instance.demands().size(),
                 QualityFamily.named(instance.terms().family()).description());
+        out.printf("... the engine's consumers weigh its scorers %s (gpu-sparing 1 unless set)%n", new TreeMap<>(weights));
         final long started = System.nanoTime();
         final Map<String, String> engine = new HashMap<>();
         final Map<String, Long> rejections = new TreeMap<>();
@@ -109,7 +119,7 @@ public final class QualityRun {
         producer.send(topics.sla, QualityInstance.SLA_IDS[2], sla(QualityInstance.SLA_IDS[2], QualityInstance.SLA_LATENCY[2]));
         instance.demands().stream().map(QualityInstance.Need::consumerId).distinct().forEach(consumer ->
                 producer.send(topics.policy, consumer, Policy.newBuilder().setConsumerId(consumer).setMaxUnits(1_000_000)
-                        .setWeights(PRICE_ONLY).setUpdatedAt(Instant.now()).build()));
+                        .setWeights(weights).setUpdatedAt(Instant.now()).build()));
         for (final QualityInstance.Unit unit : instance.units()) {
             producer.send(topics.dataUnit, unit.id(), DataUnitEvent.newBuilder().setEventId("reg-" + unit.id())
                     .setDataUnitId(unit.id()).setProviderId(unit.providerId()).setType(DataUnitEventType.REGISTER)

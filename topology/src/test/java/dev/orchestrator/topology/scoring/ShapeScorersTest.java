@@ -1,0 +1,56 @@
+package dev.orchestrator.topology.scoring;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.UnitKind;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Alignment and best fit on the bottleneck, with the arithmetic written out. */
+class ShapeScorersTest {
+    private static final long GB = 1_000_000_000L;
+    private static final Capacity UNIT = new Capacity(16_000, 64 * GB, 0, 0, null);
+
+    @Test
+    void alignmentIsTheCosineOfTheDemandsShapeAndTheFreeShape() {
+        final Capacity memoryHeavy = new Capacity(1_000, 16 * GB, 0, 0, null);
+        // free where memory is left: (2/16, 48/64) = (0.125, 0.75); demand (1/16, 16/64) = (0.0625, 0.25)
+        final Capacity memoryLeft = new Capacity(2_000, 48 * GB, 0, 0, null);
+        // free where CPU is left: (14/16, 8/64) = (0.875, 0.125)
+        final Capacity cpuLeft = new Capacity(14_000, 8 * GB, 0, 0, null);
+
+        final double good = (0.0625 * 0.125 + 0.25 * 0.75) / Math.sqrt((0.0625 * 0.0625 + 0.25 * 0.25) * (0.125 * 0.125 + 0.75 * 0.75));
+        final double poor = (0.0625 * 0.875 + 0.25 * 0.125) / Math.sqrt((0.0625 * 0.0625 + 0.25 * 0.25) * (0.875 * 0.875 + 0.125 * 0.125));
+        assertThat(Scorers.alignment(memoryHeavy, UNIT, memoryLeft)).isCloseTo(good, within(1e-12));
+        assertThat(Scorers.alignment(memoryHeavy, UNIT, cpuLeft)).isCloseTo(poor, within(1e-12));
+        assertThat(good).isGreaterThan(0.99).isGreaterThan(poor);
+        assertThat(Scorers.alignment(memoryHeavy, UNIT, Capacity.ZERO)).isZero();
+    }
+
+    @Test
+    void bestFitLeavesTheLeastOnTheDimensionThatBinds() {
+        final Capacity demand = new Capacity(4_000, 8 * GB, 0, 0, null);
+        // CPU binds on both (4/6 and 4/5 of what is free): left 2/16 and 1/16 of the unit's CPU
+        final Capacity roomy = new Capacity(6_000, 40 * GB, 0, 0, null);
+        final Capacity snug = new Capacity(5_000, 40 * GB, 0, 0, null);
+        // memory binds here (8/9 of the free memory against 4/12 of the free CPU): 1/64 of the memory left
+        final Capacity memoryBound = new Capacity(12_000, 9 * GB, 0, 0, null);
+
+        assertThat(Scorers.leftOnBottleneck(demand, UNIT, roomy)).isCloseTo(2.0 / 16, within(1e-12));
+        assertThat(Scorers.leftOnBottleneck(demand, UNIT, snug)).isCloseTo(1.0 / 16, within(1e-12));
+        assertThat(Scorers.leftOnBottleneck(demand, UNIT, memoryBound)).isCloseTo(1.0 / 64, within(1e-12));
+        assertThat(Scorers.BEST_FIT_SCORER.name()).isEqualTo("best-fit");
+    }
+
+    @Test
+    void theyScoreOnlyWhenAPolicyWeighsThem() {
+        assertThat(Scorers.forStrategy(false, UnitKind.COMPUTE, Map.of())).isEqualTo(Scorers.forStrategy(false, UnitKind.COMPUTE));
+        assertThat(Scorers.forStrategy(false, UnitKind.COMPUTE, Map.of("alignment", 1.0, "best-fit", 0.0)))
+                .extracting(Scorer::name).containsExactly("price", "latency", "reliability", "packing", "gpu-sparing", "alignment");
+        assertThat(Scorers.forStrategy(true, UnitKind.STORAGE, Map.of("best-fit", 2.0)))
+                .extracting(Scorer::name).containsExactly("price", "latency", "reliability", "spreading", "best-fit");
+        assertThat(Scorers.DEFAULT_WEIGHTS).containsEntry("alignment", 0.0).containsEntry("best-fit", 0.0);
+    }
+}
