@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Oversubscribed cloud-balancing instances, seeded: units of three shapes (CPU-heavy, memory-heavy, GPU
- * nodes) and demands of three shapes asking 120-150% of what the fleet has on CPU, memory and GPUs, so
- * stranding capacity on one dimension costs placements on another. A rejected demand is charged per unit
+ * Hard cloud-balancing instances, seeded: units of three shapes (CPU-heavy, memory-heavy, GPU nodes) and
+ * demands of three shapes asking 120-150% of what the fleet has on CPU, memory and GPUs, so stranding
+ * capacity on one dimension costs placements on another; with fixed costs 60-80%, so the units a plan leaves
+ * empty are what it saves. A rejected demand is charged per unit
  * asked, at twice the dearest rate in the fleet (per vCPU-hour and GB-hour of a CPU unit, per GPU-hour of a
  * GPU node), so a placement at pro-rata price on a unit of its kind always beats a rejection.
  */
@@ -66,7 +67,8 @@ final class HardInstances {
                 perGpu = Math.max(perGpu, micros / (double) gpus);
             }
         }
-        final double fill = 1.2 + 0.3 * random.nextDouble();
+        // oversubscribed: 120-150% asked; with fixed costs 60-80%, so a plan may leave units empty and consolidating pays
+        final double fill = fixedCost ? 0.6 + 0.2 * random.nextDouble() : 1.2 + 0.3 * random.nextDouble();
         // GPU demands ask 1 or 2 (1.5 on average): as many as fill the GPUs to the same share, at most 40% of all
         final int gpuDemands = (int) Math.min(demandCount * 0.4, Math.round(fill * gpuTotal / 1.5));
         final double[] cpuShares = new double[demandCount];

@@ -7,14 +7,15 @@ import java.util.Locale;
  * The quality profile's instance families: {@code easy} (pro-rata prices, enough room, the profile's first
  * instance) and two hard ones shaped after cloud balancing as it is benchmarked: {@code oversubscribed}
  * (120-150% of the fleet asked on every dimension, skewed shapes, GPUs, half the demands bound to a region,
- * a stated price per rejected vCPU, GB and GPU) and {@code fixed-cost} (the same, a unit costing its whole
- * price once anything runs on it).
+ * a stated price per rejected vCPU, GB and GPU) and {@code fixed-cost} (60-80% asked, the same shapes, a unit
+ * costing its whole price once anything runs on it).
  */
 public enum QualityFamily {
     EASY("pro-rata prices, about 85% of the fleet asked, 30% bound to a region, 40% under a latency SLA"),
     OVERSUBSCRIBED("120-150% of the fleet asked on CPU, memory and GPUs; CPU-heavy, memory-heavy and GPU shapes; "
             + "50% bound to a region, 40% under a latency SLA; pro-rata prices"),
-    FIXED_COST("as oversubscribed, but a unit costs its whole price per hour once anything runs on it");
+    FIXED_COST("60-80% of the fleet asked, shapes and constraints as oversubscribed; a unit costs its whole price per hour "
+            + "once anything runs on it, so the units left empty are what a plan saves");
 
     private final String description;
 
