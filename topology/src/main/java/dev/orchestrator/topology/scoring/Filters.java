@@ -41,9 +41,29 @@ public final class Filters {
     public static final Filter BUDGET = of("budget", ReasonCode.BUDGET_EXCEEDED,
             (c, u) -> c.budgetLeftMicros() == Long.MAX_VALUE || price(c, u) * c.billedHours() <= c.budgetLeftMicros());
 
+    /**
+     * Under a policy that weighs {@code gpu-reserve} above 0: a job that needs no GPU leaves each free GPU of a
+     * GPU unit its share of the unit's CPU and memory, as a Kubernetes taint keeps CPU pods off GPU nodes, so
+     * a GPU is never stranded with nothing beside it. It may still use what busy GPUs do not need.
+     */
+    public static final Filter GPU_RESERVE = of("gpu-reserve", ReasonCode.NO_CAPACITY, (c, u) ->
+            c.policy().weights().getOrDefault(Scorers.GPU_RESERVE, 0.0) <= 0
+                    || reserveKept(c.demand().capacity(), u.capacity(), u.free()));
+
     /** Every filter, in the order the pipeline runs them. */
     public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, PROVIDER_STANDING, GPU, FITS,
-            QOS, PRICE_CAP, BUDGET);
+            GPU_RESERVE, QOS, PRICE_CAP, BUDGET);
+
+    /** Whether {@code wanted} on a unit of {@code total} with {@code free} left leaves each free GPU its share of CPU and memory. */
+    static boolean reserveKept(final Capacity wanted, final Capacity total, final Capacity free) {
+        if (wanted.gpuCount() > 0 || total.gpuCount() == 0 || free.gpuCount() == 0) {
+            return true;
+        }
+        final double cpuPerGpu = (double) total.cpuMillis() / total.gpuCount();
+        final double memoryPerGpu = (double) total.memoryBytes() / total.gpuCount();
+        return free.cpuMillis() - wanted.cpuMillis() >= free.gpuCount() * cpuPerGpu
+                && free.memoryBytes() - wanted.memoryBytes() >= free.gpuCount() * memoryPerGpu;
+    }
 
     static boolean gpuMatches(final Capacity wanted, final Capacity built) {
         return wanted.gpuCount() == 0 || built.gpuCount() > 0 && (wanted.gpuType() == null || wanted.gpuType().equals(built.gpuType()));

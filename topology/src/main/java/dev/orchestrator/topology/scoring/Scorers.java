@@ -17,6 +17,8 @@ public final class Scorers {
     public static final String GPU_SPARING = "gpu-sparing";
     public static final String ALIGNMENT = "alignment";
     public static final String BEST_FIT = "best-fit";
+    /** Not a scorer: above 0, {@link Filters#GPU_RESERVE} keeps GPU units' CPU and memory for GPU jobs. */
+    public static final String GPU_RESERVE = "gpu-reserve";
 
     /** Cheaper is better. */
     public static final Scorer PRICE_SCORER = of(PRICE, (c, u) -> -Filters.price(c, u));
@@ -51,7 +53,7 @@ public final class Scorers {
     /** Weights by scorer; alignment and best fit count only when a policy weighs them (0 by default). */
     public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(
             PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5, GPU_SPARING, 1.0, ALIGNMENT, 0.0,
-            BEST_FIT, 0.0);
+            BEST_FIT, 0.0, GPU_RESERVE, 0.0);
 
     private Scorers() {
     }

@@ -53,4 +53,19 @@ class ShapeScorersTest {
                 .extracting(Scorer::name).containsExactly("price", "latency", "reliability", "spreading", "best-fit");
         assertThat(Scorers.DEFAULT_WEIGHTS).containsEntry("alignment", 0.0).containsEntry("best-fit", 0.0);
     }
+
+    @Test
+    void aGpuReserveLeavesEachFreeGpuItsShareOfCpuAndMemory() {
+        // 32 vCPU, 256 GB, 8 GPUs: each GPU's share is 4 vCPU and 32 GB
+        final Capacity node = new Capacity(32_000, 256 * GB, 0, 8, "a100");
+        final Capacity cpuJob = new Capacity(4_000, 16 * GB, 0, 0, null);
+        // 6 GPUs busy with their share: 2 free GPUs keep 8 vCPU and 64 GB, so 16 vCPU and 128 GB are there to take
+        final Capacity sixBusy = new Capacity(24_000, 192 * GB, 0, 2, "a100");
+
+        assertThat(Filters.reserveKept(cpuJob, node, node)).as("all 8 GPUs free: nothing to spare").isFalse();
+        assertThat(Filters.reserveKept(cpuJob, node, sixBusy)).isTrue();
+        assertThat(Filters.reserveKept(new Capacity(17_000, 16 * GB, 0, 0, null), node, sixBusy)).as("one vCPU too many").isFalse();
+        assertThat(Filters.reserveKept(new Capacity(4_000, 32 * GB, 0, 1, "a100"), node, node)).as("a GPU job").isTrue();
+        assertThat(Filters.reserveKept(cpuJob, new Capacity(16_000, 64 * GB, 0, 0, null), UNIT)).as("no GPUs").isTrue();
+    }
 }
