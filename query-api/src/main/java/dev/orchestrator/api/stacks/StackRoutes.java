@@ -190,13 +190,9 @@ public final class StackRoutes {
         final String id = ctx.pathParam("id");
         final StackRecord current = owned(Access.identityOf(ctx), id, "check");
         final long now = clock.millis();
-        if (current.status().endsWith("IN_PROGRESS") || current.status().startsWith("DELETE")) {
-            throw new Rejected(409, "CONFLICT", "id", "stack " + id + " is " + current.status() + ": checked once settled");
-        }
-        if (current.check() != null && current.check().status(now).equals("CHECKING")) {
-            throw new Rejected(409, "CONFLICT", "id", "check " + current.check().checkId() + " of stack " + id
-                    + " still waits for the executor's answers");
-        }
+        dev.orchestrator.topology.stacks.LiveChecks.refusal(current, now).ifPresent(why -> {
+            throw new Rejected(409, "CONFLICT", "id", why);
+        });
         final String checkId = Long.toString(now, 36) + "-" + Integer.toString(CHECK_IDS.nextInt(36 * 36 * 36 * 36), 36);
         publisher.publish(topics.stacks, id, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(),
                 new StackInput.Check(id, checkId, Access.identityOf(ctx).toString(), now)));

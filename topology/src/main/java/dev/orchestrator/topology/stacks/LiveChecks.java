@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,17 +34,14 @@ public final class LiveChecks {
         if (check.checkId() == null || !CHECK_ID.matcher(check.checkId()).matches()) {
             return new Started(stack, List.of(), "a check id is 1 to 40 lower-case letters, digits or '-'");
         }
-        if (stack.status().endsWith("IN_PROGRESS") || stack.status().startsWith("DELETE")) {
-            return new Started(stack, List.of(), "stack " + stack.stackId() + " is " + stack.status() + ": checked once settled");
-        }
-        if (stack.check() != null && stack.check().status(now).equals("CHECKING")) {
-            return new Started(stack, List.of(), "check " + stack.check().checkId() + " still waits for answers");
+        final Optional<String> refused = refusal(stack, now);
+        if (refused.isPresent()) {
+            return new Started(stack, List.of(), refused.get());
         }
         final Map<String, String> asked = new LinkedHashMap<>();
         final List<PlacementCommand> commands = new ArrayList<>();
         for (final StackRecord.Replica replica : stack.replicas().values()) {
-            if (replica.retired() || replica.releasing() || replica.gone() || replica.unitId() == null
-                    || !(replica.status().equals("ACTIVE") || replica.status().equals("MIGRATING"))) {
+            if (!replica.serving() || replica.unitId() == null) {
                 continue;
             }
             final StackRecord.ResourceView view = stack.resources().get(replica.resource());
@@ -55,6 +53,21 @@ public final class LiveChecks {
         final String by = check.requestedBy() == null ? "" : check.requestedBy();
         return new Started(stack.withCheck(new LiveCheck(check.checkId(), now, by.length() > 128 ? by.substring(0, 128) : by,
                 asked, Map.of())), commands, "");
+    }
+
+    /**
+     * Why {@code stack} cannot be checked at {@code now}: it moves (its replicas are not what its template
+     * settles on yet), or a check still waits for its answers. The API answers 409 with it; the stack engine
+     * refuses a check that comes anyway.
+     */
+    public static Optional<String> refusal(final StackRecord stack, final long now) {
+        if (stack.status().endsWith("IN_PROGRESS") || stack.status().startsWith("DELETE")) {
+            return Optional.of("stack " + stack.stackId() + " is " + stack.status() + ": checked once settled");
+        }
+        if (stack.check() != null && stack.check().status(now).equals("CHECKING")) {
+            return Optional.of("check " + stack.check().checkId() + " still waits for the executor's answers");
+        }
+        return Optional.empty();
     }
 
     /** {@code stack} with {@code answer} kept, when it answers the stack's current check for a replica it asked. */

@@ -136,7 +136,7 @@ public final class StackCheck {
                 final List<StackRecord.Replica> live = live(stack, name);
                 final Optional<Integer> wanted = resource.type() == ResourceType.STORAGE ? Optional.of(1)
                         : resolved(resolver, resource, "min_replicas").map(v -> wholeOrNull(v));
-                final long serving = live.stream().filter(StackCheck::serving).count();
+                final long serving = live.stream().filter(StackRecord.Replica::serving).count();
                 if (wanted.isPresent() && wanted.get() != null && serving != wanted.get()) {
                     out.add(new Finding(name, "replicas", wanted.get(), serving + " serving"));
                 }
@@ -177,10 +177,6 @@ public final class StackCheck {
     private static List<StackRecord.Replica> live(final StackRecord stack, final String resource) {
         return stack.replicas().values().stream().filter(r -> r.resource().equals(resource) && !r.retired() && !r.releasing()
                 && !r.gone()).sorted(java.util.Comparator.comparingInt(StackRecord.Replica::index)).toList();
-    }
-
-    private static boolean serving(final StackRecord.Replica replica) {
-        return replica.status().equals("ACTIVE") || replica.status().equals("MIGRATING");
     }
 
     private static Optional<Object> resolved(final Resolver resolver, final ResourceDefinition resource, final String property) {

@@ -100,6 +100,11 @@ public record StackRecord(String stackId, String consumerId, String template, Ma
         }
 
         /** Whether it is gone: never placed, released or expired. */
+        /** Serving now, and staying: ACTIVE or MIGRATING, neither retired nor being released. */
+        public boolean serving() {
+            return !retired && !releasing && (status.equals("ACTIVE") || status.equals("MIGRATING"));
+        }
+
         public boolean gone() {
             return switch (status) {
                 case "REJECTED", "RELEASED", "EXPIRED", "GONE" -> true;
