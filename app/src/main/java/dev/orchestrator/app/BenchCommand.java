@@ -81,6 +81,10 @@ final class BenchCommand implements Callable<Integer> {
             + "profile's price-only policy, e.g. alignment=1 or best-fit=1; repeat for more")
     Map<String, Double> weights = new java.util.LinkedHashMap<>();
 
+    @Option(names = "--optimizer", paramLabel = "SECONDS", description = "quality profile: then run the background "
+            + "optimizer, planning every SECONDS, until it settles, and send unplaced demand again (up to 3 passes)")
+    Integer optimizerSeconds;
+
     @Option(names = "--solver-seconds", defaultValue = "30", paramLabel = "N",
             description = "quality profile: time limit of the offline solver (default: ${DEFAULT-VALUE})")
     int solverSeconds;
@@ -149,6 +153,9 @@ final class BenchCommand implements Callable<Integer> {
                         + " weighing 0 to 1000");
             }
         }
+        if (optimizerSeconds != null && (optimizerSeconds < 1 || optimizerSeconds > 600)) {
+            throw new ConfigException("--optimizer=" + optimizerSeconds + ": expected 1 to 600 seconds");
+        }
         if (solverSeconds < 1 || solverSeconds > 3_600) {
             throw new ConfigException("--solver-seconds=" + solverSeconds + ": expected 1 to 3600");
         }
@@ -185,18 +192,23 @@ final class BenchCommand implements Callable<Integer> {
         }
         final String run = "bench-" + System.currentTimeMillis();
         final Path dir = Path.of("data", "bench", run);
-        final OrchestratorConfig settings = options.load(ConfigLoader.Mode.DEMO, Map.of(
-                ConfigKey.STATE_DIR.key(), dir.resolve("state").toString(),
-                ConfigKey.BROKER_DATA_DIR.key(), dir.resolve("broker").toString(),
-                ConfigKey.APPLICATION_ID.key(), run, ConfigKey.HTTP_PORT.key(), "0",
-                ConfigKey.TOPIC_PREFIX.key(), bootstrap == null ? "" : run + ".",
-                // no executor confirms in steady and contention: reservations must outlive the run
-                ConfigKey.CONFIRM_WITHIN_MS.key(), "86400000",
-                ConfigKey.HEARTBEAT_LIMIT_MS.key(), "60000",
-                // list prices, so the quality profile's solver prices what the engine prices
-                ConfigKey.PRICING_CURVE.key(), "flat",
-                ConfigKey.PAYMENTS_ENABLED.key(), String.valueOf(payments),
-                ConfigKey.PAYMENTS_PERIOD_MS.key(), "60000"));
+        final Map<String, String> defaults = new java.util.LinkedHashMap<>();
+        defaults.put(ConfigKey.STATE_DIR.key(), dir.resolve("state").toString());
+        defaults.put(ConfigKey.BROKER_DATA_DIR.key(), dir.resolve("broker").toString());
+        defaults.put(ConfigKey.APPLICATION_ID.key(), run);
+        defaults.put(ConfigKey.HTTP_PORT.key(), "0");
+        defaults.put(ConfigKey.TOPIC_PREFIX.key(), bootstrap == null ? "" : run + ".");
+        // no executor confirms in steady and contention: reservations must outlive the run
+        defaults.put(ConfigKey.CONFIRM_WITHIN_MS.key(), "86400000");
+        // the quality profile probes each unit once: its units must stay healthy however long the optimizer runs
+        defaults.put(ConfigKey.HEARTBEAT_LIMIT_MS.key(), chosen.name().equals("quality") ? "86400000" : "60000");
+        // list prices, so the quality profile's solver prices what the engine prices
+        defaults.put(ConfigKey.PRICING_CURVE.key(), "flat");
+        defaults.put(ConfigKey.PAYMENTS_ENABLED.key(), String.valueOf(payments));
+        defaults.put(ConfigKey.PAYMENTS_PERIOD_MS.key(), "60000");
+        defaults.put(ConfigKey.OPTIMIZER_ENABLED.key(), String.valueOf(optimizerSeconds != null));
+        defaults.put(ConfigKey.OPTIMIZER_INTERVAL_MS.key(), String.valueOf(1_000L * (optimizerSeconds == null ? 10 : optimizerSeconds)));
+        final OrchestratorConfig settings = options.load(ConfigLoader.Mode.DEMO, defaults);
         System.out.printf("bench %s: %,d units, %,d demands, rate %s, %s%s%n", chosen.name(), chosen.units(), chosen.demands(),
                 rate == 0 ? "as fast as possible" : String.format("%,.0f/s", rate), settings.string(ConfigKey.PROCESSING_GUARANTEE),
                 payments ? ", payments on" : "");
@@ -312,6 +324,7 @@ final class BenchCommand implements Callable<Integer> {
                     .generate(7, chosen.units(), Math.toIntExact(chosen.demands()), chosen.regions());
             result = new QualityRun(instance, config.string(ConfigKey.BOOTSTRAP_SERVERS), engine.topics(), System.out)
                     .forApplication(config.string(ConfigKey.APPLICATION_ID)).withWeights(weights)
+                    .withOptimizer(optimizerSeconds == null ? null : Duration.ofSeconds(optimizerSeconds))
                     .run(Duration.ofSeconds(solverSeconds));
         }
         result.print(System.out);

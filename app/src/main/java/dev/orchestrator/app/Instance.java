@@ -25,6 +25,7 @@ import dev.orchestrator.topology.money.PaymentTerms;
 import dev.orchestrator.topology.payments.PaymentSettings;
 import dev.orchestrator.topology.pricing.PriceCurve;
 import dev.orchestrator.topology.EngineSettings;
+import dev.orchestrator.topology.optimize.OptimizerSettings;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.state.BoundedRocksDbMemory;
 import dev.orchestrator.topology.read.EngineReads;
@@ -282,7 +283,14 @@ final class Instance implements AutoCloseable {
                 defaults.scanIntervalMillis(), config.integer(ConfigKey.MIGRATIONS_PER_PROVIDER),
                 defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases, defaults.partitions(),
                 config.integer(ConfigKey.SPILL_MARGIN_PERCENT) / 100.0, defaults.summaryIntervalMillis(),
-                paymentSettings(config), pricing(config));
+                paymentSettings(config), pricing(config), optimizer(config));
+    }
+
+    /** The background optimizer as configured (off unless {@code engine.optimizer.enabled}). */
+    static OptimizerSettings optimizer(final OrchestratorConfig config) {
+        return new OptimizerSettings(config.bool(ConfigKey.OPTIMIZER_ENABLED), config.integer(ConfigKey.OPTIMIZER_INTERVAL_MS),
+                config.integer(ConfigKey.OPTIMIZER_MIN_GAIN_PERCENT) / 100.0, config.integer(ConfigKey.OPTIMIZER_MOVES_PER_ROUND),
+                config.integer(ConfigKey.OPTIMIZER_DISRUPTION_PERCENT), config.integer(ConfigKey.OPTIMIZER_DISRUPTION_WINDOW_MS));
     }
 
     /** The price curve as configured; {@code flat} keeps list prices. */

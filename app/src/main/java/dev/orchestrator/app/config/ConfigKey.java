@@ -74,6 +74,21 @@ public enum ConfigKey {
             "units scored per region and demand (a demand open to more than two regions: twice this in all, at least 8 per region): bounds the work per decision"),
     MIGRATIONS_PER_PROVIDER("engine.migrations.per.provider", Type.intRange(1, 10_000), "2", false,
             "migrations in flight per provider"),
+    OPTIMIZER_ENABLED("engine.optimizer.enabled", Type.BOOLEAN, "false", false,
+            "the background optimizer: each task plans a few make-before-break moves that free room for demand it turned "
+                    + "away for lack of room (the demo turns it on)"),
+    OPTIMIZER_INTERVAL_MS("engine.optimizer.interval.ms", Type.intRange(1_000, 86_400_000), "10000", false,
+            "how often each task plans an optimizer round"),
+    OPTIMIZER_MIN_GAIN_PERCENT("engine.optimizer.min.gain.percent", Type.intRange(1, 100_000), "150", false,
+            "a plan is taken only when the demand it makes room for is at least this big, in percent of what it moves "
+                    + "(dominant shares of the unit freed)"),
+    OPTIMIZER_MOVES_PER_ROUND("engine.optimizer.moves.per.round", Type.intRange(1, 10_000), "8", false,
+            "moves one task's round may ask (each waits for its provider's migration slot)"),
+    OPTIMIZER_DISRUPTION_PERCENT("engine.optimizer.disruption.percent", Type.intRange(0, 100), "10", false,
+            "at most this share of a consumer's allocations on a task may have moved within the window before the "
+                    + "optimizer moves another (a hard limit; 0: the optimizer moves nothing)"),
+    OPTIMIZER_DISRUPTION_WINDOW_MS("engine.optimizer.disruption.window.ms", Type.intRange(1_000, 604_800_000), "3600000",
+            false, "the window of the disruption limit"),
     SPILL_MARGIN_PERCENT("engine.spill.margin.percent", Type.intRange(0, 1_000), "10", false,
             "a demand that fits on the task it arrived at moves to another task only when that task's units look this much "
                     + "cheaper, in percent (a demand that does not fit moves whatever the price)"),

@@ -43,10 +43,19 @@ public final class SimulatedExecutor implements AutoCloseable {
     private final Thread poller;
     private final Random random = new Random(11);
 
+    /** One command in {@code failOneIn} fails (0: none). */
+    private final int failOneIn;
+
     public SimulatedExecutor(final String bootstrap, final Topics topics) {
+        this(bootstrap, topics, 50, "latest");
+    }
+
+    /** An executor failing one command in {@code failOneIn} (0: none), reading commands from {@code offsetReset}. */
+    public SimulatedExecutor(final String bootstrap, final Topics topics, final int failOneIn, final String offsetReset) {
         this.topics = topics;
+        this.failOneIn = failOneIn;
         this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.GROUP_ID_CONFIG, "demo-simulated-executor", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
+                ConsumerConfig.GROUP_ID_CONFIG, "demo-simulated-executor", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, offsetReset,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
         this.producer = new TopicWriter(bootstrap, Map.of());
         this.poller = new Thread(this::run, "demo-executor");
@@ -80,7 +89,7 @@ public final class SimulatedExecutor implements AutoCloseable {
     }
 
     private void report(final PlacementCommand command) {
-        final boolean failed = random.nextInt(50) == 0;
+        final boolean failed = failOneIn > 0 && random.nextInt(failOneIn) == 0;
         final OutcomeStatus status = failed ? OutcomeStatus.FAILED
                 : command.getType() == CommandType.MIGRATE ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED;
         final ExecutionOutcome outcome = ExecutionOutcome.newBuilder().setCommandId(command.getCommandId())

@@ -45,10 +45,11 @@ public final class Views {
     }
 
     /** Why a demand went where it went: the units it failed on, and the candidates with their scores. */
-    public record Explanation(String demandId, String status, int attempts, List<String> refusedBy,
-                              List<CandidateRead> candidates, boolean stale) {
+    public record Explanation(String demandId, String status, int attempts, List<String> refusedBy, String reason,
+                              String reasonDetail, List<CandidateRead> candidates, boolean stale) {
         static Explanation of(final DemandRead d, final boolean stale) {
-            return new Explanation(d.demandId(), d.status(), d.attempts(), d.tried(), d.candidates(), stale);
+            return new Explanation(d.demandId(), d.status(), d.attempts(), d.tried(), d.reason(), d.reasonDetail(),
+                    d.candidates(), stale);
         }
     }
 

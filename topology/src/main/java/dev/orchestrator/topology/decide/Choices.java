@@ -7,13 +7,16 @@ import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.routing.Journey;
+import dev.orchestrator.topology.model.UnitFacts;
 import dev.orchestrator.topology.scoring.Decision;
+import dev.orchestrator.topology.scoring.Filter;
 import dev.orchestrator.topology.scoring.Filters;
 import dev.orchestrator.topology.scoring.ScoringContext;
 import dev.orchestrator.topology.scoring.ScoringPipeline;
 import dev.orchestrator.topology.scoring.Scorers;
 import dev.orchestrator.topology.task.EngineTask;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -53,6 +56,23 @@ public final class Choices {
         // the window showed nothing feasible: look once at every unit in scope, full ones included, so a
         // fitting unit past the window is found and a rejection names the constraint that binds
         return pipeline.decide(scoring, task.slice().index().all(request.kind(), scope, WIDE_LOOK));
+    }
+
+    /** {@code unit} alone judged for {@code request}: every filter, room included, and its price. */
+    public Decision on(final PlaceRequest request, final PolicyTerms policy, final Optional<SlaTerms> sla, final UnitFacts unit) {
+        return pipeline.decide(new ScoringContext(request, policy, sla, Set.of(), Long.MAX_VALUE), List.of(unit));
+    }
+
+    /** Whether {@code unit} may serve {@code request} by every rule but room: kind, region, policy, health, GPU model, SLA, price cap. */
+    public static boolean mayUse(final PlaceRequest request, final PolicyTerms policy, final Optional<SlaTerms> sla,
+                                 final UnitFacts unit) {
+        final ScoringContext context = new ScoringContext(request, policy, sla, Set.of(), Long.MAX_VALUE);
+        for (final Filter filter : Filters.BESIDES_ROOM) {
+            if (!filter.test(context, unit)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The task that should decide {@code record} instead of this one, if any. */

@@ -220,6 +220,9 @@ public final class Placements {
         final Allocation record = attempt.record();
         task.log().write(attempt.published(), record.edit().status(Allocation.Status.REJECTED).candidates(candidates)
                 .reason(reason.name(), detail), "REJECTED", attempt.released());
+        if (reason == ReasonCode.NO_CAPACITY) {
+            task.rejections().note(record.demandId(), record.consumerId(), record.request(), task.now());
+        }
         repoint(attempt);
         LOG.debug("demand={} consumer={} decision=REJECTED reason={} detail={}", record.demandId(), record.consumerId(),
                 reason, detail);

@@ -18,8 +18,12 @@ public final class Counters {
     private final Map<String, String> nameByKey = new TreeMap<>();
 
     public void increment(final String name, final Map<String, String> labels) {
+        add(name, labels, 1);
+    }
+
+    public void add(final String name, final Map<String, String> labels, final long amount) {
         final String key = name + labels;
-        counts.merge(key, 1L, Long::sum);
+        counts.merge(key, amount, Long::sum);
         labelsByKey.putIfAbsent(key, Map.copyOf(labels));
         nameByKey.putIfAbsent(key, name);
     }

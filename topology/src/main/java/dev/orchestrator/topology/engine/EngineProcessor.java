@@ -105,6 +105,8 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
             stages.summaries.broadcast(wallClock - lastSummary >= 10 * settings.summaryIntervalMillis());
             lastSummary = wallClock;
         }
+        stages.optimizer.maybeRun(wallClock, now);
+        drainLocal(null);
         if (wallClock - lastMetrics >= settings.metricsIntervalMillis()) {
             lastMetrics = wallClock;
             PoolGauges.of(task.slice(), context.taskId().toString(), wallClock).forEach(task.out()::metric);

@@ -13,6 +13,7 @@ import dev.orchestrator.topology.lifecycle.UnitEvents;
 import dev.orchestrator.topology.migration.HostedTargets;
 import dev.orchestrator.topology.migration.MigrationSlots;
 import dev.orchestrator.topology.migration.Migrations;
+import dev.orchestrator.topology.optimize.Optimizer;
 import dev.orchestrator.topology.routing.RouteMessage;
 import dev.orchestrator.topology.routing.Summaries;
 import dev.orchestrator.topology.task.EngineTask;
@@ -39,6 +40,7 @@ final class Stages {
     final HostedTargets hosted;
     final MigrationSlots slots;
     final Summaries summaries;
+    final Optimizer optimizer;
     private final EngineTask task;
 
     Stages(final EngineTask task) {
@@ -58,6 +60,7 @@ final class Stages {
         units = new UnitEvents(task, migrations);
         heartbeats = new Heartbeats(task, migrations);
         summaries = new Summaries(task);
+        optimizer = new Optimizer(task, migrations);
     }
 
     /** A message from task {@code from}; what cannot be applied is refused for a dead letter. */

@@ -35,7 +35,7 @@ public final class MigrationSlots {
                     n.allocationId(), n.sourceUnitId(), provider, n.reason(), step.queue().inFlight().size(),
                     step.queue().waiting().size());
             task.router().send(n.owner(), n.allocationId(), new RouteMessage.MigrationStart(provider, n.allocationId(),
-                    n.sourceUnitId(), n.reason()));
+                    n.sourceUnitId(), n.reason(), n.planned()));
         });
     }
 

@@ -35,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Migrations {
     private static final Logger LOG = LoggerFactory.getLogger(Migrations.class);
+    /** The reason of the moves the optimizer plans. */
+    public static final String DEFRAGMENT = "DEFRAGMENT";
 
     private final EngineTask task;
     private final Choices choices;
@@ -51,10 +53,30 @@ public final class Migrations {
         for (final Held held : CapacityLedger.toMigrate(unit)) {
             if (requested.add(held.allocationId())) {
                 task.router().toOwner(unit.providerId(), new RouteMessage.MigrationNeeded(unit.providerId(),
-                        held.allocationId(), task.self(), unit.unitId(), reason));
+                        held.allocationId(), task.self(), unit.unitId(), reason, null));
                 task.out().counters().increment("migrations_requested_total", Map.of("reason", reason));
             }
         }
+    }
+
+    /**
+     * Asks to move {@code allocation} to {@code targetUnitId} of this task, as the optimizer planned, once; it starts
+     * when its provider's home gives a slot, like any migration. Returns whether it was asked now.
+     */
+    public boolean requestPlanned(final Allocation allocation, final String targetUnitId, final String why) {
+        if (!requested.add(allocation.demandId())) {
+            return false;
+        }
+        task.router().toOwner(allocation.placement().providerId(), new RouteMessage.MigrationNeeded(
+                allocation.placement().providerId(), allocation.demandId(), task.self(), allocation.unitId(), DEFRAGMENT,
+                new RouteMessage.Planned(targetUnitId, why)));
+        task.out().counters().increment("migrations_requested_total", Map.of("reason", DEFRAGMENT));
+        return true;
+    }
+
+    /** Whether this task asked to move {@code allocationId} and the move has not ended. */
+    public boolean requested(final String allocationId) {
+        return requested.contains(allocationId);
     }
 
     /** The provider's home gave a slot: look for a target. */
@@ -65,8 +87,37 @@ public final class Migrations {
             return;
         }
         final Allocation started = allocation.edit().migrationStarted().build();
-        target(started, allocation, new Migration("", task.self(), started.demandId() + ":m" + started.migrations(), 0,
-                false, start.providerId(), start.reason(), List.of(), "", "", 0));
+        final Migration migration = new Migration("", task.self(), started.demandId() + ":m" + started.migrations(), 0,
+                false, start.providerId(), start.reason(), List.of(), "", "", 0);
+        if (start.planned() != null) {
+            planned(started, allocation, migration, start.planned());
+            return;
+        }
+        target(started, allocation, migration);
+    }
+
+    /**
+     * A planned move goes to its planned unit or nowhere: elsewhere it would not free what the plan freed. The unit
+     * must still take the allocation (every filter, room included) at no more than it pays now.
+     */
+    private void planned(final Allocation allocation, final Allocation published, final Migration migration,
+                         final RouteMessage.Planned plan) {
+        final UnitState target = task.slice().get(plan.targetUnitId());
+        final Decision decision = target == null || target.unitId().equals(allocation.unitId()) ? null
+                : choices.on(allocation.request(), task.terms(allocation.consumerId()),
+                task.sla(allocation.request().slaId()), target);
+        if (decision == null || decision.chosen().isEmpty()
+                || decision.pricePerHourMicros() > allocation.placement().pricePerHourMicros()) {
+            LOG.info("planned move dropped allocation={} from={} to={}: {}", allocation.demandId(), allocation.unitId(),
+                    plan.targetUnitId(), decision == null ? "the unit is gone" : decision.chosen().isEmpty()
+                            ? decision.detail() : "it would cost more now");
+            task.out().counters().increment("migrations_total", Map.of("result", "NO_TARGET"));
+            task.log().keep(allocation.edit().migration(null).build());
+            done(migration.slotProvider(), allocation.demandId());
+            return;
+        }
+        final Allocation explained = allocation.edit().reason("", plan.why()).build();
+        reserveHere(explained, published, migration, target, decision);
     }
 
     /** A task that was asked to host the target answered. */

@@ -90,12 +90,16 @@ public sealed interface RouteMessage {
     }
 
     /** To a provider's home: an allocation on one of its units must move. */
-    record MigrationNeeded(String providerId, String allocationId, int owner, String sourceUnitId, String reason)
-            implements RouteMessage {
+    record MigrationNeeded(String providerId, String allocationId, int owner, String sourceUnitId, String reason,
+                           Planned planned) implements RouteMessage {
+    }
+
+    /** A move the optimizer planned: the unit of the owner's task it goes to, and why (its gain). */
+    record Planned(String targetUnitId, String why) {
     }
 
     /** From a provider's home to the owner: a migration slot is yours. */
-    record MigrationStart(String providerId, String allocationId, String sourceUnitId, String reason)
+    record MigrationStart(String providerId, String allocationId, String sourceUnitId, String reason, Planned planned)
             implements RouteMessage {
     }
 

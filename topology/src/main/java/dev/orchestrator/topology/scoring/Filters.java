@@ -54,6 +54,10 @@ public final class Filters {
     public static final List<Filter> ALL = List.of(NOT_TRIED, KIND, REGION, POLICY_DENY, ALLOCATABLE, PROVIDER_STANDING, GPU, FITS,
             GPU_RESERVE, QOS, PRICE_CAP, BUDGET);
 
+    /** The rules other than room and budget: whether a unit could serve the demand at all, were it empty enough. */
+    public static final List<Filter> BESIDES_ROOM = List.of(KIND, REGION, POLICY_DENY, ALLOCATABLE, PROVIDER_STANDING, GPU, QOS,
+            PRICE_CAP);
+
     /** Whether {@code wanted} on a unit of {@code total} with {@code free} left leaves each free GPU its share of CPU and memory. */
     static boolean reserveKept(final Capacity wanted, final Capacity total, final Capacity free) {
         if (wanted.gpuCount() > 0 || total.gpuCount() == 0 || free.gpuCount() == 0) {

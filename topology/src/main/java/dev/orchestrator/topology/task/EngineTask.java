@@ -18,6 +18,7 @@ import dev.orchestrator.topology.model.Moved;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.optimize.RecentRejections;
 import dev.orchestrator.topology.routing.RemoteSlices;
 import dev.orchestrator.topology.routing.Router;
 import dev.orchestrator.topology.state.EngineStores;
@@ -48,6 +49,7 @@ public final class EngineTask {
     private final Slice slice = new Slice();
     private final RemoteSlices remote;
     private final DeadlineQueue deadlines = new DeadlineQueue();
+    private final RecentRejections rejections = new RecentRejections();
     private final InputClock clock;
     private final Map<String, ConsumerSlice> consumers = new HashMap<>();
     private final Map<String, ConsumerUsage> usage = new HashMap<>();
@@ -114,6 +116,11 @@ public final class EngineTask {
 
     public RemoteSlices remote() {
         return remote;
+    }
+
+    /** Demand turned away here for lack of room, which the optimizer makes room for. */
+    public RecentRejections rejections() {
+        return rejections;
     }
 
     public DeadlineQueue deadlines() {

@@ -8,7 +8,14 @@ import java.util.Map;
 public record QualityResult(String family, String objective, int units, int demands, List<PlanCost> plans, String best,
                             double engineGapPercent,
                             double firstFitGapPercent, Map<String, Long> engineRejections, boolean verified,
-                            int violations) {
+                            int violations, Optimized optimizer) {
+    /**
+     * With the background optimizer: the gap to the best known after it settled and unplaced demand was sent again,
+     * the allocations it moved (and their share of those placed), the demands sent again and how many of those placed.
+     */
+    public record Optimized(double gapPercent, int moved, double movedPercent, int retried, int retriedPlaced) {
+    }
+
     public void print(final PrintStream out) {
         out.println();
         out.printf("profile quality, family %s: %d units, %,d demands; %s%n", family, units, demands, objective);
@@ -19,6 +26,11 @@ public record QualityResult(String family, String objective, int units, int dema
             out.printf("%-24s %8d %9d %14.2f %16.2f %7.1f%% %9.1f   %-20s %-20s%n", plan.method(), plan.placed(), plan.unplaced(),
                     plan.costMicros() / 1e6, plan.objectiveMicros() / 1e6, plan.gapPercent(bestPlan), plan.seconds(),
                     triple(plan.placedPercent()), triple(plan.strandedPercent()));
+        }
+        if (optimizer != null) {
+            out.printf("optimizer: %.1f%% above the best known after it settled; %,d allocations moved (%.1f%% of those placed);"
+                    + " %,d unplaced demands sent again, %,d of them placed%n", optimizer.gapPercent(), optimizer.moved(),
+                    optimizer.movedPercent(), optimizer.retried(), optimizer.retriedPlaced());
         }
         out.printf("engine rejections: %s%n", engineRejections.isEmpty() ? "none" : engineRejections);
         out.printf("verify: %s%n", verified ? "passed" : "FAILED with " + violations + " violations");

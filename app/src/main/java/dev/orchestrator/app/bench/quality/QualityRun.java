@@ -1,6 +1,7 @@
 package dev.orchestrator.app.bench.quality;
 
 import dev.orchestrator.app.bench.FleetWait;
+import dev.orchestrator.app.demo.SimulatedExecutor;
 import dev.orchestrator.app.kafka.TopicWriter;
 import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.app.verify.VerifyReport;
@@ -48,6 +49,7 @@ public final class QualityRun {
     private final PrintStream out;
     private String applicationId;
     private Map<String, Double> weights = PRICE_ONLY;
+    private Duration optimizerInterval;
 
     public QualityRun(final QualityInstance instance, final String bootstrap, final Topics topics, final PrintStream out) {
         this.instance = instance;
@@ -61,6 +63,15 @@ public final class QualityRun {
         final Map<String, Double> merged = new java.util.HashMap<>(PRICE_ONLY);
         merged.putAll(extra);
         this.weights = Map.copyOf(merged);
+        return this;
+    }
+
+    /**
+     * Runs the background optimizer phase ({@link OptimizerPhase}) after the stream, the engine's optimizer planning
+     * every {@code interval}; a simulated executor (which never fails) confirms placements and moves.
+     */
+    public QualityRun withOptimizer(final Duration interval) {
+        this.optimizerInterval = interval;
         return this;
     }
 
@@ -78,7 +89,13 @@ public final class QualityRun {
         final long started = System.nanoTime();
         final Map<String, String> engine = new HashMap<>();
         final Map<String, Long> rejections = new TreeMap<>();
+        OptimizerPhase.Outcome optimized = null;
+        final SimulatedExecutor executor = optimizerInterval == null ? null : new SimulatedExecutor(bootstrap, topics, 0, "earliest");
+        double streamSeconds;
         try (TopicWriter producer = new TopicWriter(bootstrap, Map.of())) {
+            if (executor != null) {
+                executor.start();
+            }
             register(producer);
             FleetWait.await(bootstrap, topics, instance.units().size(), out);
             for (final QualityInstance.Need need : instance.demands()) {
@@ -86,8 +103,21 @@ public final class QualityRun {
             }
             producer.flush();
             collect(engine, rejections);
+            streamSeconds = (System.nanoTime() - started) / 1e9;
+            if (executor != null) {
+                out.printf("... the background optimizer, every %d s%n", optimizerInterval.toSeconds());
+                try (OptimizerPhase phase = new OptimizerPhase(instance, bootstrap, topics, out)) {
+                    optimized = phase.run(producer, QualityRun::demand, optimizerInterval);
+                }
+            }
+        } finally {
+            if (executor != null) {
+                executor.close();
+            }
         }
-        final PlanCost streamed = PlanCost.of("engine (arrival order)", instance, engine, (System.nanoTime() - started) / 1e9);
+        final PlanCost streamed = PlanCost.of("engine (arrival order)", instance, engine, streamSeconds);
+        final PlanCost afterOptimizer = optimized == null ? null
+                : PlanCost.of("engine + optimizer", instance, optimized.unitByNeed(), optimized.seconds());
         out.println("... first-fit-decreasing");
         long t0 = System.nanoTime();
         final PlanCost ffd = PlanCost.of("first-fit-decreasing", instance, FirstFitDecreasing.solve(instance),
@@ -98,12 +128,18 @@ public final class QualityRun {
                 (System.nanoTime() - t0) / 1e9);
         out.println("... verifying the committed output");
         final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).forApplication(applicationId).verify();
-        final PlanCost best = List.of(streamed, ffd, solved).stream()
-                .min((a, b) -> Long.compare(a.objectiveMicros(), b.objectiveMicros())).orElseThrow();
+        final List<PlanCost> plans = new java.util.ArrayList<>(List.of(streamed, ffd, solved));
+        if (afterOptimizer != null) {
+            plans.add(1, afterOptimizer);
+        }
+        final PlanCost best = plans.stream().min((a, b) -> Long.compare(a.objectiveMicros(), b.objectiveMicros())).orElseThrow();
+        final QualityResult.Optimized optimizer = optimized == null ? null : new QualityResult.Optimized(
+                afterOptimizer.gapPercent(best), optimized.moved(),
+                afterOptimizer.placed() == 0 ? 0 : 100.0 * optimized.moved() / afterOptimizer.placed(), optimized.retried(),
+                optimized.retriedPlaced());
         return new QualityResult(instance.terms().family(), penaltyRule(instance.terms()), instance.units().size(),
-                instance.demands().size(), List.of(streamed, ffd, solved),
-                best.method(), streamed.gapPercent(best), ffd.gapPercent(best), rejections, report.passed(),
-                report.violations().size());
+                instance.demands().size(), plans, best.method(), streamed.gapPercent(best), ffd.gapPercent(best), rejections,
+                report.passed(), report.violations().size(), optimizer);
     }
 
     private static String penaltyRule(final QualityInstance.Terms terms) {
