@@ -1,0 +1,318 @@
+package dev.orchestrator.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.orchestrator.app.chaos.ChaosLoad;
+import dev.orchestrator.app.chaos.Processes;
+import dev.orchestrator.app.kafka.TopicWriter;
+import dev.orchestrator.app.verify.VerifyReport;
+import dev.orchestrator.app.verify.Verifier;
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.CommandType;
+import dev.orchestrator.avro.DataUnitEvent;
+import dev.orchestrator.avro.DataUnitEventType;
+import dev.orchestrator.avro.Demand;
+import dev.orchestrator.avro.DemandType;
+import dev.orchestrator.avro.ExecutionOutcome;
+import dev.orchestrator.avro.Money;
+import dev.orchestrator.avro.OutcomeStatus;
+import dev.orchestrator.avro.PlacementCommand;
+import dev.orchestrator.avro.Policy;
+import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.avro.ResourceKind;
+import dev.orchestrator.avro.ResourceSpec;
+import dev.orchestrator.schemas.Topics;
+import dev.orchestrator.testing.TestKafka;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Utils;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 17: an engine process killed with SIGKILL while the background optimizer's moves are under way. In each of
+ * eight regions a release leaves room in pieces (40 GB on the cheap unit, 70 GB on the dear one), so an 80 GB demand
+ * is turned away; the optimizer moves the 30 GB allocation from the dear unit to the cheap one, make-before-break.
+ * The engine is killed as soon as the first MIGRATE command is out; after its restart every move completes once,
+ * an 80 GB demand then fits in every region, and {@code verify} passes on the committed output.
+ */
+class OptimizerKillIT {
+    @RegisterExtension
+    static final TestKafka KAFKA = new TestKafka();
+    private static final int REGIONS = 8;
+    private static final int PARTITIONS = 2;
+
+    @TempDir
+    Path dir;
+
+    /** The executor's stand-in: provisions at once, moves slowly (the kill lands mid-move), counts MIGRATE commands. */
+    private static final class SlowMover implements AutoCloseable {
+        final Map<String, Set<String>> migrateCommands = new ConcurrentHashMap<>();
+        final Map<String, Integer> callsPerCommand = new ConcurrentHashMap<>();
+        private final Topics topics;
+        private final KafkaConsumer<String, byte[]> consumer;
+        private final TopicWriter producer;
+        private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicBoolean running = new AtomicBoolean(true);
+        private final Thread poller;
+
+        SlowMover(final String bootstrap, final Topics topics) {
+            this.topics = topics;
+            this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "slow-mover", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+            this.producer = new TopicWriter(bootstrap, Map.of());
+            consumer.subscribe(List.of(topics.commands.name()));
+            this.poller = new Thread(this::run, "slow-mover");
+            poller.start();
+        }
+
+        private void run() {
+            try {
+                while (running.get()) {
+                    for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                        final PlacementCommand command = topics.commands.valueSerde().deserializer().deserialize(record.topic(),
+                                record.value());
+                        if (command.getType() != CommandType.PROVISION && command.getType() != CommandType.MIGRATE) {
+                            continue;
+                        }
+                        final boolean move = command.getType() == CommandType.MIGRATE;
+                        callsPerCommand.merge(command.getCommandId(), 1, Integer::sum);
+                        if (move) {
+                            migrateCommands.computeIfAbsent(command.getAllocationId(), a -> ConcurrentHashMap.newKeySet())
+                                    .add(command.getCommandId());
+                        }
+                        delays.schedule(() -> producer.send(topics.outcomes, command.getCommandId(), ExecutionOutcome.newBuilder()
+                                .setCommandId(command.getCommandId()).setAllocationId(command.getAllocationId())
+                                .setDataUnitId(command.getDataUnitId())
+                                .setStatus(move ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED)
+                                .setEndpoint("sim://" + command.getDataUnitId() + "/" + command.getAllocationId())
+                                .setAt(Instant.now()).build()), move ? 3_000 : 100, TimeUnit.MILLISECONDS);
+                    }
+                }
+            } catch (final org.apache.kafka.common.errors.WakeupException e) {
+                // closing
+            } finally {
+                consumer.close();
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running.set(false);
+            consumer.wakeup();
+            poller.join(5_000);
+            delays.shutdownNow();
+            producer.close();
+        }
+    }
+
+    /** Every decision and change on allocations.v1, the last per demand. */
+    private static final class Allocations implements AutoCloseable {
+        final Map<String, AllocationResult> last = new ConcurrentHashMap<>();
+        final List<AllocationResult> all = new ArrayList<>();
+        private final Topics topics;
+        private final KafkaConsumer<String, byte[]> consumer;
+
+        Allocations(final String bootstrap, final Topics topics) {
+            this.topics = topics;
+            this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                    ConsumerConfig.GROUP_ID_CONFIG, "optimizer-kill-reader", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
+            consumer.subscribe(List.of(topics.allocations.name()));
+        }
+
+        void await(final String what, final Predicate<Allocations> done) {
+            final long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+            while (!done.test(this)) {
+                assertThat(System.nanoTime()).as("waited 120 s for " + what + "; last: " + last).isLessThan(deadline);
+                for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    final AllocationResult result = topics.allocations.valueSerde().deserializer().deserialize(record.topic(),
+                            record.value());
+                    all.add(result);
+                    last.put(result.getDemandId(), result);
+                }
+            }
+        }
+
+        boolean is(final String demandId, final AllocationStatus status) {
+            return last.containsKey(demandId) && last.get(demandId).getStatus() == status;
+        }
+
+        String unit(final String demandId) {
+            return last.containsKey(demandId) ? last.get(demandId).getDataUnitId() : null;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
+        }
+    }
+
+    @Test
+    void movesKilledMidwayCompleteOnceAfterTheRestartAndVerifyPasses() throws Exception {
+        final Topics topics = ChaosLoad.topics();
+        final Processes processes = new Processes(dir);
+        final List<String> settings = List.of("application.id=optimizer-kill", "topic.partitions=" + PARTITIONS,
+                "engine.optimizer.enabled=true", "engine.optimizer.interval.ms=1000", "engine.optimizer.disruption.percent=100",
+                "engine.migrations.per.provider=1", "pricing.curve=flat");
+        Process engine = processes.engine("engine", KAFKA.bootstrapServers(), settings);
+        final Names names = new Names();
+        try (TopicWriter writer = new TopicWriter(KAFKA.bootstrapServers(), Map.of());
+             SlowMover executor = new SlowMover(KAFKA.bootstrapServers(), topics);
+             Allocations allocations = new Allocations(KAFKA.bootstrapServers(), topics)) {
+            processes.awaitLog("engine", "-> RUNNING", Duration.ofSeconds(90));
+            for (int r = 0; r < REGIONS; r++) {
+                // the consumers weigh price alone, so the cheap unit is filled first
+                writer.send(topics.policy, "c" + r, Policy.newBuilder().setConsumerId("c" + r).setMaxUnits(1_000)
+                        .setWeights(Map.of("price", 1.0, "latency", 0.0, "reliability", 0.0, "packing", 0.0))
+                        .setUpdatedAt(Instant.now()).build());
+                register(writer, topics, names.cheap(r), "region-" + r, "1.00");
+                register(writer, topics, names.dear(r), "region-" + r, "1.10");
+            }
+            writer.flush();
+            Thread.sleep(2_000); // the units and policies are in before the demands
+            place(writer, topics, names, 1, 60);
+            allocations.await("d1", a -> names.all(1).allMatch(d -> a.is(d, AllocationStatus.ACTIVE)));
+            place(writer, topics, names, 2, 40);
+            allocations.await("d2", a -> names.all(2).allMatch(d -> a.is(d, AllocationStatus.ACTIVE)));
+            place(writer, topics, names, 3, 30);
+            allocations.await("d3", a -> names.all(3).allMatch(d -> a.is(d, AllocationStatus.ACTIVE)));
+            for (int r = 0; r < REGIONS; r++) {
+                assertThat(allocations.unit(names.demand(r, 3))).as("30 GB goes to the dear unit: the cheap one is full")
+                        .isEqualTo(names.dear(r));
+                final String release = names.demand(r, 2) + "-release";
+                writer.send(topics.demand, release, Demand.newBuilder().setDemandId(release).setConsumerId("c" + r)
+                        .setType(DemandType.RELEASE).setReleaseOf(names.demand(r, 2)).setRequestedAt(Instant.now()).build());
+            }
+            writer.flush();
+            allocations.await("releases", a -> names.all(2).allMatch(d -> a.is(d, AllocationStatus.RELEASED)));
+            // 40 GB free on the cheap unit, 70 on the dear one: 80 GB fits nowhere
+            place(writer, topics, names, 4, 80);
+            allocations.await("d4", a -> names.all(4).allMatch(d -> a.is(d, AllocationStatus.REJECTED)));
+            assertThat(names.all(4).map(d -> allocations.last.get(d).getReason())).containsOnly(ReasonCode.NO_CAPACITY);
+
+            final long waitFrom = System.nanoTime();
+            while (executor.migrateCommands.isEmpty()) {
+                assertThat(System.nanoTime() - waitFrom).as("no optimizer move within 60 s")
+                        .isLessThan(Duration.ofSeconds(60).toNanos());
+                Thread.sleep(20);
+            }
+            Processes.kill(engine);
+            final int movesAtKill = executor.migrateCommands.size();
+
+            engine = processes.engine("engine", KAFKA.bootstrapServers(), settings);
+            processes.awaitLog("engine", "-> RUNNING", 2, Duration.ofSeconds(120));
+            // every planned move completes: the 30 GB allocation ends on the cheap unit, active
+            allocations.await("the moves", a -> names.all(3).allMatch(d -> a.is(d, AllocationStatus.ACTIVE)
+                    && names.cheapOf(d).equals(a.unit(d))));
+            place(writer, topics, names, 5, 80);
+            allocations.await("d5", a -> names.all(5).allMatch(d -> a.is(d, AllocationStatus.PLACED)
+                    || a.is(d, AllocationStatus.ACTIVE)));
+            for (int r = 0; r < REGIONS; r++) {
+                assertThat(allocations.unit(names.demand(r, 5))).isEqualTo(names.dear(r));
+            }
+            // each move once: one MIGRATE command per moved allocation, each sent to the executor once
+            assertThat(executor.migrateCommands).hasSize(REGIONS);
+            assertThat(executor.migrateCommands).allSatisfy((allocation, commands) -> assertThat(commands).hasSize(1));
+            assertThat(executor.callsPerCommand).allSatisfy((command, calls) -> assertThat(calls).as(command).isEqualTo(1));
+            // why it moved is on the record of the move
+            assertThat(allocations.all.stream().filter(a -> a.getStatus() == AllocationStatus.MIGRATING).toList())
+                    .hasSize(REGIONS).allSatisfy(a -> assertThat(a.getReasonDetail()).contains("make room on")
+                            .contains("gain 2.67x"));
+            final VerifyReport report = new Verifier(topics, KAFKA.bootstrapServers(), Map.of(), 0)
+                    .forApplication("optimizer-kill").verify();
+            assertThat(report.violations()).isEmpty();
+            System.out.printf("optimizer moves after SIGKILL: %d MIGRATE commands out at the kill, %d moves done, verify passed%n",
+                    movesAtKill, executor.migrateCommands.size());
+        } finally {
+            engine.destroy();
+            assertThat(engine.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
+    private static void place(final TopicWriter writer, final Topics topics, final Names names, final int n, final int gb) {
+        for (int r = 0; r < REGIONS; r++) {
+            final String id = names.demand(r, n);
+            writer.send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId("c" + r).setType(DemandType.PLACE)
+                    .setKind(ResourceKind.STORAGE).setRegions(List.of("region-" + r))
+                    .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(String.valueOf(gb), "GB")).build())
+                    .setRequestedAt(Instant.now()).build());
+        }
+        writer.flush();
+    }
+
+    private static void register(final TopicWriter writer, final Topics topics, final String id, final String region,
+                                 final String price) {
+        writer.send(topics.dataUnit, id, DataUnitEvent.newBuilder().setEventId("register-" + id).setDataUnitId(id)
+                .setProviderId("p-" + id).setType(DataUnitEventType.REGISTER).setKind(ResourceKind.STORAGE).setRegion(region)
+                .setCapacity(ResourceSpec.newBuilder().setStorage(new Quantity("100", "GB")).build())
+                .setPricePerHour(new Money(new BigDecimal(price), "USD")).setAdvertisedLatencyMillis(10.0)
+                .setAdvertisedAvailability(0.999).setAt(Instant.now()).build());
+    }
+
+    /**
+     * Ids whose keys all land on partition 0, so each region's units and demands belong to one task (the optimizer
+     * moves allocations between the units of its own task, and a demand turned away there is what it plans for).
+     */
+    private static final class Names {
+        private final Map<String, String> ids = new ConcurrentHashMap<>();
+
+        String cheap(final int region) {
+            return id("cheap-" + region);
+        }
+
+        String dear(final int region) {
+            return id("dear-" + region);
+        }
+
+        String demand(final int region, final int n) {
+            return id("r" + region + "-d" + n);
+        }
+
+        java.util.stream.Stream<String> all(final int n) {
+            return java.util.stream.IntStream.range(0, REGIONS).mapToObj(r -> demand(r, n));
+        }
+
+        String cheapOf(final String demandId) {
+            for (int r = 0; r < REGIONS; r++) {
+                if (demand(r, 3).equals(demandId)) {
+                    return cheap(r);
+                }
+            }
+            throw new IllegalArgumentException(demandId);
+        }
+
+        private String id(final String base) {
+            return ids.computeIfAbsent(base, b -> {
+                for (int i = 0; ; i++) {
+                    final String candidate = b + "-" + i;
+                    if (Utils.toPositive(Utils.murmur2(candidate.getBytes(StandardCharsets.UTF_8))) % PARTITIONS == 0) {
+                        return candidate;
+                    }
+                }
+            });
+        }
+    }
+}
