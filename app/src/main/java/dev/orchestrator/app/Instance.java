@@ -179,7 +179,8 @@ final class Instance implements AutoCloseable {
         if (ledger != null) {
             ledger.start();
         }
-        final List<AutoCloseable> parts = new java.util.ArrayList<>(List.of(feed, jobFeed, publisher));
+        final List<AutoCloseable> parts = new java.util.ArrayList<>(List.of(feed, jobFeed, publisher,
+                new StrandedGauges(reads, metrics)));
         if (payments != null) {
             parts.add(payments);
         }

@@ -44,7 +44,9 @@ public final class ConfigLoader {
             ConfigKey.PAYMENTS_ENABLED, "true",
             ConfigKey.PAYMENTS_PERIOD_MS, "30000",
             // breaches count for two minutes: provider-4 falls out of standing and comes back while you watch
-            ConfigKey.PAYMENTS_BREACH_WINDOW_MS, "120000", ConfigKey.PAYMENTS_INELIGIBLE_AFTER, "10");
+            ConfigKey.PAYMENTS_BREACH_WINDOW_MS, "120000", ConfigKey.PAYMENTS_INELIGIBLE_AFTER, "10",
+            // the background optimizer makes room for demand turned away for lack of room
+            ConfigKey.OPTIMIZER_ENABLED, "true");
 
     /** Which command is loading: {@code run} needs a cluster to be named; {@code demo} brings its own. */
     public enum Mode { DEMO, RUN }

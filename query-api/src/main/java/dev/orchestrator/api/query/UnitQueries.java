@@ -6,6 +6,7 @@ import dev.orchestrator.topology.StoreNames;
 import dev.orchestrator.topology.read.EngineReads;
 import dev.orchestrator.topology.read.HeldRead;
 import dev.orchestrator.topology.read.UnitDetail;
+import dev.orchestrator.topology.read.StrandedCapacity;
 import dev.orchestrator.topology.read.UnitRead;
 import io.javalin.http.Context;
 import java.util.ArrayList;
@@ -109,9 +110,17 @@ final class UnitQueries {
             pool[2] = saturated(pool[2], unit.capacity().primary(unit.kind()));
             pool[3] = saturated(pool[3], unit.free().primary(unit.kind()));
         }
+        final Map<String, Map<String, StrandedCapacity.Amounts>> stranded = StrandedCapacity.of(snapshot.current().all());
         final List<Views.Pool> items = new ArrayList<>();
-        pools.forEach((key, p) -> items.add(new Views.Pool(key.substring(0, key.indexOf('|')), key.substring(key.indexOf('|') + 1),
-                (int) p[0], (int) p[1], p[2], p[3], p[2] == 0 ? 0 : Math.min(1.0, Math.max(0.0, 1.0 - (double) p[3] / p[2])))));
+        pools.forEach((key, p) -> {
+            final String kind = key.substring(0, key.indexOf('|'));
+            final String region = key.substring(key.indexOf('|') + 1);
+            final Map<String, Double> shares = new java.util.LinkedHashMap<>();
+            stranded.getOrDefault(kind + " " + region, Map.of()).forEach((dimension, amounts) ->
+                    shares.put(dimension, amounts.strandedShare()));
+            items.add(new Views.Pool(kind, region, (int) p[0], (int) p[1], p[2], p[3],
+                    p[2] == 0 ? 0 : Math.min(1.0, Math.max(0.0, 1.0 - (double) p[3] / p[2])), shares));
+        });
         return items;
     }
 

@@ -77,7 +77,8 @@ public final class Views {
     }
 
     /** Use of one pool (kind and region) on the kind's primary dimension (storage bytes or CPU millis). */
-    public record Pool(String kind, String region, int units, int allocatable, long capacity, long free, double utilization) {
+    public record Pool(String kind, String region, int units, int allocatable, long capacity, long free, double utilization,
+                       Map<String, Double> stranded) {
     }
 
     /** A provider's fleet at a glance. */

@@ -72,6 +72,12 @@
     }
   }
 
+  // free capacity no demand can use, per dimension: only those above zero, largest first
+  function stranded(byDimension) {
+    const shown = Object.entries(byDimension || {}).filter(([, share]) => share > 0).sort((a, b) => b[1] - a[1]);
+    return shown.length === 0 ? 'none' : shown.map(([dimension, share]) => dimension + ' ' + percent(share)).join(', ');
+  }
+
   async function refreshPools() {
     const answer = await api('/v1/pools');
     const now = Date.now() / 1000;
@@ -98,7 +104,8 @@
     fill('pools', answer.pools.map(p => el('tr', {},
       el('td', {}, p.kind + ' ' + p.region), el('td', {}, p.units), el('td', {}, p.allocatable),
       el('td', {}, el('div', { class: 'bar', title: percent(p.utilization) },
-        el('span', { style: 'width:' + (100 * p.utilization).toFixed(1) + '%' })), ' ', percent(p.utilization)))));
+        el('span', { style: 'width:' + (100 * p.utilization).toFixed(1) + '%' })), ' ', percent(p.utilization)),
+      el('td', { class: 'stranded' }, stranded(p.stranded)))));
   }
 
   // --- money: the escrow ledger's totals and their recent past (the panel stays hidden when payments are off)

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class PoolHistoryTest {
     private static Views.Pool pool(final String region, final double utilization) {
-        return new Views.Pool("STORAGE", region, 1, 1, 100, (long) (100 * (1 - utilization)), utilization);
+        return new Views.Pool("STORAGE", region, 1, 1, 100, (long) (100 * (1 - utilization)), utilization, java.util.Map.of());
     }
 
     @Test

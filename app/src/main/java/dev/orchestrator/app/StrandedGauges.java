@@ -1,0 +1,64 @@
+package dev.orchestrator.app;
+
+import dev.orchestrator.topology.read.EngineReads;
+import dev.orchestrator.topology.read.StrandedCapacity;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code orchestrator_pool_stranded_ratio} and {@code orchestrator_pool_free_ratio} on /metrics, per pool and
+ * dimension, over the units this instance's tasks own ({@link StrandedCapacity}), recomputed every few seconds off
+ * the stream thread from the units' published reads. Instances each report their own units.
+ */
+final class StrandedGauges implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StrandedGauges.class);
+    private static final long EVERY_SECONDS = 5;
+
+    private final EngineReads reads;
+    private final MultiGauge stranded;
+    private final MultiGauge free;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        final Thread thread = new Thread(r, "stranded-gauges");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    StrandedGauges(final EngineReads reads, final MeterRegistry registry) {
+        this.reads = reads;
+        this.stranded = MultiGauge.builder("orchestrator_pool_stranded_ratio")
+                .description("share of a pool's capacity on a dimension that is free but stranded (beside a dimension "
+                        + "nearly exhausted on the same unit)").register(registry);
+        this.free = MultiGauge.builder("orchestrator_pool_free_ratio")
+                .description("share of a pool's capacity on a dimension that is free").register(registry);
+        timer.scheduleWithFixedDelay(this::refresh, 0, EVERY_SECONDS, TimeUnit.SECONDS);
+    }
+
+    private void refresh() {
+        try {
+            final List<MultiGauge.Row<?>> strandedRows = new ArrayList<>();
+            final List<MultiGauge.Row<?>> freeRows = new ArrayList<>();
+            StrandedCapacity.of(reads.units()).forEach((pool, byDimension) -> byDimension.forEach((dimension, amounts) -> {
+                final Tags tags = Tags.of("pool", pool, "dimension", dimension);
+                strandedRows.add(MultiGauge.Row.of(tags, amounts.strandedShare()));
+                freeRows.add(MultiGauge.Row.of(tags, amounts.capacity() <= 0 ? 0 : (double) amounts.free() / amounts.capacity()));
+            }));
+            stranded.register(strandedRows, true);
+            free.register(freeRows, true);
+        } catch (final RuntimeException e) {
+            LOG.warn("stranded capacity gauges not refreshed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+    }
+}
