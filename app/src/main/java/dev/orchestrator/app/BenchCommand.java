@@ -85,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
             + "optimizer, planning every SECONDS, until it settles, and send unplaced demand again (up to 3 passes)")
     Integer optimizerSeconds;
 
+    @Option(names = "--churn", paramLabel = "PERCENT", defaultValue = "0", description = "quality profile: after the "
+            + "stream, release PERCENT of the placed demands, then send unplaced demand again (with --optimizer, once it has "
+            + "settled); the plans are compared on what is left (default: ${DEFAULT-VALUE})")
+    int churnPercent;
+
     @Option(names = "--solver-seconds", defaultValue = "30", paramLabel = "N",
             description = "quality profile: time limit of the offline solver (default: ${DEFAULT-VALUE})")
     int solverSeconds;
@@ -155,6 +160,9 @@ final class BenchCommand implements Callable<Integer> {
         }
         if (optimizerSeconds != null && (optimizerSeconds < 1 || optimizerSeconds > 600)) {
             throw new ConfigException("--optimizer=" + optimizerSeconds + ": expected 1 to 600 seconds");
+        }
+        if (churnPercent < 0 || churnPercent > 90) {
+            throw new ConfigException("--churn=" + churnPercent + ": expected 0 to 90 percent");
         }
         if (solverSeconds < 1 || solverSeconds > 3_600) {
             throw new ConfigException("--solver-seconds=" + solverSeconds + ": expected 1 to 3600");
@@ -324,7 +332,7 @@ final class BenchCommand implements Callable<Integer> {
                     .generate(7, chosen.units(), Math.toIntExact(chosen.demands()), chosen.regions());
             result = new QualityRun(instance, config.string(ConfigKey.BOOTSTRAP_SERVERS), engine.topics(), System.out)
                     .forApplication(config.string(ConfigKey.APPLICATION_ID)).withWeights(weights)
-                    .withOptimizer(optimizerSeconds == null ? null : Duration.ofSeconds(optimizerSeconds))
+                    .withOptimizer(optimizerSeconds == null ? null : Duration.ofSeconds(optimizerSeconds)).withChurn(churnPercent)
                     .run(Duration.ofSeconds(solverSeconds));
         }
         result.print(System.out);

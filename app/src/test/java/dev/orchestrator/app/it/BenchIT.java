@@ -76,6 +76,30 @@ class BenchIT {
     }
 
     @Test
+    void runsTheBackgroundOptimizerAfterChurnAndComparesWhatIsLeft() throws Exception {
+        final Path json = dir.resolve("churn.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--family", "oversubscribed", "--units", "40",
+                "--demands", "300", "--solver-seconds", "3", "--churn", "25", "--optimizer", "1", "--weight", "balance=1",
+                "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = finished(bench, Duration.ofMinutes(5));
+
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("engine + optimizer", "optimizer pass 1", "verify: passed");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        final int released = result.path("optimizer").path("released").asInt();
+        assertThat(released).as(output).isPositive();
+        assertThat(result.path("demands").asInt()).isEqualTo(300 - released);
+        assertThat(result.path("plans")).extracting(p -> p.path("method").asText())
+                .containsExactly("engine + optimizer", "first-fit-decreasing", "Timefold (best known)");
+        for (final JsonNode plan : result.path("plans")) {
+            assertThat(plan.path("placed").asInt() + plan.path("unplaced").asInt()).isEqualTo(300 - released);
+        }
+        assertThat(result.path("optimizer").path("retried").asInt()).isPositive();
+        assertThat(result.path("verified").asBoolean()).isTrue();
+    }
+
+    @Test
     void measuresTheConnectExecutorAlone() throws Exception {
         final Path json = dir.resolve("execution.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -17,6 +17,7 @@ public final class Scorers {
     public static final String GPU_SPARING = "gpu-sparing";
     public static final String ALIGNMENT = "alignment";
     public static final String BEST_FIT = "best-fit";
+    public static final String BALANCE = "balance";
     /** Not a scorer: above 0, {@link Filters#GPU_RESERVE} keeps GPU units' CPU and memory for GPU jobs. */
     public static final String GPU_RESERVE = "gpu-reserve";
 
@@ -50,10 +51,17 @@ public final class Scorers {
      */
     public static final Scorer BEST_FIT_SCORER = of(BEST_FIT, (c, u) -> -leftOnBottleneck(c.demand().capacity(), u.capacity(), u.free()));
 
-    /** Weights by scorer; alignment and best fit count only when a policy weighs them (0 by default). */
+    /**
+     * A unit whose CPU and memory are left in the same proportion of the unit after the placement is better: the
+     * gap between the two leftover shares, negated. A unit left with memory and no CPU (or the other way round)
+     * strands what is left; keeping the two level leaves room a demand of any shape can use.
+     */
+    public static final Scorer BALANCE_SCORER = of(BALANCE, (c, u) -> -leftoverGap(c.demand().capacity(), u.capacity(), u.free()));
+
+    /** Weights by scorer; alignment, best fit and balance count only when a policy weighs them (0 by default). */
     public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(
             PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5, GPU_SPARING, 1.0, ALIGNMENT, 0.0,
-            BEST_FIT, 0.0, GPU_RESERVE, 0.0);
+            BEST_FIT, 0.0, GPU_RESERVE, 0.0, BALANCE, 0.0);
 
     private Scorers() {
     }
@@ -71,7 +79,8 @@ public final class Scorers {
      */
     public static List<Scorer> forStrategy(final boolean spread, final UnitKind kind, final Map<String, Double> weights) {
         final List<Scorer> base = forStrategy(spread, kind);
-        if (weights.getOrDefault(ALIGNMENT, 0.0) <= 0 && weights.getOrDefault(BEST_FIT, 0.0) <= 0) {
+        if (weights.getOrDefault(ALIGNMENT, 0.0) <= 0 && weights.getOrDefault(BEST_FIT, 0.0) <= 0
+                && weights.getOrDefault(BALANCE, 0.0) <= 0) {
             return base;
         }
         final List<Scorer> out = new java.util.ArrayList<>(base);
@@ -80,6 +89,9 @@ public final class Scorers {
         }
         if (weights.getOrDefault(BEST_FIT, 0.0) > 0) {
             out.add(BEST_FIT_SCORER);
+        }
+        if (weights.getOrDefault(BALANCE, 0.0) > 0) {
+            out.add(BALANCE_SCORER);
         }
         return List.copyOf(out);
     }
@@ -97,6 +109,13 @@ public final class Scorers {
             ff += f[i] * f[i];
         }
         return dd == 0 || ff == 0 ? 0 : dot / Math.sqrt(dd * ff);
+    }
+
+    /** How far apart the CPU and memory left after {@code wanted} are, each as a share of {@code total}. */
+    static double leftoverGap(final Capacity wanted, final Capacity total, final Capacity free) {
+        final double[] d = shares(wanted, total);
+        final double[] f = shares(free, total);
+        return Math.abs((f[0] - d[0]) - (f[1] - d[1]));
     }
 
     /** What is left of {@code free} on the bottleneck dimension after {@code wanted}, as a share of {@code total}. */

@@ -8,7 +8,7 @@ import dev.orchestrator.topology.model.UnitKind;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Alignment and best fit on the bottleneck, with the arithmetic written out. */
+/** Alignment, best fit on the bottleneck and balance, with the arithmetic written out. */
 class ShapeScorersTest {
     private static final long GB = 1_000_000_000L;
     private static final Capacity UNIT = new Capacity(16_000, 64 * GB, 0, 0, null);
@@ -42,6 +42,20 @@ class ShapeScorersTest {
         assertThat(Scorers.leftOnBottleneck(demand, UNIT, snug)).isCloseTo(1.0 / 16, within(1e-12));
         assertThat(Scorers.leftOnBottleneck(demand, UNIT, memoryBound)).isCloseTo(1.0 / 64, within(1e-12));
         assertThat(Scorers.BEST_FIT_SCORER.name()).isEqualTo("best-fit");
+    }
+
+    @Test
+    void balanceKeepsTheCpuAndMemoryLeftInTheSameProportion() {
+        final Capacity demand = new Capacity(4_000, 8 * GB, 0, 0, null);
+        // left after it: CPU (8-4)/16 = 0.25, memory (24-8)/64 = 0.25: level, gap 0
+        final Capacity level = new Capacity(8_000, 24 * GB, 0, 0, null);
+        // left after it: CPU (12-4)/16 = 0.5, memory (16-8)/64 = 0.125: gap 0.375, memory runs out first
+        final Capacity cpuHeavy = new Capacity(12_000, 16 * GB, 0, 0, null);
+        assertThat(Scorers.leftoverGap(demand, UNIT, level)).isCloseTo(0.0, within(1e-12));
+        assertThat(Scorers.leftoverGap(demand, UNIT, cpuHeavy)).isCloseTo(0.375, within(1e-12));
+        assertThat(Scorers.forStrategy(false, UnitKind.COMPUTE, Map.of("balance", 1.0)))
+                .extracting(Scorer::name).containsExactly("price", "latency", "reliability", "packing", "gpu-sparing", "balance");
+        assertThat(Scorers.DEFAULT_WEIGHTS).containsEntry("balance", 0.0);
     }
 
     @Test

@@ -40,7 +40,8 @@ final class OptimizerPhase implements AutoCloseable {
     private long lastChange = System.nanoTime();
 
     /** Where each demand of the instance ends, how many moved, and how many of the retried were placed. */
-    record Outcome(Map<String, String> unitByNeed, int moved, int retried, int retriedPlaced, double seconds) {
+    record Outcome(Map<String, String> unitByNeed, int moved, int retried, int retriedPlaced, Set<String> released,
+                   double seconds) {
     }
 
     OptimizerPhase(final QualityInstance instance, final String bootstrap, final Topics topics, final PrintStream out) {
@@ -54,16 +55,19 @@ final class OptimizerPhase implements AutoCloseable {
         consumer.subscribe(List.of(topics.allocations.name()));
     }
 
-    Outcome run(final TopicWriter producer, final Function<QualityInstance.Need, Demand> demand, final Duration interval) {
+    Outcome run(final TopicWriter producer, final Function<QualityInstance.Need, Demand> demand, final Duration interval,
+                final int churnPercent) {
         final long started = System.nanoTime();
         final Map<String, String> needOf = new HashMap<>();
         instance.demands().forEach(n -> needOf.put(n.id(), n.id()));
+        final Set<String> released = churnPercent > 0 ? churn(producer, interval, churnPercent) : Set.of();
         int retried = 0;
         int retriedPlaced = 0;
         for (int pass = 1; pass <= PASSES; pass++) {
             settle(interval);
             final Map<String, String> placed = unitByNeed(needOf);
-            final List<QualityInstance.Need> unplaced = instance.demands().stream().filter(n -> !placed.containsKey(n.id())).toList();
+            final List<QualityInstance.Need> unplaced = instance.demands().stream()
+                    .filter(n -> !placed.containsKey(n.id()) && !released.contains(n.id())).toList();
             out.printf("... optimizer pass %d: %,d allocations moved so far, %,d demands unplaced, sent again%n", pass,
                     moved.size(), unplaced.size());
             if (unplaced.isEmpty()) {
@@ -71,7 +75,7 @@ final class OptimizerPhase implements AutoCloseable {
             }
             final Set<String> ids = new HashSet<>();
             for (final QualityInstance.Need need : unplaced) {
-                final String id = need.id() + "~retry" + pass;
+                final String id = need.id() + ":retry" + pass;
                 needOf.put(id, need.id());
                 ids.add(id);
                 final Demand retry = demand.apply(need);
@@ -85,6 +89,10 @@ final class OptimizerPhase implements AutoCloseable {
             while (!decided.keySet().containsAll(ids) && System.nanoTime() < deadline) {
                 poll();
             }
+            if (!decided.keySet().containsAll(ids)) {
+                throw new IllegalStateException("the engine decided " + ids.stream().filter(decided::containsKey).count()
+                        + " of the " + ids.size() + " demands sent again within 2 minutes");
+            }
             final long placedNow = ids.stream().filter(id -> "PLACED".equals(decided.get(id))).count();
             retriedPlaced += (int) placedNow;
             if (placedNow == 0) {
@@ -92,7 +100,32 @@ final class OptimizerPhase implements AutoCloseable {
             }
         }
         settle(interval);
-        return new Outcome(unitByNeed(needOf), moved.size(), retried, retriedPlaced, (System.nanoTime() - started) / 1e9);
+        return new Outcome(unitByNeed(needOf), moved.size(), retried, retriedPlaced, released, (System.nanoTime() - started) / 1e9);
+    }
+
+    /** Releases {@code percent} of the placed demands, chosen with a fixed seed, and waits until they are released. */
+    private Set<String> churn(final TopicWriter producer, final Duration interval, final int percent) {
+        settle(interval);
+        final List<String> placed = new java.util.ArrayList<>(new java.util.TreeSet<>(unitOf.keySet()));
+        java.util.Collections.shuffle(placed, new java.util.Random(11));
+        final Set<String> released = new HashSet<>(placed.subList(0, placed.size() * percent / 100));
+        for (final String id : released) {
+            final QualityInstance.Need need = instance.demands().stream().filter(n -> n.id().equals(id)).findFirst().orElseThrow();
+            producer.send(topics.demand, id + ":release", Demand.newBuilder().setDemandId(id + ":release")
+                    .setConsumerId(need.consumerId()).setType(dev.orchestrator.avro.DemandType.RELEASE).setReleaseOf(id)
+                    .setRequestedAt(Instant.now()).build());
+        }
+        producer.flush();
+        out.printf("... released %,d of %,d placed demands%n", released.size(), placed.size());
+        final long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (released.stream().anyMatch(unitOf::containsKey) && System.nanoTime() < deadline) {
+            poll();
+        }
+        if (released.stream().anyMatch(unitOf::containsKey)) {
+            throw new IllegalStateException("the engine released " + released.stream().filter(id -> !unitOf.containsKey(id)).count()
+                    + " of " + released.size() + " allocations within 2 minutes");
+        }
+        return released;
     }
 
     /** Polls until no migration is under way and nothing changed for three optimizer intervals (at most 3 minutes). */

@@ -46,6 +46,11 @@ public record QualityInstance(List<Unit> units, List<Need> demands, List<String>
         }
     }
 
+    /** The same instance without the demands of {@code ids} (those released after the stream, say). */
+    public QualityInstance without(final java.util.Set<String> ids) {
+        return new QualityInstance(units, demands.stream().filter(d -> !ids.contains(d.id())).toList(), regions, terms);
+    }
+
     public static QualityInstance generate(final long seed, final int unitCount, final int demandCount, final int regionCount) {
         final Random random = new Random(seed);
         final List<String> regions = regions(regionCount);

@@ -13,7 +13,7 @@ public record QualityResult(String family, String objective, int units, int dema
      * With the background optimizer: the gap to the best known after it settled and unplaced demand was sent again,
      * the allocations it moved (and their share of those placed), the demands sent again and how many of those placed.
      */
-    public record Optimized(double gapPercent, int moved, double movedPercent, int retried, int retriedPlaced) {
+    public record Optimized(double gapPercent, int moved, double movedPercent, int retried, int retriedPlaced, int released) {
     }
 
     public void print(final PrintStream out) {
@@ -28,8 +28,9 @@ public record QualityResult(String family, String objective, int units, int dema
                     triple(plan.placedPercent()), triple(plan.strandedPercent()));
         }
         if (optimizer != null) {
-            out.printf("optimizer: %.1f%% above the best known after it settled; %,d allocations moved (%.1f%% of those placed);"
-                    + " %,d unplaced demands sent again, %,d of them placed%n", optimizer.gapPercent(), optimizer.moved(),
+            out.printf("after the stream: %,d placed demands released (the plans above compare what is left); %.1f%% above the"
+                    + " best known after it settled; %,d allocations moved (%.1f%% of those placed); %,d unplaced demands sent"
+                    + " again, %,d of them placed%n", optimizer.released(), optimizer.gapPercent(), optimizer.moved(),
                     optimizer.movedPercent(), optimizer.retried(), optimizer.retriedPlaced());
         }
         out.printf("engine rejections: %s%n", engineRejections.isEmpty() ? "none" : engineRejections);

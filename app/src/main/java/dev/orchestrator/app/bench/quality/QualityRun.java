@@ -50,6 +50,7 @@ public final class QualityRun {
     private String applicationId;
     private Map<String, Double> weights = PRICE_ONLY;
     private Duration optimizerInterval;
+    private int churnPercent;
 
     public QualityRun(final QualityInstance instance, final String bootstrap, final Topics topics, final PrintStream out) {
         this.instance = instance;
@@ -75,6 +76,15 @@ public final class QualityRun {
         return this;
     }
 
+    /**
+     * After the stream, releases {@code percent} of the placed demands (seeded), then sends unplaced demand again
+     * ({@link OptimizerPhase}); the plans are then compared on the instance without the released demands.
+     */
+    public QualityRun withChurn(final int percent) {
+        this.churnPercent = percent;
+        return this;
+    }
+
     /** Compares the audit's replay with the stores of the engine of this application id. */
     public QualityRun forApplication(final String id) {
         this.applicationId = id;
@@ -89,8 +99,9 @@ public final class QualityRun {
         final long started = System.nanoTime();
         final Map<String, String> engine = new HashMap<>();
         final Map<String, Long> rejections = new TreeMap<>();
-        OptimizerPhase.Outcome optimized = null;
-        final SimulatedExecutor executor = optimizerInterval == null ? null : new SimulatedExecutor(bootstrap, topics, 0, "earliest");
+        OptimizerPhase.Outcome after = null;
+        final boolean phase = optimizerInterval != null || churnPercent > 0;
+        final SimulatedExecutor executor = phase ? new SimulatedExecutor(bootstrap, topics, 0, "earliest") : null;
         double streamSeconds;
         try (TopicWriter producer = new TopicWriter(bootstrap, Map.of())) {
             if (executor != null) {
@@ -104,10 +115,13 @@ public final class QualityRun {
             producer.flush();
             collect(engine, rejections);
             streamSeconds = (System.nanoTime() - started) / 1e9;
-            if (executor != null) {
-                out.printf("... the background optimizer, every %d s%n", optimizerInterval.toSeconds());
-                try (OptimizerPhase phase = new OptimizerPhase(instance, bootstrap, topics, out)) {
-                    optimized = phase.run(producer, QualityRun::demand, optimizerInterval);
+            if (phase) {
+                out.printf("... after the stream: %s%s%n", churnPercent > 0 ? churnPercent + "% of the placed released, " : "",
+                        optimizerInterval != null ? "the background optimizer every " + optimizerInterval.toSeconds() + " s"
+                                : "no optimizer");
+                try (OptimizerPhase followUp = new OptimizerPhase(instance, bootstrap, topics, out)) {
+                    after = followUp.run(producer, QualityRun::demand,
+                            optimizerInterval != null ? optimizerInterval : Duration.ofSeconds(2), churnPercent);
                 }
             }
         } finally {
@@ -115,31 +129,39 @@ public final class QualityRun {
                 executor.close();
             }
         }
-        final PlanCost streamed = PlanCost.of("engine (arrival order)", instance, engine, streamSeconds);
-        final PlanCost afterOptimizer = optimized == null ? null
-                : PlanCost.of("engine + optimizer", instance, optimized.unitByNeed(), optimized.seconds());
+        // after churn the plans are compared on what is left to place: the instance without the released demands
+        final QualityInstance compared = after == null || after.released().isEmpty() ? instance : instance.without(after.released());
+        final PlanCost streamed = compared == instance ? PlanCost.of("engine (arrival order)", instance, engine, streamSeconds) : null;
+        final PlanCost afterPhase = after == null ? null : PlanCost.of(optimizerInterval != null ? "engine + optimizer"
+                : "engine + retries", compared, after.unitByNeed(), after.seconds());
         out.println("... first-fit-decreasing");
         long t0 = System.nanoTime();
-        final PlanCost ffd = PlanCost.of("first-fit-decreasing", instance, FirstFitDecreasing.solve(instance),
+        final PlanCost ffd = PlanCost.of("first-fit-decreasing", compared, FirstFitDecreasing.solve(compared),
                 (System.nanoTime() - t0) / 1e9);
         out.printf("... Timefold solver, up to %d s%n", solverLimit.toSeconds());
         t0 = System.nanoTime();
-        final PlanCost solved = PlanCost.of("Timefold (best known)", instance, SolverPlan.solve(instance, solverLimit),
+        final PlanCost solved = PlanCost.of("Timefold (best known)", compared, SolverPlan.solve(compared, solverLimit),
                 (System.nanoTime() - t0) / 1e9);
         out.println("... verifying the committed output");
         final VerifyReport report = new Verifier(topics, bootstrap, Map.of(), 0).forApplication(applicationId).verify();
-        final List<PlanCost> plans = new java.util.ArrayList<>(List.of(streamed, ffd, solved));
-        if (afterOptimizer != null) {
-            plans.add(1, afterOptimizer);
+        final List<PlanCost> plans = new java.util.ArrayList<>();
+        if (streamed != null) {
+            plans.add(streamed);
         }
+        if (afterPhase != null) {
+            plans.add(afterPhase);
+        }
+        plans.add(ffd);
+        plans.add(solved);
         final PlanCost best = plans.stream().min((a, b) -> Long.compare(a.objectiveMicros(), b.objectiveMicros())).orElseThrow();
-        final QualityResult.Optimized optimizer = optimized == null ? null : new QualityResult.Optimized(
-                afterOptimizer.gapPercent(best), optimized.moved(),
-                afterOptimizer.placed() == 0 ? 0 : 100.0 * optimized.moved() / afterOptimizer.placed(), optimized.retried(),
-                optimized.retriedPlaced());
+        final QualityResult.Optimized followUp = after == null ? null : new QualityResult.Optimized(
+                afterPhase.gapPercent(best), after.moved(),
+                afterPhase.placed() == 0 ? 0 : 100.0 * after.moved() / afterPhase.placed(), after.retried(),
+                after.retriedPlaced(), after.released().size());
+        final PlanCost engineRow = streamed != null ? streamed : afterPhase;
         return new QualityResult(instance.terms().family(), penaltyRule(instance.terms()), instance.units().size(),
-                instance.demands().size(), plans, best.method(), streamed.gapPercent(best), ffd.gapPercent(best), rejections,
-                report.passed(), report.violations().size(), optimizer);
+                compared.demands().size(), plans, best.method(), engineRow.gapPercent(best), ffd.gapPercent(best), rejections,
+                report.passed(), report.violations().size(), followUp);
     }
 
     private static String penaltyRule(final QualityInstance.Terms terms) {
