@@ -91,6 +91,9 @@ public final class Defragmenter {
             }
             Candidate best = null;
             for (final Bin bin : bins) {
+                if (System.nanoTime() - deadlineNanos > 0) {
+                    break; // out of time: plan with what was looked at
+                }
                 if (kept.contains(bin.unitId()) || !rules.mayHost(want, bin) || !bin.capacity().covers(want.capacity())) {
                     continue;
                 }

@@ -29,6 +29,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Optimizer {
     private static final Logger LOG = LoggerFactory.getLogger(Optimizer.class);
+    /** Allocations one round reads from the store at most: bounds a round's work on a large task. */
+    static final int MAX_HOLDS = 20_000;
 
     private final EngineTask task;
     private final Migrations migrations;
@@ -60,7 +62,12 @@ public final class Optimizer {
         final Map<String, int[]> perConsumer = new HashMap<>();
         final List<Bin> bins = new ArrayList<>();
         final long windowStart = now - settings.disruptionWindowMillis();
+        int looked = 0;
         for (final UnitState unit : task.slice().units()) {
+            if (looked >= MAX_HOLDS) {
+                break; // a round reads a bounded number of allocations; the units past it are left for now
+            }
+            looked += unit.holds().size();
             units.put(unit.unitId(), unit);
             final List<Item> items = new ArrayList<>();
             for (final Held held : unit.holds()) {

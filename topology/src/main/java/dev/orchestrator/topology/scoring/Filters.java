@@ -42,12 +42,13 @@ public final class Filters {
             (c, u) -> c.budgetLeftMicros() == Long.MAX_VALUE || price(c, u) * c.billedHours() <= c.budgetLeftMicros());
 
     /**
-     * Under a policy that weighs {@code gpu-reserve} above 0: a job that needs no GPU leaves each free GPU of a
-     * GPU unit its share of the unit's CPU and memory, as a Kubernetes taint keeps CPU pods off GPU nodes, so
-     * a GPU is never stranded with nothing beside it. It may still use what busy GPUs do not need.
+     * Unless a policy weighs {@code gpu-reserve} at 0 (it is on by default): a job that needs no GPU leaves each
+     * free GPU of a GPU unit its share of the unit's CPU and memory, as the taint GKE and AKS put on GPU nodes keeps
+     * CPU pods off them, so a GPU is never stranded with nothing beside it. It may still use what busy GPUs do not
+     * need.
      */
     public static final Filter GPU_RESERVE = of("gpu-reserve", ReasonCode.NO_CAPACITY, (c, u) ->
-            c.policy().weights().getOrDefault(Scorers.GPU_RESERVE, 0.0) <= 0
+            c.policy().weights().getOrDefault(Scorers.GPU_RESERVE, Scorers.DEFAULT_WEIGHTS.get(Scorers.GPU_RESERVE)) <= 0
                     || reserveKept(c.demand().capacity(), u.capacity(), u.free()));
 
     /** Every filter, in the order the pipeline runs them. */

@@ -18,7 +18,7 @@ public final class Scorers {
     public static final String ALIGNMENT = "alignment";
     public static final String BEST_FIT = "best-fit";
     public static final String BALANCE = "balance";
-    /** Not a scorer: above 0, {@link Filters#GPU_RESERVE} keeps GPU units' CPU and memory for GPU jobs. */
+    /** Not a scorer: above 0 (the default), {@link Filters#GPU_RESERVE} keeps GPU units' CPU and memory for GPU jobs. */
     public static final String GPU_RESERVE = "gpu-reserve";
 
     /** Cheaper is better. */
@@ -61,7 +61,7 @@ public final class Scorers {
     /** Weights by scorer; alignment, best fit and balance count only when a policy weighs them (0 by default). */
     public static final Map<String, Double> DEFAULT_WEIGHTS = Map.of(
             PRICE, 1.0, LATENCY, 0.5, RELIABILITY, 0.5, PACKING, 0.5, SPREADING, 0.5, GPU_SPARING, 1.0, ALIGNMENT, 0.0,
-            BEST_FIT, 0.0, GPU_RESERVE, 0.0, BALANCE, 0.0);
+            BEST_FIT, 0.0, GPU_RESERVE, 1.0, BALANCE, 0.0);
 
     private Scorers() {
     }

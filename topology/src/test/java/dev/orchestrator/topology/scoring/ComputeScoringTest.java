@@ -79,11 +79,19 @@ class ComputeScoringTest {
     }
 
     @Test
-    void aCpuDemandStillTakesAGpuUnitWhenNothingElseHasRoom() {
-        final Decision decision = decide(computeDemand("d", 4, 16, 0, null),
-                unit("gpu").compute(64, 512, 8, "a100").view(), unit("cpu").compute(64, 512, 0, null).computeUsed(62, 0, 0).view());
+    void aCpuDemandTakesAnIdleGpuUnitWhenNothingElseHasRoomOnlyUnderAPolicyThatLiftsTheReserve() {
+        final UnitView gpu = unit("gpu").compute(64, 512, 8, "a100").view();
+        final UnitView fullCpu = unit("cpu").compute(64, 512, 0, null).computeUsed(62, 0, 0).view();
+        // by default each free GPU keeps its share (8 vCPU, 64 GB) of the node: 4 vCPU would leave 60 for 8 GPUs
+        final Decision reserved = decide(computeDemand("d", 4, 16, 0, null), gpu, fullCpu);
+        assertThat(reserved.chosen()).isEmpty();
+        assertThat(reserved.rejection()).isEqualTo(ReasonCode.NO_CAPACITY);
 
-        assertThat(decision.chosen()).map(UnitFacts::unitId).contains("gpu");
+        final PolicyTerms lifted = new PolicyTerms(Integer.MAX_VALUE, null, Long.MAX_VALUE, PolicyTerms.MONTH_MILLIS,
+                Set.of(), Set.of(), Long.MAX_VALUE, false, java.util.Map.of(Scorers.GPU_RESERVE, 0.0));
+        final Decision taken = pipeline.decide(new ScoringContext(computeDemand("d", 4, 16, 0, null), lifted, Optional.empty(),
+                Set.of(), Long.MAX_VALUE), List.of(gpu, fullCpu));
+        assertThat(taken.chosen()).map(UnitFacts::unitId).contains("gpu");
     }
 
     @Test
