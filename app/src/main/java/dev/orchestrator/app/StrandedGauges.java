@@ -2,6 +2,7 @@ package dev.orchestrator.app;
 
 import dev.orchestrator.topology.read.EngineReads;
 import dev.orchestrator.topology.read.StrandedCapacity;
+import dev.orchestrator.topology.task.LocalTasks;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code orchestrator_pool_stranded_ratio} and {@code orchestrator_pool_free_ratio} on /metrics, per pool and
  * dimension, over the units this instance's tasks own ({@link StrandedCapacity}), recomputed every few seconds off
- * the stream thread from the units' published reads. Instances each report their own units.
+ * the stream thread from the units' published reads; and what the optimizer's last rounds saw: demand turned away,
+ * and how much of it had room in pieces (its estimate of what packing loses). Instances each report their own.
  */
 final class StrandedGauges implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StrandedGauges.class);
@@ -31,8 +33,15 @@ final class StrandedGauges implements AutoCloseable {
         return thread;
     });
 
-    StrandedGauges(final EngineReads reads, final MeterRegistry registry) {
+    StrandedGauges(final EngineReads reads, final LocalTasks tasks, final MeterRegistry registry) {
         this.reads = reads;
+        io.micrometer.core.instrument.Gauge.builder("orchestrator_optimizer_turned_away", tasks,
+                t -> t.all().stream().mapToInt(task -> task.optimizerView().turnedAway()).sum())
+                .description("demand turned away for lack of room that the optimizer's last rounds remembered").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("orchestrator_optimizer_room_in_pieces", tasks,
+                t -> t.all().stream().mapToInt(task -> task.optimizerView().roomInPieces()).sum())
+                .description("of it, demand the free capacity of the units it may use would have held, added up: what "
+                        + "packing lost, at most what moving allocations could win back").register(registry);
         this.stranded = MultiGauge.builder("orchestrator_pool_stranded_ratio")
                 .description("share of a pool's capacity on a dimension that is free but stranded (beside a dimension "
                         + "nearly exhausted on the same unit)").register(registry);

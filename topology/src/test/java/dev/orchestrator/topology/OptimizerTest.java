@@ -44,6 +44,13 @@ class OptimizerTest {
 
         // a2 (30 GB) leaves u1 for u2's 30 free: u1 then has 40 free; gain 0.40 / 0.30 = 1.33
         final PlacementCommand migrate = migrates().get(0);
+        // 10 + 30 GB free added up would have held the 40 GB demand: room in pieces, what packing lost
+        assertThat(engine.task().optimizerView()).satisfies(v -> {
+            assertThat(v.turnedAway()).isEqualTo(1);
+            assertThat(v.roomInPieces()).isEqualTo(1);
+            assertThat(v.movesAsked()).isEqualTo(1);
+            assertThat(v.inPiecesRatio()).isEqualTo(1.0);
+        });
         assertThat(migrates()).hasSize(1);
         assertThat(migrate.getAllocationId()).isEqualTo("a2");
         assertThat(migrate.getSourceDataUnitId()).isEqualTo("u1");
@@ -75,6 +82,8 @@ class OptimizerTest {
         fragmented("1.00");
         engine.advance(Duration.ofSeconds(3));
         assertThat(migrates()).isEmpty();
+        assertThat(engine.task().optimizerView().roomInPieces()).isEqualTo(1);
+        assertThat(engine.task().optimizerView().movesAsked()).isZero();
     }
 
     @Test

@@ -6,6 +6,7 @@ import dev.orchestrator.topology.ledger.Held;
 import dev.orchestrator.topology.ledger.UnitState;
 import dev.orchestrator.topology.migration.Migrations;
 import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.optimize.Defragmenter.Bin;
 import dev.orchestrator.topology.optimize.Defragmenter.Item;
 import dev.orchestrator.topology.optimize.Defragmenter.Move;
@@ -54,6 +55,7 @@ public final class Optimizer {
     private void round(final long now, final OptimizerSettings settings) {
         final List<Rejected> turnedAway = task.rejections().since(now - settings.rememberMillis());
         if (turnedAway.isEmpty()) {
+            task.optimizerView(new OptimizerView(now, 0, 0, 0));
             return;
         }
         final long started = System.nanoTime();
@@ -114,6 +116,18 @@ public final class Optimizer {
                         task.sla(rejected.request().slaId()), units.get(bin.unitId()));
             }
         }, settings.minGain(), OptimizerSettings.MOVES_PER_SHAPE, settings.movesPerRound());
+        int inPieces = 0;
+        for (final Rejected rejected : turnedAway) {
+            Capacity sum = Capacity.ZERO;
+            for (final UnitState unit : units.values()) {
+                if (Choices.mayUse(rejected.request(), task.terms(rejected.consumerId()), task.sla(rejected.request().slaId()), unit)) {
+                    sum = sum.plus(unit.free());
+                }
+            }
+            if (sum.covers(rejected.request().capacity())) {
+                inPieces++;
+            }
+        }
         final List<Move> moves = planner.plan(bins, wants, allowance, started + OptimizerSettings.BUDGET_NANOS);
         int asked = 0;
         for (final Move move : moves) {
@@ -122,6 +136,7 @@ public final class Optimizer {
                 task.rejections().planned(move.forWant().demandId());
             }
         }
+        task.optimizerView(new OptimizerView(now, turnedAway.size(), inPieces, asked));
         task.out().counters().increment("optimizer_rounds_total", Map.of());
         if (asked > 0) {
             task.out().counters().add("optimizer_moves_total", Map.of(), asked);

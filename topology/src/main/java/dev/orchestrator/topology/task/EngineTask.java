@@ -18,6 +18,7 @@ import dev.orchestrator.topology.model.Moved;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.normalize.Normalizer;
+import dev.orchestrator.topology.optimize.OptimizerView;
 import dev.orchestrator.topology.optimize.RecentRejections;
 import dev.orchestrator.topology.routing.RemoteSlices;
 import dev.orchestrator.topology.routing.Router;
@@ -50,6 +51,8 @@ public final class EngineTask {
     private final RemoteSlices remote;
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final RecentRejections rejections = new RecentRejections();
+    /** Written by the stream thread after each optimizer round, read by /metrics. */
+    private volatile OptimizerView optimizerView = OptimizerView.NONE;
     private final InputClock clock;
     private final Map<String, ConsumerSlice> consumers = new HashMap<>();
     private final Map<String, ConsumerUsage> usage = new HashMap<>();
@@ -116,6 +119,14 @@ public final class EngineTask {
 
     public RemoteSlices remote() {
         return remote;
+    }
+
+    public OptimizerView optimizerView() {
+        return optimizerView;
+    }
+
+    public void optimizerView(final OptimizerView view) {
+        optimizerView = view;
     }
 
     /** Demand turned away here for lack of room, which the optimizer makes room for. */
