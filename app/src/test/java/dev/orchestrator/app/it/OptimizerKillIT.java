@@ -14,10 +14,7 @@ import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.DataUnitEventType;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.DemandType;
-import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.Money;
-import dev.orchestrator.avro.OutcomeStatus;
-import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.avro.Quantity;
 import dev.orchestrator.avro.ReasonCode;
@@ -33,12 +30,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,68 +58,6 @@ class OptimizerKillIT {
 
     @TempDir
     Path dir;
-
-    /** The executor's stand-in: provisions at once, moves slowly (the kill lands mid-move), counts MIGRATE commands. */
-    private static final class SlowMover implements AutoCloseable {
-        final Map<String, Set<String>> migrateCommands = new ConcurrentHashMap<>();
-        final Map<String, Integer> callsPerCommand = new ConcurrentHashMap<>();
-        private final Topics topics;
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final TopicWriter producer;
-        private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread poller;
-
-        SlowMover(final String bootstrap, final Topics topics) {
-            this.topics = topics;
-            this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "slow-mover", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-            this.producer = new TopicWriter(bootstrap, Map.of());
-            consumer.subscribe(List.of(topics.commands.name()));
-            this.poller = new Thread(this::run, "slow-mover");
-            poller.start();
-        }
-
-        private void run() {
-            try {
-                while (running.get()) {
-                    for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                        final PlacementCommand command = topics.commands.valueSerde().deserializer().deserialize(record.topic(),
-                                record.value());
-                        if (command.getType() != CommandType.PROVISION && command.getType() != CommandType.MIGRATE) {
-                            continue;
-                        }
-                        final boolean move = command.getType() == CommandType.MIGRATE;
-                        callsPerCommand.merge(command.getCommandId(), 1, Integer::sum);
-                        if (move) {
-                            migrateCommands.computeIfAbsent(command.getAllocationId(), a -> ConcurrentHashMap.newKeySet())
-                                    .add(command.getCommandId());
-                        }
-                        delays.schedule(() -> producer.send(topics.outcomes, command.getCommandId(), ExecutionOutcome.newBuilder()
-                                .setCommandId(command.getCommandId()).setAllocationId(command.getAllocationId())
-                                .setDataUnitId(command.getDataUnitId())
-                                .setStatus(move ? OutcomeStatus.MIGRATED : OutcomeStatus.PROVISIONED)
-                                .setEndpoint("sim://" + command.getDataUnitId() + "/" + command.getAllocationId())
-                                .setAt(Instant.now()).build()), move ? 3_000 : 100, TimeUnit.MILLISECONDS);
-                    }
-                }
-            } catch (final org.apache.kafka.common.errors.WakeupException e) {
-                // closing
-            } finally {
-                consumer.close();
-            }
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            consumer.wakeup();
-            poller.join(5_000);
-            delays.shutdownNow();
-            producer.close();
-        }
-    }
 
     /** Every decision and change on allocations.v1, the last per demand. */
     private static final class Allocations implements AutoCloseable {
@@ -176,11 +107,16 @@ class OptimizerKillIT {
         final Processes processes = new Processes(dir);
         final List<String> settings = List.of("application.id=optimizer-kill", "topic.partitions=" + PARTITIONS,
                 "engine.optimizer.enabled=true", "engine.optimizer.interval.ms=1000", "engine.optimizer.disruption.percent=100",
-                "engine.migrations.per.provider=1", "pricing.curve=flat");
+                "engine.migrations.per.provider=1", "pricing.curve=flat",
+                // the units send no heartbeats: they must stay healthy however slow the machine (a red CI run: past
+                // the default 30 s they went silent, their allocations migrated and the last demands found no unit)
+                "engine.heartbeat.limit.ms=600000");
         Process engine = processes.engine("engine", KAFKA.bootstrapServers(), settings);
         final Names names = new Names();
         try (TopicWriter writer = new TopicWriter(KAFKA.bootstrapServers(), Map.of());
-             SlowMover executor = new SlowMover(KAFKA.bootstrapServers(), topics);
+             // provisions at once, moves slowly: the kill lands mid-move
+             DelayedExecutor executor = new DelayedExecutor(KAFKA.bootstrapServers(), topics, "slow-mover",
+                     Map.of(CommandType.PROVISION, Duration.ofMillis(100), CommandType.MIGRATE, Duration.ofSeconds(3)));
              Allocations allocations = new Allocations(KAFKA.bootstrapServers(), topics)) {
             processes.awaitLog("engine", "-> RUNNING", Duration.ofSeconds(90));
             for (int r = 0; r < REGIONS; r++) {
@@ -214,13 +150,13 @@ class OptimizerKillIT {
             assertThat(names.all(4).map(d -> allocations.last.get(d).getReason())).containsOnly(ReasonCode.NO_CAPACITY);
 
             final long waitFrom = System.nanoTime();
-            while (executor.migrateCommands.isEmpty()) {
+            while (executor.byAllocation(CommandType.MIGRATE).isEmpty()) {
                 assertThat(System.nanoTime() - waitFrom).as("no optimizer move within 60 s")
                         .isLessThan(Duration.ofSeconds(60).toNanos());
                 Thread.sleep(20);
             }
             Processes.kill(engine);
-            final int movesAtKill = executor.migrateCommands.size();
+            final int movesAtKill = executor.byAllocation(CommandType.MIGRATE).size();
 
             engine = processes.engine("engine", KAFKA.bootstrapServers(), settings);
             processes.awaitLog("engine", "-> RUNNING", 2, Duration.ofSeconds(120));
@@ -234,8 +170,8 @@ class OptimizerKillIT {
                 assertThat(allocations.unit(names.demand(r, 5))).isEqualTo(names.dear(r));
             }
             // each move once: one MIGRATE command per moved allocation, each sent to the executor once
-            assertThat(executor.migrateCommands).hasSize(REGIONS);
-            assertThat(executor.migrateCommands).allSatisfy((allocation, commands) -> assertThat(commands).hasSize(1));
+            assertThat(executor.byAllocation(CommandType.MIGRATE)).hasSize(REGIONS);
+            assertThat(executor.byAllocation(CommandType.MIGRATE)).allSatisfy((allocation, commands) -> assertThat(commands).hasSize(1));
             assertThat(executor.callsPerCommand).allSatisfy((command, calls) -> assertThat(calls).as(command).isEqualTo(1));
             // why it moved is on the record of the move
             assertThat(allocations.all.stream().filter(a -> a.getStatus() == AllocationStatus.MIGRATING).toList())
@@ -245,7 +181,7 @@ class OptimizerKillIT {
                     .forApplication("optimizer-kill").verify();
             assertThat(report.violations()).isEmpty();
             System.out.printf("optimizer moves after SIGKILL: %d MIGRATE commands out at the kill, %d moves done, verify passed%n",
-                    movesAtKill, executor.migrateCommands.size());
+                    movesAtKill, executor.byAllocation(CommandType.MIGRATE).size());
         } finally {
             engine.destroy();
             assertThat(engine.waitFor(60, TimeUnit.SECONDS)).isTrue();

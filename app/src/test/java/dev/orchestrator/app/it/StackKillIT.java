@@ -12,10 +12,7 @@ import dev.orchestrator.app.verify.Verifier;
 import dev.orchestrator.avro.CommandType;
 import dev.orchestrator.avro.DataUnitEvent;
 import dev.orchestrator.avro.DataUnitEventType;
-import dev.orchestrator.avro.ExecutionOutcome;
 import dev.orchestrator.avro.Money;
-import dev.orchestrator.avro.OutcomeStatus;
-import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.Quantity;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
@@ -32,18 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,69 +52,6 @@ class StackKillIT {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** The executor's stand-in: provisions each command after a delay and counts calls per command and allocation. */
-    private static final class CountingExecutor implements AutoCloseable {
-        final Map<String, Integer> perCommand = new ConcurrentHashMap<>();
-        final Map<String, java.util.Set<String>> commandsPerAllocation = new ConcurrentHashMap<>();
-        private final Topics topics;
-        private final KafkaConsumer<String, byte[]> consumer;
-        private final TopicWriter producer;
-        private final ScheduledExecutorService delays = Executors.newSingleThreadScheduledExecutor();
-        private final AtomicBoolean running = new AtomicBoolean(true);
-        private final Thread poller;
-
-        CountingExecutor(final String bootstrap, final Topics topics) {
-            this.topics = topics;
-            this.consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                    ConsumerConfig.GROUP_ID_CONFIG, "counting-executor", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(), new ByteArrayDeserializer());
-            this.producer = new TopicWriter(bootstrap, Map.of());
-            this.poller = new Thread(this::run, "counting-executor");
-            consumer.subscribe(List.of(topics.commands.name()));
-            poller.start();
-        }
-
-        private void run() {
-            try {
-                while (running.get()) {
-                    for (final ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(100))) {
-                        final PlacementCommand command = topics.commands.valueSerde().deserializer().deserialize(record.topic(),
-                                record.value());
-                        if (command.getType() != CommandType.PROVISION) {
-                            continue;
-                        }
-                        perCommand.merge(command.getCommandId(), 1, Integer::sum);
-                        commandsPerAllocation.computeIfAbsent(command.getAllocationId(), a -> ConcurrentHashMap.newKeySet())
-                                .add(command.getCommandId());
-                        // slow provisioning: the kill lands while resources are still being created
-                        delays.schedule(() -> producer.send(topics.outcomes, command.getCommandId(), ExecutionOutcome.newBuilder()
-                                .setCommandId(command.getCommandId()).setAllocationId(command.getAllocationId())
-                                .setDataUnitId(command.getDataUnitId()).setStatus(OutcomeStatus.PROVISIONED)
-                                .setEndpoint("sim://" + command.getDataUnitId() + "/" + command.getAllocationId())
-                                .setAt(Instant.now()).build()), 1_500, TimeUnit.MILLISECONDS);
-                    }
-                }
-            } catch (final org.apache.kafka.common.errors.WakeupException e) {
-                // closing
-            } finally {
-                consumer.close();
-            }
-        }
-
-        boolean sawPrefix(final String prefix) {
-            return commandsPerAllocation.keySet().stream().anyMatch(a -> a.startsWith(prefix));
-        }
-
-        @Override
-        public void close() throws InterruptedException {
-            running.set(false);
-            consumer.wakeup();
-            poller.join(5_000);
-            delays.shutdownNow();
-            producer.close();
-        }
-    }
-
     @Test
     void aStackCreateKilledMidwayResumesAfterTheRestartWithNothingProvisionedTwice() throws Exception {
         final Topics topics = ChaosLoad.topics();
@@ -134,7 +59,9 @@ class StackKillIT {
         final List<String> settings = List.of("application.id=stack-kill", "topic.partitions=2");
         Process engine = processes.engine("engine", KAFKA.bootstrapServers(), settings);
         try (TopicWriter writer = new TopicWriter(KAFKA.bootstrapServers(), Map.of());
-             CountingExecutor executor = new CountingExecutor(KAFKA.bootstrapServers(), topics)) {
+             DelayedExecutor executor = new DelayedExecutor(KAFKA.bootstrapServers(), topics, "counting-executor",
+                     // slow provisioning: the kill lands while resources are still being created
+                     Map.of(CommandType.PROVISION, Duration.ofMillis(1_500)))) {
             processes.awaitLog("engine", "-> RUNNING", Duration.ofSeconds(90));
             register(writer, topics, "disk-1", ResourceKind.STORAGE, ResourceSpec.newBuilder()
                     .setStorage(new Quantity("1000", "GB")).build());
@@ -148,7 +75,8 @@ class StackKillIT {
                     "consumerId", "team-a", "template", template, "parameters", Map.of("replicas", "3"))));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
             // the storage is created and the pool's replicas are being provisioned: kill the engine now
-            await(() -> executor.sawPrefix("stack:serving/t1/pool/"));
+            await(() -> executor.byAllocation(CommandType.PROVISION).keySet().stream()
+                    .anyMatch(a -> a.startsWith("stack:serving/t1/pool/")));
             final JsonNode before = JSON.readTree(get("/v1/stacks/serving").body());
             Processes.kill(engine);
             assertThat(before.path("status").asText()).as("killed mid-create").isEqualTo("CREATE_IN_PROGRESS");
@@ -162,14 +90,16 @@ class StackKillIT {
             assertThat(done.path("status").asText()).as(done.toString()).isEqualTo("CREATE_COMPLETE");
             assertThat(done.path("resources").path("pool").path("attributes").path("ready_replicas").asText()).isEqualTo("3");
             // nothing provisioned twice: one call per command id, one command per allocation, every allocation once
-            assertThat(executor.perCommand).allSatisfy((command, calls) -> assertThat(calls).as(command).isEqualTo(1));
-            assertThat(executor.commandsPerAllocation).containsOnlyKeys("stack:serving/t1/weights/0", "stack:serving/t1/pool/0",
+            assertThat(executor.callsPerCommand).allSatisfy((command, calls) -> assertThat(calls).as(command).isEqualTo(1));
+            assertThat(executor.byAllocation(CommandType.PROVISION)).containsOnlyKeys("stack:serving/t1/weights/0", "stack:serving/t1/pool/0",
                     "stack:serving/t1/pool/1", "stack:serving/t1/pool/2");
-            assertThat(executor.commandsPerAllocation).allSatisfy((allocation, commands) -> assertThat(commands).hasSize(1));
+            assertThat(executor.byAllocation(CommandType.PROVISION)).allSatisfy((allocation, commands) ->
+                    assertThat(commands).hasSize(1));
             final VerifyReport report = new Verifier(topics, KAFKA.bootstrapServers(), Map.of(), 0).forApplication("stack-kill").verify();
             assertThat(report.violations()).isEmpty();
             System.out.printf("stack resumed after SIGKILL: %s; %d provisioning calls for %d allocations%n",
-                    done.path("status").asText(), executor.perCommand.size(), executor.commandsPerAllocation.size());
+                    done.path("status").asText(), executor.callsPerCommand.size(),
+                    executor.byAllocation(CommandType.PROVISION).size());
         } finally {
             engine.destroy();
             assertThat(engine.waitFor(60, TimeUnit.SECONDS)).isTrue();
