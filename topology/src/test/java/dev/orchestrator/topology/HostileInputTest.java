@@ -45,6 +45,29 @@ class HostileInputTest {
     }
 
     @Test
+    void aCraftedPlannedMoveNamingNoUnitIsDeadLetteredAndTheEngineGoesOn() throws Exception {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("d1", "c1", 10).confirmAll();
+        final com.fasterxml.jackson.databind.ObjectMapper smile = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.smile.SmileFactory());
+        for (final Object target : new Object[] {null, ""}) {
+            final java.util.Map<String, Object> planned = new java.util.HashMap<>();
+            planned.put("targetUnitId", target);
+            planned.put("why", null);
+            final java.util.Map<String, Object> start = new java.util.HashMap<>(java.util.Map.of("t", "migration-start",
+                    "providerId", "p1", "allocationId", "d1", "sourceUnitId", "u1", "reason", "DEFRAGMENT"));
+            start.put("planned", planned);
+            engine.driver.createInputTopic(engine.topics.route.name(), new StringSerializer(), new ByteArraySerializer())
+                    .pipeInput("d1", smile.writeValueAsBytes(java.util.Map.of("to", 0, "from", 0, "message", start)));
+        }
+        engine.drain();
+
+        assertThat(engine.deadLetters).hasSize(2);
+        assertThat(engine.commands).extracting(PlacementCommand::getType).doesNotContain(dev.orchestrator.avro.CommandType.MIGRATE);
+        engine.place("d2", "c1", 10);
+        assertThat(engine.last("d2").getStatus()).isEqualTo(AllocationStatus.PLACED);
+    }
+
+    @Test
     void refusesNonFiniteLatencyInsteadOfPoisoningScores() {
         engine.register("u1", "p1", "eu-west-1", 100, "1.00").register("u2", "p1", "eu-west-1", 100, "1.00")
                 .heartbeat("u1", Double.POSITIVE_INFINITY, true).heartbeat("u2", Double.NaN, true)

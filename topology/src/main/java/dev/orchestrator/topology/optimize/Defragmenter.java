@@ -15,7 +15,7 @@ import java.util.Set;
  * the fewest, smallest allocations must leave so the shape fits, each leaving for another unit with room
  * for it. A unit freed for one shape is kept for it for the rest of the round, so two plans never count on
  * the same room. A plan is taken only when the shape it makes room for is at least {@code minGain} times
- * the size of what moves (sizes are dominant shares of the freed unit), within each consumer's allowance
+ * the size of what moves (sizes are dominant shares of the freed unit, {@link Capacity#utilizationOf}), within each consumer's allowance
  * of moves and the round's limit. No Kafka types: the engine's optimizer feeds it and carries the moves out.
  */
 public final class Defragmenter {
@@ -129,7 +129,7 @@ public final class Defragmenter {
             }
         }
         // smallest first: a single small allocation whose leaving is enough beats any larger set
-        movable.sort(Comparator.comparingDouble((Item i) -> share(i.capacity(), bin.capacity())).thenComparing(Item::allocationId));
+        movable.sort(Comparator.comparingDouble((Item i) -> i.capacity().utilizationOf(bin.capacity())).thenComparing(Item::allocationId));
         Capacity room = free.get(bin.unitId());
         final Map<String, Capacity> trial = new HashMap<>(free);
         final Map<String, Integer> allowed = new HashMap<>(left);
@@ -176,9 +176,9 @@ public final class Defragmenter {
         }
         double moved = 0;
         for (final Planned p : chosen) {
-            moved += share(p.item().capacity(), bin.capacity());
+            moved += p.item().capacity().utilizationOf(bin.capacity());
         }
-        final double gain = moved == 0 ? Double.POSITIVE_INFINITY : share(want.capacity(), bin.capacity()) / moved;
+        final double gain = moved == 0 ? Double.POSITIVE_INFINITY : want.capacity().utilizationOf(bin.capacity()) / moved;
         return chosen.isEmpty() || gain < minGain ? null : new Candidate(bin, chosen, moved, gain);
     }
 
@@ -195,7 +195,7 @@ public final class Defragmenter {
             if (!room.covers(item.capacity()) || !rules.mayHost(item, bin)) {
                 continue;
             }
-            final double left = share(room.minus(item.capacity()), bin.capacity());
+            final double left = room.minus(item.capacity()).utilizationOf(bin.capacity());
             if (left < bestFree) {
                 bestFree = left;
                 best = bin.unitId();
@@ -233,23 +233,9 @@ public final class Defragmenter {
         return dims == 0 || all ? 1.0 : Math.min(0.999, sum / dims);
     }
 
-    /** The dominant share of {@code part} in {@code whole}: its largest fraction over the dimensions. */
-    static double share(final Capacity part, final Capacity whole) {
-        double most = 0;
-        most = Math.max(most, ratio(part.cpuMillis(), whole.cpuMillis()));
-        most = Math.max(most, ratio(part.memoryBytes(), whole.memoryBytes()));
-        most = Math.max(most, ratio(part.storageBytes(), whole.storageBytes()));
-        most = Math.max(most, ratio(part.gpuCount(), whole.gpuCount()));
-        return most;
-    }
-
     private static double size(final Capacity capacity) {
         return capacity.cpuMillis() / 1000.0 + capacity.memoryBytes() / 4e9 + capacity.storageBytes() / 1e11
                 + capacity.gpuCount() * 8.0;
-    }
-
-    private static double ratio(final long part, final long whole) {
-        return whole <= 0 ? 0 : (double) part / whole;
     }
 
     static String shape(final Capacity c) {

@@ -93,11 +93,25 @@ public final class Optimizer {
         final Map<String, Integer> allowance = new HashMap<>();
         perConsumer.forEach((consumer, counts) -> allowance.put(consumer,
                 DisruptionLimit.allowance(counts[0], counts[1], settings.disruptionPercent())));
-        final Map<String, Rejected> byDemand = new HashMap<>();
+        // the units each turned-away demand may use, judged once: for the planner and for the estimate
+        final Map<String, java.util.Set<String>> usable = new HashMap<>();
         final List<Want> wants = new ArrayList<>();
+        int inPieces = 0;
         for (final Rejected rejected : turnedAway) {
-            byDemand.put(rejected.demandId(), rejected);
+            final java.util.Set<String> may = new java.util.HashSet<>();
+            Capacity room = Capacity.ZERO;
+            for (final UnitState unit : units.values()) {
+                if (Choices.mayUse(rejected.request(), task.terms(rejected.consumerId()), task.sla(rejected.request().slaId()),
+                        unit)) {
+                    may.add(unit.unitId());
+                    room = room.plus(unit.free());
+                }
+            }
+            usable.put(rejected.demandId(), may);
             wants.add(new Want(rejected.demandId(), rejected.request().capacity()));
+            if (room.covers(rejected.request().capacity())) {
+                inPieces++; // the room added up would have held it: what packing lost
+            }
         }
         final Defragmenter planner = new Defragmenter(new Defragmenter.Rules() {
             @Override
@@ -111,23 +125,9 @@ public final class Optimizer {
 
             @Override
             public boolean mayHost(final Want want, final Bin bin) {
-                final Rejected rejected = byDemand.get(want.demandId());
-                return Choices.mayUse(rejected.request(), task.terms(rejected.consumerId()),
-                        task.sla(rejected.request().slaId()), units.get(bin.unitId()));
+                return usable.get(want.demandId()).contains(bin.unitId());
             }
         }, settings.minGain(), OptimizerSettings.MOVES_PER_SHAPE, settings.movesPerRound());
-        int inPieces = 0;
-        for (final Rejected rejected : turnedAway) {
-            Capacity sum = Capacity.ZERO;
-            for (final UnitState unit : units.values()) {
-                if (Choices.mayUse(rejected.request(), task.terms(rejected.consumerId()), task.sla(rejected.request().slaId()), unit)) {
-                    sum = sum.plus(unit.free());
-                }
-            }
-            if (sum.covers(rejected.request().capacity())) {
-                inPieces++;
-            }
-        }
         final List<Move> moves = planner.plan(bins, wants, allowance, started + OptimizerSettings.BUDGET_NANOS);
         int asked = 0;
         for (final Move move : moves) {

@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.read;
 
+import dev.orchestrator.topology.model.Capacity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +40,9 @@ public final class StrandedCapacity {
             final long[] free = amounts(unit.free());
             final long[] stranded = stranded(capacity, free);
             for (int d = 0; d < 4; d++) {
-                pool[0][d] = saturated(pool[0][d], capacity[d]);
-                pool[1][d] = saturated(pool[1][d], Math.max(0, free[d]));
-                pool[2][d] = saturated(pool[2][d], stranded[d]);
+                pool[0][d] = Capacity.saturatedSum(pool[0][d], capacity[d]);
+                pool[1][d] = Capacity.saturatedSum(pool[1][d], Math.max(0, free[d]));
+                pool[2][d] = Capacity.saturatedSum(pool[2][d], stranded[d]);
             }
         }
         final Map<String, Map<String, Amounts>> out = new LinkedHashMap<>();
@@ -83,10 +84,5 @@ public final class StrandedCapacity {
 
     private static long[] amounts(final CapacityRead c) {
         return c == null ? new long[4] : new long[] {c.cpuMillis(), c.memoryBytes(), c.storageBytes(), c.gpuCount()};
-    }
-
-    private static long saturated(final long a, final long b) {
-        final long sum = a + b;
-        return ((a ^ sum) & (b ^ sum)) < 0 ? Long.MAX_VALUE : sum;
     }
 }

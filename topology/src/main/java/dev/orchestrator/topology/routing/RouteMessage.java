@@ -96,6 +96,13 @@ public sealed interface RouteMessage {
 
     /** A move the optimizer planned: the unit of the owner's task it goes to, and why (its gain). */
     record Planned(String targetUnitId, String why) {
+        public Planned {
+            // the route topic is writable by anyone with access to the cluster: a plan must name its unit
+            if (targetUnitId == null || targetUnitId.isEmpty()) {
+                throw new IllegalArgumentException("a planned move names no target unit");
+            }
+            why = why == null ? "" : why;
+        }
     }
 
     /** From a provider's home to the owner: a migration slot is yours. */
