@@ -180,7 +180,7 @@ final class Instance implements AutoCloseable {
             ledger.start();
         }
         final List<AutoCloseable> parts = new java.util.ArrayList<>(List.of(feed, jobFeed, publisher,
-                new StrandedGauges(reads, localTasks, metrics)));
+                new StrandedGauges(reads, localTasks, metrics), new QueueGauges(reads, metrics)));
         if (payments != null) {
             parts.add(payments);
         }

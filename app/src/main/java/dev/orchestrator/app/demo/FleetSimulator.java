@@ -119,7 +119,10 @@ public final class FleetSimulator implements AutoCloseable {
                 funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
             }
         }
+        // team-a's demands go first when several wait for capacity, and wait up to 2 minutes; team-c's wait a minute
         producer.send(topics.policy, "team-a", Policy.newBuilder().setConsumerId("team-a").setMaxUnits(25)
+                .setPriority(10).setMaxWaitSeconds(120L).setUpdatedAt(Instant.now()).build());
+        producer.send(topics.policy, "team-c", Policy.newBuilder().setConsumerId("team-c").setMaxWaitSeconds(60L)
                 .setUpdatedAt(Instant.now()).build());
         // an hourly budget: team-b runs out now and then and gets BUDGET_EXCEEDED, then recovers each hour
         producer.send(topics.policy, "team-b", Policy.newBuilder().setConsumerId("team-b")
@@ -181,6 +184,10 @@ public final class FleetSimulator implements AutoCloseable {
                 .setRequestedAt(Instant.now());
         if (random.nextInt(4) == 0) {
             demand.setKind(ResourceKind.COMPUTE).setResources(computeAsk());
+            if ("a100".equals(demand.getResources().getGpuType())) {
+                // the scarce GPUs: every consumer's a100 jobs wait for one rather than fail
+                demand.setMaxWaitSeconds(90L);
+            }
         } else {
             // now and then an impossible or malformed ask, so rejections show up with their reasons
             final int roll = random.nextInt(40);

@@ -98,6 +98,9 @@ public final class Verifier {
         }
         compareWithStores(audit);
         demands.checkDecisions(deadLetters);
+        if (demands.stillWaiting() > 0) {
+            notes.add(demands.stillWaiting() + " demands were still waiting for capacity (WAITING, not decided yet)");
+        }
         demands.checkQuotas(policies);
         demands.checkBudgets(policies);
         demands.checkAccounting(deadLetters, topics.demand.name());

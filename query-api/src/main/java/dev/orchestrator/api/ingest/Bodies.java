@@ -20,7 +20,7 @@ final class Bodies {
     /** POST /v1/demands. Without {@code demandId} the server picks one. */
     record DemandBody(String demandId, String consumerId, DemandType type, ResourceKind kind, ResourcesBody resources,
                       List<String> regions, MoneyBody maxPricePerHour, String slaId, Long durationMillis,
-                      String releaseOf, Map<String, String> labels) {
+                      String releaseOf, Map<String, String> labels, Integer priority, Long maxWaitSeconds) {
     }
 
     /** Capacity as quantities with units: {@code "cpu": "2 vcpu", "memory": "4GiB", "storage": "500 GB"}. */
@@ -50,7 +50,8 @@ final class Bodies {
     /** POST /v1/policies: a consumer's quotas, budget and preferences (replaces the previous policy). */
     record PolicyBody(String consumerId, Integer maxUnits, CapacityBody maxCapacity, MoneyBody budget,
                       BudgetPeriod budgetPeriod, List<String> allowedRegions, List<String> deniedProviders,
-                      MoneyBody maxPricePerHour, ScoringStrategy strategy, Map<String, Double> weights) {
+                      MoneyBody maxPricePerHour, ScoringStrategy strategy, Map<String, Double> weights,
+                      Integer priority, Long maxWaitSeconds) {
     }
 
     /** POST /v1/slas. */

@@ -153,6 +153,7 @@ public final class WriteRoutes {
                 .setRegions(body.regions() == null ? List.of() : body.regions())
                 .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour")).setSlaId(body.slaId())
                 .setDurationMillis(body.durationMillis()).setReleaseOf(body.releaseOf())
+                .setPriority(body.priority()).setMaxWaitSeconds(body.maxWaitSeconds())
                 .setRequestedAt(clock.instant()).setLabels(body.labels() == null ? Map.of() : body.labels()).build();
         checked(() -> {
             if (type == DemandType.PLACE) {
@@ -241,7 +242,8 @@ public final class WriteRoutes {
                 .setDeniedProviders(body.deniedProviders() == null ? List.of() : body.deniedProviders())
                 .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour"))
                 .setStrategy(body.strategy() == null ? ScoringStrategy.PACK : body.strategy())
-                .setWeights(body.weights() == null ? Map.of() : body.weights()).setUpdatedAt(clock.instant()).build();
+                .setWeights(body.weights() == null ? Map.of() : body.weights()).setPriority(body.priority())
+                .setMaxWaitSeconds(body.maxWaitSeconds()).setUpdatedAt(clock.instant()).build();
         checked(() -> {
             Normalizer.requireId(consumer, "consumerId");
             PolicyTermsMapper.terms(policy, normalizer, regions);

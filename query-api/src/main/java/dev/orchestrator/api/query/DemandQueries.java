@@ -103,6 +103,6 @@ final class DemandQueries {
         final String status = released ? "RELEASED" : pending ? "PENDING" : "REJECTED";
         return new DemandRead(demandId, mark.consumerId(), status, released || pending ? null : "ALLOCATION_NOT_FOUND",
                 released || pending ? null : "no live allocation for demand " + mark.releaseOf(),
-                released ? target.unitId() : "", "", "", null, 0, 0, 1, "", null, List.of(), List.of(), null);
+                released ? target.unitId() : "", "", "", null, 0, 0, 1, "", null, List.of(), List.of(), null, 0);
     }
 }

@@ -22,6 +22,7 @@ public final class QueryRoutes {
     private final DemandQueries demands;
     private final UnitQueries units;
     private final AllocationQueries allocations;
+    private final QueueQueries queues;
     private final JavaType policyType;
     private final JavaType slaType;
     /** Half an hour of pool utilization, a sample every 5 s, for the dashboard's chart. */
@@ -33,6 +34,7 @@ public final class QueryRoutes {
         this.demands = new DemandQueries(reads, state, lookup, json);
         this.units = new UnitQueries(reads, state, lookup, json);
         this.allocations = new AllocationQueries(reads, state, lookup, json);
+        this.queues = new QueueQueries(reads, state, lookup, json);
         this.policyType = json.constructType(PolicyRead.class);
         this.slaType = json.constructType(SlaRead.class);
         history.start(units::pools);
@@ -53,6 +55,7 @@ public final class QueryRoutes {
         routes.get("/v1/units/{id}", ctx -> ctx.json(units.unit(ctx.pathParam("id"), stale(ctx), forwarded(ctx))));
         routes.get("/v1/units", ctx -> ctx.json(units.units(ctx)));
         routes.get("/v1/pools", ctx -> ctx.json(Map.of("pools", units.pools())));
+        routes.get("/v1/queues", ctx -> ctx.json(queues.all(System.currentTimeMillis())));
         routes.get("/v1/pools/history", ctx -> ctx.json(history.series()));
         routes.get("/v1/providers", ctx -> ctx.json(Map.of("providers", units.providers().values())));
         routes.get("/v1/providers/{id}", ctx -> ctx.json(units.provider(ctx.pathParam("id"))));
@@ -68,6 +71,7 @@ public final class QueryRoutes {
         routes.get("/internal/v1/units/{id}", ctx -> answer(ctx, units.localUnit(ctx.pathParam("id"),
                 reads.partitionOf(ctx.pathParam("id")), stale(ctx))));
         routes.get("/internal/v1/units", ctx -> ctx.json(reads.units()));
+        routes.get("/internal/v1/queues", ctx -> ctx.json(queues.local()));
         routes.get("/internal/v1/policies/{consumerId}", ctx -> answer(ctx, reads.policy(ctx.pathParam("consumerId"))));
         routes.get("/internal/v1/slas/{id}", ctx -> answer(ctx, reads.sla(ctx.pathParam("id"))));
         routes.get("/internal/v1/providers/{id}/sla", ctx -> ctx.json(units.localSla(ctx.pathParam("id"))));

@@ -30,10 +30,12 @@ public final class Views {
     /** A consumer's policy as applied: limits absent when none, money in micro-units of the base currency. */
     public record Policy(String consumerId, Integer maxUnits, CapacityRead maxCapacity, Long budgetMicros,
                          long budgetPeriodMillis, Set<String> allowedRegions, Set<String> deniedProviders,
-                         Long maxPricePerHourMicros, String strategy, Map<String, Double> weights, boolean stale) {
+                         Long maxPricePerHourMicros, String strategy, Map<String, Double> weights, int priority,
+                         long maxWaitSeconds, boolean stale) {
         static Policy of(final PolicyRead p, final boolean stale) {
             return new Policy(p.consumerId(), p.maxUnits(), p.maxCapacity(), p.budgetMicros(), p.budgetPeriodMillis(),
-                    p.allowedRegions(), p.deniedProviders(), p.maxPricePerHourMicros(), p.strategy(), p.weights(), stale);
+                    p.allowedRegions(), p.deniedProviders(), p.maxPricePerHourMicros(), p.strategy(), p.weights(),
+                    p.priority(), p.maxWaitSeconds(), stale);
         }
     }
 
@@ -46,10 +48,10 @@ public final class Views {
 
     /** Why a demand went where it went: the units it failed on, and the candidates with their scores. */
     public record Explanation(String demandId, String status, int attempts, List<String> refusedBy, String reason,
-                              String reasonDetail, List<CandidateRead> candidates, boolean stale) {
+                              String reasonDetail, List<CandidateRead> candidates, String waitUntil, boolean stale) {
         static Explanation of(final DemandRead d, final boolean stale) {
             return new Explanation(d.demandId(), d.status(), d.attempts(), d.tried(), d.reason(), d.reasonDetail(),
-                    d.candidates(), stale);
+                    d.candidates(), d.waitUntil() > 0 ? java.time.Instant.ofEpochMilli(d.waitUntil()).toString() : null, stale);
         }
     }
 
@@ -74,6 +76,19 @@ public final class Views {
             return new UnitSummary(u.unitId(), u.providerId(), u.kind(), u.region(), u.state(), u.allocatable(), u.capacity(),
                     u.free(), u.pricePerHourMicros(), u.latencyMillis(), u.availability(), u.allocations());
         }
+    }
+
+    /** The demands waiting for capacity: how many in all, per pool, and per priority with how their waits ended. */
+    public record Queues(int waiting, List<QueuePool> pools, List<QueuePriority> priorities) {
+    }
+
+    /** Demands waiting in one pool (kind and the regions they asked for) and the longest wait so far. */
+    public record QueuePool(String pool, int waiting, double oldestWaitSeconds) {
+    }
+
+    /** One priority: waiting now, placed after waiting (mean and longest wait), and waits that expired. */
+    public record QueuePriority(int priority, int waiting, long placedAfterWaiting, double meanWaitSeconds,
+                                double longestWaitSeconds, long expired) {
     }
 
     /** Use of one pool (kind and region) on the kind's primary dimension (storage bytes or CPU millis). */

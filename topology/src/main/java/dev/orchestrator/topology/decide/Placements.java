@@ -52,11 +52,18 @@ public final class Placements {
     private final EngineTask task;
     private final Choices choices;
     private final LeaseWaits waits;
+    private final WaitingDemands waiting;
 
     public Placements(final EngineTask task) {
         this.task = task;
         this.choices = new Choices(task);
         this.waits = new LeaseWaits(task);
+        this.waiting = new WaitingDemands(task, this);
+    }
+
+    /** The demands waiting here for capacity. */
+    public WaitingDemands waiting() {
+        return waiting;
     }
 
     /** A valid PLACE demand that arrived on this task. */
@@ -79,19 +86,31 @@ public final class Placements {
             return;
         }
         waits.answered(consumerId, grant.exhausted());
-        decide(grant.record(), grant.journey().granted(grant.exhausted()));
+        if (stillWaiting(grant.record())) {
+            decide(grant.record(), grant.journey().granted(grant.exhausted()));
+        }
         // the consumer's demands that waited for this answer, in order, until one asks again
         RouteMessage.Spill next;
         while ((next = waits.next(consumerId)) != null) {
             // still undecided here (a release or a restart may have settled it since)
-            if (task.log().get(next.record().demandId()) instanceof Allocation waiting
-                    && (waiting.status() == Allocation.Status.PENDING || waiting.status() == Allocation.Status.REPLACING)) {
-                decide(waiting, next.journey());
+            if (task.log().get(next.record().demandId()) instanceof Allocation undecided
+                    && (undecided.status() == Allocation.Status.PENDING || undecided.status() == Allocation.Status.REPLACING
+                    || undecided.status() == Allocation.Status.WAITING)) {
+                decide(undecided, next.journey());
             }
         }
     }
 
-    /** Places {@code record} here, moves it on, asks for lease, or rejects it. */
+    /**
+     * Whether a demand a lease answer brings back is still to be decided: one that was waiting for
+     * capacity may have been placed, withdrawn or expired here since it asked.
+     */
+    private boolean stillWaiting(final Allocation record) {
+        return record.status() != Allocation.Status.WAITING
+                || task.log().get(record.demandId()) instanceof Allocation now && now.status() == Allocation.Status.WAITING;
+    }
+
+    /** Places {@code record} here, moves it on, asks for lease, waits for room, or rejects it. */
     public void decide(final Allocation record, final Journey journey) {
         decide(new Attempt(record, journey, record, List.of()));
     }
@@ -203,10 +222,15 @@ public final class Placements {
         final Placement placement = new Placement(unit.unitId(), unit.providerId(), unit.region(),
                 decision.pricePerHourMicros(), cost, commandId, now, confirmBy, 0, 0);
         final boolean again = record.executionFailures() > 0;
+        final boolean waited = record.status() == Allocation.Status.WAITING;
+        if (waited) {
+            waiting.placed(record);
+        }
         task.log().write(attempt.published(), record.edit().status(Allocation.Status.PLACED).placement(placement)
                 .attempt().candidates(decision.breakdown()).sla(maxLatency, minAvailability)
                 .reason(again ? ReasonCode.EXECUTION_FAILED.name() : "", again ? "placed again after provisioning failed on "
-                        + record.tried().get(record.tried().size() - 1) : ""), again ? "REPLACED" : "PLACED", changes);
+                        + record.tried().get(record.tried().size() - 1) : waited ? waiting.placedDetail(record) : ""),
+                again ? "REPLACED" : "PLACED", changes);
         task.out().command(Commands.of(CommandType.PROVISION, commandId, record.demandId(), record.consumerId(),
                 unit.spec(), request.capacity(), null, task.out().money(decision.pricePerHourMicros()), confirmBy, now,
                 request.workload()));
@@ -215,9 +239,23 @@ public final class Placements {
         LOG.debug("demand={} consumer={} decision=PLACED unit={}", record.demandId(), record.consumerId(), unit.unitId());
     }
 
-    private void reject(final Attempt attempt, final ReasonCode reason, final String detail,
+    private void reject(final Attempt attempt, final ReasonCode refusal, final String why,
                         final List<Candidate> candidates) {
         final Allocation record = attempt.record();
+        if (waiting.waits(record, refusal, !attempt.released().isEmpty())) {
+            if (record.status() == Allocation.Status.WAITING) {
+                waiting.stillWaiting(record);
+            } else {
+                waiting.queued(task.log().write(attempt.published(), waiting.start(record, why).candidates(candidates),
+                        "WAITING", attempt.released()));
+                LOG.debug("demand={} consumer={} WAITING detail={}", record.demandId(), record.consumerId(), why);
+            }
+            repoint(attempt);
+            return;
+        }
+        final ReasonCode reason = WaitingDemands.finalReason(record, refusal);
+        final String detail = waiting.finalDetail(record, refusal, why);
+        task.waiting().remove(record.demandId());
         task.log().write(attempt.published(), record.edit().status(Allocation.Status.REJECTED).candidates(candidates)
                 .reason(reason.name(), detail), "REJECTED", attempt.released());
         if (reason == ReasonCode.NO_CAPACITY) {

@@ -38,19 +38,25 @@ public final class Decisions {
             case RELEASED -> AllocationStatus.RELEASED;
             case EXPIRED -> AllocationStatus.EXPIRED;
             case REPLACING -> AllocationStatus.REPLACING;
+            case WAITING -> AllocationStatus.WAITING;
         };
     }
 
     /**
      * Whether {@code result} is a demand's decision, of which each demand has exactly one: an
-     * allocation's first change (PLACED or REJECTED), or a RELEASE demand's answer (which changes no
-     * allocation of its own). Later changes (ACTIVE, MIGRATING, REPLACED after a failed provisioning,
-     * RELEASED, EXPIRED) follow a decision. Records without {@code change} (written before it existed)
-     * are judged by their status.
+     * allocation's first change (PLACED or REJECTED), its first change after WAITING (a demand that
+     * waited for capacity is decided when it is placed or its wait ends), or a RELEASE demand's answer
+     * (which changes no allocation of its own). WAITING is not a decision; later changes (ACTIVE,
+     * MIGRATING, REPLACED after a failed provisioning, RELEASED, EXPIRED) follow one. Records without
+     * {@code change} (written before it existed) are judged by their status.
      */
     public static boolean isDecision(final AllocationResult result) {
         if (result.getChange() != null) {
-            return result.getChange().getSequence() == 1;
+            if (result.getStatus() == AllocationStatus.WAITING) {
+                return false;
+            }
+            return result.getChange().getSequence() == 1 || result.getChange().getPreviousStatus() == AllocationStatus.WAITING
+                    && (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REJECTED);
         }
         if (result.getReason() == ReasonCode.EXECUTION_FAILED) {
             return false;

@@ -105,6 +105,8 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
             stages.summaries.broadcast(wallClock - lastSummary >= 10 * settings.summaryIntervalMillis());
             lastSummary = wallClock;
         }
+        stages.placements.waiting().sweep(wallClock);
+        drainLocal(null);
         stages.optimizer.maybeRun(wallClock, now);
         drainLocal(null);
         if (wallClock - lastMetrics >= settings.metricsIntervalMillis()) {

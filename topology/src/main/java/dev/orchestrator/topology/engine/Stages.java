@@ -49,7 +49,7 @@ final class Stages {
         policies = new PolicyDesk(task, leases);
         placements = new Placements(task);
         endings = new Endings(task);
-        releases = new Releases(task, endings);
+        releases = new Releases(task, endings, placements.waiting());
         demands = new DemandIntake(task, placements, releases);
         migrations = new Migrations(task);
         hosted = new HostedTargets(task, leases);
@@ -129,6 +129,7 @@ final class Stages {
             case MIGRATION -> migrations.onLocalTargetLapsed(due.key(), now);
             case HOSTED -> hosted.onLapsed(due.key(), now);
             case HEARTBEAT -> heartbeats.onDeadline(due.key(), now);
+            case WAIT -> placements.waiting().onDeadline(due.key(), now);
         }
     }
 

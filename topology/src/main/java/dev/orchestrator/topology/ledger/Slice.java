@@ -27,6 +27,8 @@ public final class Slice {
     private final Standings standings = new Standings();
     /** Units changed since the last {@link #takeDirty()}, some of whose headers may be behind. */
     private final java.util.Set<UnitState> dirty = new java.util.LinkedHashSet<>();
+    /** Changes that may have made room (anything but a unit taking more): what wakes waiting demands. */
+    private long freeingChanges;
 
     public UnitState get(final String unitId) {
         return units.get(unitId);
@@ -39,6 +41,11 @@ public final class Slice {
 
     public UnitIndex index() {
         return index;
+    }
+
+    /** How many changes so far may have made room: a unit registered, changed, freed, or back in service. */
+    public long freeingChanges() {
+        return freeingChanges;
     }
 
     /** Prices of the units registered or read back from now on follow {@code curve} (null: list prices). */
@@ -190,6 +197,12 @@ public final class Slice {
     private UnitChange change(final UnitState unit, final String action, final DataUnitState stateBefore,
                               final boolean healthyBefore, final Capacity usedBefore, final boolean created) {
         final long sequence = unit.nextSequence();
+        final Capacity used = unit.used();
+        if (created || "UPDATED".equals(action) || stateBefore != unit.visibleState() || healthyBefore != unit.health().healthy()
+                || used.cpuMillis() < usedBefore.cpuMillis() || used.memoryBytes() < usedBefore.memoryBytes()
+                || used.storageBytes() < usedBefore.storageBytes() || used.gpuCount() < usedBefore.gpuCount()) {
+            freeingChanges++;
+        }
         if (created) {
             unit.markDirty();
         }

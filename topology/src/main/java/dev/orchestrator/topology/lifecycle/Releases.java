@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.lifecycle;
 
 import dev.orchestrator.avro.ReasonCode;
+import dev.orchestrator.topology.decide.WaitingDemands;
 import dev.orchestrator.topology.emit.Decisions;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
@@ -12,7 +13,7 @@ import dev.orchestrator.topology.task.EngineTask;
 /**
  * RELEASE demands: kept where they arrive (so a repeat is a duplicate), then sent to the task the
  * released demand arrived on, and on from there to wherever its allocation went, which frees it and
- * answers the RELEASE demand with its decision.
+ * answers the RELEASE demand with its decision. A demand still waiting for capacity is withdrawn.
  */
 public final class Releases {
     /** A request follows at most this many moves before it is answered (a cycle cannot form; this bounds a bug). */
@@ -20,10 +21,12 @@ public final class Releases {
 
     private final EngineTask task;
     private final Endings endings;
+    private final WaitingDemands waiting;
 
-    public Releases(final EngineTask task, final Endings endings) {
+    public Releases(final EngineTask task, final Endings endings, final WaitingDemands waiting) {
         this.task = task;
         this.endings = endings;
+        this.waiting = waiting;
     }
 
     /** A valid RELEASE demand that arrived here. */
@@ -44,6 +47,10 @@ public final class Releases {
                 final Allocation ended = endings.end(allocation, Allocation.Status.RELEASED, "RELEASED", ReasonCode.NONE,
                         "released by " + request.releaseDemandId(), request.releaseDemandId());
                 answer(request, ended.unitId(), ReasonCode.NONE, "");
+                return;
+            }
+            if (waiting.withdraw(allocation, request.releaseDemandId())) {
+                answer(request, "", ReasonCode.NONE, "withdrawn while waiting for capacity");
                 return;
             }
             if (allocation.status() == Allocation.Status.PENDING || allocation.status() == Allocation.Status.REPLACING) {

@@ -10,21 +10,24 @@ import java.util.Map;
  * null until placed), what was tried, a migration under way, the explanation of its decision, and
  * its audit sequence. {@code unitSequences} holds the last audit sequence of each of this task's
  * units the allocation changed; {@code arrival} is the partition the demand arrived on, whose record
- * points here. {@code spentMicros} is what it cost once ended ({@code endedAt}).
+ * points here. {@code spentMicros} is what it cost once ended ({@code endedAt}). A demand that waited
+ * for capacity keeps when it began ({@code waitingSince}) and its deadline ({@code waitUntil}); 0 when it never waited.
  */
 public record Allocation(String demandId, String consumerId, Status status, PlaceRequest request, Placement placement,
                          int attempts, List<String> tried, int executionFailures, int migrations, Migration migration,
                          List<Candidate> candidates, String endpoint, long auditSequence,
                          Map<String, Long> unitSequences, String reason, String reasonDetail, int arrival,
                          String releasedBy, long spentMicros, long endedAt, double slaMaxLatencyMillis,
-                         double slaMinAvailability) implements DemandRecord {
+                         double slaMinAvailability, long waitingSince, long waitUntil) implements DemandRecord {
     /** Where an allocation is in its life; PLACED and REJECTED are the decisions. */
     public enum Status {
         /** Not decided yet: waiting for a lease, or on its way to another task. */
         PENDING,
         PLACED, ACTIVE, REJECTED, RELEASED, EXPIRED,
         /** Provisioning failed; being placed again. */
-        REPLACING
+        REPLACING,
+        /** Nothing fits now: held, undecided, until capacity frees or its wait limit passes. */
+        WAITING
     }
 
     public Allocation {
@@ -39,7 +42,7 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
     /** A demand just arrived on {@code arrival}, not decided yet. */
     public static Allocation pending(final PlaceRequest request, final int arrival) {
         return new Allocation(request.demandId(), request.consumerId(), Status.PENDING, request, null, 0, List.of(), 0, 0,
-                null, List.of(), null, 0, Map.of(), "", "", arrival, "", 0, 0, Double.MAX_VALUE, 0);
+                null, List.of(), null, 0, Map.of(), "", "", arrival, "", 0, 0, Double.MAX_VALUE, 0, 0, 0);
     }
 
     /** Whether it holds capacity on its unit now. */
@@ -79,6 +82,8 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
         private long endedAt;
         private double slaMaxLatencyMillis;
         private double slaMinAvailability;
+        private long waitingSince;
+        private long waitUntil;
         private final Allocation from;
 
         private Builder(final Allocation from) {
@@ -101,6 +106,8 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
             endedAt = from.endedAt;
             slaMaxLatencyMillis = from.slaMaxLatencyMillis;
             slaMinAvailability = from.slaMinAvailability;
+            waitingSince = from.waitingSince;
+            waitUntil = from.waitUntil;
         }
 
         public Builder status(final Status next) {
@@ -187,10 +194,18 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
             return this;
         }
 
+        /** Waits for capacity from {@code since} until {@code until}. */
+        public Builder waiting(final long since, final long until) {
+            waitingSince = since;
+            waitUntil = until;
+            return this;
+        }
+
         public Allocation build() {
             return new Allocation(from.demandId, from.consumerId, status, from.request, placement, attempts, tried,
                     executionFailures, migrations, migration, candidates, endpoint, auditSequence, unitSequences, reason,
-                    reasonDetail, from.arrival, releasedBy, spentMicros, endedAt, slaMaxLatencyMillis, slaMinAvailability);
+                    reasonDetail, from.arrival, releasedBy, spentMicros, endedAt, slaMaxLatencyMillis, slaMinAvailability,
+                    waitingSince, waitUntil);
         }
     }
 }

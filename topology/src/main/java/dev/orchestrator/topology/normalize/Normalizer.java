@@ -20,6 +20,10 @@ public final class Normalizer {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9._:@/-]{1,128}");
     private static final long MAX_DURATION_MILLIS = 10L * 365 * 24 * 3600 * 1000;
     private static final int MAX_REGIONS = 32;
+    /** Priorities run from -1000 to 1000, as Kubernetes' user priority classes stay well inside int. */
+    public static final int MAX_PRIORITY = 1000;
+    /** A demand waits for capacity at most a week. */
+    public static final long MAX_WAIT_SECONDS = 7L * 24 * 3600;
     private static final int MAX_LABELS = 64;
     private static final double MAX_LATENCY_MILLIS = 3_600_000;
 
@@ -80,8 +84,28 @@ public final class Normalizer {
             throw new InvalidInputException("durationMillis", "must be from 1 ms to 10 years");
         }
         final String sla = demand.getSlaId() == null ? "" : id(demand.getSlaId(), "slaId");
+        final Integer priority = demand.getPriority() == null ? null : priority(demand.getPriority(), "priority");
+        final Long maxWait = demand.getMaxWaitSeconds() == null ? null
+                : waitMillis(demand.getMaxWaitSeconds(), "maxWaitSeconds");
         return new PlaceRequest(demand.getDemandId(), demand.getConsumerId(), kind, capacity, canonicalRegions,
-                maxPrice, sla, duration, demand.getRequestedAt().toEpochMilli(), WorkloadLabels.of(demand.getLabels()));
+                maxPrice, sla, duration, demand.getRequestedAt().toEpochMilli(), WorkloadLabels.of(demand.getLabels()),
+                priority, maxWait);
+    }
+
+    /** A priority within bounds, or the field named. */
+    public static int priority(final int priority, final String field) {
+        if (priority < -MAX_PRIORITY || priority > MAX_PRIORITY) {
+            throw new InvalidInputException(field, "must be from " + -MAX_PRIORITY + " to " + MAX_PRIORITY);
+        }
+        return priority;
+    }
+
+    /** A wait limit in seconds within bounds, as milliseconds, or the field named. */
+    public static long waitMillis(final long seconds, final String field) {
+        if (seconds < 0 || seconds > MAX_WAIT_SECONDS) {
+            throw new InvalidInputException(field, "must be from 0 to " + MAX_WAIT_SECONDS + " seconds");
+        }
+        return seconds * 1000;
     }
 
     /** A REGISTER event as a unit spec. */

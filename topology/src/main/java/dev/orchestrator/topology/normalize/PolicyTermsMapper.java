@@ -50,7 +50,9 @@ public final class PolicyTermsMapper {
                 period, allowed, Set.copyOf(policy.getDeniedProviders()),
                 policy.getMaxPricePerHour() == null ? Long.MAX_VALUE
                         : normalizer.currency().toBaseMicros(policy.getMaxPricePerHour(), "maxPricePerHour"),
-                policy.getStrategy() == ScoringStrategy.SPREAD, policy.getWeights());
+                policy.getStrategy() == ScoringStrategy.SPREAD, policy.getWeights(),
+                policy.getPriority() == null ? 0 : Normalizer.priority(policy.getPriority(), "priority"),
+                policy.getMaxWaitSeconds() == null ? 0 : Normalizer.waitMillis(policy.getMaxWaitSeconds(), "maxWaitSeconds"));
     }
 
     public static SlaTerms terms(final Sla sla) {

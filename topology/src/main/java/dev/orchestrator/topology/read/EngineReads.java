@@ -123,6 +123,15 @@ public final class EngineReads {
         return all;
     }
 
+    /** The wait queues of the tasks running here, as their stream threads last published them. */
+    public List<dev.orchestrator.topology.decide.QueueView> queues() {
+        final List<dev.orchestrator.topology.decide.QueueView> all = new ArrayList<>();
+        for (final EngineTask task : tasks.all()) {
+            all.add(task.queueView());
+        }
+        return all;
+    }
+
     /** Every unit of the tasks running here with its holds (for SLA compliance per provider). */
     public List<UnitDetail> unitDetails(final String providerId) {
         final List<UnitDetail> all = new ArrayList<>();

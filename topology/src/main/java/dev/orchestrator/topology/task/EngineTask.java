@@ -6,6 +6,8 @@ import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.admission.ConsumerSlice;
 import dev.orchestrator.topology.admission.ConsumerUsage;
 import dev.orchestrator.topology.admission.LeaseAmount;
+import dev.orchestrator.topology.decide.QueueView;
+import dev.orchestrator.topology.decide.WaitQueue;
 import dev.orchestrator.topology.emit.DecisionLog;
 import dev.orchestrator.topology.emit.Emitter;
 import dev.orchestrator.topology.ledger.Held;
@@ -51,6 +53,9 @@ public final class EngineTask {
     private final RemoteSlices remote;
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final RecentRejections rejections = new RecentRejections();
+    private final WaitQueue waiting = new WaitQueue();
+    /** Written by the stream thread after each sweep, read by /v1/queues and /metrics. */
+    private volatile QueueView queueView = QueueView.EMPTY;
     /** Written by the stream thread after each optimizer round, read by /metrics. */
     private volatile OptimizerView optimizerView = OptimizerView.NONE;
     private final InputClock clock;
@@ -132,6 +137,19 @@ public final class EngineTask {
     /** Demand turned away here for lack of room, which the optimizer makes room for. */
     public RecentRejections rejections() {
         return rejections;
+    }
+
+    /** Demands waiting here for capacity, in the order they get it. */
+    public WaitQueue waiting() {
+        return waiting;
+    }
+
+    public QueueView queueView() {
+        return queueView;
+    }
+
+    public void queueView(final QueueView view) {
+        queueView = view;
     }
 
     public DeadlineQueue deadlines() {
@@ -249,6 +267,10 @@ public final class EngineTask {
                 slice.restoreHeld(allocation.migration().targetUnit(), Holds.target(allocation));
                 deadlines.add(allocation.migration().confirmBy(), DeadlineQueue.Kind.MIGRATION, allocation.demandId());
             }
+        } else if (allocation.status() == Allocation.Status.WAITING) {
+            waiting.add(WaitQueue.entry(allocation.request(), allocation.request().priorityUnder(terms),
+                    allocation.waitingSince()));
+            deadlines.add(allocation.waitUntil(), DeadlineQueue.Kind.WAIT, allocation.demandId());
         } else if (allocation.endedAt() > 0) {
             usage(allocation.consumerId()).spent(allocation.spentMicros(), allocation.endedAt(), now,
                     terms.budgetPeriodMillis());

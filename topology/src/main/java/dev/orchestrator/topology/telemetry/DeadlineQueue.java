@@ -12,7 +12,7 @@ import java.util.PriorityQueue;
  */
 public final class DeadlineQueue {
     /** What comes due. */
-    public enum Kind { CONFIRM, END, MIGRATION, HOSTED, HEARTBEAT }
+    public enum Kind { CONFIRM, END, MIGRATION, HOSTED, HEARTBEAT, WAIT }
 
     /** One deadline: {@code key} is the demand, allocation or unit it is about. */
     public record Due(long at, Kind kind, String key) implements Comparable<Due> {
