@@ -26,6 +26,7 @@ import dev.orchestrator.topology.payments.PaymentSettings;
 import dev.orchestrator.topology.pricing.PriceCurve;
 import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.optimize.OptimizerSettings;
+import dev.orchestrator.topology.schedule.SchedulingSettings;
 import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.state.BoundedRocksDbMemory;
 import dev.orchestrator.topology.read.EngineReads;
@@ -284,7 +285,14 @@ final class Instance implements AutoCloseable {
                 defaults.scanIntervalMillis(), config.integer(ConfigKey.MIGRATIONS_PER_PROVIDER),
                 defaults.metricsIntervalMillis(), config.string(ConfigKey.CURRENCY_BASE), rates, aliases, defaults.partitions(),
                 config.integer(ConfigKey.SPILL_MARGIN_PERCENT) / 100.0, defaults.summaryIntervalMillis(),
-                paymentSettings(config), pricing(config), optimizer(config));
+                paymentSettings(config), pricing(config), optimizer(config), scheduling(config));
+    }
+
+    /** Preemption and its disruption budgets as configured. */
+    static SchedulingSettings scheduling(final OrchestratorConfig config) {
+        return new SchedulingSettings(config.bool(ConfigKey.PREEMPTION_ENABLED), config.integer(ConfigKey.PREEMPTION_PRIORITY_GAP),
+                config.integer(ConfigKey.PREEMPTION_BUDGET_PERCENT), config.integer(ConfigKey.PREEMPTION_WINDOW_MS),
+                config.integer(ConfigKey.PREEMPTION_REQUEUE_WAIT_MS));
     }
 
     /** The background optimizer as configured (off unless {@code engine.optimizer.enabled}). */

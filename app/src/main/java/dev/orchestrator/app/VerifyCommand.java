@@ -32,7 +32,8 @@ final class VerifyCommand implements Callable<Integer> {
             throw new dev.orchestrator.app.config.ConfigException("--settle=" + settleSeconds + ": expected 0 to 86400 seconds");
         }
         return print(new Verifier(cluster.topics(config), cluster.bootstrap, config.kafkaClient(), settleSeconds * 1000)
-                .forApplication(config.string(dev.orchestrator.app.config.ConfigKey.APPLICATION_ID)).verify());
+                .forApplication(config.string(dev.orchestrator.app.config.ConfigKey.APPLICATION_ID))
+                .withScheduling(Instance.scheduling(config)).verify());
     }
 
     /** Prints the summary and the violations; returns the exit status. */

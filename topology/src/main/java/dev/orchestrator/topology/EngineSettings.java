@@ -5,6 +5,7 @@ import dev.orchestrator.topology.normalize.RegionAliases;
 import dev.orchestrator.topology.optimize.OptimizerSettings;
 import dev.orchestrator.topology.payments.PaymentSettings;
 import dev.orchestrator.topology.pricing.PriceCurve;
+import dev.orchestrator.topology.schedule.SchedulingSettings;
 import java.math.BigDecimal;
 import java.util.Map;
 
@@ -19,15 +20,17 @@ import java.util.Map;
  * here moves there; {@code summaryIntervalMillis}: how often a task tells the others what its pools
  * can take; {@code payments}: whether placements are charged through the escrow ledger, and how;
  * {@code pricing}: how a unit's price moves with its utilization and reliability (null: list prices);
- * {@code optimizer}: the background optimizer (null: off).
+ * {@code optimizer}: the background optimizer (null: off); {@code scheduling}: preemption and its
+ * disruption budgets (null: the defaults).
  */
 public record EngineSettings(long confirmWithinMillis, long heartbeatLimitMillis, int maxAttempts,
                              int candidatesPerRegion, long scanIntervalMillis, int migrationsPerProvider,
                              long metricsIntervalMillis, String baseCurrency, Map<String, BigDecimal> currencyRates,
                              Map<String, String> regionAliases, int partitions, double spillMargin,
                              long summaryIntervalMillis, PaymentSettings payments, PriceCurve pricing,
-                             OptimizerSettings optimizer) {
+                             OptimizerSettings optimizer, SchedulingSettings scheduling) {
     public EngineSettings {
+        scheduling = scheduling == null ? SchedulingSettings.defaults() : scheduling;
         optimizer = optimizer == null ? OptimizerSettings.off() : optimizer;
         payments = payments == null ? PaymentSettings.off(baseCurrency) : payments;
         currencyRates = Map.copyOf(currencyRates);
@@ -43,35 +46,42 @@ public record EngineSettings(long confirmWithinMillis, long heartbeatLimitMillis
                         "USDC", BigDecimal.ONE),
                 Map.of("eu-west", "eu-west-1", "eu-central", "eu-central-1", "frankfurt", "eu-central-1",
                         "us-east", "us-east-1", "virginia", "us-east-1", "us-west", "us-west-2",
-                        "ap-south", "ap-south-1"), 1, 0.1, 500, null, null, null);
+                        "ap-south", "ap-south-1"), 1, 0.1, 500, null, null, null, null);
     }
 
     /** The same settings for {@code count} tasks. */
     public EngineSettings withPartitions(final int count) {
         return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
                 scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
-                count, spillMargin, summaryIntervalMillis, payments, pricing, optimizer);
+                count, spillMargin, summaryIntervalMillis, payments, pricing, optimizer, scheduling);
     }
 
     /** The same settings with {@code next} payment settings. */
     public EngineSettings withPayments(final PaymentSettings next) {
         return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
                 scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
-                partitions, spillMargin, summaryIntervalMillis, next, pricing, optimizer);
+                partitions, spillMargin, summaryIntervalMillis, next, pricing, optimizer, scheduling);
     }
 
     /** The same settings with unit prices following {@code curve} (null: list prices). */
     public EngineSettings withPricing(final PriceCurve curve) {
         return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
                 scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
-                partitions, spillMargin, summaryIntervalMillis, payments, curve, optimizer);
+                partitions, spillMargin, summaryIntervalMillis, payments, curve, optimizer, scheduling);
     }
 
     /** The same settings with the background optimizer as {@code next} says. */
     public EngineSettings withOptimizer(final OptimizerSettings next) {
         return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
                 scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
-                partitions, spillMargin, summaryIntervalMillis, payments, pricing, next);
+                partitions, spillMargin, summaryIntervalMillis, payments, pricing, next, scheduling);
+    }
+
+    /** The same settings with preemption as {@code next} says. */
+    public EngineSettings withScheduling(final SchedulingSettings next) {
+        return new EngineSettings(confirmWithinMillis, heartbeatLimitMillis, maxAttempts, candidatesPerRegion,
+                scanIntervalMillis, migrationsPerProvider, metricsIntervalMillis, baseCurrency, currencyRates, regionAliases,
+                partitions, spillMargin, summaryIntervalMillis, payments, pricing, optimizer, next);
     }
 
     public RegionAliases regions() {

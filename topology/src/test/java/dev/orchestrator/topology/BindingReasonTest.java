@@ -51,7 +51,7 @@ class BindingReasonTest {
         // a window of 2: the two tightest fits are slow, the unit meeting the SLA has the most room
         engine = new EngineHarness(new EngineSettings(d.confirmWithinMillis(), d.heartbeatLimitMillis(), d.maxAttempts(), 2,
                 d.scanIntervalMillis(), d.migrationsPerProvider(), d.metricsIntervalMillis(), d.baseCurrency(),
-                d.currencyRates(), d.regionAliases(), d.partitions(), d.spillMargin(), d.summaryIntervalMillis(), null, null, null)).sla(FAST)
+                d.currencyRates(), d.regionAliases(), d.partitions(), d.spillMargin(), d.summaryIntervalMillis(), null, null, null, null)).sla(FAST)
                 .register("slow-1", "p1", "eu-west-1", 10, "1.00", e -> e.setAdvertisedLatencyMillis(100.0))
                 .register("slow-2", "p1", "eu-west-1", 11, "1.00", e -> e.setAdvertisedLatencyMillis(100.0))
                 .register("quick", "p2", "eu-west-1", 1000, "1.00", e -> e.setAdvertisedLatencyMillis(5.0))

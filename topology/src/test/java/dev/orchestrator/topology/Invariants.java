@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
 import dev.orchestrator.avro.AuditEvent;
 import dev.orchestrator.avro.EntityType;
 import dev.orchestrator.avro.UnitChange;
@@ -68,6 +69,39 @@ final class Invariants {
         checkAllocations(committed.decisions());
         checkReplay(committed, units);
         checkLimits(committed, maxUnits, budgets);
+    }
+
+    /**
+     * Invariant 7: no consumer lost more than its disruption budget ({@code percentOf}, in percent) of
+     * what it held within a window ending at a preemption, and no demand preempted after being preempted.
+     */
+    static void checkPreemptions(final List<AllocationResult> decisions, final java.util.function.ToIntFunction<String> percentOf,
+                                 final long windowMillis) {
+        final List<dev.orchestrator.topology.schedule.DisruptionAudit.Preemption> preemptions = new ArrayList<>();
+        final Map<String, Long> firstPreempted = new HashMap<>();
+        final Map<String, long[]> spans = new HashMap<>();
+        final Map<String, String> consumers = new HashMap<>();
+        for (final AllocationResult r : decisions) {
+            final long at = r.getDecidedAt().toEpochMilli();
+            final AllocationStatus status = r.getStatus();
+            if (status == AllocationStatus.PREEMPTED) {
+                preemptions.add(new dev.orchestrator.topology.schedule.DisruptionAudit.Preemption(r.getDemandId(),
+                        r.getConsumerId(), at, dev.orchestrator.topology.schedule.DisruptionAudit.preemptor(r.getReasonDetail())));
+                firstPreempted.merge(r.getDemandId(), at, Math::min);
+            }
+            if (status == AllocationStatus.PLACED || status == AllocationStatus.REPLACED) {
+                consumers.put(r.getDemandId(), r.getConsumerId());
+                spans.computeIfAbsent(r.getDemandId(), d -> new long[] {at, Long.MAX_VALUE})[1] = Long.MAX_VALUE;
+            } else if (spans.containsKey(r.getDemandId()) && status != AllocationStatus.ACTIVE
+                    && status != AllocationStatus.MIGRATING) {
+                spans.get(r.getDemandId())[1] = Math.min(spans.get(r.getDemandId())[1], at);
+            }
+        }
+        final List<dev.orchestrator.topology.schedule.DisruptionAudit.Span> held = new ArrayList<>();
+        spans.forEach((demand, span) -> held.add(new dev.orchestrator.topology.schedule.DisruptionAudit.Span(
+                consumers.get(demand), span[0], span[1])));
+        assertThat(dev.orchestrator.topology.schedule.DisruptionAudit.violations(preemptions, held, firstPreempted, percentOf,
+                windowMillis)).as("invariant 7: disruption budgets and no preemption chains").isEmpty();
     }
 
     /** Invariant 2 (at most one decision per demand) and 4 for allocations: sequences 1..n, each from the last status. */

@@ -49,6 +49,7 @@ class MultiTaskProperties {
     private static final List<String> CONSUMERS = List.of("c1", "c2", "c3", "c4");
     private static final Map<String, Integer> MAX_UNITS = Map.of("c1", 3);
     private static final Map<String, Long> BUDGETS = Map.of("c2", 500_000L);
+    private static final Map<String, Integer> DISRUPTION = Map.of("c2", 50, "c3", 100);
 
     public sealed interface Step permits Register, ChangeState, Heartbeat, Place, Duplicate, Release, Confirm, Fail, Tick,
             Run, Commit, Crash, LimitC4, Settle {
@@ -64,7 +65,12 @@ class MultiTaskProperties {
     }
 
     /** {@code region} 0 for any, else the demand is bound to one of the two regions. */
-    record Place(String consumer, long gb, long durationSeconds, int region) implements Step {
+    record Place(String consumer, long gb, long durationSeconds, int region, int priority, long waitSeconds) implements Step {
+        /** At the consumer's priority, never waiting. */
+        Place(final String consumer, final long gb, final long durationSeconds, final int region) {
+            this(consumer, gb, durationSeconds, region, 0, 0);
+        }
+
     }
 
     /** A producer retry: an earlier demand sent again, same id. */
@@ -109,6 +115,15 @@ class MultiTaskProperties {
     }
 
     /**
+     * A crowded fleet (two 100 GB units) and demands of three priorities, some of which wait: preemption
+     * within the budgets, waits that end placed or expired, across commits and crashes, every step.
+     */
+    @Property(tries = 60)
+    void preemptionAndWaitingKeepTheInvariants(@ForAll("crowded") @Size(min = 40, max = 160) final List<Step> steps) {
+        run(List.of(new Register("u1", 100, 100), new Register("u2", 100, 150)), steps);
+    }
+
+    /**
      * The seed that found a demand re-placed after failing on u5, spilled on, spilled back through u5's
      * task and on again: the record that replaced the one keeping u5's sequence carried none of it, and
      * after a crash u5 handed out sequence 2 a second time. Kept as a regression run.
@@ -127,6 +142,10 @@ class MultiTaskProperties {
             world.apply(step);
             world.check();
         }
+        world.cluster.settle();
+        world.check();
+        // every wait ends by its deadline (a preempted allocation's within the requeue wait)
+        world.cluster.advance(EngineSettings.defaults().scheduling().requeueWaitMillis() + 1_000);
         world.cluster.settle();
         world.check();
         world.checkEveryDemandDecided();
@@ -167,8 +186,13 @@ class MultiTaskProperties {
         void start(final List<Register> fleet) {
             cluster.produce(cluster.topics.policy, "c1", Policy.newBuilder().setConsumerId("c1")
                     .setMaxUnits(MAX_UNITS.get("c1")).setUpdatedAt(cluster.instant()).build());
+            // c2 lets half its allocations be preempted per window, c3 all (c1 and c4 the engine's default, a fifth)
             cluster.produce(cluster.topics.policy, "c2", Policy.newBuilder().setConsumerId("c2")
-                    .setBudget(new Money(BigDecimal.valueOf(BUDGETS.get("c2"), 6), "USD")).setUpdatedAt(cluster.instant()).build());
+                    .setBudget(new Money(BigDecimal.valueOf(BUDGETS.get("c2"), 6), "USD"))
+                    .setDisruptionBudgetPercent(DISRUPTION.get("c2")).setUpdatedAt(cluster.instant()).build());
+            // c3 waits a minute for capacity when its demands name no wait
+            cluster.produce(cluster.topics.policy, "c3", Policy.newBuilder().setConsumerId("c3")
+                    .setDisruptionBudgetPercent(DISRUPTION.get("c3")).setMaxWaitSeconds(60L).setUpdatedAt(cluster.instant()).build());
             fleet.forEach(this::apply);
             cluster.settle();
             // a second for every task to hear what the others' pools hold
@@ -202,6 +226,8 @@ class MultiTaskProperties {
                         .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(p.gb() + "", "GB")).build())
                         .setDurationMillis(p.durationSeconds() > 0 ? p.durationSeconds() * 1000 : null)
                         .setRegions(p.region() == 0 ? List.of() : List.of(p.region() == 1 ? "eu-west-1" : "us-east-1"))
+                        .setPriority(p.priority() == 0 ? null : p.priority())
+                        .setMaxWaitSeconds(p.waitSeconds() == 0 ? null : p.waitSeconds())
                         .setRequestedAt(cluster.instant()).build());
             } else if (step instanceof Duplicate d) {
                 if (!sent.isEmpty()) {
@@ -281,6 +307,9 @@ class MultiTaskProperties {
                     cluster.tasks.stream().map(t -> t.<dev.orchestrator.topology.model.DemandRecord>committedStore(StoreNames.DEMANDS)).toList(),
                     cluster.tasks.stream().map(t -> t.<dev.orchestrator.topology.model.Hosted>committedStore(StoreNames.HOSTED)).toList()),
                     MAX_UNITS, BUDGETS);
+            final dev.orchestrator.topology.schedule.SchedulingSettings scheduling = EngineSettings.defaults().scheduling();
+            Invariants.checkPreemptions(cluster.committed(cluster.topics.allocations),
+                    c -> DISRUPTION.getOrDefault(c, scheduling.disruptionPercent()), scheduling.disruptionWindowMillis());
             final Set<String> decided = new HashSet<>();
             cluster.committed(cluster.topics.allocations).stream().filter(Invariants::isDecision)
                     .forEach(r -> decided.add(r.getDemandId()));
@@ -302,7 +331,7 @@ class MultiTaskProperties {
             }
             final Map<String, Long> actions = new HashMap<>();
             decisions.stream().filter(r -> r.getChange() != null).forEach(r -> actions.merge(r.getChange().getAction(), 1L, Long::sum));
-            for (final String action : List.of("ACTIVE", "MIGRATED", "REPLACED", "RELEASED", "EXPIRED")) {
+            for (final String action : List.of("ACTIVE", "MIGRATED", "REPLACED", "RELEASED", "EXPIRED", "WAITING", "PREEMPTED")) {
                 net.jqwik.api.statistics.Statistics.label(action).collect(bucket(actions.getOrDefault(action, 0L)));
             }
             net.jqwik.api.statistics.Statistics.label("crashes").collect(bucket(crashes));
@@ -328,6 +357,23 @@ class MultiTaskProperties {
     }
 
     @Provide
+    Arbitrary<List<Step>> crowded() {
+        final Arbitrary<Integer> task = Arbitraries.integers().between(0, 5 * TaskCluster.PARTITIONS - 1);
+        final Arbitrary<Step> place = Combinators.combine(Arbitraries.of(CONSUMERS), Arbitraries.longs().between(20, 100),
+                Arbitraries.of(0L, 60L, 600L), Arbitraries.of(0, 0, 1, 2), Arbitraries.of(0, 5, 10),
+                Arbitraries.of(0L, 0L, 20L, 120L)).as(Place::new);
+        final Arbitrary<Step> release = Arbitraries.integers().between(0, 1000).map(Release::new);
+        final Arbitrary<Step> confirm = Combinators.combine(Arbitraries.integers().between(0, 1000),
+                Arbitraries.of(true, false)).as(Confirm::new);
+        final Arbitrary<Step> tick = Combinators.combine(Arbitraries.integers().between(1, 40),
+                Arbitraries.of(true, true, true, false)).as(Tick::new);
+        return Arbitraries.frequencyOf(Tuple.of(10, place), Tuple.of(2, release), Tuple.of(6, confirm), Tuple.of(3, tick),
+                Tuple.of(12, Combinators.combine(task, Arbitraries.integers().between(1, 6)).as(Run::new)),
+                Tuple.of(5, task.map(Commit::new)), Tuple.of(2, task.map(Crash::new)),
+                Tuple.of(4, Arbitraries.just(new Settle()))).list();
+    }
+
+    @Provide
     Arbitrary<List<Register>> fleet() {
         return Combinators.combine(Arbitraries.of(UNITS), Arbitraries.longs().between(50, 200),
                 Arbitraries.integers().between(10, 300)).as(Register::new).list().uniqueElements(Register::unit);
@@ -343,7 +389,8 @@ class MultiTaskProperties {
                 DataUnitState.MAINTENANCE, DataUnitState.AVAILABLE, DataUnitState.DECOMMISSIONING)).as(ChangeState::new);
         final Arbitrary<Step> heartbeat = Combinators.combine(unit, Arbitraries.of(true, true, true, false)).as(Heartbeat::new);
         final Arbitrary<Step> place = Combinators.combine(Arbitraries.of(CONSUMERS), Arbitraries.longs().between(1, 120),
-                Arbitraries.of(0L, 0L, 30L, 600L), Arbitraries.of(0, 0, 1, 2)).as(Place::new);
+                Arbitraries.of(0L, 0L, 30L, 600L), Arbitraries.of(0, 0, 1, 2), Arbitraries.of(0, 0, 5, 10, 10),
+                Arbitraries.of(0L, 0L, 20L, 120L)).as(Place::new);
         final Arbitrary<Step> duplicate = Arbitraries.integers().between(0, 1000).map(Duplicate::new);
         final Arbitrary<Step> release = Arbitraries.integers().between(0, 1000).map(Release::new);
         final Arbitrary<Step> confirm = Combinators.combine(Arbitraries.integers().between(0, 1000),

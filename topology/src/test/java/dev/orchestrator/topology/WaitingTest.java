@@ -166,6 +166,21 @@ class WaitingTest {
     }
 
     @Test
+    void aDemandNoUnitCouldEverHoldIsRejectedAtOnceInsteadOfWaiting() {
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00").place("a", "c1", 100).confirmAll();
+        waitFor("too-big", "c2", 150, 0, 600);
+        assertThat(engine.last("too-big").getStatus()).isEqualTo(AllocationStatus.REJECTED);
+        assertThat(decisions("too-big")).isEqualTo(1);
+        // a unit in maintenance may come back: a demand it could hold waits for it
+        engine.register("u2", "p1", "eu-west-1", 200, "1.00").changeState("u2", dev.orchestrator.avro.DataUnitState.MAINTENANCE);
+        waitFor("fits-u2", "c2", 150, 0, 600);
+        assertThat(engine.last("fits-u2").getStatus()).isEqualTo(AllocationStatus.WAITING);
+        engine.changeState("u2", dev.orchestrator.avro.DataUnitState.AVAILABLE).advance(Duration.ofSeconds(2));
+        assertThat(engine.last("fits-u2").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(engine.last("fits-u2").getDataUnitId()).isEqualTo("u2");
+    }
+
+    @Test
     void anOutOfRangePriorityOrWaitIsDeadLettered() {
         engine.place("bad-priority", "c1", 10, d -> d.setPriority(1001));
         engine.place("bad-wait", "c1", 10, d -> d.setMaxWaitSeconds(-1L));

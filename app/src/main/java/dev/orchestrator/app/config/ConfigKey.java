@@ -89,6 +89,18 @@ public enum ConfigKey {
                     + "optimizer moves another (a hard limit; 0: the optimizer moves nothing)"),
     OPTIMIZER_DISRUPTION_WINDOW_MS("engine.optimizer.disruption.window.ms", Type.intRange(1_000, 604_800_000), "3600000",
             false, "the window of the disruption limit"),
+    PREEMPTION_ENABLED("engine.preemption.enabled", Type.BOOLEAN, "true", false,
+            "a demand that fits nowhere may take the room of allocations of lower priority on one unit, within their "
+                    + "consumers' disruption budgets; the preempted are placed again first, or wait"),
+    PREEMPTION_PRIORITY_GAP("engine.preemption.priority.gap", Type.intRange(1, 2_000), "1", false,
+            "how far below the preemptor's priority a victim's must be"),
+    PREEMPTION_BUDGET_PERCENT("engine.preemption.budget.percent", Type.intRange(0, 100), "20", false,
+            "a consumer's disruption budget when its policy names none: at most this share of its allocations on a task "
+                    + "preempted within the window, rounded down (a hard rule; 0: never preempted)"),
+    PREEMPTION_WINDOW_MS("engine.preemption.window.ms", Type.intRange(1_000, 604_800_000), "3600000", false,
+            "the window of the disruption budgets"),
+    PREEMPTION_REQUEUE_WAIT_MS("engine.preemption.requeue.wait.ms", Type.intRange(0, 604_800_000), "600000", false,
+            "how long a preempted allocation waits to be placed again when its demand named no wait of its own"),
     SPILL_MARGIN_PERCENT("engine.spill.margin.percent", Type.intRange(0, 1_000), "10", false,
             "a demand that fits on the task it arrived at moves to another task only when that task's units look this much "
                     + "cheaper, in percent (a demand that does not fit moves whatever the price)"),

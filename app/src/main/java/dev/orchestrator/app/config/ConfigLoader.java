@@ -46,7 +46,9 @@ public final class ConfigLoader {
             // breaches count for two minutes: provider-4 falls out of standing and comes back while you watch
             ConfigKey.PAYMENTS_BREACH_WINDOW_MS, "120000", ConfigKey.PAYMENTS_INELIGIBLE_AFTER, "10",
             // the background optimizer makes room for demand turned away for lack of room
-            ConfigKey.OPTIMIZER_ENABLED, "true");
+            ConfigKey.OPTIMIZER_ENABLED, "true",
+            // disruption budgets refill every five minutes: team-a preempts team-c's GPU jobs again and again
+            ConfigKey.PREEMPTION_WINDOW_MS, "300000");
 
     /** Which command is loading: {@code run} needs a cluster to be named; {@code demo} brings its own. */
     public enum Mode { DEMO, RUN }

@@ -103,6 +103,8 @@ public final class FleetSimulator implements AutoCloseable {
         }
         // the example stack is created, scaled, rolled onto a newer image and deleted, 150 s apart, then created again
         clock.scheduleAtFixedRate(this::stackLoop, 5, 150, TimeUnit.SECONDS);
+        // every two minutes team-c fills the a100s with batch jobs (some wait), then team-a's urgent jobs preempt some
+        clock.scheduleAtFixedRate(this::gpuRush, 30, 120, TimeUnit.SECONDS);
         LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", ALL_PROVIDERS, units.size(), demandsPerSecond);
     }
 
@@ -119,11 +121,12 @@ public final class FleetSimulator implements AutoCloseable {
                 funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
             }
         }
-        // team-a's demands go first when several wait for capacity, and wait up to 2 minutes; team-c's wait a minute
+        // team-a's demands come first (priority 10: they preempt, and go first when several wait) and wait up
+        // to 2 minutes; team-c's batch jobs wait 3 minutes, and half of them may be preempted per window
         producer.send(topics.policy, "team-a", Policy.newBuilder().setConsumerId("team-a").setMaxUnits(25)
                 .setPriority(10).setMaxWaitSeconds(120L).setUpdatedAt(Instant.now()).build());
-        producer.send(topics.policy, "team-c", Policy.newBuilder().setConsumerId("team-c").setMaxWaitSeconds(60L)
-                .setUpdatedAt(Instant.now()).build());
+        producer.send(topics.policy, "team-c", Policy.newBuilder().setConsumerId("team-c").setMaxWaitSeconds(180L)
+                .setDisruptionBudgetPercent(50).setUpdatedAt(Instant.now()).build());
         // an hourly budget: team-b runs out now and then and gets BUDGET_EXCEEDED, then recovers each hour
         producer.send(topics.policy, "team-b", Policy.newBuilder().setConsumerId("team-b")
                 .setBudget(new Money(new BigDecimal("5.00"), "USD")).setBudgetPeriod(BudgetPeriod.HOUR)
@@ -223,6 +226,38 @@ public final class FleetSimulator implements AutoCloseable {
         }
         return ask.setCpu(new Quantity(String.valueOf(2 + 2 * random.nextInt(8)), "vcpu"))
                 .setMemory(new Quantity(String.valueOf(4 + 4 * random.nextInt(16)), "GiB")).build();
+    }
+
+    /**
+     * The scheduling show: team-c sends 36 two-GPU a100 batch jobs of 90 s, more than the 64 a100s hold
+     * beside the steady load, so the last wait (WAITING) and are placed as others end; 20 s later team-a
+     * (priority 10) sends two four-GPU jobs that fit nowhere and preempt team-c's jobs, which are placed
+     * again or wait. All of it shows in the live feed and in each demand's explain.
+     */
+    private void gpuRush() {
+        try {
+            final long round = (System.currentTimeMillis() - started) / 120_000;
+            for (int i = 0; i < 36; i++) {
+                gpuJob("rush-" + run + "-" + round + "-c" + i, "team-c", 2, 90_000);
+            }
+            clock.schedule(() -> {
+                for (int i = 0; i < 2; i++) {
+                    gpuJob("rush-" + run + "-" + round + "-a" + i, "team-a", 4, 40_000);
+                }
+                producer.flush();
+            }, 20, TimeUnit.SECONDS);
+            producer.flush();
+        } catch (final RuntimeException e) {
+            LOG.warn("demo GPU rush: {}", e.toString());
+        }
+    }
+
+    private void gpuJob(final String id, final String consumer, final int gpus, final long millis) {
+        producer.send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId(consumer).setType(DemandType.PLACE)
+                .setKind(ResourceKind.COMPUTE).setResources(ResourceSpec.newBuilder()
+                        .setCpu(new Quantity(String.valueOf(4 * gpus), "vcpu")).setMemory(new Quantity(String.valueOf(32 * gpus), "GiB"))
+                        .setGpuCount(gpus).setGpuType("a100").build())
+                .setRegions(List.of("us-east-1", "eu-west-1")).setDurationMillis(millis).setRequestedAt(Instant.now()).build());
     }
 
     private void heartbeats() {

@@ -4,6 +4,7 @@ import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.avro.AllocationStatus;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.Policy;
+import dev.orchestrator.topology.schedule.DisruptionAudit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -30,7 +31,13 @@ final class DemandTallies {
         private long lastChange;
         private AllocationStatus lastStatus;
         private boolean chainBroken;
+        /** When it was first placed (-1: never), for the allocations a consumer held in a window. */
+        private long firstHeld = -1;
+        /** When it was first preempted (Long.MAX_VALUE: never), for the no-chain rule. */
+        private long firstPreempted = Long.MAX_VALUE;
     }
+
+
 
     /** A dead letter as far as accounting cares: whose it was, where it came from, why. */
     record DeadLetter(String key, String sourceTopic, String reason) {
@@ -38,6 +45,7 @@ final class DemandTallies {
 
     private final List<Violation> violations;
     private final Map<String, Tally> tallies = new HashMap<>();
+    private final List<DisruptionAudit.Preemption> preemptions = new ArrayList<>();
 
     DemandTallies(final List<Violation> violations) {
         this.violations = violations;
@@ -65,9 +73,16 @@ final class DemandTallies {
             chain(demand, result);
         }
         final long at = result.getDecidedAt().toEpochMilli();
+        if (result.getStatus() == AllocationStatus.PREEMPTED) {
+            final Tally tally = tally(demand);
+            tally.firstPreempted = Math.min(tally.firstPreempted, at);
+            preemptions.add(new DisruptionAudit.Preemption(demand, result.getConsumerId(), at,
+                    DisruptionAudit.preemptor(result.getReasonDetail())));
+        }
         if (result.getStatus() == AllocationStatus.PLACED || result.getStatus() == AllocationStatus.REPLACED) {
             final Tally tally = tally(demand);
             tally.consumer = result.getConsumerId();
+            tally.firstHeld = tally.firstHeld < 0 ? at : tally.firstHeld;
             tally.heldFrom = at;
             tally.heldUntil = Long.MAX_VALUE;
             if (result.getPricePerHour() != null) {
@@ -79,7 +94,7 @@ final class DemandTallies {
             }
         } else if ((result.getStatus() == AllocationStatus.RELEASED || result.getStatus() == AllocationStatus.EXPIRED)
                 && demand.equals(result.getAllocationId())
-                || result.getStatus() == AllocationStatus.REPLACING
+                || result.getStatus() == AllocationStatus.REPLACING || result.getStatus() == AllocationStatus.PREEMPTED
                 || result.getStatus() == AllocationStatus.REJECTED && result.getReason() == ReasonCode.EXECUTION_FAILED) {
             final Tally tally = tallies.get(demand);
             if (tally != null && tally.heldFrom >= 0) {
@@ -104,6 +119,32 @@ final class DemandTallies {
         }
         tally.lastChange = sequence;
         tally.lastStatus = result.getStatus();
+    }
+
+    /** Invariant 7, disruption budgets and no preemption chains ({@link DisruptionAudit}). */
+    void checkPreemptions(final Map<String, Policy> policies, final int defaultPercent, final long windowMillis) {
+        if (preemptions.isEmpty()) {
+            return;
+        }
+        final List<DisruptionAudit.Span> spans = new ArrayList<>();
+        final Map<String, Long> firstPreempted = new HashMap<>();
+        tallies.forEach((demand, t) -> {
+            if (t.firstHeld >= 0) {
+                spans.add(new DisruptionAudit.Span(t.consumer, t.firstHeld, t.heldUntil));
+            }
+            if (t.firstPreempted != Long.MAX_VALUE) {
+                firstPreempted.put(demand, t.firstPreempted);
+            }
+        });
+        DisruptionAudit.violations(preemptions, spans, firstPreempted, consumer -> {
+            final Policy policy = policies.get(consumer);
+            return policy == null || policy.getDisruptionBudgetPercent() == null ? defaultPercent
+                    : policy.getDisruptionBudgetPercent();
+        }, windowMillis).forEach(v -> violations.add(new Violation(7, "*", v)));
+    }
+
+    long preemptions() {
+        return preemptions.size();
     }
 
     /** Demands whose last record says they wait for capacity (undecided yet). */

@@ -9,6 +9,7 @@ import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.emit.Decisions;
 import java.nio.charset.StandardCharsets;
+import dev.orchestrator.topology.schedule.SchedulingSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class Verifier {
 
     private final long settleMillis;
     private String applicationId;
+    private SchedulingSettings scheduling = SchedulingSettings.defaults();
 
     /** {@code settleMillis}: demand younger than this is not expected to be decided yet (0 after a finished run). */
     public Verifier(final Topics topics, final String bootstrap, final Map<String, String> clientSettings,
@@ -41,6 +43,12 @@ public final class Verifier {
     /** Compares the audit's replay with the stores of the engine of {@code id} (its application id). */
     public Verifier forApplication(final String id) {
         this.applicationId = id;
+        return this;
+    }
+
+    /** The engine's default disruption budget and its window, for consumers whose policy names none. */
+    public Verifier withScheduling(final SchedulingSettings settings) {
+        this.scheduling = settings;
         return this;
     }
 
@@ -98,6 +106,11 @@ public final class Verifier {
         }
         compareWithStores(audit);
         demands.checkDecisions(deadLetters);
+        demands.checkPreemptions(policies, scheduling.disruptionPercent(), scheduling.disruptionWindowMillis());
+        if (demands.preemptions() > 0) {
+            notes.add(demands.preemptions() + " preemptions, each within its consumer's disruption budget and none by a "
+                    + "preempted demand (invariant 7)");
+        }
         if (demands.stillWaiting() > 0) {
             notes.add(demands.stillWaiting() + " demands were still waiting for capacity (WAITING, not decided yet)");
         }

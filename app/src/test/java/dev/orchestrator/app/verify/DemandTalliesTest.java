@@ -43,6 +43,34 @@ class DemandTalliesTest {
     }
 
     @Test
+    void aPreemptedAllocationPlacedAgainKeepsOneDecisionAndItsConsumersBudgetIsChecked() {
+        tallies.input("v1");
+        result("v1", 1, AllocationStatus.PLACED, null, ReasonCode.NONE);
+        tallies.input("v2");
+        result("v2", 1, AllocationStatus.PLACED, null, ReasonCode.NONE);
+        tallies.input("p");
+        preempted("v1", 2, AllocationStatus.PLACED, "preempted by p of prod (priority 10 over this allocation's 0)");
+        result("p", 1, AllocationStatus.PLACED, null, ReasonCode.NONE);
+        result("v1", 3, AllocationStatus.WAITING, AllocationStatus.PREEMPTED, ReasonCode.NO_CAPACITY);
+        result("v1", 4, AllocationStatus.REPLACED, AllocationStatus.WAITING, ReasonCode.NONE);
+        tallies.checkDecisions(List.of());
+        tallies.checkAccounting(List.of(), "demand.v1");
+        // 50% of the 3 "c" held (one of them the preemptor): one preemption is within the budget
+        tallies.checkPreemptions(java.util.Map.of(), 50, 3_600_000);
+        assertThat(violations).isEmpty();
+        assertThat(tallies.decisions()).isEqualTo(3);
+        // 33% of 3 rounds down to none
+        tallies.checkPreemptions(java.util.Map.of(), 33, 3_600_000);
+        assertThat(violations).singleElement().satisfies(v -> assertThat(v.invariant()).isEqualTo(7));
+    }
+
+    private void preempted(final String demand, final long sequence, final AllocationStatus previous, final String detail) {
+        tallies.result(AllocationResult.newBuilder().setDemandId(demand).setConsumerId("c").setStatus(AllocationStatus.PREEMPTED)
+                .setReason(ReasonCode.PREEMPTED).setReasonDetail(detail).setDecidedAt(Instant.ofEpochMilli(sequence))
+                .setChange(new AllocationChange(sequence, "PREEMPTED", previous, null)).build());
+    }
+
+    @Test
     void aSecondDecisionAfterAWaitAndADemandNeverDecidedAreViolations() {
         tallies.input("twice");
         result("twice", 1, AllocationStatus.PLACED, null, ReasonCode.NONE);

@@ -75,6 +75,28 @@ public final class Choices {
         return true;
     }
 
+    /**
+     * Whether some unit {@code request} may be sent to could hold it once free: one of this task's in
+     * scope whose whole capacity covers it (whatever its state now: it may come back from maintenance),
+     * or a pool of another task's summaries that could. A demand no unit could ever hold does not wait.
+     */
+    public boolean couldEverFit(final PlaceRequest request, final PolicyTerms policy) {
+        return couldEverFitHere(request, policy) || task.remote().anyPool(request, scope(request, policy), task.self());
+    }
+
+    /** Whether one of this task's units in scope could hold {@code request} once free. */
+    public boolean couldEverFitHere(final PlaceRequest request, final PolicyTerms policy) {
+        final Collection<String> scope = scope(request, policy);
+        // every unit, not the index: one in maintenance or unhealthy now is not indexed but may come back
+        for (final dev.orchestrator.topology.ledger.UnitState unit : task.slice().units()) {
+            if (unit.kind() == request.kind() && (scope.isEmpty() || scope.contains(unit.region()))
+                    && unit.capacity().covers(request.capacity())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The task that should decide {@code record} instead of this one, if any. */
     public OptionalInt elsewhere(final Allocation record, final Journey journey, final PolicyTerms policy,
                                  final Decision decision) {
@@ -140,8 +162,13 @@ public final class Choices {
 
     /** What a placement holds against the budget up front: the price for its duration, or an hour when open-ended. */
     public static long cost(final Decision decision, final PlaceRequest request) {
+        return cost(decision.pricePerHourMicros(), request);
+    }
+
+    /** The same for a price per hour. */
+    public static long cost(final long pricePerHourMicros, final PlaceRequest request) {
         final double hours = request.durationMillis() > 0 ? request.durationMillis() / 3_600_000.0 : 1.0;
-        return (long) Math.ceil(decision.pricePerHourMicros() * hours);
+        return (long) Math.ceil(pricePerHourMicros * hours);
     }
 
     /** The regions to look in: the demand's, else the policy's, else all (empty). */

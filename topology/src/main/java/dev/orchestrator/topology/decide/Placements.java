@@ -16,6 +16,9 @@ import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.routing.Journey;
 import dev.orchestrator.topology.routing.RouteMessage;
+import dev.orchestrator.topology.model.Prices;
+import dev.orchestrator.topology.schedule.Preemptions;
+import dev.orchestrator.topology.schedule.VictimChoice;
 import dev.orchestrator.topology.scoring.Decision;
 import dev.orchestrator.topology.task.EngineTask;
 import dev.orchestrator.topology.telemetry.DeadlineQueue;
@@ -53,12 +56,14 @@ public final class Placements {
     private final Choices choices;
     private final LeaseWaits waits;
     private final WaitingDemands waiting;
+    private final Preemptions preemptions;
 
     public Placements(final EngineTask task) {
         this.task = task;
         this.choices = new Choices(task);
         this.waits = new LeaseWaits(task);
-        this.waiting = new WaitingDemands(task, this);
+        this.waiting = new WaitingDemands(task, this, choices);
+        this.preemptions = new Preemptions(task);
     }
 
     /** The demands waiting here for capacity. */
@@ -181,9 +186,23 @@ public final class Placements {
         }
         if (decision.chosen().isEmpty()) {
             final boolean failedBefore = record.executionFailures() > 0;
-            reject(attempt, failedBefore ? ReasonCode.EXECUTION_FAILED : choices.reason(record, policy, decision),
-                    failedBefore ? "provisioning failed on " + record.tried() + " and no other unit fits: " + decision.detail()
-                            : decision.detail(), decision.breakdown());
+            final ReasonCode reason = failedBefore ? ReasonCode.EXECUTION_FAILED : choices.reason(record, policy, decision);
+            if (reason == ReasonCode.NO_CAPACITY && attempt.released().isEmpty() && preemptions.mayPreempt(record)) {
+                // victims are looked for among a task's own units: one with none that could hold it sends it on
+                // to a task that has, once
+                final OptionalInt holder = choices.couldEverFitHere(request, policy) ? OptionalInt.empty()
+                        : task.remote().couldHold(request, Choices.scope(request, policy), task.self(),
+                        attempt.journey().triedPartitions());
+                if (holder.isPresent()) {
+                    moveOn(attempt, holder.getAsInt());
+                    return;
+                }
+                if (preempt(attempt, consumer, held, policy, sla)) {
+                    return;
+                }
+            }
+            reject(attempt, reason, failedBefore ? "provisioning failed on " + record.tried() + " and no other unit fits: "
+                    + decision.detail() : decision.detail(), decision.breakdown());
             return;
         }
         final long cost = Choices.cost(decision, request);
@@ -197,7 +216,53 @@ public final class Placements {
             }
             return;
         }
-        reserve(attempt, (UnitState) decision.chosen().get(), decision, cost, sla);
+        reserve(attempt, (UnitState) decision.chosen().get(), decision, cost, sla, "");
+    }
+
+    /**
+     * Nothing fits: when allocations of lower priority on one of this task's units can make room within
+     * their consumers' disruption budgets, and the consumer's lease admits the placement at that unit's
+     * price now (freeing room only lowers it), they are preempted, the demand takes the room in this
+     * transaction, and they are placed again at once (or wait). Whether it was placed so.
+     */
+    private boolean preempt(final Attempt attempt, final ConsumerSlice consumer, final LeaseAmount held,
+                            final PolicyTerms policy, final Optional<SlaTerms> sla) {
+        final Allocation record = attempt.record();
+        final PlaceRequest request = record.request();
+        final Optional<VictimChoice.Plan> plan = preemptions.plan(record, policy, sla);
+        if (plan.isEmpty()) {
+            return false;
+        }
+        final UnitState unit = task.slice().get(plan.get().unitId());
+        final long estimate = Choices.cost(Prices.proRata(unit.pricePerHourMicros(), unit.capacity(), request.capacity()),
+                request);
+        if (!consumer.admits(held, LeaseAmount.of(request.capacity(), estimate))) {
+            return false;
+        }
+        final int priority = request.priorityUnder(policy);
+        final List<Allocation> evicted = new ArrayList<>();
+        for (final VictimChoice.Holder victim : plan.get().victims()) {
+            evicted.add(preemptions.evict(victim.allocationId(), unit.unitId(), record, priority));
+        }
+        final Decision on = choices.on(request, policy, sla, unit);
+        if (on.chosen().isPresent()) {
+            reserve(attempt, unit, on, Choices.cost(on, request), sla, "placed by preempting "
+                    + String.join(", ", plan.get().victims().stream().map(VictimChoice.Holder::allocationId).toList())
+                    + " (priority at most " + plan.get().highestPriority() + ", this demand's " + priority + ") on "
+                    + unit.unitId());
+        } else {
+            // cannot happen (the room was counted); the victims are placed again below all the same
+            LOG.warn("demand={} preempted {} on {} but does not fit there: {}", record.demandId(), plan.get().victims(),
+                    unit.unitId(), on.detail());
+            reject(attempt, ReasonCode.NO_CAPACITY, on.detail(), on.breakdown());
+        }
+        // placed again first, before any demand waiting here; an allocation once preempted never preempts
+        for (final Allocation victim : evicted) {
+            decide(victim, new Journey(victim.arrival(), task.self(), List.of(), 0, false));
+        }
+        LOG.debug("demand={} consumer={} preempted {} on {}", record.demandId(), record.consumerId(),
+                plan.get().victims().size(), unit.unitId());
+        return true;
     }
 
     /** Whether the escrow ledger last said the consumer has money available (never heard of: it has none). */
@@ -206,8 +271,9 @@ public final class Placements {
         return available != null && available > 0;
     }
 
+    /** Reserves {@code unit} for the demand; {@code note}, when not empty, says how room was made (a preemption). */
     private void reserve(final Attempt attempt, final UnitState unit, final Decision decision, final long cost,
-                         final Optional<SlaTerms> sla) {
+                         final Optional<SlaTerms> sla, final String note) {
         final Allocation record = attempt.record();
         final PlaceRequest request = record.request();
         final long now = task.now();
@@ -219,6 +285,7 @@ public final class Placements {
         changes.add(task.slice().reserve(unit, new Held(record.demandId(), record.consumerId(), request.capacity(),
                 Held.Role.OWNED, false, maxLatency, minAvailability), "RESERVED"));
         task.usage(record.consumerId()).hold(request.capacity(), cost);
+        task.priorities().put(record.demandId(), request.priorityUnder(task.terms(record.consumerId())));
         final Placement placement = new Placement(unit.unitId(), unit.providerId(), unit.region(),
                 decision.pricePerHourMicros(), cost, commandId, now, confirmBy, 0, 0);
         final boolean again = record.executionFailures() > 0;
@@ -226,11 +293,14 @@ public final class Placements {
         if (waited) {
             waiting.placed(record);
         }
+        final String detail = again ? "placed again after provisioning failed on " + record.tried().get(record.tried().size() - 1)
+                : record.preemptions() > 0 ? "placed again after " + record.preemptedBy() + " preempted it"
+                + (waited ? "; " + waiting.placedDetail(record) : "")
+                : waited ? waiting.placedDetail(record) + (note.isEmpty() ? "" : "; " + note) : note;
         task.log().write(attempt.published(), record.edit().status(Allocation.Status.PLACED).placement(placement)
                 .attempt().candidates(decision.breakdown()).sla(maxLatency, minAvailability)
-                .reason(again ? ReasonCode.EXECUTION_FAILED.name() : "", again ? "placed again after provisioning failed on "
-                        + record.tried().get(record.tried().size() - 1) : waited ? waiting.placedDetail(record) : ""),
-                again ? "REPLACED" : "PLACED", changes);
+                .reason(again ? ReasonCode.EXECUTION_FAILED.name() : "", detail),
+                again || record.preemptions() > 0 ? "REPLACED" : "PLACED", changes);
         task.out().command(Commands.of(CommandType.PROVISION, commandId, record.demandId(), record.consumerId(),
                 unit.spec(), request.capacity(), null, task.out().money(decision.pricePerHourMicros()), confirmBy, now,
                 request.workload()));
@@ -256,8 +326,10 @@ public final class Placements {
         final ReasonCode reason = WaitingDemands.finalReason(record, refusal);
         final String detail = waiting.finalDetail(record, refusal, why);
         task.waiting().remove(record.demandId());
-        task.log().write(attempt.published(), record.edit().status(Allocation.Status.REJECTED).candidates(candidates)
-                .reason(reason.name(), detail), "REJECTED", attempt.released());
+        // an allocation preempted before had its decision when first placed: it ends EXPIRED
+        final Allocation.Status status = WaitingDemands.endStatus(record, reason);
+        task.log().write(attempt.published(), record.edit().status(status).candidates(candidates)
+                .reason(reason.name(), detail), status.name(), attempt.released());
         if (reason == ReasonCode.NO_CAPACITY) {
             task.rejections().note(record.demandId(), record.consumerId(), record.request(), task.now());
         }

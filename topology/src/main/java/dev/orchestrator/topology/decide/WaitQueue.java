@@ -10,28 +10,34 @@ import java.util.TreeSet;
 
 /**
  * The demands waiting for capacity on one task, in the order capacity goes to them: higher priority
- * first, then the one waiting longest, then by id so the order is total. Plain Java: the stage that
+ * first, at one priority preempted allocations first, then the one waiting longest, then by id so the
+ * order is total. Plain Java: the stage that
  * owns it keeps the demands themselves in its store and rebuilds this from them after a restart.
  */
 public final class WaitQueue {
-    /** One waiting demand: what orders it, and the pool (kind and region scope) it is counted in. */
-    public record Entry(String demandId, int priority, long since, String pool) {
+    /**
+     * One waiting demand: what orders it ({@code preempted}: an allocation preempted, which goes before
+     * the demands of its priority), and the pool (kind and region scope) it is counted in.
+     */
+    public record Entry(String demandId, int priority, boolean preempted, long since, String pool) {
     }
 
     /** How many wait in a pool, and since when the longest has. */
     public record PoolLength(String pool, int waiting, long oldestSince) {
     }
 
-    /** The entry of {@code request}, waiting since {@code since} at {@code priority}. */
-    public static Entry entry(final dev.orchestrator.topology.model.PlaceRequest request, final int priority, final long since) {
-        final List<String> regions = new ArrayList<>(request.regions());
+    /** The entry of waiting {@code record} at {@code priority}. */
+    public static Entry entry(final dev.orchestrator.topology.model.Allocation record, final int priority) {
+        final List<String> regions = new ArrayList<>(record.request().regions());
         regions.sort(null);
-        return new Entry(request.demandId(), priority, since, request.kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
-                + (regions.isEmpty() ? "any" : String.join("+", regions)));
+        return new Entry(record.demandId(), priority, record.preemptions() > 0, record.waitingSince(),
+                record.request().kind().name().toLowerCase(java.util.Locale.ROOT) + "/"
+                        + (regions.isEmpty() ? "any" : String.join("+", regions)));
     }
 
     static final Comparator<Entry> ORDER = Comparator.comparingInt((Entry e) -> -e.priority())
-            .thenComparingLong(Entry::since).thenComparing(Entry::demandId);
+            .thenComparing(Entry::preempted, Comparator.reverseOrder()).thenComparingLong(Entry::since)
+            .thenComparing(Entry::demandId);
 
     private final TreeSet<Entry> order = new TreeSet<>(ORDER);
     private final Map<String, Entry> byDemand = new HashMap<>();

@@ -42,21 +42,40 @@ public final class WaitingDemands {
     private long seenChanges = -1;
     private long lastRemote;
 
-    WaitingDemands(final EngineTask task, final Placements placements) {
+    private final Choices choices;
+
+    WaitingDemands(final EngineTask task, final Placements placements, final Choices choices) {
         this.task = task;
         this.placements = placements;
+        this.choices = choices;
     }
 
     /**
      * Whether the demand of {@code record}, refused for {@code reason}, waits instead: a new demand
-     * turned away for room whose wait limit is above 0, or one waiting already whose refusal may pass.
+     * turned away for room whose wait limit is above 0 and that some unit could hold once free, or one
+     * waiting already whose refusal may pass.
      */
     boolean waits(final Allocation record, final ReasonCode reason, final boolean releasedUnit) {
         if (record.status() == Allocation.Status.WAITING) {
             return PASSING.contains(reason) && task.now() < record.waitUntil();
         }
+        final PolicyTerms policy = task.terms(record.consumerId());
         return reason == ReasonCode.NO_CAPACITY && record.executionFailures() == 0 && !releasedUnit
-                && record.request().maxWaitUnder(task.terms(record.consumerId())) > 0;
+                && limit(record, policy) > 0 && choices.couldEverFit(record.request(), policy);
+    }
+
+    /** How long {@code record} may wait: its own limit; a preempted allocation at least the engine's requeue wait. */
+    private long limit(final Allocation record, final PolicyTerms policy) {
+        final long own = record.request().maxWaitUnder(policy);
+        return record.preemptions() > 0 ? Math.max(own, task.settings().scheduling().requeueWaitMillis()) : own;
+    }
+
+    /** How a demand refused for {@code reason} ends: REJECTED, or for an allocation preempted before, EXPIRED or RELEASED. */
+    static Allocation.Status endStatus(final Allocation record, final ReasonCode reason) {
+        if (record.preemptions() == 0) {
+            return Allocation.Status.REJECTED;
+        }
+        return reason == ReasonCode.NONE ? Allocation.Status.RELEASED : Allocation.Status.EXPIRED;
     }
 
     /** The reason a waiting demand is finally refused for {@code reason}: WAIT_EXPIRED when only time ran out. */
@@ -73,7 +92,7 @@ public final class WaitingDemands {
     /** A demand starts to wait: its record says WAITING and why; the new state, to be written. */
     Allocation.Builder start(final Allocation record, final String detail) {
         final long now = task.now();
-        final long limit = record.request().maxWaitUnder(task.terms(record.consumerId()));
+        final long limit = limit(record, task.terms(record.consumerId()));
         final long until = Math.addExact(now, limit);
         task.deadlines().add(until, DeadlineQueue.Kind.WAIT, record.demandId());
         return record.edit().status(Allocation.Status.WAITING).waiting(now, until)
@@ -82,7 +101,7 @@ public final class WaitingDemands {
 
     /** {@code record}, written, now waits here. */
     void queued(final Allocation record) {
-        task.waiting().add(WaitQueue.entry(record.request(), priority(record), record.waitingSince()));
+        task.waiting().add(WaitQueue.entry(record, priority(record)));
         task.rejections().note(record.demandId(), record.consumerId(), record.request(), task.now());
     }
 
@@ -129,16 +148,21 @@ public final class WaitingDemands {
         if (record.status() != Allocation.Status.WAITING) {
             return false;
         }
-        end(record.edit().releasedBy(releaseDemandId).build(), record, ReasonCode.WITHDRAWN,
-                "withdrawn by " + releaseDemandId + " while waiting for capacity");
+        end(record.edit().releasedBy(releaseDemandId).build(), record, record.preemptions() > 0 ? ReasonCode.NONE
+                : ReasonCode.WITHDRAWN, "withdrawn by " + releaseDemandId + " while waiting for capacity");
         return true;
     }
 
-    /** {@code record}'s wait ends REJECTED; {@code published} is its state as last written. */
+    /**
+     * {@code record}'s wait ends REJECTED, its decision; {@code published} is its state as last written.
+     * A preempted allocation had its decision when it was first placed: its wait ends EXPIRED (or
+     * RELEASED when withdrawn).
+     */
     private void end(final Allocation record, final Allocation published, final ReasonCode reason, final String detail) {
         task.waiting().remove(record.demandId());
-        task.log().write(published, record.edit().status(Allocation.Status.REJECTED).reason(reason.name(), detail), "REJECTED",
-                List.of());
+        final Allocation.Status status = endStatus(record, reason);
+        task.log().write(published, record.edit().status(status)
+                .reason(reason == ReasonCode.NONE ? "" : reason.name(), detail), status.name(), List.of());
         if (reason == ReasonCode.WAIT_EXPIRED) {
             waited.merge(priority(record), new QueueView.Waited(0, 0, 0, 1), QueueView.Waited::plus);
             task.out().counters().increment(WAITED, Map.of("outcome", "expired"));

@@ -20,7 +20,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class DecisionLog {
     /** The changes that move money, for the escrow ledger. */
     private static final Set<String> CHARGED = Set.of("PLACED", "REPLACED", "MIGRATED", "REPLACING", "RELEASED", "EXPIRED",
-            "FAILED", "REJECTED");
+            "FAILED", "REJECTED", "PREEMPTED");
 
     private final KeyValueStore<String, DemandRecord> demands;
     private final Emitter out;
@@ -97,7 +97,8 @@ public final class DecisionLog {
         // built elsewhere and carries none of this task's units: their headers keep the sequences instead
         sequences.keySet().forEach(headerKeeps);
         keepSequencesOf(demands.get(allocation.demandId()), allocation);
-        demands.put(allocation.demandId(), new Moved(allocation.demandId(), allocation.consumerId(), to, sequences));
+        demands.put(allocation.demandId(), new Moved(allocation.demandId(), allocation.consumerId(), to, sequences,
+                allocation.preemptedAt()));
     }
 
     /** The arrival's pointer of a demand that moved on: it now points straight at {@code owner}. */

@@ -32,13 +32,16 @@ public final class Decisions {
         }
         return switch (allocation.status()) {
             case PENDING -> null;
-            case PLACED -> allocation.executionFailures() > 0 ? AllocationStatus.REPLACED : AllocationStatus.PLACED;
+            // placed again after a failed provisioning or a preemption: the same decision, moved
+            case PLACED -> allocation.executionFailures() > 0 || allocation.preemptions() > 0 ? AllocationStatus.REPLACED
+                    : AllocationStatus.PLACED;
             case ACTIVE -> AllocationStatus.ACTIVE;
             case REJECTED -> AllocationStatus.REJECTED;
             case RELEASED -> AllocationStatus.RELEASED;
             case EXPIRED -> AllocationStatus.EXPIRED;
             case REPLACING -> AllocationStatus.REPLACING;
             case WAITING -> AllocationStatus.WAITING;
+            case PREEMPTED -> AllocationStatus.PREEMPTED;
         };
     }
 
@@ -81,7 +84,8 @@ public final class Decisions {
                 .setChange(new AllocationChange(after.auditSequence(), action, visible(before),
                         before == null || before.unitId().isEmpty() ? null : before.unitId()))
                 .setUnitChanges(avro(units));
-        if (placement != null && status != AllocationStatus.REJECTED) {
+        // a preempted allocation waiting to be placed again keeps its last placement (for the ledger), not shown
+        if (placement != null && status != AllocationStatus.REJECTED && status != AllocationStatus.WAITING) {
             result.setAllocationId(after.demandId()).setDataUnitId(placement.unitId()).setProviderId(placement.providerId())
                     .setRegion(placement.region()).setCapacity(Outputs.capacity(after.request().capacity()))
                     .setPricePerHour(out.money(placement.pricePerHourMicros())).setEndpoint(after.endpoint());

@@ -12,13 +12,16 @@ import java.util.Map;
  * units the allocation changed; {@code arrival} is the partition the demand arrived on, whose record
  * points here. {@code spentMicros} is what it cost once ended ({@code endedAt}). A demand that waited
  * for capacity keeps when it began ({@code waitingSince}) and its deadline ({@code waitUntil}); 0 when it never waited.
+ * An allocation preempted to make room for a demand of higher priority counts it ({@code preemptions}) and keeps
+ * the last time and preemptor ({@code preemptedAt}, {@code preemptedBy}).
  */
 public record Allocation(String demandId, String consumerId, Status status, PlaceRequest request, Placement placement,
                          int attempts, List<String> tried, int executionFailures, int migrations, Migration migration,
                          List<Candidate> candidates, String endpoint, long auditSequence,
                          Map<String, Long> unitSequences, String reason, String reasonDetail, int arrival,
                          String releasedBy, long spentMicros, long endedAt, double slaMaxLatencyMillis,
-                         double slaMinAvailability, long waitingSince, long waitUntil) implements DemandRecord {
+                         double slaMinAvailability, long waitingSince, long waitUntil, int preemptions,
+                         long preemptedAt, String preemptedBy) implements DemandRecord {
     /** Where an allocation is in its life; PLACED and REJECTED are the decisions. */
     public enum Status {
         /** Not decided yet: waiting for a lease, or on its way to another task. */
@@ -27,7 +30,9 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
         /** Provisioning failed; being placed again. */
         REPLACING,
         /** Nothing fits now: held, undecided, until capacity frees or its wait limit passes. */
-        WAITING
+        WAITING,
+        /** Its capacity was given to a demand of higher priority; being placed again (or waiting). */
+        PREEMPTED
     }
 
     public Allocation {
@@ -37,12 +42,13 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
         reason = reason == null ? "" : reason;
         reasonDetail = reasonDetail == null ? "" : reasonDetail;
         releasedBy = releasedBy == null ? "" : releasedBy;
+        preemptedBy = preemptedBy == null ? "" : preemptedBy;
     }
 
     /** A demand just arrived on {@code arrival}, not decided yet. */
     public static Allocation pending(final PlaceRequest request, final int arrival) {
         return new Allocation(request.demandId(), request.consumerId(), Status.PENDING, request, null, 0, List.of(), 0, 0,
-                null, List.of(), null, 0, Map.of(), "", "", arrival, "", 0, 0, Double.MAX_VALUE, 0, 0, 0);
+                null, List.of(), null, 0, Map.of(), "", "", arrival, "", 0, 0, Double.MAX_VALUE, 0, 0, 0, 0, 0, "");
     }
 
     /** Whether it holds capacity on its unit now. */
@@ -84,6 +90,9 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
         private double slaMinAvailability;
         private long waitingSince;
         private long waitUntil;
+        private int preemptions;
+        private long preemptedAt;
+        private String preemptedBy;
         private final Allocation from;
 
         private Builder(final Allocation from) {
@@ -108,6 +117,9 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
             slaMinAvailability = from.slaMinAvailability;
             waitingSince = from.waitingSince;
             waitUntil = from.waitUntil;
+            preemptions = from.preemptions;
+            preemptedAt = from.preemptedAt;
+            preemptedBy = from.preemptedBy;
         }
 
         public Builder status(final Status next) {
@@ -201,11 +213,19 @@ public record Allocation(String demandId, String consumerId, Status status, Plac
             return this;
         }
 
+        /** Preempted at {@code at} by demand {@code by}. */
+        public Builder preempted(final String by, final long at) {
+            preemptions++;
+            preemptedAt = at;
+            preemptedBy = by;
+            return this;
+        }
+
         public Allocation build() {
             return new Allocation(from.demandId, from.consumerId, status, from.request, placement, attempts, tried,
                     executionFailures, migrations, migration, candidates, endpoint, auditSequence, unitSequences, reason,
                     reasonDetail, from.arrival, releasedBy, spentMicros, endedAt, slaMaxLatencyMillis, slaMinAvailability,
-                    waitingSince, waitUntil);
+                    waitingSince, waitUntil, preemptions, preemptedAt, preemptedBy);
         }
     }
 }

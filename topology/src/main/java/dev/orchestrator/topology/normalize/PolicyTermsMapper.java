@@ -52,7 +52,9 @@ public final class PolicyTermsMapper {
                         : normalizer.currency().toBaseMicros(policy.getMaxPricePerHour(), "maxPricePerHour"),
                 policy.getStrategy() == ScoringStrategy.SPREAD, policy.getWeights(),
                 policy.getPriority() == null ? 0 : Normalizer.priority(policy.getPriority(), "priority"),
-                policy.getMaxWaitSeconds() == null ? 0 : Normalizer.waitMillis(policy.getMaxWaitSeconds(), "maxWaitSeconds"));
+                policy.getMaxWaitSeconds() == null ? 0 : Normalizer.waitMillis(policy.getMaxWaitSeconds(), "maxWaitSeconds"),
+                policy.getDisruptionBudgetPercent() == null ? null : (Integer) percent(policy.getDisruptionBudgetPercent(),
+                        "disruptionBudgetPercent"));
     }
 
     public static SlaTerms terms(final Sla sla) {
@@ -71,6 +73,13 @@ public final class PolicyTermsMapper {
         }
         return new SlaTerms(sla.getSlaId(), sla.getMaxLatencyMillis(), sla.getMinAvailability(), sla.getWindowMillis(),
                 sla.getPenaltyPercent());
+    }
+
+    private static int percent(final int value, final String field) {
+        if (value < 0 || value > 100) {
+            throw new InvalidInputException(field, "must be from 0 to 100");
+        }
+        return value;
     }
 
     private static long nonNegative(final long value, final String field) {

@@ -11,7 +11,7 @@ import dev.orchestrator.topology.normalize.InvalidInputException;
 public final class LedgerInputs {
     /** The ledger's actions on allocation changes; any other is not one. */
     private static final java.util.Set<String> ACTIONS = java.util.Set.of("PLACED", "REPLACED", "MIGRATED", "REPLACING",
-            "RELEASED", "EXPIRED", "FAILED", "REJECTED");
+            "RELEASED", "EXPIRED", "FAILED", "REJECTED", "PREEMPTED");
     /** Engine ids are at most 128 characters, funds ids {@link FundsRequests#MAX_ID}: no input of ours is longer. */
     static final int MAX_ID = FundsRequests.MAX_ID;
     /** The largest Stellar amount (2^63 - 1 stroops) in the ledger's micro-units, as a funds request can bring at most. */

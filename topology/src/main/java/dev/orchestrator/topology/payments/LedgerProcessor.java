@@ -177,7 +177,8 @@ public final class LedgerProcessor implements Processor<String, LedgerInput, Obj
                     c.pricePerHourMicros(), c.sequence(), c.at());
             case "REPLACED", "MIGRATED" -> ledger.moved(c.allocationId(), c.providerId(), c.unitId(), c.pricePerHourMicros(),
                     c.sequence(), c.at());
-            case "REPLACING" -> ledger.replacing(c.allocationId(), c.sequence(), c.at());
+            // preempted: its capacity given to another, it is being placed again, as after a failed provisioning
+            case "REPLACING", "PREEMPTED" -> ledger.replacing(c.allocationId(), c.sequence(), c.at());
             case "RELEASED" -> ledger.ended(c.allocationId(), c.sequence(), c.at(), true);
             // an expired reservation, a failed provisioning, a re-placement that found nothing: no service was given
             case "EXPIRED", "FAILED", "REJECTED" -> ledger.ended(c.allocationId(), c.sequence(), c.at(), false);

@@ -15,12 +15,13 @@ import java.util.TreeSet;
  * sizes (the largest free amount, halved four times) the cheapest price per unit of the primary
  * dimension among units with at least that much free, and the few units with room that are cheapest
  * per unit of each dimension ({@code offers}), priced exactly as a placement would be, and the GPU
- * models its units are built with ({@code gpuTypes}, full or not). Other tasks
+ * models its units are built with ({@code gpuTypes}, full or not), and the most any one unit has on each
+ * dimension, full or not ({@code largest}; null in summaries from before it existed). Other tasks
  * read it to choose where a demand that does not fit locally, or fits only dearly, should go.
  */
 public record PoolSummary(UnitKind kind, String region, int units, long maxFreeCpuMillis, long maxFreeMemoryBytes,
                           long maxFreeStorageBytes, int maxFreeGpus, List<String> gpuTypes, long maxFreePrimary,
-                          List<Double> cheapestPerPrimary, List<Offer> offers) {
+                          List<Double> cheapestPerPrimary, List<Offer> offers, Capacity largest) {
     private static final int SIZES = 5;
     /** Units kept per dimension in {@code offers}. */
     private static final int OFFERS_PER_DIMENSION = 4;
@@ -42,9 +43,14 @@ public record PoolSummary(UnitKind kind, String region, int units, long maxFreeC
         long storage = 0;
         int gpus = 0;
         long primary = 0;
+        Capacity largest = Capacity.ZERO;
         final TreeSet<String> types = new TreeSet<>();
         for (final UnitFacts unit : units) {
             final Capacity free = unit.free();
+            final Capacity whole = unit.capacity();
+            largest = new Capacity(Math.max(largest.cpuMillis(), whole.cpuMillis()),
+                    Math.max(largest.memoryBytes(), whole.memoryBytes()), Math.max(largest.storageBytes(), whole.storageBytes()),
+                    Math.max(largest.gpuCount(), whole.gpuCount()), null);
             cpu = Math.max(cpu, free.cpuMillis());
             memory = Math.max(memory, free.memoryBytes());
             storage = Math.max(storage, free.storageBytes());
@@ -74,7 +80,7 @@ public record PoolSummary(UnitKind kind, String region, int units, long maxFreeC
             prices.add(price);
         }
         return new PoolSummary(kind, region, units.size(), cpu, memory, storage, gpus, new ArrayList<>(types), primary, prices,
-                offers(units));
+                offers(units), largest);
     }
 
     /** The units with room that are cheapest per unit of each dimension they have, a few of each. */
@@ -99,7 +105,7 @@ public record PoolSummary(UnitKind kind, String region, int units, long maxFreeC
         final Offer offer = offers.get(index);
         next.set(index, new Offer(offer.pricePerHourMicros(), offer.capacity(), offer.free().minus(wanted)));
         return new PoolSummary(kind, region, units, maxFreeCpuMillis, maxFreeMemoryBytes, maxFreeStorageBytes, maxFreeGpus,
-                gpuTypes, maxFreePrimary, cheapestPerPrimary, next);
+                gpuTypes, maxFreePrimary, cheapestPerPrimary, next, largest);
     }
 
     /** Whether some unit of the pool might hold {@code wanted}: a necessary condition, not a promise. */
@@ -110,10 +116,16 @@ public record PoolSummary(UnitKind kind, String region, int units, long maxFreeC
                 && (wanted.gpuCount() == 0 || wanted.gpuType() == null || gpuTypes.contains(wanted.gpuType()));
     }
 
-    /** Whether the pool has units of the kind that could hold {@code wanted} if they were empty: GPUs of its model. */
+    /**
+     * Whether the pool has units of the kind that could hold {@code wanted} if they were empty: GPUs of
+     * its model, and no dimension larger than its largest unit's.
+     */
     public boolean couldEverHold(final Capacity wanted) {
-        return wanted.gpuCount() == 0 || wanted.gpuType() == null && (!gpuTypes.isEmpty() || maxFreeGpus > 0)
+        final boolean model = wanted.gpuCount() == 0 || wanted.gpuType() == null && (!gpuTypes.isEmpty() || maxFreeGpus > 0)
                 || gpuTypes.contains(wanted.gpuType());
+        return model && (largest == null || largest.cpuMillis() >= wanted.cpuMillis()
+                && largest.memoryBytes() >= wanted.memoryBytes() && largest.storageBytes() >= wanted.storageBytes()
+                && largest.gpuCount() >= wanted.gpuCount());
     }
 
     /**

@@ -166,6 +166,27 @@ public final class RemoteSlices {
     }
 
     /**
+     * Another task, not tried, with a pool of the kind in {@code regions} whose units could hold
+     * {@code request} once free (full now or not): where a demand that may preempt looks for victims
+     * when this task has no such unit.
+     */
+    public OptionalInt couldHold(final PlaceRequest request, final Collection<String> regions, final int self,
+                                 final Collection<Integer> tried) {
+        for (final Map.Entry<Integer, List<PoolSummary>> slice : slices.entrySet()) {
+            if (slice.getKey() == self || tried.contains(slice.getKey())) {
+                continue;
+            }
+            for (final PoolSummary pool : slice.getValue()) {
+                if (pool.kind() == request.kind() && (regions.isEmpty() || regions.contains(pool.region()))
+                        && pool.couldEverHold(request.capacity())) {
+                    return OptionalInt.of(slice.getKey());
+                }
+            }
+        }
+        return OptionalInt.empty();
+    }
+
+    /**
      * Whether some other task has a pool of the kind in {@code regions}, full or not, with units of the
      * GPU model a GPU demand names: for naming why nothing fits (full, or no such unit at all).
      */

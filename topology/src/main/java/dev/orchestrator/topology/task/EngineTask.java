@@ -23,6 +23,7 @@ import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.optimize.OptimizerView;
 import dev.orchestrator.topology.optimize.RecentRejections;
 import dev.orchestrator.topology.routing.RemoteSlices;
+import dev.orchestrator.topology.schedule.PreemptionBudget;
 import dev.orchestrator.topology.routing.Router;
 import dev.orchestrator.topology.state.EngineStores;
 import dev.orchestrator.topology.telemetry.DeadlineQueue;
@@ -54,6 +55,12 @@ public final class EngineTask {
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final RecentRejections rejections = new RecentRejections();
     private final WaitQueue waiting = new WaitQueue();
+    private final PreemptionBudget preemptionBudget = new PreemptionBudget();
+    /**
+     * The priority of each allocation placed here when it was placed, so a search for victims reads only
+     * the allocations its priority outranks (entries of ended allocations may linger: they are checked).
+     */
+    private final Map<String, Integer> priorities = new HashMap<>();
     /** Written by the stream thread after each sweep, read by /v1/queues and /metrics. */
     private volatile QueueView queueView = QueueView.EMPTY;
     /** Written by the stream thread after each optimizer round, read by /metrics. */
@@ -142,6 +149,16 @@ public final class EngineTask {
     /** Demands waiting here for capacity, in the order they get it. */
     public WaitQueue waiting() {
         return waiting;
+    }
+
+    /** Priorities of the allocations holding capacity here, by allocation id, as placed. */
+    public Map<String, Integer> priorities() {
+        return priorities;
+    }
+
+    /** When this task preempted each consumer's allocations, within the disruption window. */
+    public PreemptionBudget preemptionBudget() {
+        return preemptionBudget;
     }
 
     public QueueView queueView() {
@@ -249,6 +266,9 @@ public final class EngineTask {
     private void restore(final DemandRecord record, final long now) {
         if (record instanceof Moved moved) {
             moved.unitSequences().forEach(slice::restoreSequence);
+            if (moved.preemptedAt() > 0) {
+                preemptionBudget.preempted(moved.consumerId(), moved.preemptedAt());
+            }
             return;
         }
         if (!(record instanceof Allocation allocation)) {
@@ -256,8 +276,17 @@ public final class EngineTask {
         }
         allocation.unitSequences().forEach(slice::restoreSequence);
         final PolicyTerms terms = terms(allocation.consumerId());
+        if (allocation.preemptedAt() > 0) {
+            preemptionBudget.preempted(allocation.consumerId(), allocation.preemptedAt());
+        }
+        // what it cost before it ended or was preempted (a preempted one may hold capacity again since)
+        if (allocation.endedAt() > 0) {
+            usage(allocation.consumerId()).spent(allocation.spentMicros(), allocation.endedAt(), now,
+                    terms.budgetPeriodMillis());
+        }
         if (allocation.holdsCapacity()) {
             slice.restoreHeld(allocation.unitId(), Holds.owned(allocation));
+            priorities.put(allocation.demandId(), allocation.request().priorityUnder(terms));
             usage(allocation.consumerId()).hold(allocation.request().capacity(), allocation.placement().costMicros());
             deadlines.add(allocation.status() == Allocation.Status.PLACED ? allocation.placement().confirmBy()
                     : allocation.placement().endsAt(), allocation.status() == Allocation.Status.PLACED
@@ -268,12 +297,8 @@ public final class EngineTask {
                 deadlines.add(allocation.migration().confirmBy(), DeadlineQueue.Kind.MIGRATION, allocation.demandId());
             }
         } else if (allocation.status() == Allocation.Status.WAITING) {
-            waiting.add(WaitQueue.entry(allocation.request(), allocation.request().priorityUnder(terms),
-                    allocation.waitingSince()));
+            waiting.add(WaitQueue.entry(allocation, allocation.request().priorityUnder(terms)));
             deadlines.add(allocation.waitUntil(), DeadlineQueue.Kind.WAIT, allocation.demandId());
-        } else if (allocation.endedAt() > 0) {
-            usage(allocation.consumerId()).spent(allocation.spentMicros(), allocation.endedAt(), now,
-                    terms.budgetPeriodMillis());
         }
     }
 }
