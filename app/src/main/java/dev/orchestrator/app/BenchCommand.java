@@ -46,14 +46,15 @@ import picocli.CommandLine.Option;
                         + "their latency with and without the queries), quality (200 units, 2,000 demands "
                         + "replayed in arrival order; cost compared with first-fit-decreasing and the Timefold solver), "
                         + "execution (50,000 commands straight to the Kafka Connect executor with the simulated adapter; "
-                        + "commands per second and command-to-outcome latency)."})
+                        + "commands per second and command-to-outcome latency), preemption (500 units, 150,000 demands at "
+                        + "priorities 0, 5 and 10 with wait limits on a fleet they fill; preemptions, waits by priority)."})
 final class BenchCommand implements Callable<Integer> {
     /** Demands per second the query profile offers unless --rate says otherwise. */
     static final double QUERY_PROFILE_RATE = 600;
     /** Executor tasks in the execution profile: one per core of the machine the numbers are quoted for. */
     private static final int EXECUTION_TASKS = 2;
 
-    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm, query, quality or execution "
+    @Option(names = "--profile", defaultValue = "steady", description = "steady, contention, migration-storm, query, quality, execution or preemption "
             + "(default: ${DEFAULT-VALUE})")
     String profile;
 

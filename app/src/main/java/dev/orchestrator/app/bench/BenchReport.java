@@ -33,6 +33,9 @@ public final class BenchReport {
         out.printf("%-34s %s%n", "peak resident memory (whole JVM)", r.peakRssMb() > 0
                 ? String.format("%,d MB (heap, RocksDB, buffers: broker, engine and load)", r.peakRssMb()) : "unknown");
         out.printf("%-34s %s%n", "rejections by reason", r.rejections().isEmpty() ? "none" : r.rejections());
+        if (r.scheduling() != null) {
+            SchedulingTally.print(r.scheduling(), out);
+        }
         out.printf("%-34s %s%n", "verify", r.verified() ? "passed" : "FAILED with " + r.violations() + " violations");
         r.cost().print(out);
     }

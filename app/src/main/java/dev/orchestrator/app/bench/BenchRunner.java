@@ -79,6 +79,8 @@ public final class BenchRunner {
     /** When the driver started, by the wall clock; latency counts demands intended from this plus the warm-up. */
     private volatile long driveStartMillis = Long.MAX_VALUE;
     private final AtomicLong warmingUp = new AtomicLong();
+    /** The preemption profile's tally; null in the others. */
+    private final SchedulingTally scheduling;
 
     /** {@code engineId}: the application id of the engine under test, which runs in this JVM. */
     public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final String engineId,
@@ -89,6 +91,7 @@ public final class BenchRunner {
         this.topics = topics;
         this.out = out;
         this.intendedMillis = new long[Math.toIntExact(profile.demands())];
+        this.scheduling = profile.prioritized() ? new SchedulingTally(intendedMillis.length) : null;
     }
 
     /** Leaves the demands sent in the first {@code seconds} out of the latency percentiles (JIT, empty caches). */
@@ -184,7 +187,7 @@ public final class BenchRunner {
                     latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue(), baseline,
                     baseline > 0 ? perSecond / baseline : 0, placed.get() == 0 ? 0 : cpuSeconds * 1000 / placed.get(),
                     maxHeapMb, maxRssMb, new TreeMap<>(rejections), report.passed(), report.violations().size(), cost,
-                    warmUpMillis / 1000, warmingUp.get(), engineJvms);
+                    warmUpMillis / 1000, warmingUp.get(), engineJvms, scheduling == null ? null : scheduling.result());
         }
     }
 
@@ -251,6 +254,13 @@ public final class BenchRunner {
                 if (random.nextDouble() < profile.hotShare()) {
                     demand.setRegions(List.of("region-" + hotRegion));
                 }
+                if (scheduling != null) {
+                    // seven in ten batch (priority 0, waits 30 s), two service (5, waits 60 s), one urgent (10, no wait)
+                    final double roll = random.nextDouble();
+                    final int priority = roll < 0.7 ? 0 : roll < 0.9 ? 5 : 10;
+                    scheduling.sent(i, priority);
+                    demand.setPriority(priority).setMaxWaitSeconds(priority == 0 ? 30L : priority == 5 ? 60L : 0L);
+                }
             }
             producer.send(topics.demand, id, demand.build());
             sent.incrementAndGet();
@@ -301,10 +311,16 @@ public final class BenchRunner {
                     }
                     final AllocationResult result = topics.allocations.valueSerde().deserializer()
                             .deserialize(record.topic(), record.value());
-                    if (!Decisions.isDecision(result) || !result.getDemandId().startsWith("d")) {
+                    if (!result.getDemandId().startsWith("d")) {
                         continue;
                     }
                     final int index = Integer.parseInt(result.getDemandId().substring(1));
+                    if (scheduling != null && index < intendedMillis.length) {
+                        scheduling.record(index, result);
+                    }
+                    if (!Decisions.isDecision(result)) {
+                        continue;
+                    }
                     final long now = System.currentTimeMillis();
                     final long millis = Math.max(0, Math.min(now - intendedMillis[index], latency.getHighestTrackableValue()));
                     if (intendedMillis[index] >= driveStartMillis + warmUpMillis) {

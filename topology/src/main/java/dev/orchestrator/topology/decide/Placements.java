@@ -286,6 +286,10 @@ public final class Placements {
                 Held.Role.OWNED, false, maxLatency, minAvailability), "RESERVED"));
         task.usage(record.consumerId()).hold(request.capacity(), cost);
         task.priorities().put(record.demandId(), request.priorityUnder(task.terms(record.consumerId())));
+        if (record.attempts() > 0) {
+            // held capacity before (preempted, or its provisioning failed), maybe on another task
+            task.preemptionBudget().arrived(record.consumerId(), now);
+        }
         final Placement placement = new Placement(unit.unitId(), unit.providerId(), unit.region(),
                 decision.pricePerHourMicros(), cost, commandId, now, confirmBy, 0, 0);
         final boolean again = record.executionFailures() > 0;

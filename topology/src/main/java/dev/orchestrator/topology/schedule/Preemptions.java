@@ -11,7 +11,6 @@ import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.Placement;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
-import dev.orchestrator.topology.optimize.DisruptionLimit;
 import dev.orchestrator.topology.task.EngineTask;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -66,10 +65,8 @@ public final class Preemptions {
                 final VictimChoice.Holder holder = holder(held, unit, priority, settings.priorityGap());
                 if (holder != null) {
                     holders.add(holder);
-                    allowance.computeIfAbsent(holder.consumerId(), c -> DisruptionLimit.allowance(
-                            (int) Math.min(Integer.MAX_VALUE, task.held(c).units()),
-                            task.preemptionBudget().since(c, windowStart),
-                            settings.budgetPercent(task.terms(c).disruptionPercent())));
+                    allowance.computeIfAbsent(holder.consumerId(), c -> task.preemptionBudget().allowance(c,
+                            task.held(c).units(), settings.budgetPercent(task.terms(c).disruptionPercent()), windowStart));
                 }
             }
             if (!holders.isEmpty()) {

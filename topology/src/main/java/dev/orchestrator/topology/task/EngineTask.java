@@ -287,6 +287,10 @@ public final class EngineTask {
         if (allocation.holdsCapacity()) {
             slice.restoreHeld(allocation.unitId(), Holds.owned(allocation));
             priorities.put(allocation.demandId(), allocation.request().priorityUnder(terms));
+            if (allocation.attempts() > 1 || allocation.migrations() > 0) {
+                // it may have held capacity on another task before: its budget share stays left out here
+                preemptionBudget.arrived(allocation.consumerId(), allocation.placement().reservedAt());
+            }
             usage(allocation.consumerId()).hold(allocation.request().capacity(), allocation.placement().costMicros());
             deadlines.add(allocation.status() == Allocation.Status.PLACED ? allocation.placement().confirmBy()
                     : allocation.placement().endsAt(), allocation.status() == Allocation.Status.PLACED

@@ -1,0 +1,96 @@
+package dev.orchestrator.app.bench;
+
+import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
+import dev.orchestrator.avro.ReasonCode;
+import java.io.PrintStream;
+import java.util.Map;
+import java.util.TreeMap;
+import org.HdrHistogram.Histogram;
+
+/**
+ * What the preemption profile counts from the committed decision records: preemptions, and per
+ * priority how demands ended (placed at once, placed after waiting, wait expired, rejected) and how
+ * long the waits that ended placed took. The collector thread alone writes it.
+ */
+public final class SchedulingTally {
+    /** The numbers of one priority. */
+    public record Priority(long placedAtOnce, long placedAfterWaiting, long waitExpired, long rejected, long medianWaitMillis,
+                           long p99WaitMillis, long maxWaitMillis) {
+    }
+
+    /** The profile's results: {@code preempted} allocations, {@code replaced} of them placed again. */
+    public record Result(long preempted, long replaced, Map<Integer, Priority> byPriority) {
+    }
+
+    private final int[] priorities;
+    private final long[] waitingSince;
+    private final Map<Integer, long[]> counts = new TreeMap<>(java.util.Comparator.reverseOrder());
+    private final Map<Integer, Histogram> waits = new TreeMap<>();
+    private long preempted;
+    private long replaced;
+
+    SchedulingTally(final int demands) {
+        priorities = new int[demands];
+        waitingSince = new long[demands];
+    }
+
+    /** Demand {@code index} was sent at {@code priority}. */
+    void sent(final int index, final int priority) {
+        priorities[index] = priority;
+    }
+
+    /** A committed record of demand {@code index}, decision or not. */
+    void record(final int index, final AllocationResult result) {
+        final long at = result.getDecidedAt().toEpochMilli();
+        final AllocationStatus status = result.getStatus();
+        final int priority = priorities[index];
+        if (status == AllocationStatus.PREEMPTED) {
+            preempted++;
+            return;
+        }
+        if (status == AllocationStatus.REPLACED && result.getChange() != null
+                && result.getChange().getPreviousStatus() != AllocationStatus.REPLACING) {
+            replaced++;
+            return;
+        }
+        if (status == AllocationStatus.WAITING) {
+            if (waitingSince[index] == 0) {
+                waitingSince[index] = at;
+            }
+            return;
+        }
+        final boolean waited = result.getChange() != null && result.getChange().getPreviousStatus() == AllocationStatus.WAITING;
+        final long[] c = counts.computeIfAbsent(priority, p -> new long[4]);
+        if (status == AllocationStatus.PLACED && waited) {
+            c[1]++;
+            waits.computeIfAbsent(priority, p -> new Histogram(3_600_000L, 3))
+                    .recordValue(Math.max(0, Math.min(3_600_000L, at - waitingSince[index])));
+        } else if (status == AllocationStatus.PLACED) {
+            c[0]++;
+        } else if (status == AllocationStatus.REJECTED && result.getReason() == ReasonCode.WAIT_EXPIRED) {
+            c[2]++;
+        } else if (status == AllocationStatus.REJECTED) {
+            c[3]++;
+        }
+    }
+
+    Result result() {
+        final Map<Integer, Priority> out = new TreeMap<>(java.util.Comparator.reverseOrder());
+        counts.forEach((priority, c) -> {
+            final Histogram h = waits.get(priority);
+            out.put(priority, new Priority(c[0], c[1], c[2], c[3], h == null ? 0 : h.getValueAtPercentile(50),
+                    h == null ? 0 : h.getValueAtPercentile(99), h == null ? 0 : h.getMaxValue()));
+        });
+        return new Result(preempted, replaced, out);
+    }
+
+    /** The profile's lines of the report. */
+    static void print(final Result r, final PrintStream out) {
+        out.printf("%-34s %,d (placed again at once or after waiting: %,d)%n", "preempted allocations", r.preempted(),
+                r.replaced());
+        r.byPriority().forEach((priority, p) -> out.printf("%-34s placed at once %,d, after waiting %,d (wait ms p50 %,d "
+                        + "p99 %,d max %,d), wait expired %,d, rejected %,d%n", "priority " + priority, p.placedAtOnce(),
+                p.placedAfterWaiting(), p.medianWaitMillis(), p.p99WaitMillis(), p.maxWaitMillis(), p.waitExpired(), p.rejected()));
+    }
+}
