@@ -46,7 +46,7 @@ import picocli.CommandLine.Option;
                         + "their latency with and without the queries), quality (200 units, 2,000 demands "
                         + "replayed in arrival order; cost compared with first-fit-decreasing and the Timefold solver), "
                         + "execution (50,000 commands straight to the Kafka Connect executor with the simulated adapter; "
-                        + "commands per second and command-to-outcome latency), preemption (500 units, 150,000 demands at "
+                        + "commands per second and command-to-outcome latency), preemption (300 units, 60,000 demands at "
                         + "priorities 0, 5 and 10 with wait limits on a fleet they fill; preemptions, waits by priority)."})
 final class BenchCommand implements Callable<Integer> {
     /** Demands per second the query profile offers unless --rate says otherwise. */
@@ -85,6 +85,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--optimizer", paramLabel = "SECONDS", description = "quality profile: then run the background "
             + "optimizer, planning every SECONDS, until it settles, and send unplaced demand again (up to 3 passes)")
     Integer optimizerSeconds;
+
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "30", description = "preemption profile: how long a "
+            + "priority-0 demand may wait for capacity; priority 5 waits twice that, priority 10 not at all "
+            + "(default: ${DEFAULT-VALUE})")
+    int waitSeconds;
 
     @Option(names = "--churn", paramLabel = "PERCENT", defaultValue = "0", description = "quality profile: after the "
             + "stream, release PERCENT of the placed demands, then send unplaced demand again (with --optimizer, once it has "
@@ -136,6 +141,9 @@ final class BenchCommand implements Callable<Integer> {
                 throw new ConfigException("--demands=" + demands + ": expected 1 to 100000000");
             }
             chosen = chosen.withDemands(demands);
+        }
+        if (waitSeconds < 0 || waitSeconds > 302_400) {
+            throw new ConfigException("--wait=" + waitSeconds + ": expected 0 to 302400 seconds (twice that is at most a week)");
         }
         if (units != null) {
             if (units < 1 || units > 1_000_000) {
@@ -251,7 +259,8 @@ final class BenchCommand implements Callable<Integer> {
                     executor.start();
                 }
                 final BenchRunner runner = new BenchRunner(chosen, servers, engine.topics(), run, System.out)
-                        .withWarmUp(warmUpSeconds).withClientSettings(config.kafkaClient()).withDeposits(payments);
+                        .withWarmUp(warmUpSeconds).withClientSettings(config.kafkaClient()).withDeposits(payments)
+                        .withWaitSeconds(waitSeconds);
                 QueryLoad queries = null;
                 if (chosen.name().equals("query")) {
                     queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());
@@ -313,7 +322,7 @@ final class BenchCommand implements Callable<Integer> {
             }
             try {
                 result = new BenchRunner(chosen, servers, topics, run, System.out).withWarmUp(warmUpSeconds)
-                        .withSeparateEngines(instances).withClientSettings(config.kafkaClient())
+                        .withSeparateEngines(instances).withClientSettings(config.kafkaClient()).withWaitSeconds(waitSeconds)
                         .run(rate, config.string(ConfigKey.PROCESSING_GUARANTEE), dir.resolve("baseline").toString());
             } finally {
                 if (executor != null) {

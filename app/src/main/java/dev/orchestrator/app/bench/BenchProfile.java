@@ -16,8 +16,8 @@ public record BenchProfile(String name, int units, long demands, int consumers, 
             case "migration-storm" -> new BenchProfile("migration-storm", 10_000, 200_000, 200, 10, 0.1, 0, 0.1);
             case "query" -> new BenchProfile("query", 10_000, 72_000, 200, 10, 0.1, 0, 0);
             case "quality" -> new BenchProfile("quality", 200, 2_000, 20, 4, 0, 0, 0);
-            // a fleet the demand fills a third of the way in: priorities 0, 5 and 10, waiting and preemption
-            case "preemption" -> new BenchProfile("preemption", 500, 150_000, 200, 10, 0.1, 0, 0);
+            // a fleet the demand fills about halfway in: priorities 0, 5 and 10, waiting and preemption
+            case "preemption" -> new BenchProfile("preemption", 300, 60_000, 200, 10, 0.1, 0, 0);
             // demands are commands here: written straight to commands.v1 for the executor alone
             case "execution" -> new BenchProfile("execution", 2_000, 50_000, 1, 1, 0, 0, 0);
             default -> throw new IllegalArgumentException("unknown profile '" + name

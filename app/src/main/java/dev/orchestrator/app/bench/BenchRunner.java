@@ -81,6 +81,7 @@ public final class BenchRunner {
     private final AtomicLong warmingUp = new AtomicLong();
     /** The preemption profile's tally; null in the others. */
     private final SchedulingTally scheduling;
+    private long waitSeconds = 30;
 
     /** {@code engineId}: the application id of the engine under test, which runs in this JVM. */
     public BenchRunner(final BenchProfile profile, final String bootstrap, final Topics topics, final String engineId,
@@ -97,6 +98,12 @@ public final class BenchRunner {
     /** Leaves the demands sent in the first {@code seconds} out of the latency percentiles (JIT, empty caches). */
     public BenchRunner withWarmUp(final int seconds) {
         this.warmUpMillis = seconds * 1000L;
+        return this;
+    }
+
+    /** The preemption profile: how long a priority-0 demand may wait (priority 5 twice that, priority 10 not at all). */
+    public BenchRunner withWaitSeconds(final int seconds) {
+        this.waitSeconds = seconds;
         return this;
     }
 
@@ -187,7 +194,7 @@ public final class BenchRunner {
                     latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), latency.getMaxValue(), baseline,
                     baseline > 0 ? perSecond / baseline : 0, placed.get() == 0 ? 0 : cpuSeconds * 1000 / placed.get(),
                     maxHeapMb, maxRssMb, new TreeMap<>(rejections), report.passed(), report.violations().size(), cost,
-                    warmUpMillis / 1000, warmingUp.get(), engineJvms, scheduling == null ? null : scheduling.result());
+                    warmUpMillis / 1000, warmingUp.get(), engineJvms, scheduling == null ? null : scheduling.result(started));
         }
     }
 
@@ -255,11 +262,11 @@ public final class BenchRunner {
                     demand.setRegions(List.of("region-" + hotRegion));
                 }
                 if (scheduling != null) {
-                    // seven in ten batch (priority 0, waits 30 s), two service (5, waits 60 s), one urgent (10, no wait)
+                    // seven in ten batch (priority 0, waits --wait), two service (5, twice that), one urgent (10, no wait)
                     final double roll = random.nextDouble();
                     final int priority = roll < 0.7 ? 0 : roll < 0.9 ? 5 : 10;
                     scheduling.sent(i, priority);
-                    demand.setPriority(priority).setMaxWaitSeconds(priority == 0 ? 30L : priority == 5 ? 60L : 0L);
+                    demand.setPriority(priority).setMaxWaitSeconds(priority == 0 ? waitSeconds : priority == 5 ? 2 * waitSeconds : 0L);
                 }
             }
             producer.send(topics.demand, id, demand.build());

@@ -19,20 +19,29 @@ public final class SchedulingTally {
                            long p99WaitMillis, long maxWaitMillis) {
     }
 
-    /** The profile's results: {@code preempted} allocations, {@code replaced} of them placed again. */
-    public record Result(long preempted, long replaced, Map<Integer, Priority> byPriority) {
+    /**
+     * The profile's results: {@code preempted} allocations, {@code replaced} of them placed again;
+     * {@code answeredPerSecond}: demands that got their first record (WAITING or their decision) per second
+     * until the last did, the engine's pace (a waiting demand's decision comes when its wait ends).
+     */
+    public record Result(long preempted, long replaced, long answered, double answeredPerSecond,
+                         Map<Integer, Priority> byPriority) {
     }
 
     private final int[] priorities;
     private final long[] waitingSince;
     private final Map<Integer, long[]> counts = new TreeMap<>(java.util.Comparator.reverseOrder());
     private final Map<Integer, Histogram> waits = new TreeMap<>();
+    private final boolean[] answered;
+    private long answeredCount;
+    private long lastAnswerNanos;
     private long preempted;
     private long replaced;
 
     SchedulingTally(final int demands) {
         priorities = new int[demands];
         waitingSince = new long[demands];
+        answered = new boolean[demands];
     }
 
     /** Demand {@code index} was sent at {@code priority}. */
@@ -42,6 +51,12 @@ public final class SchedulingTally {
 
     /** A committed record of demand {@code index}, decision or not. */
     void record(final int index, final AllocationResult result) {
+        if (!answered[index] && (result.getStatus() == AllocationStatus.WAITING || result.getChange() == null
+                || result.getChange().getSequence() == 1)) {
+            answered[index] = true;
+            answeredCount++;
+            lastAnswerNanos = System.nanoTime();
+        }
         final long at = result.getDecidedAt().toEpochMilli();
         final AllocationStatus status = result.getStatus();
         final int priority = priorities[index];
@@ -75,18 +90,22 @@ public final class SchedulingTally {
         }
     }
 
-    Result result() {
+    /** The results, the run having started at {@code startedNanos}. */
+    Result result(final long startedNanos) {
         final Map<Integer, Priority> out = new TreeMap<>(java.util.Comparator.reverseOrder());
         counts.forEach((priority, c) -> {
             final Histogram h = waits.get(priority);
             out.put(priority, new Priority(c[0], c[1], c[2], c[3], h == null ? 0 : h.getValueAtPercentile(50),
                     h == null ? 0 : h.getValueAtPercentile(99), h == null ? 0 : h.getMaxValue()));
         });
-        return new Result(preempted, replaced, out);
+        final double seconds = (lastAnswerNanos - startedNanos) / 1e9;
+        return new Result(preempted, replaced, answeredCount, seconds > 0 ? answeredCount / seconds : 0, out);
     }
 
     /** The profile's lines of the report. */
     static void print(final Result r, final PrintStream out) {
+        out.printf("%-34s %,d, %,.0f/s (the first record of each demand, WAITING or its decision)%n", "answered",
+                r.answered(), r.answeredPerSecond());
         out.printf("%-34s %,d (placed again at once or after waiting: %,d)%n", "preempted allocations", r.preempted(),
                 r.replaced());
         r.byPriority().forEach((priority, p) -> out.printf("%-34s placed at once %,d, after waiting %,d (wait ms p50 %,d "

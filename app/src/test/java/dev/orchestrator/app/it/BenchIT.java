@@ -36,6 +36,27 @@ class BenchIT {
     }
 
     @Test
+    void preemptsAndWaitsOnAFullFleetWithinTheBudgetsVerifyChecks() throws Exception {
+        final Path json = dir.resolve("preemption.json");
+        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "preemption", "--units", "20", "--demands", "3000",
+                "--wait", "4", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final String output = finished(bench, Duration.ofMinutes(5));
+
+        assertThat(bench.exitValue()).as(output).isZero();
+        assertThat(output).contains("preempted allocations", "priority 10", "verify                             passed");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        // every demand decided: the waits ended placed or expired
+        assertThat(result.path("decisions").asLong()).as(output).isEqualTo(3000);
+        final JsonNode scheduling = result.path("scheduling");
+        assertThat(scheduling.path("preempted").asLong()).as(output).isPositive();
+        assertThat(scheduling.path("byPriority").path("0").path("waitExpired").asLong()
+                + scheduling.path("byPriority").path("0").path("placedAfterWaiting").asLong()).as(output).isPositive();
+        assertThat(scheduling.path("byPriority").path("10").path("placedAtOnce").asLong()).as(output).isPositive();
+        assertThat(result.path("verified").asBoolean()).isTrue();
+    }
+
+    @Test
     void comparesTheEnginesPlacementsWithTheOfflineBaselines() throws Exception {
         final Path json = dir.resolve("quality.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),

@@ -71,6 +71,10 @@ public final class Placements {
         return waiting;
     }
 
+    Preemptions preemptions() {
+        return preemptions;
+    }
+
     /** A valid PLACE demand that arrived on this task. */
     public void arrived(final PlaceRequest request) {
         decide(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
@@ -256,9 +260,10 @@ public final class Placements {
                     unit.unitId(), on.detail());
             reject(attempt, ReasonCode.NO_CAPACITY, on.detail(), on.breakdown());
         }
-        // placed again first, before any demand waiting here; an allocation once preempted never preempts
+        // placed again first, before any demand waiting here, here or on the one task whose summary shows room (not
+        // round every task: the fleet is full); an allocation once preempted never preempts
         for (final Allocation victim : evicted) {
-            decide(victim, new Journey(victim.arrival(), task.self(), List.of(), 0, false));
+            decide(victim, waiting.journey(victim, true));
         }
         LOG.debug("demand={} consumer={} preempted {} on {}", record.demandId(), record.consumerId(),
                 plan.get().victims().size(), unit.unitId());
@@ -285,7 +290,7 @@ public final class Placements {
         changes.add(task.slice().reserve(unit, new Held(record.demandId(), record.consumerId(), request.capacity(),
                 Held.Role.OWNED, false, maxLatency, minAvailability), "RESERVED"));
         task.usage(record.consumerId()).hold(request.capacity(), cost);
-        task.priorities().put(record.demandId(), request.priorityUnder(task.terms(record.consumerId())));
+        task.holding(request);
         if (record.attempts() > 0) {
             // held capacity before (preempted, or its provisioning failed), maybe on another task
             task.preemptionBudget().arrived(record.consumerId(), now);

@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * Demands that found no room and may wait for it (WAITING). Each waits on the task that last looked
  * for it; that task tries its waiting demands again, in queue order, in the sweep after its capacity
  * changed (a release, an expiry, a unit registered, back from maintenance or healthy again), and every
- * few seconds also sends the first of them to another task whose summary shows room. A waiting demand
+ * few seconds also sends the first few of them to another task whose summary shows room. A waiting demand
  * holds nothing, so its consumer's quota and budget count it only once it is placed; at its deadline
  * it is rejected WAIT_EXPIRED, and a RELEASE of it withdraws it. Its one decision is the PLACED or
  * REJECTED that ends the wait.
@@ -31,6 +31,8 @@ public final class WaitingDemands {
     static final int TRIES_PER_SWEEP = 128;
     /** How often the waiting demands also look at other tasks' room. */
     static final long REMOTE_EVERY_MILLIS = 5_000;
+    /** Waiting demands, first in line, that look at other tasks' room then: bounds what moves between tasks. */
+    static final int REMOTE_TRIES = 16;
     /** Refusals that may pass while a demand waits: room, and what frees with room (quota, budget). */
     private static final Set<ReasonCode> PASSING = EnumSet.of(ReasonCode.NO_CAPACITY, ReasonCode.QUOTA_EXCEEDED,
             ReasonCode.BUDGET_EXCEEDED);
@@ -41,6 +43,7 @@ public final class WaitingDemands {
     private final Map<Integer, QueueView.Waited> waited = new HashMap<>();
     private long seenChanges = -1;
     private long lastRemote;
+    private long lastView;
 
     private final Choices choices;
 
@@ -182,21 +185,32 @@ public final class WaitingDemands {
             if (remote) {
                 lastRemote = wallClock;
             }
-            for (final WaitQueue.Entry entry : task.waiting().takeFirst(TRIES_PER_SWEEP)) {
-                if (task.log().get(entry.demandId()) instanceof Allocation record
-                        && record.status() == Allocation.Status.WAITING) {
-                    placements.decide(record, journey(record, remote));
+            placements.preemptions().retrying(true);
+            try {
+                int tried = 0;
+                for (final WaitQueue.Entry entry : task.waiting().takeFirst(TRIES_PER_SWEEP)) {
+                    if (task.log().get(entry.demandId()) instanceof Allocation record
+                            && record.status() == Allocation.Status.WAITING) {
+                        placements.decide(record, journey(record, remote && tried++ < REMOTE_TRIES));
+                    }
                 }
+            } finally {
+                placements.preemptions().retrying(false);
             }
         }
-        task.queueView(new QueueView(task.waiting().lengths(), task.waiting().byPriority(), waited, wallClock));
+        // the view walks the whole queue: once a second is enough for /v1/queues and /metrics
+        if (wallClock - lastView >= 1_000) {
+            lastView = wallClock;
+            task.queueView(new QueueView(task.waiting().lengths(), task.waiting().byPriority(), waited, wallClock));
+        }
     }
 
     /**
-     * The journey of a waiting demand tried again: every other task counts as tried, so it is placed
-     * here or waits on, except the one task whose summary shows room for it when other tasks are looked at.
+     * The journey of a waiting demand tried again (or of an allocation just preempted): every other task
+     * counts as tried, so it is placed here or waits on, except the one task whose summary shows room
+     * for it when other tasks are looked at.
      */
-    private Journey journey(final Allocation record, final boolean remote) {
+    Journey journey(final Allocation record, final boolean remote) {
         final List<Integer> tried = new ArrayList<>(task.partitions());
         for (int p = 0; p < task.partitions(); p++) {
             if (p != task.self()) {

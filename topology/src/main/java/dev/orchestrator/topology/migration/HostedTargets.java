@@ -134,6 +134,7 @@ public final class HostedTargets {
         leases.onHandover(handover, from);
         task.usage(record.consumerId()).hold(record.request().capacity(), record.placement().costMicros());
         task.preemptionBudget().arrived(record.consumerId(), task.now());
+        task.holding(record.request());
         task.log().keep(record.edit().unitSequence(record.unitId(), hosted == null ? 0 : hosted.unitSequence()).build());
         task.deadlines().add(record.placement().endsAt(), DeadlineQueue.Kind.END, id);
         if (record.arrival() != task.self()) {

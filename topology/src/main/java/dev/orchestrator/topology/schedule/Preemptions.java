@@ -21,29 +21,52 @@ import java.util.Optional;
 /**
  * Preemption on one task: for a demand that fits nowhere, the victims among this task's allocations
  * ({@link VictimChoice}: lower priority by at least the gap, within each victim consumer's disruption
- * budget), and taking their room: each is released, deprovisioned and written PREEMPTED naming its
+ * budget) on the {@value #UNITS_PER_REGION} units with the most room in each region it may use, and
+ * taking their room: each is released, deprovisioned and written PREEMPTED naming its
  * preemptor. An allocation that was preempted never preempts (no chains), nor does one placed again
  * after a failed provisioning. The caller reserves the freed room for the preemptor in the same
  * transaction and places the victims again first.
  */
 public final class Preemptions {
-    /** Allocations one search reads at most: bounds the work a preemption adds to a rejection. */
+    /** Allocations one search looks at, at most: bounds the work a preemption adds to a rejection. */
     static final int MAX_HOLDS = 4_096;
+    /** Units one search looks at per region, those with the most room first. */
+    static final int UNITS_PER_REGION = 16;
     private static final double MILLIS_PER_HOUR = 3_600_000.0;
     public static final String PREEMPTED = "allocations_preempted_total";
 
+    /** Searches one retry of the waiting demands may make: bounds what a sweep adds when many wait. */
+    static final int SEARCHES_PER_SWEEP = 8;
+
     private final EngineTask task;
+    /** Searches left in the retry under way; -1 outside one. */
+    private int sweepSearchesLeft = -1;
 
     public Preemptions(final EngineTask task) {
         this.task = task;
     }
 
-    /** Whether {@code record} may preempt at all. */
-    public boolean mayPreempt(final Allocation record) {
-        return task.settings().scheduling().preemption() && record.preemptions() == 0 && record.executionFailures() == 0;
+    /** A retry of the waiting demands begins ({@code true}) or ends. */
+    public void retrying(final boolean begins) {
+        sweepSearchesLeft = begins ? SEARCHES_PER_SWEEP : -1;
     }
 
-    /** The victims that would make room for {@code record} on one of this task's units, if any. */
+    /** Whether {@code record} may preempt now (and, in a retry of the waiting demands, one search fewer is left). */
+    public boolean mayPreempt(final Allocation record) {
+        if (!task.settings().scheduling().preemption() || record.preemptions() > 0 || record.executionFailures() > 0
+                || sweepSearchesLeft == 0) {
+            return false;
+        }
+        if (sweepSearchesLeft > 0) {
+            sweepSearchesLeft--;
+        }
+        return true;
+    }
+
+    /**
+     * The victims that would make room for {@code record} on one of this task's units, if any. Only the
+     * victims chosen are read from the store (and any whose priority this task does not know).
+     */
     public Optional<VictimChoice.Plan> plan(final Allocation record, final PolicyTerms policy, final Optional<SlaTerms> sla) {
         final SchedulingSettings settings = task.settings().scheduling();
         final int priority = record.request().priorityUnder(policy);
@@ -51,50 +74,71 @@ public final class Preemptions {
         final Map<String, Integer> allowance = new HashMap<>();
         final long windowStart = task.now() - settings.disruptionWindowMillis();
         int looked = 0;
-        for (final UnitState unit : task.slice().units()) {
+        for (final dev.orchestrator.topology.model.UnitFacts facts : task.slice().index().roomiest(record.request().kind(),
+                Choices.scope(record.request(), policy), UNITS_PER_REGION)) {
+            final UnitState unit = (UnitState) facts;
             if (looked >= MAX_HOLDS) {
                 break;
             }
-            if (unit.kind() != record.request().kind() || !unit.capacity().covers(record.request().capacity())
-                    || unit.holds().isEmpty() || !Choices.mayUse(record.request(), policy, sla, unit)) {
+            if (!unit.capacity().covers(record.request().capacity()) || !unit.holdsAnything()
+                    || !Choices.mayUse(record.request(), policy, sla, unit)) {
                 continue;
             }
-            looked += unit.holds().size();
+            final List<Held> holds = unit.holds();
+            looked += holds.size();
             final List<VictimChoice.Holder> holders = new ArrayList<>();
-            for (final Held held : unit.holds()) {
-                final VictimChoice.Holder holder = holder(held, unit, priority, settings.priorityGap());
-                if (holder != null) {
-                    holders.add(holder);
-                    allowance.computeIfAbsent(holder.consumerId(), c -> task.preemptionBudget().allowance(c,
-                            task.held(c).units(), settings.budgetPercent(task.terms(c).disruptionPercent()), windowStart));
+            for (final Held held : holds) {
+                if (held.role() != Held.Role.OWNED) {
+                    continue;
                 }
+                final Integer own = known(held);
+                if (own == null || !VictimChoice.outranked(own, priority, settings.priorityGap())
+                        || allowance.computeIfAbsent(held.consumerId(), c -> task.preemptionBudget().allowance(c,
+                        task.held(c).units(), settings.budgetPercent(task.terms(c).disruptionPercent()), windowStart)) <= 0) {
+                    continue;
+                }
+                holders.add(new VictimChoice.Holder(held.allocationId(), held.consumerId(), own, held.capacity()));
             }
             if (!holders.isEmpty()) {
                 rooms.add(new VictimChoice.Room(unit.unitId(), unit.free(), holders));
             }
         }
-        return VictimChoice.choose(record.request().capacity(), priority, settings.priorityGap(), rooms, allowance);
+        // the victims chosen are checked against their records: one that is moving, say, is left out and the choice made again
+        for (int round = 0; round < 4; round++) {
+            final Optional<VictimChoice.Plan> plan = VictimChoice.choose(record.request().capacity(), priority,
+                    settings.priorityGap(), rooms, allowance);
+            if (plan.isEmpty()) {
+                return plan;
+            }
+            final List<String> unfit = new ArrayList<>();
+            for (final VictimChoice.Holder victim : plan.get().victims()) {
+                if (!settled(victim.allocationId(), plan.get().unitId())) {
+                    unfit.add(victim.allocationId());
+                }
+            }
+            if (unfit.isEmpty()) {
+                return plan;
+            }
+            rooms.replaceAll(room -> new VictimChoice.Room(room.unitId(), room.free(),
+                    room.holders().stream().filter(h -> !unfit.contains(h.allocationId())).toList()));
+        }
+        return Optional.empty();
     }
 
-    /** {@code held} as a possible victim: an allocation of this task settled on {@code unit}, outranked. */
-    private VictimChoice.Holder holder(final Held held, final UnitState unit, final int priority, final int gap) {
-        if (held.role() != Held.Role.OWNED) {
-            return null;
+    /** The priority of what {@code held} holds for, from memory; read from its record only when this task does not know it. */
+    private Integer known(final Held held) {
+        final Integer own = task.priorityOf(held.allocationId(), held.consumerId());
+        if (own != null) {
+            return own;
         }
-        // most allocations are not outranked: they are passed over without reading their record
-        final Integer placedAt = task.priorities().get(held.allocationId());
-        if (placedAt != null && !VictimChoice.outranked(placedAt, priority, gap)
-                && placedAt == task.terms(held.consumerId()).priority()) {
-            return null;
-        }
-        if (!(task.log().get(held.allocationId()) instanceof Allocation allocation)
-                || !allocation.holdsCapacity() || allocation.migration() != null
-                || !unit.unitId().equals(allocation.unitId())) {
-            return null;
-        }
-        final int own = allocation.request().priorityUnder(task.terms(allocation.consumerId()));
-        return VictimChoice.outranked(own, priority, gap)
-                ? new VictimChoice.Holder(allocation.demandId(), allocation.consumerId(), own, held.capacity()) : null;
+        return task.log().get(held.allocationId()) instanceof Allocation allocation
+                ? allocation.request().priorityUnder(task.terms(allocation.consumerId())) : null;
+    }
+
+    /** Whether allocation {@code id} is settled on {@code unitId}: holding capacity there, not moving. */
+    private boolean settled(final String id, final String unitId) {
+        return task.log().get(id) instanceof Allocation allocation && allocation.holdsCapacity()
+                && allocation.migration() == null && unitId.equals(allocation.unitId());
     }
 
     /**
@@ -121,7 +165,7 @@ public final class Preemptions {
         task.usage(victim.consumerId()).release(victim.request().capacity(), placement.costMicros());
         task.usage(victim.consumerId()).spent(spent, now, now, task.terms(victim.consumerId()).budgetPeriodMillis());
         task.preemptionBudget().preempted(victim.consumerId(), now);
-        task.priorities().remove(victimId);
+        task.notHolding(victimId);
         final int own = victim.request().priorityUnder(task.terms(victim.consumerId()));
         final String detail = "preempted by " + preemptor.demandId() + " of " + preemptor.consumerId() + " (priority "
                 + priority + " over this allocation's " + own + ") to make room on " + unitId;

@@ -109,6 +109,26 @@ public final class UnitIndex {
         return out;
     }
 
+    /**
+     * Up to {@code perRegion} allocatable units of {@code kind} in each of {@code regions} (all when
+     * empty), those with the most free on the primary dimension first: where preemption looks for room.
+     */
+    public List<UnitFacts> roomiest(final UnitKind kind, final Collection<String> regions, final int perRegion) {
+        final Map<String, NavigableSet<Entry>> byRegion = pools.getOrDefault(kind, Map.of());
+        final Collection<String> scope = regions.isEmpty() ? byRegion.keySet() : regions;
+        final List<UnitFacts> out = new ArrayList<>();
+        for (final String region : scope) {
+            int taken = 0;
+            for (final Entry entry : byRegion.getOrDefault(region, new TreeSet<>()).descendingSet()) {
+                if (taken++ == perRegion) {
+                    break;
+                }
+                out.add(entry.unit);
+            }
+        }
+        return out;
+    }
+
     /** Every pool's allocatable units, emptiest last, for summaries. */
     public void forEachPool(final BiConsumer<PoolKey, Collection<UnitFacts>> action) {
         pools.forEach((kind, byRegion) -> byRegion.forEach((region, set) -> {

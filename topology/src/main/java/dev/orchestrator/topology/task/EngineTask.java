@@ -57,10 +57,13 @@ public final class EngineTask {
     private final WaitQueue waiting = new WaitQueue();
     private final PreemptionBudget preemptionBudget = new PreemptionBudget();
     /**
-     * The priority of each allocation placed here when it was placed, so a search for victims reads only
-     * the allocations its priority outranks (entries of ended allocations may linger: they are checked).
+     * The priority each allocation holding capacity here named ({@link #POLICY_PRIORITY} when it named
+     * none), so a search for victims reads no record but its victims' (entries of ended allocations may
+     * linger: victims are checked).
      */
     private final Map<String, Integer> priorities = new HashMap<>();
+    /** In {@link #priorities}: the demand named no priority, its consumer policy's applies. */
+    private static final int POLICY_PRIORITY = Integer.MIN_VALUE;
     /** Written by the stream thread after each sweep, read by /v1/queues and /metrics. */
     private volatile QueueView queueView = QueueView.EMPTY;
     /** Written by the stream thread after each optimizer round, read by /metrics. */
@@ -151,9 +154,20 @@ public final class EngineTask {
         return waiting;
     }
 
-    /** Priorities of the allocations holding capacity here, by allocation id, as placed. */
-    public Map<String, Integer> priorities() {
-        return priorities;
+    /** {@code request}'s allocation holds capacity here now. */
+    public void holding(final dev.orchestrator.topology.model.PlaceRequest request) {
+        priorities.put(request.demandId(), request.priority() == null ? POLICY_PRIORITY : request.priority());
+    }
+
+    /** Allocation {@code allocationId} holds nothing here any more. */
+    public void notHolding(final String allocationId) {
+        priorities.remove(allocationId);
+    }
+
+    /** The priority of allocation {@code allocationId} of {@code consumerId} holding capacity here, or null when unknown. */
+    public Integer priorityOf(final String allocationId, final String consumerId) {
+        final Integer own = priorities.get(allocationId);
+        return own == null ? null : own == POLICY_PRIORITY ? terms(consumerId).priority() : own;
     }
 
     /** When this task preempted each consumer's allocations, within the disruption window. */
@@ -286,7 +300,7 @@ public final class EngineTask {
         }
         if (allocation.holdsCapacity()) {
             slice.restoreHeld(allocation.unitId(), Holds.owned(allocation));
-            priorities.put(allocation.demandId(), allocation.request().priorityUnder(terms));
+            holding(allocation.request());
             if (allocation.attempts() > 1 || allocation.migrations() > 0) {
                 // it may have held capacity on another task before: its budget share stays left out here
                 preemptionBudget.arrived(allocation.consumerId(), allocation.placement().reservedAt());
