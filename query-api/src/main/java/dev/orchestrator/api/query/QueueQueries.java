@@ -2,8 +2,7 @@ package dev.orchestrator.api.query;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orchestrator.topology.decide.QueueView;
-import dev.orchestrator.topology.decide.WaitQueue;
+import dev.orchestrator.topology.read.QueueView;
 import dev.orchestrator.topology.read.EngineReads;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +47,7 @@ public final class QueueQueries {
         final Map<Integer, long[]> priorities = new TreeMap<>(java.util.Comparator.reverseOrder());
         int waiting = 0;
         for (final QueueView view : views) {
-            for (final WaitQueue.PoolLength pool : view.pools()) {
+            for (final QueueView.Pool pool : view.pools()) {
                 final long[] p = pools.computeIfAbsent(pool.pool(), k -> new long[] {0, Long.MAX_VALUE});
                 p[0] += pool.waiting();
                 p[1] = Math.min(p[1], pool.oldestSince());

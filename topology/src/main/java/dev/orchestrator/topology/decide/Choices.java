@@ -84,6 +84,15 @@ public final class Choices {
         return couldEverFitHere(request, policy) || task.remote().anyPool(request, scope(request, policy), task.self());
     }
 
+    /**
+     * Whether one of this task's allocatable units in scope has at least as much free on the primary
+     * dimension as {@code request} asks: a cheap necessary condition for a placement here.
+     */
+    public boolean mightFitHere(final PlaceRequest request, final PolicyTerms policy) {
+        return !task.slice().index().candidates(request.kind(), scope(request, policy),
+                request.kind().primary(request.capacity()), false, 1).isEmpty();
+    }
+
     /** Whether one of this task's units in scope could hold {@code request} once free. */
     public boolean couldEverFitHere(final PlaceRequest request, final PolicyTerms policy) {
         final Collection<String> scope = scope(request, policy);

@@ -288,9 +288,8 @@ public final class Placements {
         final double minAvailability = sla.map(SlaTerms::minAvailability).orElse(0.0);
         final List<UnitChange> changes = new ArrayList<>(attempt.released());
         changes.add(task.slice().reserve(unit, new Held(record.demandId(), record.consumerId(), request.capacity(),
-                Held.Role.OWNED, false, maxLatency, minAvailability), "RESERVED"));
+                Held.Role.OWNED, false, maxLatency, minAvailability, Held.priorityOf(request.priority())), "RESERVED"));
         task.usage(record.consumerId()).hold(request.capacity(), cost);
-        task.holding(request);
         if (record.attempts() > 0) {
             // held capacity before (preempted, or its provisioning failed), maybe on another task
             task.preemptionBudget().arrived(record.consumerId(), now);

@@ -22,10 +22,6 @@ public final class WaitQueue {
     public record Entry(String demandId, int priority, boolean preempted, long since, String pool) {
     }
 
-    /** How many wait in a pool, and since when the longest has. */
-    public record PoolLength(String pool, int waiting, long oldestSince) {
-    }
-
     /** The entry of waiting {@code record} at {@code priority}. */
     public static Entry entry(final dev.orchestrator.topology.model.Allocation record, final int priority) {
         final List<String> regions = new ArrayList<>(record.request().regions());
@@ -82,15 +78,16 @@ public final class WaitQueue {
     }
 
     /** Per pool, sorted by name. */
-    public List<PoolLength> lengths() {
+    public List<dev.orchestrator.topology.read.QueueView.Pool> lengths() {
         final Map<String, int[]> counts = new TreeMap<>();
         final Map<String, Long> oldest = new HashMap<>();
         for (final Entry entry : order) {
             counts.computeIfAbsent(entry.pool(), p -> new int[1])[0]++;
             oldest.merge(entry.pool(), entry.since(), Math::min);
         }
-        final List<PoolLength> out = new ArrayList<>(counts.size());
-        counts.forEach((pool, count) -> out.add(new PoolLength(pool, count[0], oldest.get(pool))));
+        final List<dev.orchestrator.topology.read.QueueView.Pool> out = new ArrayList<>(counts.size());
+        counts.forEach((pool, count) -> out.add(new dev.orchestrator.topology.read.QueueView.Pool(pool, count[0],
+                oldest.get(pool))));
         return out;
     }
 

@@ -3,6 +3,7 @@ package dev.orchestrator.topology.decide;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.PolicyTerms;
+import dev.orchestrator.topology.read.QueueView;
 import dev.orchestrator.topology.routing.Journey;
 import dev.orchestrator.topology.task.EngineTask;
 import dev.orchestrator.topology.telemetry.DeadlineQueue;
@@ -189,10 +190,18 @@ public final class WaitingDemands {
             try {
                 int tried = 0;
                 for (final WaitQueue.Entry entry : task.waiting().takeFirst(TRIES_PER_SWEEP)) {
-                    if (task.log().get(entry.demandId()) instanceof Allocation record
-                            && record.status() == Allocation.Status.WAITING) {
-                        placements.decide(record, journey(record, remote && tried++ < REMOTE_TRIES));
+                    if (!(task.log().get(entry.demandId()) instanceof Allocation record)
+                            || record.status() != Allocation.Status.WAITING) {
+                        continue;
                     }
+                    final boolean look = remote && tried++ < REMOTE_TRIES;
+                    // nothing here has that much free, it looks nowhere else and cannot preempt: it waits on, unscored
+                    if (!look && !choices.mightFitHere(record.request(), task.terms(record.consumerId()))
+                            && !placements.preemptions().couldPreempt(record)) {
+                        task.waiting().add(entry);
+                        continue;
+                    }
+                    placements.decide(record, journey(record, look));
                 }
             } finally {
                 placements.preemptions().retrying(false);

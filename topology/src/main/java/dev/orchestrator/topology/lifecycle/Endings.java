@@ -54,7 +54,6 @@ public final class Endings {
                 ? (long) Math.ceil(placement.pricePerHourMicros() * (Math.max(0, now - placement.confirmedAt()) / MILLIS_PER_HOUR))
                 : 0;
         task.usage(allocation.consumerId()).release(allocation.request().capacity(), placement.costMicros());
-        task.notHolding(allocation.demandId());
         task.usage(allocation.consumerId()).spent(spent, now, now, task.terms(allocation.consumerId()).budgetPeriodMillis());
         return task.log().write(allocation, allocation.edit().status(status).migration(null)
                 .reason(reason == ReasonCode.NONE ? "" : reason.name(), detail).releasedBy(releasedBy).ended(spent, now),

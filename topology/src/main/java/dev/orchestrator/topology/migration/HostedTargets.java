@@ -54,7 +54,7 @@ public final class HostedTargets {
         final long confirmBy = now + task.settings().confirmWithinMillis();
         final UnitChange reserved = task.slice().reserve(unit, new Held(id, reserve.request().consumerId(),
                 reserve.request().capacity(), Held.Role.HOSTED, false, reserve.slaMaxLatencyMillis(),
-                reserve.slaMinAvailability()), "RESERVED");
+                reserve.slaMinAvailability(), Held.priorityOf(reserve.request().priority())), "RESERVED");
         task.stores().hosted().put(id, new Hosted(id, reserve.request().consumerId(), reserve.owner(), unit.unitId(),
                 reserve.request().capacity(), decision.pricePerHourMicros(), reserve.commandId(), reserve.sourceUnitId(),
                 now, confirmBy, false, null, reserved.sequence(), reserve.slaMaxLatencyMillis(), reserve.slaMinAvailability()));
@@ -134,7 +134,6 @@ public final class HostedTargets {
         leases.onHandover(handover, from);
         task.usage(record.consumerId()).hold(record.request().capacity(), record.placement().costMicros());
         task.preemptionBudget().arrived(record.consumerId(), task.now());
-        task.holding(record.request());
         task.log().keep(record.edit().unitSequence(record.unitId(), hosted == null ? 0 : hosted.unitSequence()).build());
         task.deadlines().add(record.placement().endsAt(), DeadlineQueue.Kind.END, id);
         if (record.arrival() != task.self()) {

@@ -124,8 +124,8 @@ public final class EngineReads {
     }
 
     /** The wait queues of the tasks running here, as their stream threads last published them. */
-    public List<dev.orchestrator.topology.decide.QueueView> queues() {
-        final List<dev.orchestrator.topology.decide.QueueView> all = new ArrayList<>();
+    public List<dev.orchestrator.topology.read.QueueView> queues() {
+        final List<dev.orchestrator.topology.read.QueueView> all = new ArrayList<>();
         for (final EngineTask task : tasks.all()) {
             all.add(task.queueView());
         }

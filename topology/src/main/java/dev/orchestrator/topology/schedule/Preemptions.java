@@ -51,6 +51,12 @@ public final class Preemptions {
         sweepSearchesLeft = begins ? SEARCHES_PER_SWEEP : -1;
     }
 
+    /** Whether {@code record} could preempt now, without counting a search. */
+    public boolean couldPreempt(final Allocation record) {
+        return task.settings().scheduling().preemption() && record.preemptions() == 0 && record.executionFailures() == 0
+                && sweepSearchesLeft != 0;
+    }
+
     /** Whether {@code record} may preempt now (and, in a retry of the waiting demands, one search fewer is left). */
     public boolean mayPreempt(final Allocation record) {
         if (!task.settings().scheduling().preemption() || record.preemptions() > 0 || record.executionFailures() > 0
@@ -65,7 +71,7 @@ public final class Preemptions {
 
     /**
      * The victims that would make room for {@code record} on one of this task's units, if any. Only the
-     * victims chosen are read from the store (and any whose priority this task does not know).
+     * victims chosen are read from the store: priorities are on the holds.
      */
     public Optional<VictimChoice.Plan> plan(final Allocation record, final PolicyTerms policy, final Optional<SlaTerms> sla) {
         final SchedulingSettings settings = task.settings().scheduling();
@@ -91,8 +97,8 @@ public final class Preemptions {
                 if (held.role() != Held.Role.OWNED) {
                     continue;
                 }
-                final Integer own = known(held);
-                if (own == null || !VictimChoice.outranked(own, priority, settings.priorityGap())
+                final int own = task.priorityOf(held);
+                if (!VictimChoice.outranked(own, priority, settings.priorityGap())
                         || allowance.computeIfAbsent(held.consumerId(), c -> task.preemptionBudget().allowance(c,
                         task.held(c).units(), settings.budgetPercent(task.terms(c).disruptionPercent()), windowStart)) <= 0) {
                     continue;
@@ -125,16 +131,6 @@ public final class Preemptions {
         return Optional.empty();
     }
 
-    /** The priority of what {@code held} holds for, from memory; read from its record only when this task does not know it. */
-    private Integer known(final Held held) {
-        final Integer own = task.priorityOf(held.allocationId(), held.consumerId());
-        if (own != null) {
-            return own;
-        }
-        return task.log().get(held.allocationId()) instanceof Allocation allocation
-                ? allocation.request().priorityUnder(task.terms(allocation.consumerId())) : null;
-    }
-
     /** Whether allocation {@code id} is settled on {@code unitId}: holding capacity there, not moving. */
     private boolean settled(final String id, final String unitId) {
         return task.log().get(id) instanceof Allocation allocation && allocation.holdsCapacity()
@@ -165,7 +161,6 @@ public final class Preemptions {
         task.usage(victim.consumerId()).release(victim.request().capacity(), placement.costMicros());
         task.usage(victim.consumerId()).spent(spent, now, now, task.terms(victim.consumerId()).budgetPeriodMillis());
         task.preemptionBudget().preempted(victim.consumerId(), now);
-        task.notHolding(victimId);
         final int own = victim.request().priorityUnder(task.terms(victim.consumerId()));
         final String detail = "preempted by " + preemptor.demandId() + " of " + preemptor.consumerId() + " (priority "
                 + priority + " over this allocation's " + own + ") to make room on " + unitId;

@@ -6,8 +6,8 @@ import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.admission.ConsumerSlice;
 import dev.orchestrator.topology.admission.ConsumerUsage;
 import dev.orchestrator.topology.admission.LeaseAmount;
-import dev.orchestrator.topology.decide.QueueView;
 import dev.orchestrator.topology.decide.WaitQueue;
+import dev.orchestrator.topology.read.QueueView;
 import dev.orchestrator.topology.emit.DecisionLog;
 import dev.orchestrator.topology.emit.Emitter;
 import dev.orchestrator.topology.ledger.Held;
@@ -56,14 +56,7 @@ public final class EngineTask {
     private final RecentRejections rejections = new RecentRejections();
     private final WaitQueue waiting = new WaitQueue();
     private final PreemptionBudget preemptionBudget = new PreemptionBudget();
-    /**
-     * The priority each allocation holding capacity here named ({@link #POLICY_PRIORITY} when it named
-     * none), so a search for victims reads no record but its victims' (entries of ended allocations may
-     * linger: victims are checked).
-     */
-    private final Map<String, Integer> priorities = new HashMap<>();
-    /** In {@link #priorities}: the demand named no priority, its consumer policy's applies. */
-    private static final int POLICY_PRIORITY = Integer.MIN_VALUE;
+
     /** Written by the stream thread after each sweep, read by /v1/queues and /metrics. */
     private volatile QueueView queueView = QueueView.EMPTY;
     /** Written by the stream thread after each optimizer round, read by /metrics. */
@@ -154,20 +147,9 @@ public final class EngineTask {
         return waiting;
     }
 
-    /** {@code request}'s allocation holds capacity here now. */
-    public void holding(final dev.orchestrator.topology.model.PlaceRequest request) {
-        priorities.put(request.demandId(), request.priority() == null ? POLICY_PRIORITY : request.priority());
-    }
-
-    /** Allocation {@code allocationId} holds nothing here any more. */
-    public void notHolding(final String allocationId) {
-        priorities.remove(allocationId);
-    }
-
-    /** The priority of allocation {@code allocationId} of {@code consumerId} holding capacity here, or null when unknown. */
-    public Integer priorityOf(final String allocationId, final String consumerId) {
-        final Integer own = priorities.get(allocationId);
-        return own == null ? null : own == POLICY_PRIORITY ? terms(consumerId).priority() : own;
+    /** The priority of what {@code held} holds: the one its demand named, else its consumer policy's. */
+    public int priorityOf(final Held held) {
+        return held.priority() == Held.POLICY_PRIORITY ? terms(held.consumerId()).priority() : held.priority();
     }
 
     /** When this task preempted each consumer's allocations, within the disruption window. */
@@ -300,7 +282,6 @@ public final class EngineTask {
         }
         if (allocation.holdsCapacity()) {
             slice.restoreHeld(allocation.unitId(), Holds.owned(allocation));
-            holding(allocation.request());
             if (allocation.attempts() > 1 || allocation.migrations() > 0) {
                 // it may have held capacity on another task before: its budget share stays left out here
                 preemptionBudget.arrived(allocation.consumerId(), allocation.placement().reservedAt());

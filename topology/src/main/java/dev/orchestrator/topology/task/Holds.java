@@ -12,12 +12,13 @@ public final class Holds {
     public static Held owned(final Allocation allocation) {
         return new Held(allocation.demandId(), allocation.consumerId(), allocation.request().capacity(), Held.Role.OWNED,
                 allocation.status() == Allocation.Status.ACTIVE, allocation.slaMaxLatencyMillis(),
-                allocation.slaMinAvailability());
+                allocation.slaMinAvailability(), Held.priorityOf(allocation.request().priority()));
     }
 
     /** On the target of its migration, on this task. */
     public static Held target(final Allocation allocation) {
         return new Held(allocation.demandId(), allocation.consumerId(), allocation.request().capacity(),
-                Held.Role.MIGRATION_TARGET, false, allocation.slaMaxLatencyMillis(), allocation.slaMinAvailability());
+                Held.Role.MIGRATION_TARGET, false, allocation.slaMaxLatencyMillis(), allocation.slaMinAvailability(),
+                Held.priorityOf(allocation.request().priority()));
     }
 }
