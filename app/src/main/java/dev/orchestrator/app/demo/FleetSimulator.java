@@ -60,6 +60,8 @@ public final class FleetSimulator implements AutoCloseable {
                                int memoryGib, int gpus, String gpuModel, int centsPerHour) {
     }
     private static final List<String> CONSUMERS = List.of("team-a", "team-b", "team-c");
+    /** The demo's on-call team, whose urgent GPU jobs preempt batch work. */
+    private static final String URGENT = "on-call";
 
     private final Topics topics;
     private final TopicWriter producer;
@@ -117,6 +119,7 @@ public final class FleetSimulator implements AutoCloseable {
                 funds(FundsRequestType.DEPOSIT, consumer, "500", "start");
             }
             funds(FundsRequestType.DEPOSIT, STACK_OWNER, "2000", "start");
+            funds(FundsRequestType.DEPOSIT, URGENT, "2000", "start");
             for (int p = 0; p < ALL_PROVIDERS; p++) {
                 funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
             }
@@ -127,6 +130,9 @@ public final class FleetSimulator implements AutoCloseable {
                 .setPriority(10).setMaxWaitSeconds(120L).setUpdatedAt(Instant.now()).build());
         producer.send(topics.policy, "team-c", Policy.newBuilder().setConsumerId("team-c").setMaxWaitSeconds(180L)
                 .setDisruptionBudgetPercent(50).setUpdatedAt(Instant.now()).build());
+        // the on-call team: no quota, the highest priority; its urgent GPU jobs preempt the batch jobs of team-c
+        producer.send(topics.policy, URGENT, Policy.newBuilder().setConsumerId(URGENT).setPriority(100)
+                .setMaxWaitSeconds(60L).setUpdatedAt(Instant.now()).build());
         // an hourly budget: team-b runs out now and then and gets BUDGET_EXCEEDED, then recovers each hour
         producer.send(topics.policy, "team-b", Policy.newBuilder().setConsumerId("team-b")
                 .setBudget(new Money(new BigDecimal("5.00"), "USD")).setBudgetPeriod(BudgetPeriod.HOUR)
@@ -230,9 +236,9 @@ public final class FleetSimulator implements AutoCloseable {
 
     /**
      * The scheduling show: team-c sends 36 two-GPU a100 batch jobs of 90 s, more than the 64 a100s hold
-     * beside the steady load, so the last wait (WAITING) and are placed as others end; 20 s later team-a
-     * (priority 10) sends two four-GPU jobs that fit nowhere and preempt team-c's jobs, which are placed
-     * again or wait. All of it shows in the live feed and in each demand's explain.
+     * beside the steady load, so the last wait (WAITING) and are placed as others end; 20 s later the
+     * on-call team (priority 100) sends two four-GPU jobs that fit nowhere and preempt team-c's jobs, which
+     * are placed again or wait. All of it shows in the live feed and in each demand's explain.
      */
     private void gpuRush() {
         try {
@@ -242,7 +248,7 @@ public final class FleetSimulator implements AutoCloseable {
             }
             clock.schedule(() -> {
                 for (int i = 0; i < 2; i++) {
-                    gpuJob("rush-" + run + "-" + round + "-a" + i, "team-a", 4, 40_000);
+                    gpuJob("rush-" + run + "-" + round + "-urgent" + i, URGENT, 4, 40_000);
                 }
                 producer.flush();
             }, 20, TimeUnit.SECONDS);

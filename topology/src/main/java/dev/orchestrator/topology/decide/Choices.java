@@ -162,11 +162,15 @@ public final class Choices {
 
     /**
      * Why nothing here fits and no other task was worth trying: what the scoring found, except that a
-     * task without a unit in scope says NO_CAPACITY when other tasks have such units (all full).
+     * task without a unit in scope that could hold it says NO_CAPACITY when other tasks have such units
+     * (all full).
      */
     public ReasonCode reason(final Allocation record, final PolicyTerms policy, final Decision decision) {
         final boolean poolsElsewhere = task.remote().anyPool(record.request(), scope(record.request(), policy), task.self());
-        return decision.evaluated() == 0 && poolsElsewhere ? ReasonCode.NO_CAPACITY : decision.rejection();
+        // units here that could never hold it (another GPU model, too small) while another task's could: those are full
+        final boolean noneHere = decision.evaluated() == 0
+                || decision.rejection() == ReasonCode.NO_FEASIBLE_UNIT && !couldEverFitHere(record.request(), policy);
+        return noneHere && poolsElsewhere ? ReasonCode.NO_CAPACITY : decision.rejection();
     }
 
     /** What a placement holds against the budget up front: the price for its duration, or an hour when open-ended. */
