@@ -157,6 +157,22 @@ class BadInputTest {
         assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.QUOTA_EXCEEDED);
     }
 
+    @Test
+    void refusesAPolicyWithAPriorityWaitOrDisruptionBudgetOutOfRangeNamingTheField() {
+        engine.policy(Policy.newBuilder().setConsumerId("c1").setPriority(5_000).setUpdatedAt(Instant.EPOCH).build())
+                .policy(Policy.newBuilder().setConsumerId("c2").setMaxWaitSeconds(-1L).setUpdatedAt(Instant.EPOCH).build())
+                .policy(Policy.newBuilder().setConsumerId("c3").setMaxWaitSeconds(Long.MAX_VALUE).setUpdatedAt(Instant.EPOCH).build())
+                .policy(Policy.newBuilder().setConsumerId("c4").setDisruptionBudgetPercent(101).setUpdatedAt(Instant.EPOCH).build())
+                .policy(Policy.newBuilder().setConsumerId("c5").setPriority(Integer.MIN_VALUE).setUpdatedAt(Instant.EPOCH).build());
+        assertThat(engine.deadLetters).extracting(r -> header(r, "orchestrator.error.field"))
+                .containsExactly("priority", "maxWaitSeconds", "maxWaitSeconds", "disruptionBudgetPercent", "priority");
+        // the stream goes on: a valid policy after them applies
+        engine.register("u1", "p1", "eu-west-1", 100, "1.00")
+                .policy(Policy.newBuilder().setConsumerId("c1").setMaxUnits(1).setUpdatedAt(Instant.EPOCH).build())
+                .place("d1", "c1", 1).place("d2", "c1", 1);
+        assertThat(engine.last("d2").getReason()).isEqualTo(ReasonCode.QUOTA_EXCEEDED);
+    }
+
     private static String header(final TestRecord<byte[], byte[]> record, final String name) {
         return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
     }

@@ -201,7 +201,7 @@ public final class Placements {
                     moveOn(attempt, holder.getAsInt());
                     return;
                 }
-                if (preempt(attempt, consumer, held, policy, sla)) {
+                if (preempt(attempt, consumer, held, policy, sla, lastRound)) {
                     return;
                 }
             }
@@ -227,10 +227,12 @@ public final class Placements {
      * Nothing fits: when allocations of lower priority on one of this task's units can make room within
      * their consumers' disruption budgets, and the consumer's lease admits the placement at that unit's
      * price now (freeing room only lowers it), they are preempted, the demand takes the room in this
-     * transaction, and they are placed again at once (or wait). Whether it was placed so.
+     * transaction, and they are placed again at once (or wait). A lease too small first asks the
+     * consumer's home for more, as any placement does, and the demand looks again with the answer.
+     * Whether it was handled so (placed, or gone to ask).
      */
     private boolean preempt(final Attempt attempt, final ConsumerSlice consumer, final LeaseAmount held,
-                            final PolicyTerms policy, final Optional<SlaTerms> sla) {
+                            final PolicyTerms policy, final Optional<SlaTerms> sla, final boolean lastRound) {
         final Allocation record = attempt.record();
         final PlaceRequest request = record.request();
         final Optional<VictimChoice.Plan> plan = preemptions.plan(record, policy, sla);
@@ -240,8 +242,13 @@ public final class Placements {
         final UnitState unit = task.slice().get(plan.get().unitId());
         final long estimate = Choices.cost(Prices.proRata(unit.pricePerHourMicros(), unit.capacity(), request.capacity()),
                 request);
-        if (!consumer.admits(held, LeaseAmount.of(request.capacity(), estimate))) {
-            return false;
+        final LeaseAmount need = LeaseAmount.of(request.capacity(), estimate);
+        if (!consumer.admits(held, need)) {
+            if (lastRound) {
+                return false;
+            }
+            askHome(attempt, need);
+            return true;
         }
         final int priority = request.priorityUnder(policy);
         final List<Allocation> evicted = new ArrayList<>();
@@ -324,7 +331,7 @@ public final class Placements {
             if (record.status() == Allocation.Status.WAITING) {
                 waiting.stillWaiting(record);
             } else {
-                waiting.queued(task.log().write(attempt.published(), waiting.start(record, why).candidates(candidates),
+                waiting.began(task.log().write(attempt.published(), waiting.start(record, why).candidates(candidates),
                         "WAITING", attempt.released()));
                 LOG.debug("demand={} consumer={} WAITING detail={}", record.demandId(), record.consumerId(), why);
             }

@@ -103,10 +103,15 @@ public final class WaitingDemands {
                 .reason(ReasonCode.NO_CAPACITY.name(), "waiting up to " + seconds(limit) + " for capacity: " + detail);
     }
 
-    /** {@code record}, written, now waits here. */
-    void queued(final Allocation record) {
-        task.waiting().add(WaitQueue.entry(record, priority(record)));
+    /** {@code record}, just written WAITING, begins to wait here: the optimizer hears of its shape once. */
+    void began(final Allocation record) {
+        queued(record);
         task.rejections().note(record.demandId(), record.consumerId(), record.request(), task.now());
+    }
+
+    /** {@code record} waits here. */
+    private void queued(final Allocation record) {
+        task.waiting().add(WaitQueue.entry(record, priority(record)));
     }
 
     /** A waiting demand still finds nothing: it goes on waiting here, without a record (it moved here or was tried again). */
