@@ -105,7 +105,12 @@ class HttpWritesIT {
                         400, "INVALID_FIELD", "resources.storage.unit"),
                 row("unknown enum value", "POST", "/v1/demands", demand + ", \"kind\": \"QUANTUM\"}", 400, "INVALID_FIELD", "kind"),
                 row("unknown target state", "PUT", "/v1/data-units/u-1/state", "{\"state\": \"BROKEN\"}", 400, "INVALID_FIELD", "state"),
-                row("unknown field", "POST", "/v1/demands", demand + ", \"priority\": 9}", 400, "UNKNOWN_FIELD", "priority"),
+                row("unknown field", "POST", "/v1/demands", demand + ", \"urgency\": 9}", 400, "UNKNOWN_FIELD", "urgency"),
+                row("priority out of range", "POST", "/v1/demands", demand + ", \"priority\": 1001}", 400, "INVALID_FIELD", "priority"),
+                row("negative wait", "POST", "/v1/demands", demand + ", \"maxWaitSeconds\": -1}", 400, "INVALID_FIELD",
+                        "maxWaitSeconds"),
+                row("disruption budget above 100%", "POST", "/v1/policies", "{\"consumerId\": \"a\", \"disruptionBudgetPercent\": 101}",
+                        400, "INVALID_FIELD", "disruptionBudgetPercent"),
                 row("duplicate field", "POST", "/v1/demands", demand + ", \"consumerId\": \"team-b\"}", 400, "DUPLICATE_FIELD", null),
                 row("2 MB body", "POST", "/v1/demands", big, 413, "BODY_TOO_LARGE", null),
                 row("300 KB body, over the 256 KiB limit", "POST", "/v1/demands", "{\"consumerId\": \"a\", \"labels\": {\"x\": \""

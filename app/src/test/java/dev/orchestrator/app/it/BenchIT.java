@@ -39,15 +39,15 @@ class BenchIT {
     void preemptsAndWaitsOnAFullFleetWithinTheBudgetsVerifyChecks() throws Exception {
         final Path json = dir.resolve("preemption.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "preemption", "--units", "20", "--demands", "3000",
-                "--wait", "4", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "preemption", "--units", "10", "--demands", "1500",
+                "--wait", "2", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
         assertThat(bench.exitValue()).as(output).isZero();
         assertThat(output).contains("preempted allocations", "priority 10", "verify                             passed");
         final JsonNode result = new ObjectMapper().readTree(json.toFile());
         // every demand decided: the waits ended placed or expired
-        assertThat(result.path("decisions").asLong()).as(output).isEqualTo(3000);
+        assertThat(result.path("decisions").asLong()).as(output).isEqualTo(1500);
         final JsonNode scheduling = result.path("scheduling");
         assertThat(scheduling.path("preempted").asLong()).as(output).isPositive();
         assertThat(scheduling.path("byPriority").path("0").path("waitExpired").asLong()

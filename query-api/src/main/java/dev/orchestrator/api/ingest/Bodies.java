@@ -51,7 +51,7 @@ final class Bodies {
     record PolicyBody(String consumerId, Integer maxUnits, CapacityBody maxCapacity, MoneyBody budget,
                       BudgetPeriod budgetPeriod, List<String> allowedRegions, List<String> deniedProviders,
                       MoneyBody maxPricePerHour, ScoringStrategy strategy, Map<String, Double> weights,
-                      Integer priority, Long maxWaitSeconds) {
+                      Integer priority, Long maxWaitSeconds, Integer disruptionBudgetPercent) {
     }
 
     /** POST /v1/slas. */

@@ -243,7 +243,8 @@ public final class WriteRoutes {
                 .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour"))
                 .setStrategy(body.strategy() == null ? ScoringStrategy.PACK : body.strategy())
                 .setWeights(body.weights() == null ? Map.of() : body.weights()).setPriority(body.priority())
-                .setMaxWaitSeconds(body.maxWaitSeconds()).setUpdatedAt(clock.instant()).build();
+                .setMaxWaitSeconds(body.maxWaitSeconds()).setDisruptionBudgetPercent(body.disruptionBudgetPercent())
+                .setUpdatedAt(clock.instant()).build();
         checked(() -> {
             Normalizer.requireId(consumer, "consumerId");
             PolicyTermsMapper.terms(policy, normalizer, regions);

@@ -31,11 +31,11 @@ public final class Views {
     public record Policy(String consumerId, Integer maxUnits, CapacityRead maxCapacity, Long budgetMicros,
                          long budgetPeriodMillis, Set<String> allowedRegions, Set<String> deniedProviders,
                          Long maxPricePerHourMicros, String strategy, Map<String, Double> weights, int priority,
-                         long maxWaitSeconds, boolean stale) {
+                         long maxWaitSeconds, Integer disruptionBudgetPercent, boolean stale) {
         static Policy of(final PolicyRead p, final boolean stale) {
             return new Policy(p.consumerId(), p.maxUnits(), p.maxCapacity(), p.budgetMicros(), p.budgetPeriodMillis(),
                     p.allowedRegions(), p.deniedProviders(), p.maxPricePerHourMicros(), p.strategy(), p.weights(),
-                    p.priority(), p.maxWaitSeconds(), stale);
+                    p.priority(), p.maxWaitSeconds(), p.disruptionBudgetPercent(), stale);
         }
     }
 
