@@ -19,7 +19,6 @@ import java.util.List;
  * the time it ran, and the ending is written as the allocation's last change.
  */
 public final class Endings {
-    private static final double MILLIS_PER_HOUR = 3_600_000.0;
 
     private final EngineTask task;
 
@@ -50,9 +49,7 @@ public final class Endings {
             }
         }
         cancelMigration(allocation, changes, now);
-        final long spent = placement.isConfirmed()
-                ? (long) Math.ceil(placement.pricePerHourMicros() * (Math.max(0, now - placement.confirmedAt()) / MILLIS_PER_HOUR))
-                : 0;
+        final long spent = placement.spentUntil(now);
         task.usage(allocation.consumerId()).release(allocation.request().capacity(), placement.costMicros());
         task.usage(allocation.consumerId()).spent(spent, now, now, task.terms(allocation.consumerId()).budgetPeriodMillis());
         return task.log().write(allocation, allocation.edit().status(status).migration(null)

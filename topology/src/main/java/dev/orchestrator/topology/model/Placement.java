@@ -15,6 +15,11 @@ public record Placement(String unitId, String providerId, String region, long pr
                 at, durationMillis > 0 ? at + durationMillis : 0);
     }
 
+    /** What it cost from its confirmation until {@code now}, rounded up; 0 when never confirmed. */
+    public long spentUntil(final long now) {
+        return isConfirmed() ? (long) Math.ceil(pricePerHourMicros * (Math.max(0, now - confirmedAt) / 3_600_000.0)) : 0;
+    }
+
     @JsonIgnore
     public boolean isConfirmed() {
         return confirmedAt > 0;

@@ -32,7 +32,6 @@ public final class Preemptions {
     static final int MAX_HOLDS = 4_096;
     /** Units one search looks at per region, those with the most room first. */
     static final int UNITS_PER_REGION = 16;
-    private static final double MILLIS_PER_HOUR = 3_600_000.0;
     public static final String PREEMPTED = "allocations_preempted_total";
 
     /** Searches one retry of the waiting demands may make: bounds what a sweep adds when many wait. */
@@ -155,9 +154,7 @@ public final class Preemptions {
         task.out().command(Commands.of(CommandType.DEPROVISION, victimId + ":preempted" + (victim.preemptions() + 1) + ":"
                 + unitId, victimId, victim.consumerId(), unit.spec(), victim.request().capacity(), null,
                 task.out().money(placement.pricePerHourMicros()), 0, now, Map.of()));
-        final long spent = placement.isConfirmed()
-                ? (long) Math.ceil(placement.pricePerHourMicros() * (Math.max(0, now - placement.confirmedAt()) / MILLIS_PER_HOUR))
-                : 0;
+        final long spent = placement.spentUntil(now);
         task.usage(victim.consumerId()).release(victim.request().capacity(), placement.costMicros());
         task.usage(victim.consumerId()).spent(spent, now, now, task.terms(victim.consumerId()).budgetPeriodMillis());
         task.preemptionBudget().preempted(victim.consumerId(), now);
