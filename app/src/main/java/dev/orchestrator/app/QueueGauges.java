@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The wait queues of this instance's tasks on /metrics, refreshed every few seconds off the stream
  * thread: demands waiting per pool and the longest wait so far, and per priority how many wait, how
- * many were placed after waiting, their mean and longest wait, and how many waits expired.
+ * many were placed after waiting, their mean and longest wait, and how many waits expired; and the gangs.
  */
 final class QueueGauges implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueGauges.class);
@@ -31,6 +31,7 @@ final class QueueGauges implements AutoCloseable {
     private final MultiGauge meanWait;
     private final MultiGauge longestWait;
     private final MultiGauge expired;
+    private final MultiGauge gangs;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         final Thread thread = new Thread(r, "queue-gauges");
         thread.setDaemon(true);
@@ -46,6 +47,8 @@ final class QueueGauges implements AutoCloseable {
         meanWait = gauge(registry, "orchestrator_queue_wait_seconds_mean", "mean wait of the demands placed after waiting, per priority");
         longestWait = gauge(registry, "orchestrator_queue_wait_seconds_max", "longest wait of a demand placed after waiting, per priority");
         expired = gauge(registry, "orchestrator_queue_wait_expired", "waits that ended WAIT_EXPIRED, per priority, since start");
+        gangs = gauge(registry, "orchestrator_gangs", "gangs (groupId, minMembers): gathering and members waiting now; "
+                + "placed, timed out and handed to another task since start (state)");
         timer.scheduleWithFixedDelay(this::refresh, 0, EVERY_SECONDS, TimeUnit.SECONDS);
     }
 
@@ -79,6 +82,12 @@ final class QueueGauges implements AutoCloseable {
             meanWait.register(rows.get(2), true);
             longestWait.register(rows.get(3), true);
             expired.register(rows.get(4), true);
+            final Views.QueueGangs g = queues.gangs();
+            gangs.register(List.of(MultiGauge.Row.of(Tags.of("state", "gathering"), g.gathering()),
+                    MultiGauge.Row.of(Tags.of("state", "members_waiting"), g.membersWaiting()),
+                    MultiGauge.Row.of(Tags.of("state", "placed"), g.placed()),
+                    MultiGauge.Row.of(Tags.of("state", "timed_out"), g.timedOut()),
+                    MultiGauge.Row.of(Tags.of("state", "handed_over"), g.handedOver())), true);
         } catch (final RuntimeException e) {
             LOG.warn("queue gauges not refreshed: {}", e.toString());
         }

@@ -75,6 +75,18 @@ final class Invariants {
      * Invariant 7: no consumer lost more than its disruption budget ({@code percentOf}, in percent) of
      * what it held within a window ending at a preemption, and no demand preempted after being preempted.
      */
+    /** Invariant 8: of each group, none placed or at least its minimum ({@link dev.orchestrator.topology.schedule.GangAudit}). */
+    static void checkGangs(final List<AllocationResult> decisions, final List<dev.orchestrator.avro.Demand> sent) {
+        final dev.orchestrator.topology.schedule.GangAudit audit = new dev.orchestrator.topology.schedule.GangAudit();
+        for (final dev.orchestrator.avro.Demand demand : sent) {
+            if (demand.getGroupId() != null) {
+                audit.member(demand.getDemandId(), demand.getConsumerId() + "/" + demand.getGroupId(), demand.getMinMembers());
+            }
+        }
+        decisions.stream().filter(r -> r.getStatus() == AllocationStatus.PLACED).forEach(r -> audit.placed(r.getDemandId()));
+        assertThat(audit.violations()).as("gangs placed whole or not at all").isEmpty();
+    }
+
     static void checkPreemptions(final List<AllocationResult> decisions, final java.util.function.ToIntFunction<String> percentOf,
                                  final long windowMillis) {
         final List<dev.orchestrator.topology.schedule.DisruptionAudit.Preemption> preemptions = new ArrayList<>();

@@ -16,6 +16,7 @@ import dev.orchestrator.avro.OutcomeStatus;
 import dev.orchestrator.avro.PlacementCommand;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.avro.Quantity;
+import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.avro.Telemetry;
@@ -51,8 +52,8 @@ class MultiTaskProperties {
     private static final Map<String, Long> BUDGETS = Map.of("c2", 500_000L);
     private static final Map<String, Integer> DISRUPTION = Map.of("c2", 50, "c3", 100);
 
-    public sealed interface Step permits Register, ChangeState, Heartbeat, Place, Duplicate, Release, Confirm, Fail, Tick,
-            Run, Commit, Crash, LimitC4, Settle {
+    public sealed interface Step permits Register, ChangeState, Heartbeat, Place, Gang, Duplicate, Release, Confirm, Fail,
+            Tick, Run, Commit, Crash, LimitC4, Settle {
     }
 
     record Register(String unit, long gb, int priceCents) implements Step {
@@ -71,6 +72,13 @@ class MultiTaskProperties {
             this(consumer, gb, durationSeconds, region, 0, 0);
         }
 
+    }
+
+    /**
+     * {@code members} demands of {@code consumer} in one new group, at least {@code minMembers} placed together,
+     * within {@code timeoutSeconds} (0: the engine's default).
+     */
+    record Gang(String consumer, int members, int minMembers, long gb, long timeoutSeconds) implements Step {
     }
 
     /** A producer retry: an earlier demand sent again, same id. */
@@ -229,6 +237,16 @@ class MultiTaskProperties {
                         .setPriority(p.priority() == 0 ? null : p.priority())
                         .setMaxWaitSeconds(p.waitSeconds() == 0 ? null : p.waitSeconds())
                         .setRequestedAt(cluster.instant()).build());
+            } else if (step instanceof Gang g) {
+                final String group = "g" + sequence++;
+                for (int i = 0; i < g.members(); i++) {
+                    send(Demand.newBuilder().setDemandId("d" + sequence++).setConsumerId(g.consumer())
+                            .setType(DemandType.PLACE).setKind(ResourceKind.STORAGE)
+                            .setResources(ResourceSpec.newBuilder().setStorage(new Quantity(g.gb() + "", "GB")).build())
+                            .setGroupId(group).setMinMembers(g.minMembers())
+                            .setGroupTimeoutSeconds(g.timeoutSeconds() == 0 ? null : g.timeoutSeconds())
+                            .setRequestedAt(cluster.instant()).build());
+                }
             } else if (step instanceof Duplicate d) {
                 if (!sent.isEmpty()) {
                     final Demand again = sent.get(d.which() % sent.size());
@@ -310,6 +328,7 @@ class MultiTaskProperties {
             final dev.orchestrator.topology.schedule.SchedulingSettings scheduling = EngineSettings.defaults().scheduling();
             Invariants.checkPreemptions(cluster.committed(cluster.topics.allocations),
                     c -> DISRUPTION.getOrDefault(c, scheduling.disruptionPercent()), scheduling.disruptionWindowMillis());
+            Invariants.checkGangs(cluster.committed(cluster.topics.allocations), sent);
             final Set<String> decided = new HashSet<>();
             cluster.committed(cluster.topics.allocations).stream().filter(Invariants::isDecision)
                     .forEach(r -> decided.add(r.getDemandId()));
@@ -326,7 +345,7 @@ class MultiTaskProperties {
             net.jqwik.api.statistics.Statistics.label("placed").collect(bucket(decisions.stream()
                     .filter(r -> r.getStatus() == AllocationStatus.PLACED).count()));
             net.jqwik.api.statistics.Statistics.label("moved to another task").collect(bucket(moved));
-            for (final String kind : List.of("Spill", "LeaseRequest", "LeaseRecall", "HostReserve", "Handover")) {
+            for (final String kind : List.of("Spill", "LeaseRequest", "LeaseRecall", "HostReserve", "Handover", "GangHandoff")) {
                 net.jqwik.api.statistics.Statistics.label(kind).collect(bucket(routed.getOrDefault(kind, 0L)));
             }
             final Map<String, Long> actions = new HashMap<>();
@@ -334,6 +353,10 @@ class MultiTaskProperties {
             for (final String action : List.of("ACTIVE", "MIGRATED", "REPLACED", "RELEASED", "EXPIRED", "WAITING", "PREEMPTED")) {
                 net.jqwik.api.statistics.Statistics.label(action).collect(bucket(actions.getOrDefault(action, 0L)));
             }
+            net.jqwik.api.statistics.Statistics.label("gang members placed together").collect(bucket(decisions.stream()
+                    .filter(r -> r.getReasonDetail() != null && r.getReasonDetail().contains("placed with group")).count()));
+            net.jqwik.api.statistics.Statistics.label("GANG_TIMEOUT").collect(bucket(decisions.stream()
+                    .filter(r -> r.getReason() == ReasonCode.GANG_TIMEOUT).count()));
             net.jqwik.api.statistics.Statistics.label("crashes").collect(bucket(crashes));
             net.jqwik.api.statistics.Statistics.label("outcomes sent").collect(bucket(reported.size()));
             net.jqwik.api.statistics.Statistics.label("confirm steps").collect(bucket(confirmSteps));
@@ -367,7 +390,7 @@ class MultiTaskProperties {
                 Arbitraries.of(true, false)).as(Confirm::new);
         final Arbitrary<Step> tick = Combinators.combine(Arbitraries.integers().between(1, 40),
                 Arbitraries.of(true, true, true, false)).as(Tick::new);
-        return Arbitraries.frequencyOf(Tuple.of(10, place), Tuple.of(2, release), Tuple.of(6, confirm), Tuple.of(3, tick),
+        return Arbitraries.frequencyOf(Tuple.of(10, place), Tuple.of(3, gang()), Tuple.of(2, release), Tuple.of(6, confirm), Tuple.of(3, tick),
                 Tuple.of(12, Combinators.combine(task, Arbitraries.integers().between(1, 6)).as(Run::new)),
                 Tuple.of(5, task.map(Commit::new)), Tuple.of(2, task.map(Crash::new)),
                 Tuple.of(4, Arbitraries.just(new Settle()))).list();
@@ -377,6 +400,13 @@ class MultiTaskProperties {
     Arbitrary<List<Register>> fleet() {
         return Combinators.combine(Arbitraries.of(UNITS), Arbitraries.longs().between(50, 200),
                 Arbitraries.integers().between(10, 300)).as(Register::new).list().uniqueElements(Register::unit);
+    }
+
+    /** Groups of 1 to 5 members of 10 to 70 GB, a minimum up to the group's size, the engine's timeout or 20 s. */
+    private static Arbitrary<Step> gang() {
+        return Combinators.combine(Arbitraries.of(CONSUMERS), Arbitraries.integers().between(1, 5),
+                Arbitraries.integers().between(1, 5), Arbitraries.longs().between(10, 70), Arbitraries.of(0L, 20L))
+                .as((consumer, members, min, gb, timeout) -> new Gang(consumer, members, Math.min(min, members), gb, timeout));
     }
 
     @Provide
@@ -404,7 +434,8 @@ class MultiTaskProperties {
         final Arbitrary<Step> limit = Arbitraries.integers().between(0, 3).map(LimitC4::new);
         final Arbitrary<Step> settle = Arbitraries.just(new Settle());
         return Arbitraries.frequencyOf(
-                Tuple.of(1, register), Tuple.of(3, change), Tuple.of(1, heartbeat), Tuple.of(8, place), Tuple.of(1, duplicate),
+                Tuple.of(1, register), Tuple.of(3, change), Tuple.of(1, heartbeat), Tuple.of(8, place), Tuple.of(2, gang()),
+                Tuple.of(1, duplicate),
                 Tuple.of(2, release), Tuple.of(8, confirm), Tuple.of(1, fail), Tuple.of(2, tick), Tuple.of(14, run),
                 Tuple.of(6, commit), Tuple.of(2, crash), Tuple.of(1, limit), Tuple.of(4, settle)).list();
     }

@@ -101,6 +101,9 @@ public enum ConfigKey {
             "the window of the disruption budgets"),
     PREEMPTION_REQUEUE_WAIT_MS("engine.preemption.requeue.wait.ms", Type.intRange(0, 604_800_000), "600000", false,
             "how long a preempted allocation waits to be placed again when its demand named no wait of its own"),
+    GANG_TIMEOUT_MS("engine.gang.timeout.ms", Type.intRange(1_000, 604_800_000), "60000", false,
+            "how long a group of demands (groupId, minMembers) may take to gather and place its members when its demands "
+                    + "name no groupTimeoutSeconds; then those not placed are rejected GANG_TIMEOUT"),
     SPILL_MARGIN_PERCENT("engine.spill.margin.percent", Type.intRange(0, 1_000), "10", false,
             "a demand that fits on the task it arrived at moves to another task only when that task's units look this much "
                     + "cheaper, in percent (a demand that does not fit moves whatever the price)"),

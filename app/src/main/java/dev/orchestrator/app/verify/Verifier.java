@@ -4,11 +4,13 @@ import dev.orchestrator.topology.money.Books;
 import dev.orchestrator.topology.money.Movement;
 import dev.orchestrator.topology.payments.PaymentRecords;
 import dev.orchestrator.avro.AllocationResult;
+import dev.orchestrator.avro.AllocationStatus;
 import dev.orchestrator.avro.Demand;
 import dev.orchestrator.avro.Policy;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.emit.Decisions;
 import java.nio.charset.StandardCharsets;
+import dev.orchestrator.topology.schedule.GangAudit;
 import dev.orchestrator.topology.schedule.SchedulingSettings;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +66,7 @@ public final class Verifier {
         final DemandTallies demands = new DemandTallies(violations);
         final long[] recent = new long[1];
         final GpuModels gpus = new GpuModels(violations);
+        final GangAudit gangs = new GangAudit();
         final long demandRecords = reader.readAll(topics.demand.name(), r -> {
             // a recent demand is not judged, but a decision already made on it is, at the cost it asked for
             demandOf(r).ifPresent(demand -> {
@@ -71,6 +74,9 @@ public final class Verifier {
                     demands.duration(key(r), demand.getDurationMillis());
                 }
                 gpus.demand(key(r), demand);
+                if (demand.getGroupId() != null && demand.getMinMembers() != null) {
+                    gangs.member(key(r), demand.getConsumerId() + "/" + demand.getGroupId(), demand.getMinMembers());
+                }
             });
             if (r.timestamp() <= cutoff) {
                 demands.input(key(r));
@@ -84,6 +90,9 @@ public final class Verifier {
             demands.result(result);
             result.getUnitChanges().forEach(audit::accept);
             gpus.result(result);
+            if (result.getStatus() == AllocationStatus.PLACED) {
+                gangs.placed(result.getDemandId());
+            }
         });
         final List<DemandTallies.DeadLetter> deadLetters = new ArrayList<>();
         final long dlqRecords = reader.readAll(topics.dlq.name(), r -> deadLetters.add(new DemandTallies.DeadLetter(key(r),
@@ -110,6 +119,11 @@ public final class Verifier {
         if (demands.preemptions() > 0) {
             notes.add(demands.preemptions() + " preemptions, each within its consumer's disruption budget and none by a "
                     + "preempted demand (invariant 7)");
+        }
+        gangs.violations().forEach(v -> violations.add(new Violation(8, "*", v)));
+        if (gangs.groups() > 0) {
+            notes.add(gangs.groups() + " groups of demands (gangs), each placed whole (at least its minimum together) or not at "
+                    + "all (invariant 8)");
         }
         if (demands.stillWaiting() > 0) {
             notes.add(demands.stillWaiting() + " demands were still waiting for capacity (WAITING, not decided yet)");

@@ -20,7 +20,8 @@ final class Bodies {
     /** POST /v1/demands. Without {@code demandId} the server picks one. */
     record DemandBody(String demandId, String consumerId, DemandType type, ResourceKind kind, ResourcesBody resources,
                       List<String> regions, MoneyBody maxPricePerHour, String slaId, Long durationMillis,
-                      String releaseOf, Map<String, String> labels, Integer priority, Long maxWaitSeconds) {
+                      String releaseOf, Map<String, String> labels, Integer priority, Long maxWaitSeconds,
+                      String groupId, Integer minMembers, Long groupTimeoutSeconds) {
     }
 
     /** Capacity as quantities with units: {@code "cpu": "2 vcpu", "memory": "4GiB", "storage": "500 GB"}. */

@@ -153,7 +153,8 @@ public final class WriteRoutes {
                 .setRegions(body.regions() == null ? List.of() : body.regions())
                 .setMaxPricePerHour(money(body.maxPricePerHour(), "maxPricePerHour")).setSlaId(body.slaId())
                 .setDurationMillis(body.durationMillis()).setReleaseOf(body.releaseOf())
-                .setPriority(body.priority()).setMaxWaitSeconds(body.maxWaitSeconds())
+                .setPriority(body.priority()).setMaxWaitSeconds(body.maxWaitSeconds()).setGroupId(body.groupId())
+                .setMinMembers(body.minMembers()).setGroupTimeoutSeconds(body.groupTimeoutSeconds())
                 .setRequestedAt(clock.instant()).setLabels(body.labels() == null ? Map.of() : body.labels()).build();
         checked(() -> {
             if (type == DemandType.PLACE) {

@@ -12,7 +12,7 @@ import java.util.TreeMap;
 /**
  * {@code GET /v1/queues}: the demands waiting for capacity, gathered from every instance's tasks:
  * how many wait per pool (kind and regions asked) and since when, and per priority how many wait,
- * how many were placed after waiting (mean and longest wait) and how many waits expired.
+ * how many were placed after waiting (mean and longest wait) and how many waits expired; and the gangs.
  */
 public final class QueueQueries {
     private final EngineReads reads;
@@ -46,7 +46,13 @@ public final class QueueQueries {
         final Map<String, long[]> pools = new TreeMap<>();
         final Map<Integer, long[]> priorities = new TreeMap<>(java.util.Comparator.reverseOrder());
         int waiting = 0;
+        final long[] gangs = new long[5];
         for (final QueueView view : views) {
+            gangs[0] += view.gangs().gathering();
+            gangs[1] += view.gangs().members();
+            gangs[2] += view.gangs().placed();
+            gangs[3] += view.gangs().timedOut();
+            gangs[4] += view.gangs().handedOver();
             for (final QueueView.Pool pool : view.pools()) {
                 final long[] p = pools.computeIfAbsent(pool.pool(), k -> new long[] {0, Long.MAX_VALUE});
                 p[0] += pool.waiting();
@@ -67,6 +73,7 @@ public final class QueueQueries {
         final List<Views.QueuePriority> priorityItems = new ArrayList<>();
         priorities.forEach((priority, p) -> priorityItems.add(new Views.QueuePriority(priority, (int) p[0], p[1],
                 p[1] == 0 ? 0 : p[2] / 1000.0 / p[1], p[3] / 1000.0, p[4])));
-        return new Views.Queues(waiting, poolItems, priorityItems);
+        return new Views.Queues(waiting, poolItems, priorityItems, new Views.QueueGangs((int) gangs[0], (int) gangs[1],
+                gangs[2], gangs[3], gangs[4]));
     }
 }

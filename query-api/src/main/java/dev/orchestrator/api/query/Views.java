@@ -79,7 +79,11 @@ public final class Views {
     }
 
     /** The demands waiting for capacity: how many in all, per pool, and per priority with how their waits ended. */
-    public record Queues(int waiting, List<QueuePool> pools, List<QueuePriority> priorities) {
+    public record Queues(int waiting, List<QueuePool> pools, List<QueuePriority> priorities, QueueGangs gangs) {
+    }
+
+    /** Gangs gathering now (and their members waiting), and since the tasks started: placed, timed out, handed on. */
+    public record QueueGangs(int gathering, int membersWaiting, long placed, long timedOut, long handedOver) {
     }
 
     /** Demands waiting in one pool (kind and the regions they asked for) and the longest wait so far. */

@@ -2,9 +2,11 @@ package dev.orchestrator.topology.decide;
 
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.topology.model.Allocation;
+import dev.orchestrator.topology.model.Capacity;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.PolicyTerms;
 import dev.orchestrator.topology.model.SlaTerms;
+import dev.orchestrator.topology.model.TentativeUnit;
 import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.routing.Journey;
 import dev.orchestrator.topology.model.UnitFacts;
@@ -15,8 +17,10 @@ import dev.orchestrator.topology.scoring.ScoringContext;
 import dev.orchestrator.topology.scoring.ScoringPipeline;
 import dev.orchestrator.topology.scoring.Scorers;
 import dev.orchestrator.topology.task.EngineTask;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -56,6 +60,32 @@ public final class Choices {
         // the window showed nothing feasible: look once at every unit in scope, full ones included, so a
         // fitting unit past the window is found and a rejection names the constraint that binds
         return pipeline.decide(scoring, task.slice().index().all(request.kind(), scope, WIDE_LOOK));
+    }
+
+    /**
+     * The best unit here for {@code request} as the units would be once {@code taken} (by unit id) more is
+     * held on them: a member of a gang judged after the members planned before it.
+     */
+    public Decision bestWith(final PlaceRequest request, final PolicyTerms policy, final Optional<SlaTerms> sla,
+                             final Map<String, Capacity> taken) {
+        final ScoringContext scoring = new ScoringContext(request, policy, sla, Set.of(), Long.MAX_VALUE);
+        final Collection<String> scope = scope(request, policy);
+        final Decision decision = pipeline.decide(scoring, tentative(task.slice().index().candidates(request.kind(), scope,
+                request.kind().primary(request.capacity()), policy.spread(), task.settings().candidatesPerRegion()), taken));
+        return decision.chosen().isPresent() ? decision
+                : pipeline.decide(scoring, tentative(task.slice().index().all(request.kind(), scope, WIDE_LOOK), taken));
+    }
+
+    private static List<UnitFacts> tentative(final List<UnitFacts> units, final Map<String, Capacity> taken) {
+        if (taken.isEmpty()) {
+            return units;
+        }
+        final List<UnitFacts> out = new ArrayList<>(units.size());
+        for (final UnitFacts unit : units) {
+            final Capacity more = taken.get(unit.unitId());
+            out.add(more == null ? unit : new TentativeUnit(unit, more));
+        }
+        return out;
     }
 
     /** {@code unit} alone judged for {@code request}: every filter, room included, and its price. */

@@ -57,13 +57,20 @@ public final class Placements {
     private final LeaseWaits waits;
     private final WaitingDemands waiting;
     private final Preemptions preemptions;
+    private final Gangs gangs;
 
     public Placements(final EngineTask task) {
         this.task = task;
         this.choices = new Choices(task);
         this.waits = new LeaseWaits(task);
-        this.waiting = new WaitingDemands(task, this, choices);
+        this.gangs = new Gangs(task, this, choices);
+        this.waiting = new WaitingDemands(task, this, choices, gangs);
         this.preemptions = new Preemptions(task);
+    }
+
+    /** The gangs gathering here. */
+    public Gangs gangs() {
+        return gangs;
     }
 
     /** The demands waiting here for capacity. */
@@ -77,7 +84,11 @@ public final class Placements {
 
     /** A valid PLACE demand that arrived on this task. */
     public void arrived(final PlaceRequest request) {
-        decide(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
+        if (request.gang() != null) {
+            gangs.arrived(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
+        } else {
+            decide(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
+        }
     }
 
     /** A demand another task sent here. */
@@ -141,6 +152,11 @@ public final class Placements {
     private void decide(final Attempt attempt) {
         final Allocation record = attempt.record();
         final PlaceRequest request = record.request();
+        if (gangs.gathering(record)) {
+            // a member of a gang still gathering is placed with its gang or not at all (a lease answer brings it back)
+            gangs.retry(record);
+            return;
+        }
         if (!task.consumer(record.consumerId()).known()) {
             askHome(attempt, LeaseAmount.ZERO);
             return;
@@ -277,6 +293,35 @@ public final class Placements {
         return true;
     }
 
+    /** A gang member placed on {@code unit} as its gang's plan says; {@code note} names the gang. */
+    void placeOn(final Allocation record, final Journey journey, final UnitState unit, final Decision decision,
+                 final Optional<SlaTerms> sla, final String note) {
+        reserve(new Attempt(record, journey, record, List.of()), unit, decision, Choices.cost(decision, record.request()),
+                sla, note);
+    }
+
+    /** {@code record} refused for {@code reason}, as any demand is (it may wait, when its wait limit lets it). */
+    void refuse(final Allocation record, final Journey journey, final ReasonCode reason, final String detail) {
+        reject(new Attempt(record, journey, record, List.of()), reason, detail, List.of());
+    }
+
+    /** A gang needs {@code need} more of its consumer's limits: {@code record}, one of its members, asks the home. */
+    void askLease(final Allocation record, final Journey journey, final LeaseAmount need) {
+        askHome(new Attempt(record, journey, record, List.of()), need);
+    }
+
+    /** A member of a gang goes to the task where its gang gathers; this task keeps where it went. */
+    void toGang(final Allocation record, final Journey journey, final int home) {
+        task.log().moved(record, home, List.of());
+        task.router().send(home, record.demandId(), new RouteMessage.GangMember(record,
+                journey.arrival() == task.self() && journey.pointedTo() == task.self() ? journey.pointingTo(home) : journey));
+    }
+
+    /** Whether the consumer may be charged at all: payments off, or the escrow ledger says it has funds. */
+    boolean mayPay(final String consumerId) {
+        return !task.settings().payments().enabled() || funded(consumerId);
+    }
+
     /** Whether the escrow ledger last said the consumer has money available (never heard of: it has none). */
     private boolean funded(final String consumerId) {
         final Long available = task.stores().funds().get(consumerId);
@@ -393,6 +438,10 @@ public final class Placements {
     }
 
     /** The arrival task's record points to the task that first took the demand; tell it where it ended. */
+    void repoint(final Allocation record, final Journey journey) {
+        repoint(new Attempt(record, journey, record, List.of()));
+    }
+
     private void repoint(final Attempt attempt) {
         final Journey journey = attempt.journey();
         if (journey.arrival() != task.self() && journey.pointedTo() != task.self()) {

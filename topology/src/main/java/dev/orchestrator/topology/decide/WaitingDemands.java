@@ -47,11 +47,13 @@ public final class WaitingDemands {
     private long lastView;
 
     private final Choices choices;
+    private final Gangs gangs;
 
-    WaitingDemands(final EngineTask task, final Placements placements, final Choices choices) {
+    WaitingDemands(final EngineTask task, final Placements placements, final Choices choices, final Gangs gangs) {
         this.task = task;
         this.placements = placements;
         this.choices = choices;
+        this.gangs = gangs;
     }
 
     /**
@@ -143,6 +145,9 @@ public final class WaitingDemands {
         if (!(task.log().get(demandId) instanceof Allocation record) || record.status() != Allocation.Status.WAITING) {
             return;
         }
+        if (gangs.onDeadline(record, now, this)) {
+            return;
+        }
         if (now < record.waitUntil()) {
             task.deadlines().add(record.waitUntil(), DeadlineQueue.Kind.WAIT, demandId);
             return;
@@ -157,9 +162,15 @@ public final class WaitingDemands {
         if (record.status() != Allocation.Status.WAITING) {
             return false;
         }
+        gangs.left(record);
         end(record.edit().releasedBy(releaseDemandId).build(), record, record.preemptions() > 0 ? ReasonCode.NONE
                 : ReasonCode.WITHDRAWN, "withdrawn by " + releaseDemandId + " while waiting for capacity");
         return true;
+    }
+
+    /** A member of a gang whose time ran out: REJECTED GANG_TIMEOUT, with {@code detail} saying why. */
+    void endGang(final Allocation record, final String detail) {
+        end(record, record, ReasonCode.GANG_TIMEOUT, detail);
     }
 
     /**
@@ -215,7 +226,8 @@ public final class WaitingDemands {
         // the view walks the whole queue: once a second is enough for /v1/queues and /metrics
         if (wallClock - lastView >= 1_000) {
             lastView = wallClock;
-            task.queueView(new QueueView(task.waiting().lengths(), task.waiting().byPriority(), waited, wallClock));
+            task.queueView(new QueueView(task.waiting().lengths(), task.waiting().byPriority(), waited, wallClock,
+                    gangs.view()));
         }
     }
 

@@ -106,6 +106,7 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
             lastSummary = wallClock;
         }
         stages.placements.waiting().sweep(wallClock);
+        stages.placements.gangs().sweep(wallClock);
         drainLocal(null);
         stages.optimizer.maybeRun(wallClock, now);
         drainLocal(null);

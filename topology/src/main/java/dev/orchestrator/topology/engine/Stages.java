@@ -67,6 +67,10 @@ final class Stages {
     void route(final RouteMessage message, final int from) {
         if (message instanceof RouteMessage.Spill spill) {
             placements.onSpill(spill);
+        } else if (message instanceof RouteMessage.GangMember member) {
+            placements.gangs().onMember(member);
+        } else if (message instanceof RouteMessage.GangHandoff handoff) {
+            placements.gangs().onHandoff(handoff);
         } else if (message instanceof RouteMessage.LeaseGrant grant) {
             placements.onGrant(grant);
         } else if (message instanceof RouteMessage.LeaseRequest request) {

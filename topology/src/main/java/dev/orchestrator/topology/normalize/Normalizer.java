@@ -7,6 +7,7 @@ import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.schemas.DeadLetter;
 import dev.orchestrator.topology.model.Capacity;
+import dev.orchestrator.topology.model.GangSpec;
 import dev.orchestrator.topology.model.PlaceRequest;
 import dev.orchestrator.topology.model.UnitKind;
 import dev.orchestrator.topology.model.UnitSpec;
@@ -89,7 +90,33 @@ public final class Normalizer {
                 : waitMillis(demand.getMaxWaitSeconds(), "maxWaitSeconds");
         return new PlaceRequest(demand.getDemandId(), demand.getConsumerId(), kind, capacity, canonicalRegions,
                 maxPrice, sla, duration, demand.getRequestedAt().toEpochMilli(), WorkloadLabels.of(demand.getLabels()),
-                priority, maxWait);
+                priority, maxWait, gang(demand));
+    }
+
+    /** The demand's gang, or null when it names no group; a half-named gang is refused naming what is missing. */
+    private static GangSpec gang(final Demand demand) {
+        if (demand.getGroupId() == null) {
+            if (demand.getMinMembers() != null) {
+                throw new InvalidInputException("minMembers", "is only for a demand that names a groupId");
+            }
+            if (demand.getGroupTimeoutSeconds() != null) {
+                throw new InvalidInputException("groupTimeoutSeconds", "is only for a demand that names a groupId");
+            }
+            return null;
+        }
+        final String group = id(demand.getGroupId(), "groupId");
+        if (demand.getMinMembers() == null) {
+            throw new InvalidInputException("minMembers", "a demand in a group must say how many members are placed together");
+        }
+        final int members = demand.getMinMembers();
+        if (members < 1 || members > GangSpec.MAX_MEMBERS) {
+            throw new InvalidInputException("minMembers", "must be from 1 to " + GangSpec.MAX_MEMBERS);
+        }
+        final Long timeout = demand.getGroupTimeoutSeconds();
+        if (timeout != null && (timeout < 1 || timeout > MAX_WAIT_SECONDS)) {
+            throw new InvalidInputException("groupTimeoutSeconds", "must be from 1 to " + MAX_WAIT_SECONDS + " seconds");
+        }
+        return new GangSpec(group, members, timeout == null ? null : timeout * 1000);
     }
 
     /** A priority within bounds, or the field named. */

@@ -5,15 +5,23 @@ import java.util.Map;
 
 /**
  * One task's wait queue as last seen by its stream thread, for {@code /v1/queues} and {@code /metrics}:
- * how many wait per pool and per priority, and how the waits that ended went, per priority.
+ * how many wait per pool and per priority, how the waits that ended went, per priority, and its gangs.
  */
-public record QueueView(List<Pool> pools, Map<Integer, Integer> byPriority, Map<Integer, Waited> waited, long at) {
-    public static final QueueView EMPTY = new QueueView(List.of(), Map.of(), Map.of(), 0);
+public record QueueView(List<Pool> pools, Map<Integer, Integer> byPriority, Map<Integer, Waited> waited, long at,
+                        Gangs gangs) {
+    public static final QueueView EMPTY = new QueueView(List.of(), Map.of(), Map.of(), 0, Gangs.NONE);
 
     public QueueView {
         pools = List.copyOf(pools);
         byPriority = Map.copyOf(byPriority);
         waited = Map.copyOf(waited);
+        // a view from an instance that predates gangs has none
+        gangs = gangs == null ? Gangs.NONE : gangs;
+    }
+
+    /** Gangs gathering here now (and their members), and since start: placed, timed out, handed to another task. */
+    public record Gangs(int gathering, int members, long placed, long timedOut, long handedOver) {
+        public static final Gangs NONE = new Gangs(0, 0, 0, 0, 0);
     }
 
     /** How many wait in a pool (kind and regions asked), and since when the longest has. */

@@ -187,6 +187,51 @@ public final class RemoteSlices {
     }
 
     /**
+     * The task, not {@code self}, whose summaries show room for the most of {@code members} (largest first,
+     * each taking from the offers the earlier ones left), if at least {@code minMembers}: where a gang that
+     * does not fit here is handed. The offers are a few units per pool, so this is a hint the task checks.
+     */
+    public OptionalInt gangTarget(final List<PlaceRequest> members, final java.util.function.Function<PlaceRequest,
+            Collection<String>> regions, final int minMembers, final int self) {
+        int best = -1;
+        int bestSeats = minMembers - 1;
+        for (final Map.Entry<Integer, List<PoolSummary>> slice : slices.entrySet()) {
+            if (slice.getKey() == self) {
+                continue;
+            }
+            final List<PoolSummary> pools = new java.util.ArrayList<>(slice.getValue());
+            int seats = 0;
+            for (final PlaceRequest member : members) {
+                if (seat(pools, member, regions.apply(member))) {
+                    seats++;
+                }
+            }
+            if (seats > bestSeats) {
+                best = slice.getKey();
+                bestSeats = seats;
+            }
+        }
+        return best < 0 ? OptionalInt.empty() : OptionalInt.of(best);
+    }
+
+    /** Takes room for {@code member} from the first offer of {@code pools} that holds it; whether one did. */
+    private static boolean seat(final List<PoolSummary> pools, final PlaceRequest member, final Collection<String> regions) {
+        for (int p = 0; p < pools.size(); p++) {
+            final PoolSummary pool = pools.get(p);
+            if (pool.kind() != member.kind() || !regions.isEmpty() && !regions.contains(pool.region())) {
+                continue;
+            }
+            for (int o = 0; o < pool.offers().size(); o++) {
+                if (pool.offers().get(o).free().covers(member.capacity())) {
+                    pools.set(p, pool.taking(o, member.capacity()));
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether some other task has a pool of the kind in {@code regions}, full or not, with units of the
      * GPU model a GPU demand names: for naming why nothing fits (full, or no such unit at all).
      */

@@ -14,6 +14,8 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "t")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = RouteMessage.Spill.class, name = "spill"),
+    @JsonSubTypes.Type(value = RouteMessage.GangMember.class, name = "gang-member"),
+    @JsonSubTypes.Type(value = RouteMessage.GangHandoff.class, name = "gang-handoff"),
     @JsonSubTypes.Type(value = RouteMessage.FundsStatus.class, name = "funds"),
     @JsonSubTypes.Type(value = RouteMessage.ProviderStanding.class, name = "standing"),
     @JsonSubTypes.Type(value = RouteMessage.ReleaseRequest.class, name = "release"),
@@ -40,6 +42,21 @@ import java.util.List;
 public sealed interface RouteMessage {
     /** A demand (or an allocation to place again) that its sender could not place, or could place only dearly. */
     record Spill(Allocation record, Journey journey) implements RouteMessage {
+    }
+
+    /** A demand of a gang, on its way to the task its group hashes to, where the gang gathers. */
+    record GangMember(Allocation record, Journey journey) implements RouteMessage {
+    }
+
+    /**
+     * A gathered gang that does not fit on its group's task, handed whole to a task whose summary shows room
+     * for it: its members (WAITING), minimum, when it began and its deadline.
+     */
+    record GangHandoff(String key, int minMembers, long started, long deadline, List<Allocation> members)
+            implements RouteMessage {
+        public GangHandoff {
+            members = members == null ? List.of() : List.copyOf(members);
+        }
     }
 
     /** A RELEASE demand, on its way to the task that holds the allocation of {@code releaseOf}. */

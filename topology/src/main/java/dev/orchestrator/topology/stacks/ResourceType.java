@@ -17,7 +17,7 @@ public enum ResourceType {
             opt("memory", Kind.STRING).replacing(), opt("gpu_type", Kind.STRING).replacing(),
             opt("gpu_count", Kind.INTEGER).replacing(), opt("regions", Kind.LIST).replacing(),
             opt("target_utilization", Kind.NUMBER), opt("cooldown_seconds", Kind.INTEGER), opt("spread", Kind.BOOLEAN).replacing(),
-            opt("labels", Kind.MAP)),
+            opt("labels", Kind.MAP), opt("gang", Kind.BOOLEAN)),
             Set.of("pool_id", "wanted_replicas", "placed_replicas", "ready_replicas", "endpoints")),
     MODEL_DEPLOYMENT("orchestrator::model_deployment", props(
             req("model", Kind.STRING).replacing(), req("image", Kind.STRING), req("pool", Kind.STRING).replacing(),

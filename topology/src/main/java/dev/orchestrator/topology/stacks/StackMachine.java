@@ -347,8 +347,13 @@ public final class StackMachine {
                 throw new IllegalArgumentException("the stack would make more than " + MAX_DEMANDS + " demands");
             }
             int index = live.stream().mapToInt(StackRecord.Replica::index).max().orElse(-1);
+            // a gang pool asks for the replicas it adds at once as one group: all of them placed together, or none
+            final int adding = wanted - live.size();
+            final String group = "true".equals(String.valueOf(properties.get("gang"))) && adding > 1
+                    && adding <= dev.orchestrator.topology.model.GangSpec.MAX_MEMBERS
+                    ? record.stackId() + "/" + record.traversal() + "/" + resource + "/" + (index + 1) : null;
             for (int i = live.size(); i < wanted; i++) {
-                demand(resource, ++index, kind, spec, properties);
+                demand(resource, ++index, kind, spec, properties, group, adding);
             }
             for (int i = wanted; i < live.size(); i++) {
                 final StackRecord.Replica extra = live.get(live.size() - 1 - (i - wanted));
@@ -358,8 +363,15 @@ public final class StackMachine {
             settle(resource);
         }
 
+        /** A replica asked for alone. */
         private void demand(final String resource, final int index, final ResourceKind kind, final ResourceSpec spec,
                             final Map<String, Object> properties) {
+            demand(resource, index, kind, spec, properties, null, 0);
+        }
+
+        /** A replica; with {@code group}, one of the {@code members} of a gang. */
+        private void demand(final String resource, final int index, final ResourceKind kind, final ResourceSpec spec,
+                            final Map<String, Object> properties, final String group, final int members) {
             final String id = PREFIX + record.stackId() + "/" + record.traversal() + "/" + resource + "/" + index;
             // a pool's replica runs what its deployment says (image, model, ports), carried to the executor as labels
             final Map<String, String> workload = kind == ResourceKind.COMPUTE ? workload(resource) : Map.of();
@@ -376,6 +388,9 @@ public final class StackMachine {
             }
             if (properties.get("sla") instanceof String sla) {
                 demand.setSlaId(sla);
+            }
+            if (group != null) {
+                demand.setGroupId(group).setMinMembers(members);
             }
             demands.add(demand.build());
         }

@@ -15,6 +15,7 @@ import dev.orchestrator.topology.ledger.Slice;
 import dev.orchestrator.topology.ledger.UnitHeader;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
+import dev.orchestrator.topology.model.GangSpec;
 import dev.orchestrator.topology.model.Hosted;
 import dev.orchestrator.topology.model.Moved;
 import dev.orchestrator.topology.model.PolicyTerms;
@@ -23,12 +24,15 @@ import dev.orchestrator.topology.normalize.Normalizer;
 import dev.orchestrator.topology.optimize.OptimizerView;
 import dev.orchestrator.topology.optimize.RecentRejections;
 import dev.orchestrator.topology.routing.RemoteSlices;
+import dev.orchestrator.topology.schedule.GangBook;
 import dev.orchestrator.topology.schedule.PreemptionBudget;
 import dev.orchestrator.topology.routing.Router;
 import dev.orchestrator.topology.state.EngineStores;
 import dev.orchestrator.topology.telemetry.DeadlineQueue;
 import dev.orchestrator.topology.telemetry.InputClock;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -55,6 +59,7 @@ public final class EngineTask {
     private final DeadlineQueue deadlines = new DeadlineQueue();
     private final RecentRejections rejections = new RecentRejections();
     private final WaitQueue waiting = new WaitQueue();
+    private final GangBook gangBook = new GangBook(GangSpec.MAX_MEMBERS);
     private final PreemptionBudget preemptionBudget = new PreemptionBudget();
 
     /** Written by the stream thread after each sweep, read by /v1/queues and /metrics. */
@@ -165,6 +170,11 @@ public final class EngineTask {
         queueView = view;
     }
 
+    /** The gangs gathering here, and those placed lately. */
+    public GangBook gangBook() {
+        return gangBook;
+    }
+
     public DeadlineQueue deadlines() {
         return deadlines;
     }
@@ -240,9 +250,11 @@ public final class EngineTask {
             it.forEachRemaining(kv -> slas.put(kv.key, kv.value));
         }
         final long now = out.now();
+        final List<Allocation> gathering = new ArrayList<>();
         try (KeyValueIterator<String, DemandRecord> it = stores.demands().all()) {
-            it.forEachRemaining(kv -> restore(kv.value, now));
+            it.forEachRemaining(kv -> restore(kv.value, now, gathering));
         }
+        regather(gathering, now);
         try (KeyValueIterator<String, Hosted> it = stores.hosted().all()) {
             it.forEachRemaining(kv -> {
                 final Hosted hosted = kv.value;
@@ -259,7 +271,7 @@ public final class EngineTask {
                 DeadlineQueue.Kind.HEARTBEAT, unit.unitId()));
     }
 
-    private void restore(final DemandRecord record, final long now) {
+    private void restore(final DemandRecord record, final long now, final List<Allocation> gathering) {
         if (record instanceof Moved moved) {
             moved.unitSequences().forEach(slice::restoreSequence);
             if (moved.preemptedAt() > 0) {
@@ -295,9 +307,33 @@ public final class EngineTask {
                 slice.restoreHeld(allocation.migration().targetUnit(), Holds.target(allocation));
                 deadlines.add(allocation.migration().confirmBy(), DeadlineQueue.Kind.MIGRATION, allocation.demandId());
             }
-        } else if (allocation.status() == Allocation.Status.WAITING) {
-            waiting.add(WaitQueue.entry(allocation, allocation.request().priorityUnder(terms)));
+        }
+        final GangSpec gang = allocation.request().gang();
+        if (gang != null && allocation.placement() != null && allocation.waitUntil() > now) {
+            // placed with its gang (a member that gathered keeps the gang's deadline): later members go alone
+            gangBook.restoreFormed(allocation.request().gangKey(), allocation.waitUntil());
+        }
+        if (allocation.status() == Allocation.Status.WAITING) {
             deadlines.add(allocation.waitUntil(), DeadlineQueue.Kind.WAIT, allocation.demandId());
+            if (gang != null) {
+                // whether it gathers or waits alone depends on whether its gang was placed: known once all is read
+                gathering.add(allocation);
+            } else {
+                waiting.add(WaitQueue.entry(allocation, allocation.request().priorityUnder(terms)));
+            }
+        }
+    }
+
+    /** Gang members that were WAITING: alone when their gang was placed, else gathering again. */
+    private void regather(final List<Allocation> gathering, final long now) {
+        for (final Allocation member : gathering) {
+            final String key = member.request().gangKey();
+            if (gangBook.isFormed(key, now)) {
+                waiting.add(WaitQueue.entry(member, member.request().priorityUnder(terms(member.consumerId()))));
+            } else {
+                gangBook.restore(key, member.demandId(), member.request().gang().minMembers(), member.waitingSince(),
+                        member.waitUntil());
+            }
         }
     }
 }

@@ -75,6 +75,23 @@ class StackPoolTest extends ExampleStackDriver {
     }
 
     @Test
+    void aGangPoolAsksForTheReplicasItAddsAsOneGroupAllPlacedOrNone() throws Exception {
+        final String gang = example().replace("      max_replicas: 8\n", "      max_replicas: 8\n      gang: true\n");
+        apply(new StackInput.Create("s1", "team-a", gang, Map.of("replicas", "3"), true, "test", now));
+        final List<Demand> replicas = answer("stack:s1/t1/weights/0", "ACTIVE", "NONE");
+        assertThat(replicas).extracting(Demand::getDemandId)
+                .containsExactly("stack:s1/t1/pool/0", "stack:s1/t1/pool/1", "stack:s1/t1/pool/2");
+        assertThat(replicas).extracting(Demand::getGroupId).containsOnly("s1/t1/pool/0");
+        assertThat(replicas).extracting(Demand::getMinMembers).containsOnly(3);
+        // a replica replaced alone is not a gang
+        answer("stack:s1/t1/pool/0", "ACTIVE", "NONE");
+        answer("stack:s1/t1/pool/1", "ACTIVE", "NONE");
+        answer("stack:s1/t1/pool/2", "ACTIVE", "NONE");
+        assertThat(answer("stack:s1/t1/pool/0", "EXPIRED", "EXECUTION_FAILED")).singleElement()
+                .satisfies(d -> assertThat(d.getGroupId()).isNull());
+    }
+
+    @Test
     void aPoolWithoutATargetOrAStackThatIsMovingIsNotAutoscaled() throws Exception {
         created(2);
         assertThat(machine.apply(stack, new StackInput.Utilization("s1", "pool", 0.9, "metrics", now), now).refused())
