@@ -109,6 +109,12 @@ class HttpWritesIT {
                 row("priority out of range", "POST", "/v1/demands", demand + ", \"priority\": 1001}", 400, "INVALID_FIELD", "priority"),
                 row("negative wait", "POST", "/v1/demands", demand + ", \"maxWaitSeconds\": -1}", 400, "INVALID_FIELD",
                         "maxWaitSeconds"),
+                row("gang without its minimum", "POST", "/v1/demands", demand + ", \"groupId\": \"train\"}", 400,
+                        "INVALID_FIELD", "minMembers"),
+                row("gang minimum above 256", "POST", "/v1/demands", demand + ", \"groupId\": \"train\", \"minMembers\": 257}",
+                        400, "INVALID_FIELD", "minMembers"),
+                row("gang timeout of 0", "POST", "/v1/demands", demand + ", \"groupId\": \"train\", \"minMembers\": 2, "
+                        + "\"groupTimeoutSeconds\": 0}", 400, "INVALID_FIELD", "groupTimeoutSeconds"),
                 row("disruption budget above 100%", "POST", "/v1/policies", "{\"consumerId\": \"a\", \"disruptionBudgetPercent\": 101}",
                         400, "INVALID_FIELD", "disruptionBudgetPercent"),
                 row("duplicate field", "POST", "/v1/demands", demand + ", \"consumerId\": \"team-b\"}", 400, "DUPLICATE_FIELD", null),

@@ -62,6 +62,8 @@ public final class FleetSimulator implements AutoCloseable {
     private static final List<String> CONSUMERS = List.of("team-a", "team-b", "team-c");
     /** The demo's on-call team, whose urgent GPU jobs preempt batch work. */
     private static final String URGENT = "on-call";
+    /** The demo's research team, whose training jobs are gangs. */
+    private static final String RESEARCH = "research";
 
     private final Topics topics;
     private final TopicWriter producer;
@@ -107,6 +109,8 @@ public final class FleetSimulator implements AutoCloseable {
         clock.scheduleAtFixedRate(this::stackLoop, 5, 150, TimeUnit.SECONDS);
         // every two minutes team-c fills the a100s with batch jobs (some wait), then team-a's urgent jobs preempt some
         clock.scheduleAtFixedRate(this::gpuRush, 30, 120, TimeUnit.SECONDS);
+        // between rushes the research team asks for a training gang: CPU or l4 workers, all together or none
+        clock.scheduleAtFixedRate(this::trainingGang, 75, 120, TimeUnit.SECONDS);
         LOG.info("demo fleet started providers={} units={} demandsPerSecond={}", ALL_PROVIDERS, units.size(), demandsPerSecond);
     }
 
@@ -120,6 +124,7 @@ public final class FleetSimulator implements AutoCloseable {
             }
             funds(FundsRequestType.DEPOSIT, STACK_OWNER, "2000", "start");
             funds(FundsRequestType.DEPOSIT, URGENT, "2000", "start");
+            funds(FundsRequestType.DEPOSIT, RESEARCH, "2000", "start");
             for (int p = 0; p < ALL_PROVIDERS; p++) {
                 funds(FundsRequestType.STAKE, "provider-" + p, "100", "start");
             }
@@ -258,12 +263,44 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The gang show: the research team's training job needs its workers at once (groupId, minMembers): they gather
+     * WAITING, then are placed together in one transaction, or none is and all end REJECTED GANG_TIMEOUT
+     * after a minute. Even rounds ask for four 16-vCPU CPU workers (there is room for them); odd rounds for
+     * six two-GPU l4 workers, which the l4s beside the steady load rarely hold at once.
+     */
+    private void trainingGang() {
+        try {
+            final long round = (System.currentTimeMillis() - started) / 120_000;
+            final boolean cpu = round % 2 == 0;
+            final int workers = cpu ? 4 : 6;
+            for (int i = 0; i < workers; i++) {
+                final String id = "train-" + run + "-" + round + "-w" + i;
+                final Demand.Builder worker = cpu ? Demand.newBuilder().setDemandId(id).setConsumerId(RESEARCH)
+                        .setType(DemandType.PLACE).setKind(ResourceKind.COMPUTE).setResources(ResourceSpec.newBuilder()
+                                .setCpu(new Quantity("16", "vcpu")).setMemory(new Quantity("64", "GiB")).build())
+                        .setDurationMillis(60_000L).setRequestedAt(Instant.now())
+                        : gpu(id, RESEARCH, "l4", 2, 60_000, List.of("eu-west-1", "ap-south-1"));
+                producer.send(topics.demand, id, worker.setGroupId("train-" + run + "-" + round).setMinMembers(workers)
+                        .setGroupTimeoutSeconds(60L).build());
+            }
+            producer.flush();
+        } catch (final RuntimeException e) {
+            LOG.warn("demo training gang: {}", e.toString());
+        }
+    }
+
     private void gpuJob(final String id, final String consumer, final int gpus, final long millis) {
-        producer.send(topics.demand, id, Demand.newBuilder().setDemandId(id).setConsumerId(consumer).setType(DemandType.PLACE)
+        producer.send(topics.demand, id, gpu(id, consumer, "a100", gpus, millis, List.of("us-east-1", "eu-west-1")).build());
+    }
+
+    private static Demand.Builder gpu(final String id, final String consumer, final String model, final int gpus,
+                                      final long millis, final List<String> regions) {
+        return Demand.newBuilder().setDemandId(id).setConsumerId(consumer).setType(DemandType.PLACE)
                 .setKind(ResourceKind.COMPUTE).setResources(ResourceSpec.newBuilder()
                         .setCpu(new Quantity(String.valueOf(4 * gpus), "vcpu")).setMemory(new Quantity(String.valueOf(32 * gpus), "GiB"))
-                        .setGpuCount(gpus).setGpuType("a100").build())
-                .setRegions(List.of("us-east-1", "eu-west-1")).setDurationMillis(millis).setRequestedAt(Instant.now()).build());
+                        .setGpuCount(gpus).setGpuType(model).build())
+                .setRegions(regions).setDurationMillis(millis).setRequestedAt(Instant.now());
     }
 
     private void heartbeats() {

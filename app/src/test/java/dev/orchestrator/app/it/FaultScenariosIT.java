@@ -19,13 +19,14 @@ class FaultScenariosIT {
 
     @Test
     void twoEnginesSurviveRepeatedSigkillWithoutLosingOrDuplicatingDecisions() throws Exception {
-        // 6,000 demands at 150/s: about 40 s, a SIGKILL every 10 s
-        final ScenarioResult result = scenarios().killNine(6_000, 150, Duration.ofSeconds(10));
+        // 4,500 demands at 150/s: about 30 s, a SIGKILL every 10 s, each engine killed at least once (the full
+        // length is ./orchestrator chaos)
+        final ScenarioResult result = scenarios().killNine(4_500, 150, Duration.ofSeconds(10));
 
-        assertThat(result.measured()).as("a SIGKILL every 10 s for about 40 s").matches("[34] kills;.*");
+        assertThat(result.measured()).as("a SIGKILL every 10 s for about 30 s").matches("[23] kills;.*");
         assertThat(result.violations()).isEmpty();
         // the demands sent, and any release the ledger asked for an allocation its consumer could not pay for
-        assertThat(result.decisions()).isGreaterThanOrEqualTo(6_000).isEqualTo(result.inputs() - result.deadLetters());
+        assertThat(result.decisions()).isGreaterThanOrEqualTo(4_500).isEqualTo(result.inputs() - result.deadLetters());
         // money moved across the kills and the books balance (verify's invariant 6)
         assertThat(result.measured()).containsPattern("books: [1-9][0-9,]* movements").endsWith("0 created or lost");
         assertThat(result.passed()).isTrue();
