@@ -59,6 +59,41 @@ class GangAcrossTasksTest {
         world.checkEveryDemandDecided();
     }
 
+    @Test
+    void aGatheringGangAndAPlacedOneComeBackFromTheirTasksStoresAfterACrash() {
+        final MultiTaskProperties.World world = MultiTaskProperties.World.settled("c5", 1_000);
+        final TaskCluster cluster = world.cluster;
+        send(world, "g-1", "gather", 3, 20);
+        send(world, "g-2", "gather", 3, 20);
+        send(world, "p-1", "pair", 2, 20);
+        send(world, "p-2", "pair", 2, 20);
+        cluster.settle();
+        assertThat(last(cluster.committed(cluster.topics.allocations), "g-2").getStatus()).isEqualTo(AllocationStatus.WAITING);
+        assertThat(last(cluster.committed(cluster.topics.allocations), "p-2").getStatus()).isEqualTo(AllocationStatus.PLACED);
+
+        for (final TaskCluster.SimTask task : cluster.tasks) {
+            task.crash();
+        }
+        // the gathering gang is rebuilt from its members' WAITING records; the placed one is remembered as placed
+        send(world, "g-3", "gather", 3, 20);
+        send(world, "p-3", "pair", 2, 20);
+        cluster.settle();
+        // restarted tasks know the others' room again once summaries arrive; gangs look again every 5 s
+        for (int i = 0; i < 2; i++) {
+            cluster.advance(6_000);
+            cluster.settle();
+        }
+        final List<AllocationResult> results = cluster.committed(cluster.topics.allocations);
+        for (final String member : List.of("g-1", "g-2", "g-3")) {
+            assertThat(last(results, member).getStatus()).as(member).isEqualTo(AllocationStatus.PLACED);
+            assertThat(last(results, member).getReasonDetail()).contains("placed with group gather: 3 of 3");
+        }
+        assertThat(last(results, "p-3").getStatus()).isEqualTo(AllocationStatus.PLACED);
+        assertThat(String.valueOf(last(results, "p-3").getReasonDetail())).doesNotContain("group");
+        world.check();
+        world.checkEveryDemandDecided();
+    }
+
     private static void send(final MultiTaskProperties.World world, final String id, final String group, final int min,
                              final long gb) {
         final Demand demand = Demand.newBuilder().setDemandId(id).setConsumerId("c5").setType(DemandType.PLACE)

@@ -305,7 +305,7 @@ public final class Gangs {
         }
         task.gangBook().handedTo(gang, target.getAsInt());
         for (final Allocation member : members) {
-            task.log().moved(member, target.getAsInt(), List.of());
+            task.log().movedWithGang(member, target.getAsInt(), gang.key(), gang.deadline());
         }
         task.router().send(target.getAsInt(), gang.key(), new RouteMessage.GangHandoff(gang.key(), gang.minMembers(),
                 gang.started(), gang.deadline(), members));

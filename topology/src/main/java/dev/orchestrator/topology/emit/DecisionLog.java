@@ -88,6 +88,14 @@ public final class DecisionLog {
         return record instanceof Moved moved ? moved.unitSequences() : java.util.Map.of();
     }
 
+    /** A member of gang {@code key} left with its gang for the task of {@code to}, which it leads there until {@code until}. */
+    public void movedWithGang(final Allocation allocation, final int to, final String key, final long until) {
+        moved(allocation, to, List.of());
+        if (demands.get(allocation.demandId()) instanceof Moved moved) {
+            demands.put(allocation.demandId(), moved.withGang(key, until));
+        }
+    }
+
     /** The allocation left for the task of {@code to}; the unit sequences it reached here are kept. */
     public void moved(final Allocation allocation, final int to, final List<UnitChange> units) {
         final Allocation.Builder kept = allocation.edit();

@@ -187,6 +187,11 @@ public final class GangBook {
         away.put(gang.key, new long[] {partition, gang.deadline});
     }
 
+    /** A gang restored as handed to the task of {@code partition} until {@code until}. */
+    public void restoreAway(final String key, final int partition, final long until) {
+        away.put(key, new long[] {partition, until});
+    }
+
     /** A gang handed here whole by another task: it gathers here (with any members already here) and is not handed on. */
     public Gang adopt(final String key, final int minMembers, final long started, final long deadline,
                       final List<String> members) {

@@ -274,6 +274,9 @@ public final class EngineTask {
     private void restore(final DemandRecord record, final long now, final List<Allocation> gathering) {
         if (record instanceof Moved moved) {
             moved.unitSequences().forEach(slice::restoreSequence);
+            if (moved.gangKey() != null && moved.gangUntil() > now) {
+                gangBook.restoreAway(moved.gangKey(), moved.to(), moved.gangUntil());
+            }
             if (moved.preemptedAt() > 0) {
                 preemptionBudget.preempted(moved.consumerId(), moved.preemptedAt());
             }
