@@ -246,11 +246,15 @@ public final class BenchRunner {
             }
             intendedMillis[i] = intended;
             final String id = "d" + i;
-            final int consumer = random.nextInt(profile.consumers());
+            final int drawn = random.nextInt(profile.consumers());
+            // the preemption profile sends a tenth of its demands as gangs: four in a row of one consumer, all or none
+            final long block = i / SchedulingTally.GANG_SIZE;
+            final boolean gang = scheduling != null && block % 10 == 3;
+            final int consumer = gang ? (int) (block % profile.consumers()) : drawn;
             final Demand.Builder demand = Demand.newBuilder().setDemandId(id).setConsumerId("c" + consumer)
                     .setRequestedAt(Instant.ofEpochMilli(intended));
             final List<Integer> mine = earlier.computeIfAbsent(consumer, c -> new java.util.ArrayList<>());
-            if (!mine.isEmpty() && random.nextDouble() < profile.releaseShare()) {
+            if (!gang && !mine.isEmpty() && random.nextDouble() < profile.releaseShare()) {
                 // release an earlier demand of the same consumer, placed or not
                 demand.setType(DemandType.RELEASE).setReleaseOf("d" + mine.remove(random.nextInt(mine.size())));
             } else {
@@ -267,6 +271,11 @@ public final class BenchRunner {
                     final int priority = roll < 0.7 ? 0 : roll < 0.9 ? 5 : 10;
                     scheduling.sent(i, priority);
                     demand.setPriority(priority).setMaxWaitSeconds(priority == 0 ? waitSeconds : priority == 5 ? 2 * waitSeconds : 0L);
+                    if (gang) {
+                        scheduling.gangMember(i);
+                        demand.setGroupId("g" + block).setMinMembers((int) Math.min(SchedulingTally.GANG_SIZE,
+                                profile.demands() - block * SchedulingTally.GANG_SIZE)).setGroupTimeoutSeconds(Math.max(1, waitSeconds));
+                    }
                 }
             }
             producer.send(topics.demand, id, demand.build());

@@ -53,6 +53,10 @@ class BenchIT {
         assertThat(scheduling.path("byPriority").path("0").path("waitExpired").asLong()
                 + scheduling.path("byPriority").path("0").path("placedAfterWaiting").asLong()).as(output).isPositive();
         assertThat(scheduling.path("byPriority").path("10").path("placedAtOnce").asLong()).as(output).isPositive();
+        // a tenth of the demands come in gangs of four: verify checked each placed whole or not at all (invariant 8)
+        assertThat(output).contains("members in gangs of 4");
+        assertThat(scheduling.path("gangs").path("members").asLong()).as(output).isGreaterThanOrEqualTo(140);
+        assertThat(scheduling.path("gangs").path("placedTogether").asLong()).as(output).isPositive();
         assertThat(result.path("verified").asBoolean()).isTrue();
     }
 
@@ -141,7 +145,7 @@ class BenchIT {
     void measuresQueriesWhilePlacementsRun() throws Exception {
         final Path json = dir.resolve("query.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "6000", "--rate", "300",
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "9000", "--rate", "300",
                 "--phase-seconds", "5", "--query-rate", "200", "--json", json.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));

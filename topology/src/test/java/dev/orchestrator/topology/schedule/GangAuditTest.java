@@ -26,4 +26,24 @@ class GangAuditTest {
         audit.placed("b2");
         assertThat(audit.violations()).isEmpty();
     }
+
+    @Test
+    void holdsAGroupToTheMinimumItsPlacedMembersNamed() {
+        final GangAudit audit = new GangAudit();
+        audit.member("a1", "c/a", 2);
+        audit.member("a2", "c/a", 2);
+        // refused for naming another minimum: never placed, so it does not raise the group's
+        audit.member("hostile", "c/a", 256);
+        audit.placed("a1");
+        audit.placed("a2");
+        assertThat(audit.violations()).isEmpty();
+        // one placed alone after the gang, naming a larger minimum, does not either
+        audit.member("late", "c/a", 5);
+        audit.placed("late");
+        assertThat(audit.violations()).isEmpty();
+        audit.member("lone", "c/b", 3);
+        audit.placed("lone");
+        assertThat(audit.violations()).containsExactly(
+                "group c/b: 1 of its members placed, fewer than its minimum 3 (a gang is placed whole or not at all)");
+    }
 }
