@@ -63,11 +63,12 @@ class FaultScenariosIT {
 
     @Test
     void threeBrokersAndThreeEnginesRideOutABrokerRestartAndAnEngineSigkill() throws Exception {
-        // 2,400 demands at 120/s: a broker stopped for 5 s at a third, an engine SIGKILLed at two thirds
-        final ScenarioResult result = scenarios().multiBroker(2_400, 120);
+        // 1,800 demands at 120/s: a broker stopped for 5 s at a third, an engine SIGKILLed at two thirds
+        final ScenarioResult result = scenarios().multiBroker(1_800, 120);
 
         assertThat(result.violations()).isEmpty();
-        assertThat(result.decisions()).isEqualTo(2_460);
+        // and the 60 probes sent right after the SIGKILL
+        assertThat(result.decisions()).isEqualTo(1_860);
         assertThat(result.measured()).contains("decisions resumed in", "reads in").doesNotContain("more than");
         assertThat(result.passed()).isTrue();
     }

@@ -76,7 +76,7 @@ class LauncherIT {
         final String port = "broker.port=" + LocalPorts.freeStable();
         final DemoProcess first = DemoProcess.start(dir, "--set", port);
         assertThat(first.awaitReady(Duration.ofSeconds(90))).as("ready; output:%n%s", first.output()).isTrue();
-        Thread.sleep(10_000);
+        Thread.sleep(6_000);
         // SIGKILL: engine, broker, Connect worker and simulator die mid-transaction together
         first.process().destroyForcibly();
         assertThat(first.process().waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -89,7 +89,7 @@ class LauncherIT {
         assertThat(ready).as("ready after SIGKILL; main thread:%n%s%noutput:%n%s",
                 ready ? "" : second.mainThread(), second.output()).isTrue();
         System.out.printf("demo ready %.1f s after its restart from a SIGKILL%n", (System.nanoTime() - restart) / 1e9);
-        Thread.sleep(15_000);
+        Thread.sleep(8_000);
         final Matcher bootstrap = Pattern.compile("Kafka bootstrap  (127\\.0\\.0\\.1:\\d+)").matcher(second.output());
         assertThat(bootstrap.find()).isTrue();
         final long verifying = System.nanoTime();
