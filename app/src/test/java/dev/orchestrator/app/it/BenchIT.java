@@ -145,7 +145,7 @@ class BenchIT {
     void measuresQueriesWhilePlacementsRun() throws Exception {
         final Path json = dir.resolve("query.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "9000", "--rate", "300",
+                "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "12000", "--rate", "300",
                 "--phase-seconds", "5", "--query-rate", "200", "--json", json.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
