@@ -123,7 +123,7 @@ public final class Gangs {
         task.log().write(record, record.edit().status(Allocation.Status.WAITING).waiting(now, gang.deadline())
                 .reason("", "gathering group " + spec.groupId() + ": " + gang.size() + " of at least "
                         + gang.minMembers() + " members here; placed together once they fit, or REJECTED GANG_TIMEOUT in "
-                        + seconds(gang.deadline() - now)), "WAITING", List.of());
+                        + WaitingDemands.seconds(gang.deadline() - now)), "WAITING", List.of());
         task.deadlines().add(gang.deadline(), DeadlineQueue.Kind.WAIT, record.demandId());
         placements.repoint(record, journey);
         if (gang.gathered()) {
@@ -180,7 +180,7 @@ public final class Gangs {
             return true;
         }
         final String detail = "group " + record.request().gang().groupId() + " did not place " + gang.minMembers()
-                + " members together within " + seconds(gang.deadline() - gang.started()) + ": " + gang.size()
+                + " members together within " + WaitingDemands.seconds(gang.deadline() - gang.started()) + ": " + gang.size()
                 + " gathered" + (gang.why().isEmpty() ? "" : "; " + gang.why());
         for (final String demandId : task.gangBook().expire(key)) {
             if (task.log().get(demandId) instanceof Allocation member && member.status() == Allocation.Status.WAITING) {
@@ -296,9 +296,8 @@ public final class Gangs {
      * least its minimum: its members' records here point there, and members arriving later follow it.
      */
     private void handOff(final GangBook.Gang gang, final List<Allocation> members, final PolicyTerms policy) {
-        final List<Allocation> largestFirst = new ArrayList<>(members);
-        largestFirst.sort(Comparator.comparing((Allocation m) -> m.request().capacity(), LARGEST.reversed()));
-        final OptionalInt target = task.remote().gangTarget(largestFirst.stream().map(Allocation::request).toList(),
+        final OptionalInt target = task.remote().gangTarget(GangPlan.largestFirst(members,
+                (Allocation m) -> m.request().capacity(), LARGEST).stream().map(Allocation::request).toList(),
                 request -> Choices.scope(request, policy), gang.minMembers(), task.self());
         if (target.isEmpty()) {
             return;
@@ -358,9 +357,5 @@ public final class Gangs {
 
     private long timeout(final GangSpec spec) {
         return spec.timeoutMillis() != null ? spec.timeoutMillis() : task.settings().scheduling().gangTimeoutMillis();
-    }
-
-    private static String seconds(final long millis) {
-        return (millis + 999) / 1000 + " s";
     }
 }

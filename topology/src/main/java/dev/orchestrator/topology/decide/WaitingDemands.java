@@ -258,7 +258,8 @@ public final class WaitingDemands {
         return record.request().priorityUnder(task.terms(record.consumerId()));
     }
 
-    private static String seconds(final long millis) {
+    /** A span as whole seconds, rounded up, for a record's detail. */
+    static String seconds(final long millis) {
         return (millis + 999) / 1000 + " s";
     }
 }

@@ -90,14 +90,16 @@ public final class DecisionLog {
 
     /** A member of gang {@code key} left with its gang for the task of {@code to}, which it leads there until {@code until}. */
     public void movedWithGang(final Allocation allocation, final int to, final String key, final long until) {
-        moved(allocation, to, List.of());
-        if (demands.get(allocation.demandId()) instanceof Moved moved) {
-            demands.put(allocation.demandId(), moved.withGang(key, until));
-        }
+        demands.put(allocation.demandId(), pointer(allocation, to, List.of()).withGang(key, until));
     }
 
     /** The allocation left for the task of {@code to}; the unit sequences it reached here are kept. */
     public void moved(final Allocation allocation, final int to, final List<UnitChange> units) {
+        demands.put(allocation.demandId(), pointer(allocation, to, units));
+    }
+
+    /** The pointer that replaces {@code allocation} here when it leaves for {@code to}, its units' sequences kept. */
+    private Moved pointer(final Allocation allocation, final int to, final List<UnitChange> units) {
         final Allocation.Builder kept = allocation.edit();
         units.forEach(change -> kept.unitSequence(change.unitId(), change.sequence()));
         final java.util.Map<String, Long> sequences = kept.keepSequencesOf(ownsUnit).build().unitSequences();
@@ -105,8 +107,7 @@ public final class DecisionLog {
         // built elsewhere and carries none of this task's units: their headers keep the sequences instead
         sequences.keySet().forEach(headerKeeps);
         keepSequencesOf(demands.get(allocation.demandId()), allocation);
-        demands.put(allocation.demandId(), new Moved(allocation.demandId(), allocation.consumerId(), to, sequences,
-                allocation.preemptedAt()));
+        return new Moved(allocation.demandId(), allocation.consumerId(), to, sequences, allocation.preemptedAt());
     }
 
     /** The arrival's pointer of a demand that moved on: it now points straight at {@code owner}. */

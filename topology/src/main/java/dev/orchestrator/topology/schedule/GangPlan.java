@@ -36,14 +36,21 @@ public final class GangPlan {
         }
     }
 
+    /** {@code members} in the order a plan seats them: the larger by {@code weight} first, ties in the order given. */
+    public static <M> List<M> largestFirst(final List<M> members, final Function<M, Capacity> size,
+                                           final Comparator<Capacity> weight) {
+        final List<M> order = new ArrayList<>(members);
+        order.sort(Comparator.comparing(size, weight.reversed()));
+        return order;
+    }
+
     /**
      * Seats {@code members} largest first by {@code size} ({@code weight} orders them: the larger first,
      * ties in the order given); a member no unit can take is left unseated and the next is tried.
      */
     public static <M> Plan<M> plan(final List<M> members, final Function<M, Capacity> size,
                                    final Comparator<Capacity> weight, final int minMembers, final Fitter<M> fitter) {
-        final List<M> order = new ArrayList<>(members);
-        order.sort(Comparator.comparing(size, weight.reversed()));
+        final List<M> order = largestFirst(members, size, weight);
         final Map<String, Capacity> taken = new HashMap<>();
         final List<Seat<M>> seats = new ArrayList<>();
         final List<M> unseated = new ArrayList<>();
