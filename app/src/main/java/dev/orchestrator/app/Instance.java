@@ -288,11 +288,12 @@ final class Instance implements AutoCloseable {
                 paymentSettings(config), pricing(config), optimizer(config), scheduling(config));
     }
 
-    /** Preemption, its disruption budgets and the gangs' timeout as configured. */
+    /** Preemption, its disruption budgets, the gangs' timeout and the batch window as configured. */
     static SchedulingSettings scheduling(final OrchestratorConfig config) {
         return new SchedulingSettings(config.bool(ConfigKey.PREEMPTION_ENABLED), config.integer(ConfigKey.PREEMPTION_PRIORITY_GAP),
                 config.integer(ConfigKey.PREEMPTION_BUDGET_PERCENT), config.integer(ConfigKey.PREEMPTION_WINDOW_MS),
-                config.integer(ConfigKey.PREEMPTION_REQUEUE_WAIT_MS), config.integer(ConfigKey.GANG_TIMEOUT_MS));
+                config.integer(ConfigKey.PREEMPTION_REQUEUE_WAIT_MS), config.integer(ConfigKey.GANG_TIMEOUT_MS),
+                config.integer(ConfigKey.BATCH_WINDOW_MS));
     }
 
     /** The background optimizer as configured (off unless {@code engine.optimizer.enabled}). */

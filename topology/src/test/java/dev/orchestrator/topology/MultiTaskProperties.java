@@ -144,7 +144,12 @@ class MultiTaskProperties {
     }
 
     private static void run(final List<Register> fleet, final List<Step> steps) {
-        final World world = new World(new TaskCluster(EngineSettings.defaults()));
+        // half the runs hold demands for joint placement (a 20 ms window): holding, placing a batch, and a batch
+        // read back after a crash keep the invariants too
+        final boolean batching = steps.size() % 2 == 0;
+        final World world = new World(new TaskCluster(batching ? EngineSettings.defaults().withScheduling(
+                EngineSettings.defaults().scheduling().withBatchWindow(20)) : EngineSettings.defaults()));
+        net.jqwik.api.statistics.Statistics.label("joint placement").collect(batching);
         world.start(fleet);
         for (final Step step : steps) {
             world.apply(step);

@@ -147,7 +147,7 @@ class PreemptionTest {
         engine.close();
 
         engine = new EngineHarness(EngineSettings.defaults().withScheduling(new SchedulingSettings(true, 5, 100, 3_600_000,
-                600_000, 60_000)));
+                600_000, 60_000, 0)));
         engine.register("u1", "p1", "eu-west-1", 100, "1.00");
         place("b1", "batch", 100, 1);
         confirmAll();
@@ -178,7 +178,7 @@ class PreemptionTest {
     void preemptionOffMeansTheDemandWaitsOrIsRejected() {
         engine.close();
         engine = new EngineHarness(EngineSettings.defaults().withScheduling(new SchedulingSettings(false, 1, 100, 3_600_000,
-                600_000, 60_000)));
+                600_000, 60_000, 0)));
         engine.register("u1", "p1", "eu-west-1", 100, "1.00");
         place("b1", "batch", 100, 0);
         confirmAll();
@@ -190,6 +190,6 @@ class PreemptionTest {
     private EngineHarness withRequeueWait(final long millis) {
         engine.close();
         return new EngineHarness(EngineSettings.defaults().withScheduling(new SchedulingSettings(true, 1, 20, 3_600_000,
-                millis, 60_000)));
+                millis, 60_000, 0)));
     }
 }

@@ -104,6 +104,9 @@ public enum ConfigKey {
     GANG_TIMEOUT_MS("engine.gang.timeout.ms", Type.intRange(1_000, 604_800_000), "60000", false,
             "how long a group of demands (groupId, minMembers) may take to gather and place its members when its demands "
                     + "name no groupTimeoutSeconds; then those not placed are rejected GANG_TIMEOUT"),
+    BATCH_WINDOW_MS("engine.batch.window.ms", Type.intRange(0, 1_000), "0", false,
+            "joint placement: demands arriving one after another on a task are held up to this long and placed together, "
+                    + "largest first (priority first), instead of each as it arrives (0: off)"),
     SPILL_MARGIN_PERCENT("engine.spill.margin.percent", Type.intRange(0, 1_000), "10", false,
             "a demand that fits on the task it arrived at moves to another task only when that task's units look this much "
                     + "cheaper, in percent (a demand that does not fit moves whatever the price)"),

@@ -58,6 +58,7 @@ public final class Placements {
     private final WaitingDemands waiting;
     private final Preemptions preemptions;
     private final Gangs gangs;
+    private final DemandBatch batch;
 
     public Placements(final EngineTask task) {
         this.task = task;
@@ -66,6 +67,12 @@ public final class Placements {
         this.gangs = new Gangs(task, this, choices);
         this.waiting = new WaitingDemands(task, this, choices, gangs);
         this.preemptions = new Preemptions(task);
+        this.batch = new DemandBatch(task, this);
+    }
+
+    /** The demands held here to be placed together. */
+    public DemandBatch batch() {
+        return batch;
     }
 
     /** The gangs gathering here. */
@@ -86,6 +93,8 @@ public final class Placements {
     public void arrived(final PlaceRequest request) {
         if (request.gang() != null) {
             gangs.arrived(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
+        } else if (batch.enabled()) {
+            batch.hold(request);
         } else {
             decide(Allocation.pending(request, task.self()), Journey.arrivedOn(task.self()));
         }

@@ -7,6 +7,7 @@ import dev.orchestrator.topology.ledger.UnitChange;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
 import dev.orchestrator.topology.model.Moved;
+import dev.orchestrator.topology.model.Queued;
 import dev.orchestrator.topology.model.ReleaseMark;
 import java.util.List;
 import java.util.function.Predicate;
@@ -25,6 +26,8 @@ public final class DecisionLog {
     private final KeyValueStore<String, DemandRecord> demands;
     private final Emitter out;
     private final Predicate<String> ownsUnit;
+    /** Ids stored as held for joint placement ({@link Queued}) and not yet replaced by their decision. */
+    private final java.util.Set<String> held = new java.util.HashSet<>();
     /** Marks a unit of this task whose header must store its audit sequence, as no allocation record keeps it. */
     private final java.util.function.Consumer<String> headerKeeps;
 
@@ -42,7 +45,7 @@ public final class DecisionLog {
         after.auditSequence(before.auditSequence() + 1);
         units.forEach(change -> after.unitSequence(change.unitId(), change.sequence()));
         final Allocation stored = after.keepSequencesOf(ownsUnit).build();
-        demands.put(stored.demandId(), stored);
+        put(stored.demandId(), stored);
         out.decision(Decisions.of(before, stored, action, units, out));
         if (out.payments() && CHARGED.contains(action) && stored.placement() != null) {
             final Placement placement = stored.placement();
@@ -55,11 +58,30 @@ public final class DecisionLog {
 
     /** Stores a record without publishing anything: a demand waiting, a RELEASE demand's mark. */
     public void keep(final DemandRecord record) {
-        if (!(record instanceof ReleaseMark)) {
-            // a RELEASE demand's mark has an id of its own, never an allocation's: no read on that path
+        if (!(record instanceof ReleaseMark) && !(record instanceof Queued)) {
+            // a RELEASE demand's mark, like a demand held as it arrives, has an id nothing was stored under: no read
             keepSequencesOf(demands.get(record.demandId()), record);
         }
-        demands.put(record.demandId(), record);
+        put(record.demandId(), record);
+    }
+
+    /** Whether {@code demandId} is still stored as held for joint placement, its decision not written. */
+    public boolean held(final String demandId) {
+        return held.contains(demandId);
+    }
+
+    /** A held demand the store gave back after a restart. */
+    public void restoredHeld(final String demandId) {
+        held.add(demandId);
+    }
+
+    private void put(final String demandId, final DemandRecord record) {
+        if (record instanceof Queued) {
+            held.add(demandId);
+        } else if (!held.isEmpty()) {
+            held.remove(demandId);
+        }
+        demands.put(demandId, record);
     }
 
     /**
@@ -90,12 +112,12 @@ public final class DecisionLog {
 
     /** A member of gang {@code key} left with its gang for the task of {@code to}, which it leads there until {@code until}. */
     public void movedWithGang(final Allocation allocation, final int to, final String key, final long until) {
-        demands.put(allocation.demandId(), pointer(allocation, to, List.of()).withGang(key, until));
+        put(allocation.demandId(), pointer(allocation, to, List.of()).withGang(key, until));
     }
 
     /** The allocation left for the task of {@code to}; the unit sequences it reached here are kept. */
     public void moved(final Allocation allocation, final int to, final List<UnitChange> units) {
-        demands.put(allocation.demandId(), pointer(allocation, to, units));
+        put(allocation.demandId(), pointer(allocation, to, units));
     }
 
     /** The pointer that replaces {@code allocation} here when it leaves for {@code to}, its units' sequences kept. */
@@ -113,8 +135,14 @@ public final class DecisionLog {
     /** The arrival's pointer of a demand that moved on: it now points straight at {@code owner}. */
     public void repoint(final String demandId, final int owner) {
         if (demands.get(demandId) instanceof Moved moved && moved.to() != owner) {
-            demands.put(demandId, new Moved(demandId, moved.consumerId(), owner, moved.unitSequences()));
+            put(demandId, new Moved(demandId, moved.consumerId(), owner, moved.unitSequences()));
         }
+    }
+
+    /** Drops what is stored under {@code demandId}. */
+    public void forget(final String demandId) {
+        held.remove(demandId);
+        demands.delete(demandId);
     }
 
     public DemandRecord get(final String demandId) {

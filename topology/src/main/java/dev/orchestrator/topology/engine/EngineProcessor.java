@@ -1,5 +1,6 @@
 package dev.orchestrator.topology.engine;
 
+import dev.orchestrator.avro.DemandType;
 import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.schemas.Topic;
 import dev.orchestrator.schemas.Topics;
@@ -61,6 +62,10 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
         inputs = new Inputs(topics, task, stages);
         local.register(task);
         context.schedule(Duration.ofMillis(settings.scanIntervalMillis()), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        if (stages.placements.batch().enabled()) {
+            context.schedule(Duration.ofMillis(settings.scheduling().batchWindowMillis()), PunctuationType.WALL_CLOCK_TIME,
+                    wallClock -> placeBatch());
+        }
         LOG.info("engine task {} ready: {} units, {} deadlines, read back in {} ms", context.taskId(),
                 task.slice().units().size(), task.deadlines().size(), (System.nanoTime() - started) / 1_000_000);
     }
@@ -70,6 +75,10 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
         task.clock().processing(task.now(), record.timestamp());
         task.out().processing(record.timestamp());
         try {
+            if (stages.placements.batch().holding() && !joinsBatch(record.value())) {
+                // what follows may refer to a held demand (its RELEASE) or change what it would get: place them first
+                placeBatch();
+            }
             try {
                 inputs.handle(record);
             } catch (final Refused refused) {
@@ -89,8 +98,23 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
         local.unregister(task);
     }
 
-    /** Deadlines due by the input clock, then now and then this task's summary and metrics. */
+    /** Demands to place and telemetry may pass held demands; anything else is handled after they are placed. */
+    private static boolean joinsBatch(final EngineInput input) {
+        return input instanceof EngineInput.TelemetryIn || input instanceof EngineInput.DemandIn demand
+                && demand.value() != null && demand.value().getType() == DemandType.PLACE;
+    }
+
+    /** Places the demands held together; what they send this task is handled in the same transaction. */
+    private void placeBatch() {
+        stages.placements.batch().flush();
+        drainLocal(null);
+        task.persistHeaders();
+    }
+
+    /** Held demands, deadlines due by the input clock, then now and then this task's summary and metrics. */
     private void sweep(final long wallClock) {
+        // demands held before a restart are placed here at the latest, whatever the window is now
+        placeBatch();
         final long now = task.clock().at(wallClock);
         for (final DeadlineQueue.Due due : task.deadlines().due(now)) {
             try {

@@ -12,8 +12,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 @JsonSubTypes({
     @JsonSubTypes.Type(value = Allocation.class, name = "a"),
     @JsonSubTypes.Type(value = Moved.class, name = "m"),
-    @JsonSubTypes.Type(value = ReleaseMark.class, name = "r")})
-public sealed interface DemandRecord permits Allocation, Moved, ReleaseMark {
+    @JsonSubTypes.Type(value = ReleaseMark.class, name = "r"),
+    @JsonSubTypes.Type(value = Queued.class, name = "q")})
+public sealed interface DemandRecord permits Allocation, Moved, ReleaseMark, Queued {
     String demandId();
 
     String consumerId();

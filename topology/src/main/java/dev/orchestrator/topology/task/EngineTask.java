@@ -15,6 +15,7 @@ import dev.orchestrator.topology.ledger.Slice;
 import dev.orchestrator.topology.ledger.UnitHeader;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
+import dev.orchestrator.topology.model.Queued;
 import dev.orchestrator.topology.model.GangSpec;
 import dev.orchestrator.topology.model.Hosted;
 import dev.orchestrator.topology.model.Moved;
@@ -61,6 +62,8 @@ public final class EngineTask {
     private final WaitQueue waiting = new WaitQueue();
     private final GangBook gangBook = new GangBook(GangSpec.MAX_MEMBERS);
     private final PreemptionBudget preemptionBudget = new PreemptionBudget();
+    /** Demands held to be placed together when the task last committed, in arrival order: the batch takes them. */
+    private final List<Queued> restoredQueue = new ArrayList<>();
 
     /** Written by the stream thread after each sweep, read by /v1/queues and /metrics. */
     private volatile QueueView queueView = QueueView.EMPTY;
@@ -87,6 +90,11 @@ public final class EngineTask {
         this.remote = new RemoteSlices(settings.spillMargin());
         this.clock = new InputClock(4L * settings.heartbeatLimitMillis());
         restore();
+    }
+
+    /** The demands held for joint placement that the stores gave back, in arrival order. */
+    public List<Queued> restoredQueue() {
+        return restoredQueue;
     }
 
     public EngineSettings settings() {
@@ -255,6 +263,7 @@ public final class EngineTask {
             it.forEachRemaining(kv -> restore(kv.value, now, gathering));
         }
         regather(gathering, now);
+        restoredQueue.sort(java.util.Comparator.comparingLong(Queued::arrivedAt));
         try (KeyValueIterator<String, Hosted> it = stores.hosted().all()) {
             it.forEachRemaining(kv -> {
                 final Hosted hosted = kv.value;
@@ -272,6 +281,11 @@ public final class EngineTask {
     }
 
     private void restore(final DemandRecord record, final long now, final List<Allocation> gathering) {
+        if (record instanceof Queued queued) {
+            restoredQueue.add(queued);
+            log.restoredHeld(queued.demandId());
+            return;
+        }
         if (record instanceof Moved moved) {
             moved.unitSequences().forEach(slice::restoreSequence);
             if (moved.gangKey() != null && moved.gangUntil() > now) {
