@@ -42,6 +42,12 @@ final class StrandedGauges implements AutoCloseable {
                 t -> t.all().stream().mapToInt(task -> task.optimizerView().roomInPieces()).sum())
                 .description("of it, demand the free capacity of the units it may use would have held, added up: what "
                         + "packing lost, at most what moving allocations could win back").register(registry);
+        io.micrometer.core.instrument.Gauge.builder("orchestrator_optimizer_estimated_gap_ratio", tasks,
+                t -> dev.orchestrator.topology.read.QueueView.estimatedGap(t.all().stream().mapToLong(task -> task.optimizerView().roomInPieces()).sum(),
+                        t.all().stream().mapToLong(task -> task.optimizerView().turnedAway()).sum(),
+                        t.all().stream().mapToLong(task -> task.optimizerView().allocations()).sum()))
+                .description("the optimizer's estimate of the gap to a repacked plan: demand turned away although the room "
+                        + "added up would have held it, over the allocations and the demand turned away").register(registry);
         this.stranded = MultiGauge.builder("orchestrator_pool_stranded_ratio")
                 .description("share of a pool's capacity on a dimension that is free but stranded (beside a dimension "
                         + "nearly exhausted on the same unit)").register(registry);

@@ -165,6 +165,7 @@ class GangTest {
         engine.release("r1", "c1", "w1");
         assertThat(engine.last("w1").getStatus()).isEqualTo(AllocationStatus.REJECTED);
         assertThat(engine.last("w1").getReason()).isEqualTo(ReasonCode.WITHDRAWN);
+        assertThat(engine.last("w1").getReasonDetail()).isEqualTo("withdrawn by r1 while gathering with group grp");
         // another consumer naming the same group does not join c1's gang
         engine.place("x1", "c2", 10, group("grp", 2));
         member("w2", 10, "grp", 2);

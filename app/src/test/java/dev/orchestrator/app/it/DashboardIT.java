@@ -89,6 +89,9 @@ class DashboardIT {
                 money.until(b -> positive(b.findElement(By.id(figure)).getText()));
             }
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#money-chart canvas")));
+            // the demo runs the background optimizer: its estimate of what packing lost shows under the pools
+            wait.until(ExpectedConditions.textMatches(By.id("optimizer"),
+                    java.util.regex.Pattern.compile("^Optimizer: estimated gap [0-9]+\\.[0-9]%")));
 
             // the demo's example stack: its storage and its two a100 replicas are placed and provisioned, its
             // deployment and route follow, and the stack reaches CREATE_COMPLETE with its resources in order

@@ -12,7 +12,8 @@ import java.util.TreeMap;
 /**
  * {@code GET /v1/queues}: the demands waiting for capacity, gathered from every instance's tasks:
  * how many wait per pool (kind and regions asked) and since when, and per priority how many wait,
- * how many were placed after waiting (mean and longest wait) and how many waits expired; and the gangs.
+ * how many were placed after waiting (mean and longest wait) and how many waits expired; the gangs; and the
+ * background optimizer's estimate of what packing lost.
  */
 public final class QueueQueries {
     private final EngineReads reads;
@@ -47,7 +48,14 @@ public final class QueueQueries {
         final Map<Integer, long[]> priorities = new TreeMap<>(java.util.Comparator.reverseOrder());
         int waiting = 0;
         final long[] gangs = new long[5];
+        // turned away, room in pieces, moves asked, allocations, tasks whose optimizer ran
+        final long[] optimizer = new long[5];
         for (final QueueView view : views) {
+            optimizer[0] += view.optimizer().turnedAway();
+            optimizer[1] += view.optimizer().roomInPieces();
+            optimizer[2] += view.optimizer().movesAsked();
+            optimizer[3] += view.optimizer().allocations();
+            optimizer[4] += view.optimizer().at() > 0 ? 1 : 0;
             gangs[0] += view.gangs().gathering();
             gangs[1] += view.gangs().members();
             gangs[2] += view.gangs().placed();
@@ -74,6 +82,7 @@ public final class QueueQueries {
         priorities.forEach((priority, p) -> priorityItems.add(new Views.QueuePriority(priority, (int) p[0], p[1],
                 p[1] == 0 ? 0 : p[2] / 1000.0 / p[1], p[3] / 1000.0, p[4])));
         return new Views.Queues(waiting, poolItems, priorityItems, new Views.QueueGangs((int) gangs[0], (int) gangs[1],
-                gangs[2], gangs[3], gangs[4]));
+                gangs[2], gangs[3], gangs[4]), new Views.QueueOptimizer(optimizer[4] > 0, optimizer[0], optimizer[1],
+                optimizer[2], optimizer[3], QueueView.estimatedGap(optimizer[1], optimizer[0], optimizer[3])));
     }
 }

@@ -79,7 +79,17 @@ public final class Views {
     }
 
     /** The demands waiting for capacity: how many in all, per pool, and per priority with how their waits ended. */
-    public record Queues(int waiting, List<QueuePool> pools, List<QueuePriority> priorities, QueueGangs gangs) {
+    public record Queues(int waiting, List<QueuePool> pools, List<QueuePriority> priorities, QueueGangs gangs,
+                         QueueOptimizer optimizer) {
+    }
+
+    /**
+     * The background optimizer's last rounds, added up over the tasks: whether any ran, the demand turned away lately,
+     * how much of it the room added up would have held (room in pieces), the moves asked, the allocations looked at,
+     * and its estimate of the gap to a repacked plan (room in pieces over allocations and turned away).
+     */
+    public record QueueOptimizer(boolean running, long turnedAway, long roomInPieces, long movesAsked, long allocations,
+                                 double estimatedGap) {
     }
 
     /** Gangs gathering now (and their members waiting), and since the tasks started: placed, timed out, handed on. */

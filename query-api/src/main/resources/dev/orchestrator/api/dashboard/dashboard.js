@@ -108,6 +108,22 @@
       el('td', { class: 'stranded' }, stranded(p.stranded)))));
   }
 
+  // the background optimizer's estimate of what packing lost: demand turned away that the room added up would hold
+  async function refreshOptimizer() {
+    const o = (await api('/v1/queues')).optimizer;
+    const line = document.getElementById('optimizer');
+    if (!o || !o.running) {
+      line.textContent = 'Optimizer: off (engine.optimizer.enabled) or no round yet';
+    } else if (o.turnedAway === 0) {
+      line.textContent = 'Optimizer: estimated gap 0.0% (nothing turned away for lack of room; '
+        + o.allocations + ' allocations)';
+    } else {
+      line.textContent = 'Optimizer: estimated gap ' + percent(o.estimatedGap) + ' (' + o.turnedAway
+        + ' turned away lately, ' + o.roomInPieces + ' of them with room in pieces; ' + o.allocations
+        + ' allocations; ' + o.movesAsked + ' moves asked in the last rounds)';
+    }
+  }
+
   // --- money: the escrow ledger's totals and their recent past (the panel stays hidden when payments are off)
   let moneyChart = null;
   async function refreshMoney() {
@@ -292,6 +308,7 @@
   loadHistory().catch(e => console.warn(e.message)).finally(() => every(2000, refreshPools));
   every(5000, refreshUnits);
   every(5000, refreshMoney);
+  every(5000, refreshOptimizer);
   every(5000, refreshProviders);
   every(3000, refreshStacks);
   follow();

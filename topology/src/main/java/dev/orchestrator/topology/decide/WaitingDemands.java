@@ -157,15 +157,20 @@ public final class WaitingDemands {
         LOG.debug("demand={} consumer={} decision=REJECTED reason=WAIT_EXPIRED", demandId, record.consumerId());
     }
 
-    /** A RELEASE of a waiting demand withdraws it; whether {@code record} was waiting. */
-    public boolean withdraw(final Allocation record, final String releaseDemandId) {
+    /**
+     * A RELEASE of a waiting demand withdraws it; what it was waiting for ("while waiting for capacity", or for its
+     * group), or null when {@code record} was not waiting.
+     */
+    public String withdraw(final Allocation record, final String releaseDemandId) {
         if (record.status() != Allocation.Status.WAITING) {
-            return false;
+            return null;
         }
+        final String waited = gangs.gathering(record) ? "while gathering with group " + record.request().gang().groupId()
+                : "while waiting for capacity";
         gangs.left(record);
         end(record.edit().releasedBy(releaseDemandId).build(), record, record.preemptions() > 0 ? ReasonCode.NONE
-                : ReasonCode.WITHDRAWN, "withdrawn by " + releaseDemandId + " while waiting for capacity");
-        return true;
+                : ReasonCode.WITHDRAWN, "withdrawn by " + releaseDemandId + " " + waited);
+        return waited;
     }
 
     /** A member of a gang whose time ran out: REJECTED GANG_TIMEOUT, with {@code detail} saying why. */
@@ -227,7 +232,7 @@ public final class WaitingDemands {
         if (wallClock - lastView >= 1_000) {
             lastView = wallClock;
             task.queueView(new QueueView(task.waiting().lengths(), task.waiting().byPriority(), waited, wallClock,
-                    gangs.view()));
+                    gangs.view(), null));
         }
     }
 

@@ -49,8 +49,9 @@ public final class Releases {
                 answer(request, ended.unitId(), ReasonCode.NONE, "");
                 return;
             }
-            if (waiting.withdraw(allocation, request.releaseDemandId())) {
-                answer(request, "", ReasonCode.NONE, "withdrawn while waiting for capacity");
+            final String waited = waiting.withdraw(allocation, request.releaseDemandId());
+            if (waited != null) {
+                answer(request, "", ReasonCode.NONE, "withdrawn " + waited);
                 return;
             }
             if (allocation.status() == Allocation.Status.PENDING || allocation.status() == Allocation.Status.REPLACING) {

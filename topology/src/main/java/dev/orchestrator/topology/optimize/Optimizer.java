@@ -55,7 +55,12 @@ public final class Optimizer {
     private void round(final long now, final OptimizerSettings settings) {
         final List<Rejected> turnedAway = task.rejections().since(now - settings.rememberMillis());
         if (turnedAway.isEmpty()) {
-            task.optimizerView(new OptimizerView(now, 0, 0, 0));
+            int held = 0;
+            for (final UnitState unit : task.slice().units()) {
+                held += unit.holds().size();
+            }
+            // nothing turned away: no gap to estimate, but the allocations count where tasks are added up
+            task.optimizerView(new OptimizerView(now, 0, 0, 0, held));
             return;
         }
         final long started = System.nanoTime();
@@ -136,7 +141,11 @@ public final class Optimizer {
                 task.rejections().planned(move.forWant().demandId());
             }
         }
-        task.optimizerView(new OptimizerView(now, turnedAway.size(), inPieces, asked));
+        int allocations = 0;
+        for (final int[] counts : perConsumer.values()) {
+            allocations += counts[0];
+        }
+        task.optimizerView(new OptimizerView(now, turnedAway.size(), inPieces, asked, allocations));
         task.out().counters().increment("optimizer_rounds_total", Map.of());
         if (asked > 0) {
             task.out().counters().add("optimizer_moves_total", Map.of(), asked);

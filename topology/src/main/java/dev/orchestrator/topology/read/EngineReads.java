@@ -127,7 +127,7 @@ public final class EngineReads {
     public List<dev.orchestrator.topology.read.QueueView> queues() {
         final List<dev.orchestrator.topology.read.QueueView> all = new ArrayList<>();
         for (final EngineTask task : tasks.all()) {
-            all.add(task.queueView());
+            all.add(task.queueView().withOptimizer(task.optimizerView()));
         }
         return all;
     }

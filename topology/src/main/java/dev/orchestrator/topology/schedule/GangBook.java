@@ -234,7 +234,10 @@ public final class GangBook {
         return gang == null ? List.of() : List.copyOf(gang.members);
     }
 
-    /** Gangs that have gathered enough members to be tried. */
+    /**
+     * Gangs that have gathered enough members to be tried, the least recently tried first: a sweep that tries only
+     * some of them reaches the others next, even while capacity changes between sweeps.
+     */
     public List<Gang> gathered() {
         final List<Gang> ready = new ArrayList<>();
         for (final Gang gang : gathering.values()) {
@@ -242,6 +245,7 @@ public final class GangBook {
                 ready.add(gang);
             }
         }
+        ready.sort(java.util.Comparator.comparingLong(gang -> gang.triedAt));
         return ready;
     }
 

@@ -63,6 +63,22 @@ class GangBookTest {
     }
 
     @Test
+    void gatheredGangsComeLeastRecentlyTriedFirstSoABoundedSweepReachesEveryOne() {
+        for (final String g : java.util.List.of("c/a", "c/b", "c/c", "c/d")) {
+            book.join(g, g + "-1", 1, 0, 60_000);
+        }
+        final java.util.List<GangBook.Gang> first = book.gathered();
+        // a sweep tries two at capacity change 7, the next (capacity changed again, 8) must start with the other two
+        first.get(0).tried(7);
+        first.get(1).tried(7);
+        final java.util.List<GangBook.Gang> next = book.gathered();
+        assertThat(next.subList(0, 2)).containsExactlyInAnyOrderElementsOf(first.subList(2, 4));
+        next.get(0).tried(8);
+        next.get(1).tried(8);
+        assertThat(book.gathered().subList(0, 2)).containsExactlyInAnyOrderElementsOf(first.subList(0, 2));
+    }
+
+    @Test
     void restoredMembersGatherAgainFromTheEarliestArrival() {
         book.restore("c/g", "b", 3, 5_000, 65_000);
         book.restore("c/g", "a", 3, 2_000, 65_000);
