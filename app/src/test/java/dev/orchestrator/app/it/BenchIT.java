@@ -61,37 +61,22 @@ class BenchIT {
     }
 
     @Test
-    void comparesTheEnginesPlacementsWithTheOfflineBaselines() throws Exception {
-        final Path json = dir.resolve("quality.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--units", "40", "--demands", "300",
-                "--solver-seconds", "3", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-        final String output = finished(bench, Duration.ofMinutes(5));
-
-        assertThat(bench.exitValue()).as(output).isZero();
-        assertThat(output).contains("engine (arrival order)", "first-fit-decreasing", "Timefold (best known)", "verify: passed");
-        final JsonNode result = new ObjectMapper().readTree(json.toFile());
-        assertThat(result.path("plans")).hasSize(3);
-        for (final JsonNode plan : result.path("plans")) {
-            assertThat(plan.path("placed").asInt() + plan.path("unplaced").asInt()).isEqualTo(300);
-        }
-        assertThat(result.path("engineGapPercent").asDouble()).isGreaterThanOrEqualTo(0);
-        assertThat(result.path("verified").asBoolean()).isTrue();
-    }
-
-    @Test
     void comparesTheEngineOnAnOversubscribedFamilyWithStrandedCapacityPerDimension() throws Exception {
         final Path json = dir.resolve("oversubscribed.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--family", "oversubscribed", "--units", "40",
-                "--demands", "300", "--solver-seconds", "3", "--json", json.toString())
+                "--demands", "300", "--solver-seconds", "2", "--json", json.toString())
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
         assertThat(bench.exitValue()).as(output).isZero();
-        assertThat(output).contains("family oversubscribed", "per rejected vCPU", "stranded cpu/mem/gpu %", "verify: passed");
+        assertThat(output).contains("family oversubscribed", "per rejected vCPU", "stranded cpu/mem/gpu %", "verify: passed",
+                "engine (arrival order)", "first-fit-decreasing", "Timefold (best known)");
         final JsonNode result = new ObjectMapper().readTree(json.toFile());
         assertThat(result.path("family").asText()).isEqualTo("oversubscribed");
+        // the easy family (the profile's default) shares this path; its instance is checked in QualityPlanningTest
+        assertThat(result.path("plans")).hasSize(3);
+        assertThat(result.path("engineGapPercent").asDouble()).isGreaterThanOrEqualTo(0);
         for (final JsonNode plan : result.path("plans")) {
             assertThat(plan.path("placed").asInt() + plan.path("unplaced").asInt()).isEqualTo(300);
             assertThat(plan.path("unplaced").asInt()).as("120-150%% of the fleet asked: %s", plan).isPositive();
@@ -105,7 +90,7 @@ class BenchIT {
         final Path json = dir.resolve("churn.json");
         final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--family", "oversubscribed", "--units", "40",
-                "--demands", "300", "--solver-seconds", "3", "--churn", "25", "--optimizer", "1", "--weight", "balance=1",
+                "--demands", "300", "--solver-seconds", "2", "--churn", "25", "--optimizer", "1", "--weight", "balance=1",
                 "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
