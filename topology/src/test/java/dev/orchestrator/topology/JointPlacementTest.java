@@ -46,6 +46,10 @@ class JointPlacementTest {
         assertThat(engine.resultsFor("small")).isEmpty();
         assertThat(engine.resultsFor("large")).isEmpty();
         assertThat(engine.task().stores().demands().get("small")).isInstanceOf(Queued.class);
+        // read meanwhile, a held demand is pending
+        assertThat(dev.orchestrator.topology.read.EngineReads.lookupOf(engine.task().stores().demands().get("small")))
+                .isInstanceOfSatisfying(dev.orchestrator.topology.read.DemandLookup.Here.class,
+                        here -> assertThat(here.demand().status()).isEqualTo("PENDING"));
 
         engine.advance(Duration.ofMillis(20));
         assertThat(engine.last("large").getStatus()).isEqualTo(AllocationStatus.PLACED);

@@ -57,7 +57,9 @@ public final class Optimizer {
         if (turnedAway.isEmpty()) {
             int held = 0;
             for (final UnitState unit : task.slice().units()) {
-                held += unit.holds().size();
+                for (final Held hold : unit.holds()) {
+                    held += hold.role() == Held.Role.OWNED ? 1 : 0;
+                }
             }
             // nothing turned away: no gap to estimate, but the allocations count where tasks are added up
             task.optimizerView(new OptimizerView(now, 0, 0, 0, held));

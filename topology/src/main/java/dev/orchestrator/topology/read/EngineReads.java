@@ -68,6 +68,10 @@ public final class EngineReads {
         if (record instanceof Moved moved) {
             return new DemandLookup.Elsewhere(moved.to());
         }
+        if (record instanceof dev.orchestrator.topology.model.Queued queued) {
+            // held a few milliseconds to be placed with the demands beside it: not decided yet
+            return new DemandLookup.Here(DemandRead.of(Allocation.pending(queued.request(), 0)));
+        }
         if (record instanceof ReleaseMark mark) {
             return new DemandLookup.Release(mark.demandId(), mark.consumerId(), mark.releaseOf());
         }
