@@ -109,8 +109,14 @@ final class BenchCommand implements Callable<Integer> {
     int phaseSeconds;
 
     @Option(names = "--warm-up", defaultValue = "0", paramLabel = "SECONDS",
-            description = "leave demands sent in the first SECONDS out of the latency percentiles (default: ${DEFAULT-VALUE})")
+            description = "leave demands sent in the first SECONDS out of the latency percentiles; query profile: how long "
+                    + "decisions flow before its first window (default: ${DEFAULT-VALUE}; 15 for the query profile)")
     int warmUpSeconds;
+
+    /** How long the query profile lets decisions flow before its first window. */
+    private long queryWarmUp() {
+        return warmUpSeconds > 0 ? warmUpSeconds : QueryPhases.DEFAULT_WARM_UP_SECONDS;
+    }
 
     @Option(names = "--payments", description = "charge placements through the escrow ledger (60 s settlement periods; "
             + "every consumer deposits first), to measure what payments cost")
@@ -204,7 +210,7 @@ final class BenchCommand implements Callable<Integer> {
                 rate = QUERY_PROFILE_RATE;
             }
             if (demands == null) {
-                chosen = chosen.withDemands((long) (rate * (3L * phaseSeconds + QueryPhases.WARM_UP_SECONDS + 30)));
+                chosen = chosen.withDemands((long) (rate * (3L * phaseSeconds + queryWarmUp() + 30)));
             }
         }
         final String run = "bench-" + System.currentTimeMillis();
@@ -264,7 +270,7 @@ final class BenchCommand implements Callable<Integer> {
                 QueryLoad queries = null;
                 if (chosen.name().equals("query")) {
                     queries = new QueryLoad("http://127.0.0.1:" + engine.httpPort(), queryRate, chosen.units(), chosen.regions());
-                    phases = new QueryPhases(queries, phaseSeconds, System.out);
+                    phases = new QueryPhases(queries, phaseSeconds, queryWarmUp(), System.out);
                     runner.withQueries(phases);
                 }
                 try {

@@ -45,6 +45,9 @@ final class KraftNodes {
         props.put("num.partitions", "6");
         props.put("auto.create.topics.enable", "false");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // a producer killed mid-transaction holds back every read_committed reader of what it wrote until its
+        // transaction is aborted: once it times out, and only when the broker next looks (every 10 s by default)
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         return props;
     }
 

@@ -17,9 +17,12 @@ import java.util.Random;
  * full ones. Each ends with {@code verify}.
  */
 public final class Scenarios {
-    /** A killed member must leave the group quickly for the runs to stay short. */
+    /**
+     * A killed member must leave the group quickly, and its open transaction be aborted soon (Streams' default
+     * timeout is 10 s), for the runs to stay short.
+     */
     private static final List<String> FAST_FAILOVER = List.of("kafka.main.consumer.session.timeout.ms=6000",
-            "kafka.main.consumer.heartbeat.interval.ms=1000");
+            "kafka.main.consumer.heartbeat.interval.ms=1000", "kafka.producer.transaction.timeout.ms=5000");
 
     private final Path root;
     private final PrintStream out;

@@ -6,7 +6,7 @@ import org.HdrHistogram.Recorder;
 
 /**
  * Splits a placement run into three windows of equal length once decisions have flowed for
- * {@link #WARM_UP_SECONDS}: without queries,
+ * a warm-up ({@link #DEFAULT_WARM_UP_SECONDS} unless given): without queries,
  * with the query load, and without again. Comparing the middle window with the mean of the other
  * two separates the queries' cost from the drift of a run whose stores keep growing. Each window
  * keeps its decisions per second and its decision latency.
@@ -14,20 +14,22 @@ import org.HdrHistogram.Recorder;
 public final class QueryPhases {
     private final QueryLoad load;
     private final long phaseNanos;
+    private final long warmUpNanos;
     private final PrintStream out;
     private final long[] decidedAt = new long[4];
     private final long[] nanosAt = new long[4];
     private final Histogram[] latency = new Histogram[3];
     private final Recorder recorder = new Recorder(3_600_000L, 3);
     /** Decisions start slowly while the engine's caches and the broker's batches warm up: not measured. */
-    public static final long WARM_UP_SECONDS = 15;
+    public static final long DEFAULT_WARM_UP_SECONDS = 15;
     private volatile int phase = -1;
     private long firstDecisionNanos;
     private QueryStats stats;
 
-    public QueryPhases(final QueryLoad load, final long phaseSeconds, final PrintStream out) {
+    public QueryPhases(final QueryLoad load, final long phaseSeconds, final long warmUpSeconds, final PrintStream out) {
         this.load = load;
         this.phaseNanos = phaseSeconds * 1_000_000_000L;
+        this.warmUpNanos = warmUpSeconds * 1_000_000_000L;
         this.out = out;
     }
 
@@ -44,7 +46,7 @@ public final class QueryPhases {
         if (phase == -1 && decided > 0) {
             if (firstDecisionNanos == 0) {
                 firstDecisionNanos = now;
-            } else if (now - firstDecisionNanos >= WARM_UP_SECONDS * 1_000_000_000L) {
+            } else if (now - firstDecisionNanos >= warmUpNanos) {
                 mark(0, decided, now);
             }
         } else if (phase >= 0 && phase < 3 && now - nanosAt[phase] >= phaseNanos) {
