@@ -157,6 +157,10 @@ class MultiTaskProperties {
         }
         world.cluster.settle();
         world.check();
+        // demands still held for joint placement are decided once the window passes: the long jump below fires each
+        // punctuator once, so a demand decided in it (WAITING from then on) would see no later sweep
+        world.cluster.advance(1_000);
+        world.cluster.settle();
         // every wait ends by its deadline (a preempted allocation's within the requeue wait)
         world.cluster.advance(EngineSettings.defaults().scheduling().requeueWaitMillis() + 1_000);
         world.cluster.settle();
