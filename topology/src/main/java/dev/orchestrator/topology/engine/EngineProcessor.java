@@ -113,8 +113,10 @@ public final class EngineProcessor implements Processor<String, EngineInput, Obj
 
     /** Held demands, deadlines due by the input clock, then now and then this task's summary and metrics. */
     private void sweep(final long wallClock) {
-        // demands held before a restart are placed here at the latest, whatever the window is now
-        placeBatch();
+        // demands held before a restart are placed here at the latest, whatever the window is now (the headers they
+        // change are persisted at the end of the sweep, with everything else it changes)
+        stages.placements.batch().flush();
+        drainLocal(null);
         final long now = task.clock().at(wallClock);
         for (final DeadlineQueue.Due due : task.deadlines().due(now)) {
             try {
