@@ -16,16 +16,17 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The dashboard in headless Chromium (Debian's chromium and chromium-driver, which .ci/run installs),
  * against {@code orchestrator demo} started from the packaged jar: a decision arrives in the live
- * feed, a click opens its explanation, the chart and tables fill, the money panel shows escrow held,
- * releases, a refund and a slash within two minutes, the demo's example stack reaches CREATE_COMPLETE
- * with its resources in dependency order, and a screenshot is saved to
- * {@code target/dashboard.png}.
+ * feed, a click opens its explanation, new lines wait while the pointer is over the feed, the chart
+ * and tables fill, the money panel shows escrow held, releases, a refund and a slash within two
+ * minutes, the demo's example stack reaches CREATE_COMPLETE with its resources in dependency order,
+ * and a screenshot is saved to {@code target/dashboard.png}.
  */
 class DashboardIT {
     private static final String CHROMIUM = "/usr/bin/chromium";
@@ -64,13 +65,25 @@ class DashboardIT {
             final String demandId = placed.getAttribute("data-demand");
             assertThat(demandId).isNotBlank();
 
-            // a click opens its explanation: the demand, its status and the scored candidates
-            placed.click();
+            // a click opens its explanation: the demand, its status and the scored candidates. The click goes to
+            // the line itself: lines arriving meanwhile are prepended and can move another line under a pointer
+            // (a red CI run opened the demand that had just arrived above it)
+            browser.executeScript("arguments[0].click()", placed);
             wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("explained-demand"), demandId));
             final List<WebElement> candidates = wait.until(ExpectedConditions.numberOfElementsToBeMoreThan(
                     By.cssSelector("#candidates tbody tr"), 0));
             assertThat(candidates).isNotEmpty();
             assertThat(browser.findElement(By.cssSelector("#candidates thead")).getText()).contains("price");
+
+            // with the pointer over the feed, new decisions wait above it and the lines under it stay put
+            new Actions(browser).moveToElement(browser.findElement(By.id("feed"))).perform();
+            final String topWhileHovering = browser.findElement(By.cssSelector("#feed li")).getAttribute("data-demand");
+            wait.until(ExpectedConditions.textMatches(By.id("feed-held"),
+                    java.util.regex.Pattern.compile("^[0-9]+ new, shown when the pointer leaves the list$")));
+            assertThat(browser.findElement(By.cssSelector("#feed li")).getAttribute("data-demand")).isEqualTo(topWhileHovering);
+            new Actions(browser).moveToElement(browser.findElement(By.id("ready"))).perform();
+            wait.until(ExpectedConditions.textToBe(By.id("feed-held"), ""));
+            assertThat(browser.findElement(By.cssSelector("#feed li")).getAttribute("data-demand")).isNotEqualTo(topWhileHovering);
 
             // the utilization chart and the tables are filled from the read API
             wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#utilization-chart canvas")));

@@ -253,18 +253,45 @@
     });
   }
 
-  function addDecision(d) {
+  // While the pointer is over the feed, new lines wait above it: prepending them would move the line about to be
+  // clicked. They are shown when the pointer leaves (at most FEED_LIMIT are kept either way).
+  const heldLines = [];
+  let pointerOnFeed = false;
+
+  function watchPointerOnFeed() {
     const feed = document.getElementById('feed');
+    feed.addEventListener('mouseenter', () => { pointerOnFeed = true; });
+    feed.addEventListener('mouseleave', () => {
+      pointerOnFeed = false;
+      heldLines.splice(0).forEach(showLine);
+      document.getElementById('feed-held').textContent = '';
+    });
+  }
+
+  function showLine(line) {
+    const feed = document.getElementById('feed');
+    feed.prepend(line);
+    while (feed.children.length > FEED_LIMIT) {
+      feed.lastElementChild.remove();
+    }
+  }
+
+  function addDecision(d) {
     const time = new Date(d.at).toLocaleTimeString();
     const placeOf = [d.providerId, d.region].filter(Boolean).join(', ');
     const where = d.unitId ? ' → ' + d.unitId + (placeOf ? ' (' + placeOf + ')' : '') : ' ' + d.reason;
     const line = el('li', { 'data-demand': d.demandId },
       time + ' ', el('span', { class: 'status ' + d.status }, d.status), ' ', d.demandId, ' [' + d.consumerId + ']', where);
     line.addEventListener('click', () => explain(d.demandId, line));
-    feed.prepend(line);
-    while (feed.children.length > FEED_LIMIT) {
-      feed.lastElementChild.remove();
+    if (!pointerOnFeed) {
+      showLine(line);
+      return;
     }
+    heldLines.push(line);
+    if (heldLines.length > FEED_LIMIT) {
+      heldLines.shift();
+    }
+    document.getElementById('feed-held').textContent = heldLines.length + ' new, shown when the pointer leaves the list';
   }
 
   async function explain(demandId, line) {
@@ -311,5 +338,6 @@
   every(5000, refreshOptimizer);
   every(5000, refreshProviders);
   every(3000, refreshStacks);
+  watchPointerOnFeed();
   follow();
 })();
