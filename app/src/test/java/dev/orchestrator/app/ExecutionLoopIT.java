@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.app.chaos.Processes;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.connect.EmbeddedConnectWorker;
@@ -292,9 +293,9 @@ class ExecutionLoopIT {
         store(telemetry, telemetryProps);
         final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
         final File log = Path.of("target", "connect-worker-" + workerStarts + ".log").toFile();
-        this.worker = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-                "-cp", classPath, "org.apache.kafka.connect.cli.ConnectStandalone", workerProps.toString(), connectorProps.toString(),
-                telemetryProps.toString())
+        this.worker = new ProcessBuilder(Processes.javaCommand("-Xmx512m", "-cp", classPath,
+                "org.apache.kafka.connect.cli.ConnectStandalone", workerProps.toString(), connectorProps.toString(),
+                telemetryProps.toString()))
                 .redirectErrorStream(true).redirectOutput(log).start();
     }
 

@@ -3,14 +3,13 @@ package dev.orchestrator.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.orchestrator.app.broker.SecureBroker;
+import dev.orchestrator.app.chaos.Processes;
 import dev.orchestrator.app.config.ConfigLoader;
 import dev.orchestrator.app.config.OrchestratorConfig;
 import dev.orchestrator.app.verify.Verifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -160,9 +159,8 @@ class KafkaSecurityIT {
             assertThat(java.nio.file.Files.readString(workerFile) + java.nio.file.Files.readString(connectorFile))
                     .as("no credential written to a file").doesNotContain(SecureBroker.PASSWORD);
             final String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-            final ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx384m", "-cp", classPath, "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(),
-                    connectorFile.toString()).redirectErrorStream(true)
+            final ProcessBuilder builder = new ProcessBuilder(Processes.javaCommand("-Xmx384m", "-cp", classPath,
+                    "org.apache.kafka.connect.cli.ConnectStandalone", workerFile.toString(), connectorFile.toString())).redirectErrorStream(true)
                     .redirectOutput(Path.of("target", "secure-connect-worker-" + protocol + ".log").toFile());
             builder.environment().putAll(environment);
             final Process connect = builder.start();
@@ -226,8 +224,7 @@ class KafkaSecurityIT {
     }
 
     private Result run(final Map<String, String> environment, final String... args) throws Exception {
-        final List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx384m", "-jar", JAR));
+        final List<String> command = Processes.javaCommand("-Xmx384m", "-jar", JAR);
         command.addAll(List.of(args));
         final ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(environment);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orchestrator.app.chaos.Processes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,28 +20,11 @@ class BenchIT {
     Path dir;
 
     @Test
-    void runsAProfileEndToEndAndVerifiesIt() throws Exception {
-        final Path json = dir.resolve("bench.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "steady", "--units", "200", "--demands", "2000",
-                "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
-        final String output = finished(bench, Duration.ofMinutes(5));
-
-        assertThat(bench.exitValue()).as(output).isZero();
-        assertThat(output).contains("ratio to baseline", "verify                             passed");
-        final JsonNode result = new ObjectMapper().readTree(json.toFile());
-        assertThat(result.path("decisions").asLong()).isEqualTo(2000);
-        assertThat(result.path("baselinePerSecond").asDouble()).isPositive();
-        assertThat(result.path("p99Millis").asLong()).isPositive();
-        assertThat(result.path("verified").asBoolean()).isTrue();
-    }
-
-    @Test
     void preemptsAndWaitsOnAFullFleetWithinTheBudgetsVerifyChecks() throws Exception {
         final Path json = dir.resolve("preemption.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "preemption", "--units", "10", "--demands", "1500",
-                "--wait", "2", "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final Process bench = new ProcessBuilder(Processes.javaCommand("-Xmx768m", "-jar", JAR, "bench",
+                "--profile", "preemption", "--units", "10", "--demands", "1500",
+                "--wait", "2", "--json", json.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
         assertThat(bench.exitValue()).as(output).isZero();
@@ -63,9 +47,9 @@ class BenchIT {
     @Test
     void comparesTheEngineOnAnOversubscribedFamilyWithStrandedCapacityPerDimension() throws Exception {
         final Path json = dir.resolve("oversubscribed.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--family", "oversubscribed", "--units", "40",
-                "--demands", "300", "--solver-seconds", "2", "--json", json.toString())
+        final Process bench = new ProcessBuilder(Processes.javaCommand("-Xmx768m", "-jar", JAR, "bench",
+                "--profile", "quality", "--family", "oversubscribed", "--units", "40",
+                "--demands", "300", "--solver-seconds", "2", "--json", json.toString()))
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
@@ -88,10 +72,10 @@ class BenchIT {
     @Test
     void runsTheBackgroundOptimizerAfterChurnAndComparesWhatIsLeft() throws Exception {
         final Path json = dir.resolve("churn.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "quality", "--family", "oversubscribed", "--units", "40",
+        final Process bench = new ProcessBuilder(Processes.javaCommand("-Xmx768m", "-jar", JAR, "bench",
+                "--profile", "quality", "--family", "oversubscribed", "--units", "40",
                 "--demands", "300", "--solver-seconds", "2", "--churn", "25", "--optimizer", "1", "--weight", "balance=1",
-                "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+                "--json", json.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
         assertThat(bench.exitValue()).as(output).isZero();
@@ -112,9 +96,9 @@ class BenchIT {
     @Test
     void measuresTheConnectExecutorAlone() throws Exception {
         final Path json = dir.resolve("execution.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "execution", "--units", "50", "--demands", "3000",
-                "--json", json.toString()).directory(dir.toFile()).redirectErrorStream(true).start();
+        final Process bench = new ProcessBuilder(Processes.javaCommand("-Xmx768m", "-jar", JAR, "bench",
+                "--profile", "execution", "--units", "50", "--demands", "3000",
+                "--json", json.toString())).directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
         assertThat(bench.exitValue()).as(output).isZero();
@@ -127,18 +111,27 @@ class BenchIT {
     }
 
     @Test
-    void measuresQueriesWhilePlacementsRun() throws Exception {
-        // 8,500 demands at 300/s: 28 s, of which a 5 s warm-up and three 5 s windows after the first decision need 20
+    void measuresQueriesWhilePlacementsRunEndToEndAndVerifiesThem() throws Exception {
+        // 8,500 demands at 300/s: 28 s, of which a 5 s warm-up and three 5 s windows after the first decision need 20.
+        // The query profile is the steady one with a query load in its middle window, so this run also stands for
+        // the steady profile end to end: baseline, latency, verify (one bench JVM fewer in the test command)
         final Path json = dir.resolve("query.json");
-        final Process bench = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx768m", "-jar", JAR, "bench", "--profile", "query", "--units", "200", "--demands", "8500", "--rate", "300",
-                "--phase-seconds", "5", "--warm-up", "5", "--query-rate", "200", "--json", json.toString())
+        final Process bench = new ProcessBuilder(Processes.javaCommand("-Xmx768m", "-jar", JAR, "bench",
+                "--profile", "query", "--units", "200", "--demands", "8500", "--rate", "300",
+                "--phase-seconds", "5", "--warm-up", "5", "--query-rate", "200", "--json", json.toString()))
                 .directory(dir.toFile()).redirectErrorStream(true).start();
         final String output = finished(bench, Duration.ofMinutes(5));
 
         assertThat(bench.exitValue()).as(output).isZero();
-        assertThat(output).contains("query latency ms", "decisions per second", "query load on", "query load off");
-        final JsonNode queries = new ObjectMapper().readTree(json.toFile()).path("queries");
+        assertThat(output).contains("query latency ms", "decisions per second", "query load on", "query load off",
+                "ratio to baseline", "verify                             passed");
+        final JsonNode result = new ObjectMapper().readTree(json.toFile());
+        final JsonNode placements = result.path("placements");
+        assertThat(placements.path("decisions").asLong()).isEqualTo(8500);
+        assertThat(placements.path("baselinePerSecond").asDouble()).isPositive();
+        assertThat(placements.path("p99Millis").asLong()).isPositive();
+        assertThat(placements.path("verified").asBoolean()).isTrue();
+        final JsonNode queries = result.path("queries");
         assertThat(queries.path("complete").asBoolean()).isTrue();
         // a 5 s window less the 3 s warm-up at 200/s: about 400 counted requests
         assertThat(queries.path("queries").path("requests").asLong()).isGreaterThan(200);

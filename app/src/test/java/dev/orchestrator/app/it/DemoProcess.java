@@ -2,6 +2,7 @@ package dev.orchestrator.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.app.chaos.Processes;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -12,7 +13,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -26,10 +26,6 @@ record DemoProcess(Process process, List<String> lines, Thread reader) {
     private static final Pattern TIMESTAMP = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ");
     static final String JAR = System.getProperty("orchestrator.jar", "target/orchestrator.jar");
 
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
     /** The demo's HTTP base URL, once it has printed it. */
     String baseUrl() {
         final Matcher url = HTTP_URL.matcher(output());
@@ -38,8 +34,8 @@ record DemoProcess(Process process, List<String> lines, Thread reader) {
 
     /** Starts the demo on {@code dir}'s data; its broker on a free port unless {@code extra} sets broker.port. */
     static DemoProcess start(final Path dir, final String... extra) throws IOException {
-        final List<String> command = new ArrayList<>(List.of(java(), "-Xmx512m", "-jar", JAR, "demo", "--http-port", "0",
-                "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state")));
+        final List<String> command = Processes.javaCommand("-Xmx512m", "-jar", JAR, "demo", "--http-port", "0",
+                "--set", "broker.data.dir=" + dir.resolve("broker"), "--set", "state.dir=" + dir.resolve("state"));
         if (Arrays.stream(extra).noneMatch(a -> a.startsWith("broker.port="))) {
             command.addAll(List.of("--set", "broker.port=0"));
         }

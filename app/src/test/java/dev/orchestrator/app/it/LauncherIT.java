@@ -2,13 +2,7 @@ package dev.orchestrator.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.orchestrator.app.chaos.Processes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,12 +12,10 @@ import dev.orchestrator.avro.AllocationResult;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.schemas.evolution.KnownSchemas;
 import dev.orchestrator.schemas.serde.InProcessSchemaRegistry;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -64,8 +56,8 @@ class LauncherIT {
         assertThat(seen).contains("PLACED", "REJECTED", "MIGRATE");
         assertThat(seen.stream().filter(s -> s.startsWith("REJECTED:"))).isNotEmpty();
 
-        final Process tail = new ProcessBuilder(java(), "-jar", JAR, "tail", "allocations", "--bootstrap", bootstrap.group(1),
-                "--from-beginning", "--max", "3").redirectErrorStream(true).start();
+        final Process tail = new ProcessBuilder(Processes.javaCommand("-jar", JAR, "tail", "allocations", "--bootstrap", bootstrap.group(1),
+                "--from-beginning", "--max", "3")).redirectErrorStream(true).start();
         final String tailed = new String(tail.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(tail.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(tailed.lines().filter(l -> l.contains("\"status\": "))).hasSize(3);
@@ -85,7 +77,7 @@ class LauncherIT {
         final Matcher again = Pattern.compile("Kafka bootstrap  (127\\.0\\.0\\.1:\\d+)").matcher(second.output());
         assertThat(again.find()).isTrue();
         final long verifying = System.nanoTime();
-        final Process verify = new ProcessBuilder(java(), "-jar", JAR, "verify", "--bootstrap", again.group(1))
+        final Process verify = new ProcessBuilder(Processes.javaCommand("-jar", JAR, "verify", "--bootstrap", again.group(1)))
                 .redirectErrorStream(true).start();
         final String report = new String(verify.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(verify.waitFor(120, TimeUnit.SECONDS)).isTrue();
@@ -106,7 +98,7 @@ class LauncherIT {
     void runWithAnUnknownKeyExitsTwoWithOneLine() throws Exception {
         final Path bad = dir.resolve("bad.properties");
         Files.writeString(bad, "bootstrap.servers=127.0.0.1:9\nhttp.prt=8080\n");
-        final Process process = new ProcessBuilder(java(), "-jar", JAR, "run", "--config", bad.toString())
+        final Process process = new ProcessBuilder(Processes.javaCommand("-jar", JAR, "run", "--config", bad.toString()))
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
 
         final String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -146,7 +138,4 @@ class LauncherIT {
         return seen;
     }
 
-    private static String java() {
-        return DemoProcess.java();
-    }
 }

@@ -2,6 +2,7 @@ package dev.orchestrator.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.orchestrator.app.chaos.Processes;
 import dev.orchestrator.testing.TestKafka;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -93,7 +94,7 @@ class SecretsInLogsIT {
     /** Starts the jar, waits for {@code marker} (or its exit), lets it run a few seconds, stops it with SIGTERM. */
     private static List<String> runUntil(final List<String> arguments, final String marker, final Duration timeout)
             throws IOException, InterruptedException {
-        final List<String> command = new ArrayList<>(List.of(DemoProcess.java(), "-Xmx512m", "-jar", DemoProcess.JAR));
+        final List<String> command = Processes.javaCommand("-Xmx512m", "-jar", DemoProcess.JAR);
         command.addAll(arguments);
         final Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         final List<String> lines = new CopyOnWriteArrayList<>();
