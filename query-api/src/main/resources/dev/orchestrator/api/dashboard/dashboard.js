@@ -248,9 +248,7 @@
     events.onopen = () => { feedState.textContent = 'feed: live'; feedState.className = 'badge ok'; };
     events.onerror = () => { feedState.textContent = 'feed: reconnecting'; feedState.className = 'badge bad'; };
     events.addEventListener('decision', message => addDecision(JSON.parse(message.data)));
-    events.addEventListener('gap', () => {
-      document.getElementById('feed').prepend(el('li', { class: 'hint' }, '… some events were missed while reconnecting'));
-    });
+    events.addEventListener('gap', () => addLine(el('li', { class: 'hint' }, '… some events were missed while reconnecting')));
   }
 
   // While the pointer is over the feed, new lines wait above it: prepending them would move the line about to be
@@ -283,6 +281,10 @@
     const line = el('li', { 'data-demand': d.demandId },
       time + ' ', el('span', { class: 'status ' + d.status }, d.status), ' ', d.demandId, ' [' + d.consumerId + ']', where);
     line.addEventListener('click', () => explain(d.demandId, line));
+    addLine(line);
+  }
+
+  function addLine(line) {
     if (!pointerOnFeed) {
       showLine(line);
       return;
