@@ -72,9 +72,6 @@ public final class EngineHarness implements AutoCloseable {
         final Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "engine-test");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        // one state directory per test JVM: the module's tests run in two, and RocksDB locks a store's directory
-        props.put(StreamsConfig.STATE_DIR_CONFIG, java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
-                "kafka-streams-" + ProcessHandle.current().pid()).toString());
         props.putAll(DecisionTopology.requiredConfig(topics));
         driver = new TopologyTestDriver(DecisionTopology.build(topics, settings, props, local), props, START);
         rawDemand = driver.createInputTopic(topics.demand.name(), new StringSerializer(), new ByteArraySerializer(), START,

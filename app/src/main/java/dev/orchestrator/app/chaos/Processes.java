@@ -48,7 +48,7 @@ public final class Processes {
      * {@code -XX:TieredStopAtLevel=1}: on two cores a freshly started JVM's optimizing compiler competes with the
      * catch-up after each SIGKILL: the five short fault runs took 259 s with C1 alone against 340-346 s.
      */
-    public static List<String> java() {
+    private static List<String> java() {
         final List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         final String options = System.getProperty("orchestrator.child.jvm.options", "").trim();

@@ -16,8 +16,6 @@ import dev.orchestrator.avro.FundsRequestType;
 import dev.orchestrator.avro.Sla;
 import dev.orchestrator.avro.Telemetry;
 import dev.orchestrator.app.kafka.TopicWriter;
-import dev.orchestrator.topology.serde.InternalSerde;
-import dev.orchestrator.topology.stacks.StackInput;
 import dev.orchestrator.schemas.Topics;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -105,8 +103,7 @@ public final class FleetSimulator implements AutoCloseable {
         if (payments) {
             clock.scheduleAtFixedRate(this::topUp, 10, 10, TimeUnit.MINUTES);
         }
-        // the example stack is created, scaled, rolled onto a newer image and deleted, 150 s apart, then created again
-        clock.scheduleAtFixedRate(this::stackLoop, 5, 150, TimeUnit.SECONDS);
+        new DemoStackOperator(producer, topics, clock).start();
         // every two minutes team-c fills the a100s with batch jobs (some wait), then team-a's urgent jobs preempt some
         clock.scheduleAtFixedRate(this::gpuRush, 30, 120, TimeUnit.SECONDS);
         // between rushes the research team asks for a training gang: CPU or l4 workers, all together or none
@@ -122,7 +119,7 @@ public final class FleetSimulator implements AutoCloseable {
             for (final String consumer : CONSUMERS) {
                 funds(FundsRequestType.DEPOSIT, consumer, "500", "start");
             }
-            funds(FundsRequestType.DEPOSIT, STACK_OWNER, "2000", "start");
+            funds(FundsRequestType.DEPOSIT, DemoStackOperator.STACK_OWNER, "2000", "start");
             funds(FundsRequestType.DEPOSIT, URGENT, "2000", "start");
             funds(FundsRequestType.DEPOSIT, RESEARCH, "2000", "start");
             for (int p = 0; p < ALL_PROVIDERS; p++) {
@@ -320,73 +317,8 @@ public final class FleetSimulator implements AutoCloseable {
         }
     }
 
-    /** The demo's stack: the example three-tier stack, two a100 replicas, for a team of its own (no quota). */
-    public static final String STACK = "demo-serving";
-    private static final String STACK_OWNER = "ml-team";
-    /** The example's image, and the one the demo rolls out in its place. */
-    private static final String EXAMPLE_IMAGE = "vllm/vllm-openai:v0.6.3";
-    private static final String NEWER_IMAGE = "vllm/vllm-openai:v0.7.0";
-    private int stackTurns;
     /** The simulated provider the demo's executor drives: the demo edits it behind the executor's back. */
     public static final String FLEET = "demo";
-    private static final String HAND_EDITED_IMAGE = "vllm/vllm-openai:latest";
-
-    private void sendStack(final StackInput input) {
-        producer.send(topics.stacks, STACK, InternalSerde.of(StackInput.class).serializer().serialize(topics.stacks.name(), input));
-    }
-
-    private void editAReplicaByHand() {
-        final String prefix = "stack:" + STACK + "/";
-        dev.orchestrator.adapters.simulated.SimulatedFleet.named(FLEET).allocations().stream()
-                .filter(a -> a.startsWith(prefix) && a.contains("/pool/")).findFirst().ifPresent(replica -> {
-                    dev.orchestrator.adapters.simulated.SimulatedFleet.named(FLEET).tamper(replica, "image", HAND_EDITED_IMAGE);
-                    LOG.info("demo: someone sets image={} by hand on replica {} at the provider", HAND_EDITED_IMAGE, replica);
-                });
-    }
-
-    private void checkStack(final String why) {
-        final long now = System.currentTimeMillis();
-        LOG.info("demo operator checks stack={} for drift ({})", STACK, why);
-        sendStack(new StackInput.Check(STACK, "demo-" + Long.toString(now, 36), "demo", now));
-    }
-
-    private void stackLoop() {
-        try {
-            // every 150 s: create with two replicas, scale to three (a replica is then edited by hand and a drift
-            // check finds it), roll the deployment onto a newer image (one replica at a time; checked again), delete,
-            // and around again
-            final int phase = stackTurns++ % 4;
-            final long now = System.currentTimeMillis();
-            final StackInput input = switch (phase) {
-                case 0 -> new StackInput.Create(STACK, STACK_OWNER, exampleTemplate(), Map.of("replicas", "2"), true, "demo", now);
-                case 1 -> new StackInput.Update(STACK, null, Map.of("replicas", "3"), "demo", now);
-                case 2 -> new StackInput.Update(STACK, exampleTemplate().replace(EXAMPLE_IMAGE, NEWER_IMAGE),
-                        Map.of("replicas", "3"), "demo", now);
-                default -> new StackInput.Delete(STACK, "demo", now);
-            };
-            LOG.info("demo operator {} stack={}", List.of("creates", "scales", "rolls " + NEWER_IMAGE + " out on", "deletes")
-                    .get(phase), STACK);
-            sendStack(input);
-            if (phase == 1) {
-                // drift: someone edits a replica's image by hand at the provider; a check finds it, the rollout replaces it
-                clock.schedule(this::editAReplicaByHand, 60, TimeUnit.SECONDS);
-                clock.schedule(() -> checkStack("finds the replica edited by hand"), 70, TimeUnit.SECONDS);
-            } else if (phase == 2) {
-                clock.schedule(() -> checkStack("after the rollout"), 120, TimeUnit.SECONDS);
-            }
-        } catch (final RuntimeException | java.io.IOException e) {
-            LOG.warn("demo stack loop: {}", e.toString());
-        }
-    }
-
-    private static String exampleTemplate() throws java.io.IOException {
-        try (java.io.InputStream in = FleetSimulator.class.getResourceAsStream("/examples/three-tier-stack.yaml")) {
-            if (in == null) {
-                throw new java.io.IOException("the example template is not in the jar");
-            }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        }
-    }
 
     /** Consumers top their accounts up now and then, so the demo runs for hours. */
     private void topUp() {

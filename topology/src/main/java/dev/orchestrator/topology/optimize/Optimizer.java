@@ -52,17 +52,25 @@ public final class Optimizer {
         round(now, settings);
     }
 
+    /**
+     * The allocations this task owns, on every unit (a round reads at most {@link #MAX_HOLDS} of them): the estimate's
+     * denominator, the same whether or not anything was turned away. Counts holds in memory, reads no store.
+     */
+    private int ownedAllocations() {
+        int owned = 0;
+        for (final UnitState unit : task.slice().units()) {
+            for (final Held hold : unit.holds()) {
+                owned += hold.role() == Held.Role.OWNED ? 1 : 0;
+            }
+        }
+        return owned;
+    }
+
     private void round(final long now, final OptimizerSettings settings) {
         final List<Rejected> turnedAway = task.rejections().since(now - settings.rememberMillis());
         if (turnedAway.isEmpty()) {
-            int held = 0;
-            for (final UnitState unit : task.slice().units()) {
-                for (final Held hold : unit.holds()) {
-                    held += hold.role() == Held.Role.OWNED ? 1 : 0;
-                }
-            }
             // nothing turned away: no gap to estimate, but the allocations count where tasks are added up
-            task.optimizerView(new OptimizerView(now, 0, 0, 0, held));
+            task.optimizerView(new OptimizerView(now, 0, 0, 0, ownedAllocations()));
             return;
         }
         final long started = System.nanoTime();
@@ -143,11 +151,7 @@ public final class Optimizer {
                 task.rejections().planned(move.forWant().demandId());
             }
         }
-        int allocations = 0;
-        for (final int[] counts : perConsumer.values()) {
-            allocations += counts[0];
-        }
-        task.optimizerView(new OptimizerView(now, turnedAway.size(), inPieces, asked, allocations));
+        task.optimizerView(new OptimizerView(now, turnedAway.size(), inPieces, asked, ownedAllocations()));
         task.out().counters().increment("optimizer_rounds_total", Map.of());
         if (asked > 0) {
             task.out().counters().add("optimizer_moves_total", Map.of(), asked);

@@ -5,6 +5,7 @@ import dev.orchestrator.topology.ledger.UnitState;
 import dev.orchestrator.topology.model.Allocation;
 import dev.orchestrator.topology.model.DemandRecord;
 import dev.orchestrator.topology.model.Moved;
+import dev.orchestrator.topology.model.Queued;
 import dev.orchestrator.topology.model.ReleaseMark;
 import dev.orchestrator.topology.model.SlaTerms;
 import dev.orchestrator.topology.routing.Partitions;
@@ -68,7 +69,7 @@ public final class EngineReads {
         if (record instanceof Moved moved) {
             return new DemandLookup.Elsewhere(moved.to());
         }
-        if (record instanceof dev.orchestrator.topology.model.Queued queued) {
+        if (record instanceof Queued queued) {
             // held a few milliseconds to be placed with the demands beside it: not decided yet
             return new DemandLookup.Here(DemandRead.of(Allocation.pending(queued.request(), 0)));
         }
