@@ -300,7 +300,7 @@ class MultiTaskProperties {
             }
         }
 
-        private void send(final Demand demand) {
+        void send(final Demand demand) {
             sent.add(demand);
             demandIds.add(demand.getDemandId());
             cluster.produce(cluster.topics.demand, demand.getDemandId(), demand);

@@ -397,8 +397,13 @@ public final class Placements {
         task.waiting().remove(record.demandId());
         // an allocation preempted before had its decision when first placed: it ends EXPIRED
         final Allocation.Status status = WaitingDemands.endStatus(record, reason);
-        task.log().write(attempt.published(), record.edit().status(status).candidates(candidates)
-                .reason(reason.name(), detail), status.name(), attempt.released());
+        final Allocation.Builder ended = record.edit().status(status).candidates(candidates).reason(reason.name(), detail);
+        if (status == Allocation.Status.REJECTED && record.endedAt() == 0) {
+            // never held anything (one preempted before ends EXPIRED, its end already kept): when it was turned away,
+            // by which the optimizer's memory of such demand is read back after a restart
+            ended.ended(0, task.now());
+        }
+        task.log().write(attempt.published(), ended, status.name(), attempt.released());
         if (reason == ReasonCode.NO_CAPACITY) {
             task.rejections().note(record.demandId(), record.consumerId(), record.request(), task.now());
         }

@@ -31,10 +31,17 @@ public final class Defragmenter {
         boolean mayHost(Want want, Bin bin);
     }
 
-    /** A unit: what it is built with, what is free now, and the allocations it holds that may move. */
-    public record Bin(String unitId, Capacity capacity, Capacity free, List<Item> items) {
+    /**
+     * A unit: what it is built with, what is free now, the allocations it holds that may move, and what allocations
+     * already moving off it will free ({@code leaving}): a shape that fits once they have left needs no new plan.
+     */
+    public record Bin(String unitId, Capacity capacity, Capacity free, List<Item> items, Capacity leaving) {
         public Bin {
             items = List.copyOf(items);
+        }
+
+        public Bin(final String unitId, final Capacity capacity, final Capacity free, final List<Item> items) {
+            this(unitId, capacity, free, items, Capacity.ZERO);
         }
     }
 
@@ -86,8 +93,8 @@ public final class Defragmenter {
                 break;
             }
             if (bins.stream().anyMatch(b -> !kept.contains(b.unitId()) && rules.mayHost(want, b)
-                    && free.get(b.unitId()).covers(want.capacity()))) {
-                continue; // it fits somewhere as things are: nothing to free
+                    && free.get(b.unitId()).plus(b.leaving()).covers(want.capacity()))) {
+                continue; // it fits somewhere as things are, or once the moves under way are done: nothing to free
             }
             Candidate best = null;
             for (final Bin bin : bins) {

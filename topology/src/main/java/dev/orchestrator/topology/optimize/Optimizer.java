@@ -87,9 +87,16 @@ public final class Optimizer {
             looked += unit.holds().size();
             units.put(unit.unitId(), unit);
             final List<Item> items = new ArrayList<>();
+            Capacity leaving = Capacity.ZERO;
             for (final Held held : unit.holds()) {
                 if (held.role() != Held.Role.OWNED || !(task.log().get(held.allocationId()) instanceof Allocation allocation)) {
                     continue;
+                }
+                if (unit.unitId().equals(allocation.unitId())
+                        && (allocation.migration() != null || migrations.requested(allocation.demandId()))) {
+                    // moving off: after a restart a shape already planned for is remembered again, and must not be
+                    // planned for twice
+                    leaving = leaving.plus(held.capacity());
                 }
                 final int[] counts = perConsumer.computeIfAbsent(allocation.consumerId(), c -> new int[2]);
                 counts[0]++;
@@ -103,7 +110,7 @@ public final class Optimizer {
                     items.add(new Item(allocation.demandId(), allocation.consumerId(), held.capacity()));
                 }
             }
-            bins.add(new Bin(unit.unitId(), unit.capacity(), unit.free(), items));
+            bins.add(new Bin(unit.unitId(), unit.capacity(), unit.free(), items, leaving));
         }
         final Map<String, Integer> allowance = new HashMap<>();
         perConsumer.forEach((consumer, counts) -> allowance.put(consumer,

@@ -1,6 +1,7 @@
 package dev.orchestrator.topology.task;
 
 import dev.orchestrator.topology.routing.RouteMessage;
+import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.topology.EngineSettings;
 import dev.orchestrator.topology.admission.ConsumerSlice;
@@ -305,7 +306,7 @@ public final class EngineTask {
             preemptionBudget.preempted(allocation.consumerId(), allocation.preemptedAt());
         }
         // what it cost before it ended or was preempted (a preempted one may hold capacity again since)
-        if (allocation.endedAt() > 0) {
+        if (allocation.endedAt() > 0 && allocation.spentMicros() > 0) {
             usage(allocation.consumerId()).spent(allocation.spentMicros(), allocation.endedAt(), now,
                     terms.budgetPeriodMillis());
         }
@@ -330,6 +331,7 @@ public final class EngineTask {
             // placed with its gang (a member that gathered keeps the gang's deadline): later members go alone
             gangBook.restoreFormed(allocation.request().gangKey(), allocation.waitUntil());
         }
+        rememberTurnedAway(allocation, now);
         if (allocation.status() == Allocation.Status.WAITING) {
             deadlines.add(allocation.waitUntil(), DeadlineQueue.Kind.WAIT, allocation.demandId());
             if (gang != null) {
@@ -338,6 +340,22 @@ public final class EngineTask {
             } else {
                 waiting.add(WaitQueue.entry(allocation, allocation.request().priorityUnder(terms)));
             }
+        }
+    }
+
+    /**
+     * A demand turned away for lack of room within the optimizer's memory, or waiting for room, is remembered again
+     * as when it was turned away: a crash between two rounds must not forget demand no round planned for yet.
+     */
+    private void rememberTurnedAway(final Allocation allocation, final long now) {
+        if (!ReasonCode.NO_CAPACITY.name().equals(allocation.reason())) {
+            return;
+        }
+        final long at = allocation.status() == Allocation.Status.REJECTED ? allocation.endedAt()
+                : allocation.status() == Allocation.Status.WAITING ? allocation.waitingSince() : 0;
+        if (at > 0 && at >= now - settings.optimizer().rememberMillis()) {
+            rejections.restored(new RecentRejections.Rejected(allocation.demandId(), allocation.consumerId(),
+                    allocation.request(), at));
         }
     }
 
