@@ -77,7 +77,11 @@ public final class Defragmenter {
         return plan(bins, wants, allowance, Long.MAX_VALUE);
     }
 
-    /** The moves of one round, planning no further shape once {@code System.nanoTime()} passes {@code deadlineNanos}. */
+    /**
+     * The moves of one round, planning no further shape once {@code System.nanoTime()} passes {@code deadlineNanos};
+     * the largest shape that needs room is always planned for, however late, so every round makes progress (the
+     * rest are the next round's).
+     */
     public List<Move> plan(final List<Bin> bins, final List<Want> wants, final Map<String, Integer> allowance,
                            final long deadlineNanos) {
         final Map<String, Capacity> free = new LinkedHashMap<>();
@@ -88,17 +92,19 @@ public final class Defragmenter {
         final List<Move> moves = new ArrayList<>();
         final List<Want> order = new ArrayList<>(wants);
         order.sort(Comparator.comparingDouble((Want w) -> -size(w.capacity())));
+        boolean planned = false;
         for (final Want want : order) {
-            if (moves.size() >= maxMoves || System.nanoTime() - deadlineNanos > 0) {
+            if (moves.size() >= maxMoves || planned && System.nanoTime() - deadlineNanos > 0) {
                 break;
             }
             if (bins.stream().anyMatch(b -> !kept.contains(b.unitId()) && rules.mayHost(want, b)
                     && free.get(b.unitId()).plus(b.leaving()).covers(want.capacity()))) {
                 continue; // it fits somewhere as things are, or once the moves under way are done: nothing to free
             }
+            planned = true;
             Candidate best = null;
             for (final Bin bin : bins) {
-                if (System.nanoTime() - deadlineNanos > 0) {
+                if (best != null && System.nanoTime() - deadlineNanos > 0) {
                     break; // out of time: plan with what was looked at
                 }
                 if (kept.contains(bin.unitId()) || !rules.mayHost(want, bin) || !bin.capacity().covers(want.capacity())) {

@@ -92,6 +92,35 @@ class DefragmenterTest {
                 Map.of("c1", 2))).hasSize(2);
     }
 
+    /** A round out of time still plans for its largest shape (a round that plans nothing never catches up). */
+    @Test
+    void aRoundPastItsDeadlinePlansForTheLargestShapeAndStops() {
+        final List<Bin> four = List.of(bin("a", NODE, item("a1", cpu(6, 8))),
+                bin("b", NODE, item("b1", cpu(3, 4)), item("b2", cpu(2, 4))), bin("c", NODE, item("c1", cpu(6, 8))),
+                bin("d", NODE, item("d1", cpu(3, 4)), item("d2", cpu(2, 4))));
+        final Want small = new Want("small", cpu(4, 8));
+        final Want large = new Want("large", cpu(5, 8));
+        final Defragmenter planner = new Defragmenter(ANY, 1.0, 3, 10);
+        assertThat(planner.plan(four, List.of(small, large), Map.of("c1", 5), System.nanoTime() - 1))
+                .extracting(m -> m.forWant().demandId()).containsOnly("large").isNotEmpty();
+        assertThat(planner.plan(four, List.of(small, large), Map.of("c1", 5), Long.MAX_VALUE))
+                .extracting(m -> m.forWant().demandId()).contains("large", "small");
+    }
+
+    /** Room that moves already under way will free counts: the shape it is for needs no second plan. */
+    @Test
+    void aShapeThatFitsOnceMovesUnderWayAreDoneNeedsNoPlan() {
+        // b holds b1 (3 cores) and 2 cores already moving off it: 3 free now, 5 once that move is done
+        final Bin leaving = new Bin("b", NODE, cpu(3, 24), List.of(item("b1", cpu(3, 4))), cpu(2, 4));
+        final Bin c = bin("c", NODE, item("c1", cpu(5, 8)));
+        final Want want = new Want("d", cpu(4, 8));
+        assertThat(new Defragmenter(ANY, 1.0, 3, 10).plan(List.of(leaving, c), List.of(want), Map.of("c1", 5))).isEmpty();
+        // counted as staying, b1 would move to c for the same shape
+        final Bin stays = new Bin("b", NODE, cpu(3, 24), List.of(item("b1", cpu(3, 4))));
+        assertThat(new Defragmenter(ANY, 1.0, 3, 10).plan(List.of(stays, c), List.of(want), Map.of("c1", 5)))
+                .extracting(Move::allocationId).containsExactly("b1");
+    }
+
     @Test
     void roomFreedForOneShapeIsNotCountedTwiceNorFilledByAnotherMove() {
         final List<Bin> bins = List.of(bin("a", NODE, item("a1", cpu(6, 8))),
