@@ -94,8 +94,8 @@ public final class Optimizer {
                 }
                 if (unit.unitId().equals(allocation.unitId())
                         && (allocation.migration() != null || migrations.requested(allocation.demandId()))) {
-                    // moving off: after a restart a shape already planned for is remembered again, and must not be
-                    // planned for twice
+                    // moving off already, so its room is on the way: the shape it was planned for (remembered again
+                    // after a restart) must not be planned for twice
                     leaving = leaving.plus(held.capacity());
                 }
                 final int[] counts = perConsumer.computeIfAbsent(allocation.consumerId(), c -> new int[2]);
