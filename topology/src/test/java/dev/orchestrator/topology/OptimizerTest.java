@@ -124,9 +124,9 @@ class OptimizerTest {
     }
 
     /**
-     * Demand turned away before its task crashed is remembered by the restarted task (a red CI run: a round cut short
-     * by its time budget planned some regions' moves, the kill came before the next round, and the rest were never
-     * planned), and a shape whose room is already being made is not planned for a second time after another crash.
+     * Demand turned away before its task crashed is remembered by the restarted task (a red CI run of OptimizerKillIT:
+     * some regions' moves were never planned, the demand they were for forgotten with the crash), and a shape whose
+     * room is already being made is not planned for a second time after another crash.
      */
     @Test
     void demandTurnedAwayBeforeACrashIsPlannedForOnceAfterTheRestart() {
@@ -154,10 +154,10 @@ class OptimizerTest {
         assertThat(lastOf(cluster, id.apply("d2")).getDataUnitId()).isEqualTo(id.apply("u3"));
         assertThat(lastOf(cluster, id.apply("b1")).getDataUnitId()).isEqualTo(id.apply("u2"));
         place(world, id.apply("big"), "k3", 40);
-        assertThat(lastOf(cluster, id.apply("big")).getReason()).as(lastOf(cluster, id.apply("big")).toString()).isEqualTo(ReasonCode.NO_CAPACITY);
+        assertThat(lastOf(cluster, id.apply("big")).getReason()).isEqualTo(ReasonCode.NO_CAPACITY);
 
         final TaskCluster.SimTask task = cluster.tasks.get(0);
-        task.crash(); // before any round: nothing planned yet
+        task.crash(); // before any round since "big" was turned away: nothing planned for it yet
         cluster.advance(1_500);
         cluster.settle();
         // d2 (20 GB) leaves u3 for u2, which frees 40 on u3: cheaper than a2's 30 GB leaving u1
