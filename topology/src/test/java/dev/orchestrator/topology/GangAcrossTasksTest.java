@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class GangAcrossTasksTest {
     @Test
     void aGangWhoseTaskHasNoRoomIsHandedWholeToATaskWithRoomAndItsLateMembersFollow() {
-        final MultiTaskProperties.World world = MultiTaskProperties.World.settled("c5", 1_000);
+        final TaskWorld world = TaskWorld.settled("c5", 1_000);
         final TaskCluster cluster = world.cluster;
         final Set<Integer> withUnits = Set.copyOf(List.of(Partitions.of("u1", TaskCluster.PARTITIONS),
                 Partitions.of("u3", TaskCluster.PARTITIONS)));
@@ -61,7 +61,7 @@ class GangAcrossTasksTest {
 
     @Test
     void aGatheringGangAndAPlacedOneComeBackFromTheirTasksStoresAfterACrash() {
-        final MultiTaskProperties.World world = MultiTaskProperties.World.settled("c5", 1_000);
+        final TaskWorld world = TaskWorld.settled("c5", 1_000);
         final TaskCluster cluster = world.cluster;
         send(world, "g-1", "gather", 3, 20);
         send(world, "g-2", "gather", 3, 20);
@@ -94,7 +94,7 @@ class GangAcrossTasksTest {
         world.checkEveryDemandDecided();
     }
 
-    private static void send(final MultiTaskProperties.World world, final String id, final String group, final int min,
+    private static void send(final TaskWorld world, final String id, final String group, final int min,
                              final long gb) {
         final Demand demand = Demand.newBuilder().setDemandId(id).setConsumerId("c5").setType(DemandType.PLACE)
                 .setKind(ResourceKind.STORAGE).setResources(ResourceSpec.newBuilder().setStorage(new Quantity(gb + "", "GB")).build())

@@ -119,10 +119,10 @@ class JointPlacementTest {
     @Test
     void demandsHeldWhenTheTaskCrashesArePlacedOnceAfterItsRestart() {
         final TaskCluster cluster = new TaskCluster(BATCHING);
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(cluster);
-        world.start(List.of(new MultiTaskProperties.Register("u1", 100, 100), new MultiTaskProperties.Register("u2", 100, 100)));
+        final TaskWorld world = new TaskWorld(cluster);
+        world.start(List.of(new TaskWorld.Register("u1", 100, 100), new TaskWorld.Register("u2", 100, 100)));
         for (int i = 0; i < 6; i++) {
-            world.apply(new MultiTaskProperties.Place("c3", 10, 0, 0));
+            world.apply(new TaskWorld.Place("c3", 10, 0, 0));
         }
         cluster.settle();
         final long held = cluster.tasks.stream().mapToLong(t -> t.committedStore(StoreNames.DEMANDS).values().stream()

@@ -19,21 +19,21 @@ class MigrationAcrossTasksTest {
         final String source = europe.get(0);
         final String target = europe.stream().filter(u -> Partitions.of(u, TaskCluster.PARTITIONS)
                 != Partitions.of(source, TaskCluster.PARTITIONS)).findFirst().orElseThrow();
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(new TaskCluster(EngineSettings.defaults()));
-        world.start(List.of(new MultiTaskProperties.Register(source, 100, 100)));
-        world.apply(new MultiTaskProperties.Place("c3", 10, 0, 1));
+        final TaskWorld world = new TaskWorld(new TaskCluster(EngineSettings.defaults()));
+        world.start(List.of(new TaskWorld.Register(source, 100, 100)));
+        world.apply(new TaskWorld.Place("c3", 10, 0, 1));
         world.cluster.settle();
-        world.apply(new MultiTaskProperties.Register(target, 100, 100));
-        world.apply(new MultiTaskProperties.Confirm(0, true));
+        world.apply(new TaskWorld.Register(target, 100, 100));
+        world.apply(new TaskWorld.Confirm(0, true));
         world.cluster.settle();
         world.cluster.advance(1_000);
         world.cluster.settle();
 
-        world.apply(new MultiTaskProperties.ChangeState(source, DataUnitState.MAINTENANCE));
+        world.apply(new TaskWorld.ChangeState(source, DataUnitState.MAINTENANCE));
         world.cluster.settle();
         assertThat(world.cluster.committed(world.cluster.topics.commands)).filteredOn(c -> c.getType() == CommandType.MIGRATE)
                 .singleElement().satisfies(c -> assertThat(c.getDataUnitId()).isEqualTo(target));
-        world.apply(new MultiTaskProperties.Confirm(0, true));
+        world.apply(new TaskWorld.Confirm(0, true));
         world.cluster.settle();
 
         final AllocationResult last = last(world);
@@ -57,7 +57,7 @@ class MigrationAcrossTasksTest {
         assertThat(world.cluster.committedDeadLetterReasons()).doesNotContain("INVALID_INPUT");
     }
 
-    private static AllocationResult last(final MultiTaskProperties.World world) {
+    private static AllocationResult last(final TaskWorld world) {
         final List<AllocationResult> all = world.cluster.committed(world.cluster.topics.allocations);
         return all.stream().filter(r -> r.getChange() != null).reduce((a, b) -> b.getChange().getSequence()
                 >= a.getChange().getSequence() ? b : a).orElseThrow();

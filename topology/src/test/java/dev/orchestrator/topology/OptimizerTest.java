@@ -14,10 +14,9 @@ import dev.orchestrator.avro.ReasonCode;
 import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.topology.optimize.OptimizerSettings;
-import java.nio.charset.StandardCharsets;
+import dev.orchestrator.topology.routing.Partitions;
 import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,18 +132,18 @@ class OptimizerTest {
         final TaskCluster cluster = new TaskCluster(EngineSettings.defaults().withOptimizer(
                 new OptimizerSettings(true, 1_000, 1.2, 8, 100, 3_600_000)));
         // consumers of their own (k1-k4): the world's checks hold c1-c4 to limits this test does not set
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(cluster);
+        final TaskWorld world = new TaskWorld(cluster);
         final java.util.function.Function<String, String> id = TaskZero::id;
         // u1 holds 60 + 30 of 100 GB, u3 50 + 20, u2 70: a 40 GB demand fits nowhere
-        world.apply(new MultiTaskProperties.Register(id.apply("u1"), 100, 100));
+        world.apply(new TaskWorld.Register(id.apply("u1"), 100, 100));
         cluster.settle();
         place(world, id.apply("a1"), "k1", 60);
         place(world, id.apply("a2"), "k1", 30);
-        world.apply(new MultiTaskProperties.Register(id.apply("u3"), 100, 100));
+        world.apply(new TaskWorld.Register(id.apply("u3"), 100, 100));
         cluster.settle();
         place(world, id.apply("d1"), "k4", 50);
         place(world, id.apply("d2"), "k4", 20);
-        world.apply(new MultiTaskProperties.Register(id.apply("u2"), 100, 100));
+        world.apply(new TaskWorld.Register(id.apply("u2"), 100, 100));
         cluster.settle();
         place(world, id.apply("b1"), "k2", 70);
         cluster.committed(cluster.topics.commands).forEach(c -> world.outcome(c, OutcomeStatus.PROVISIONED));
@@ -179,7 +178,7 @@ class OptimizerTest {
         world.check();
     }
 
-    private static void place(final MultiTaskProperties.World world, final String demandId, final String consumer,
+    private static void place(final TaskWorld world, final String demandId, final String consumer,
                               final long gb) {
         world.send(Demand.newBuilder().setDemandId(demandId).setConsumerId(consumer).setType(DemandType.PLACE)
                 .setKind(ResourceKind.STORAGE).setResources(ResourceSpec.newBuilder().setStorage(new Quantity(gb + "", "GB")).build())
@@ -195,7 +194,11 @@ class OptimizerTest {
     }
 
     private static List<PlacementCommand> migratesOf(final TaskCluster cluster) {
-        return cluster.committed(cluster.topics.commands).stream().filter(c -> c.getType() == CommandType.MIGRATE).toList();
+        return migrates(cluster.committed(cluster.topics.commands));
+    }
+
+    private static List<PlacementCommand> migrates(final List<PlacementCommand> commands) {
+        return commands.stream().filter(c -> c.getType() == CommandType.MIGRATE).toList();
     }
 
     /** Ids whose keys land on the first of the cluster's partitions, so units and demands belong to one task. */
@@ -203,7 +206,7 @@ class OptimizerTest {
         static String id(final String base) {
             for (int i = 0; ; i++) {
                 final String candidate = base + "-" + i;
-                if (BuiltInPartitioner.partitionForKey(candidate.getBytes(StandardCharsets.UTF_8), TaskCluster.PARTITIONS) == 0) {
+                if (Partitions.of(candidate, TaskCluster.PARTITIONS) == 0) {
                     return candidate;
                 }
             }
@@ -211,6 +214,6 @@ class OptimizerTest {
     }
 
     private List<PlacementCommand> migrates() {
-        return engine.commands.stream().filter(c -> c.getType() == CommandType.MIGRATE).toList();
+        return migrates(engine.commands);
     }
 }

@@ -11,12 +11,12 @@ import org.junit.jupiter.api.Test;
 class RestartTest {
     @Test
     void aUnitDecommissionedByItsLastReleaseStaysDecommissionedAfterARestart() {
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(new TaskCluster(EngineSettings.defaults()));
-        world.start(List.of(new MultiTaskProperties.Register("u1", 100, 100)));
-        world.apply(new MultiTaskProperties.Place("c3", 10, 0, 0));
+        final TaskWorld world = new TaskWorld(new TaskCluster(EngineSettings.defaults()));
+        world.start(List.of(new TaskWorld.Register("u1", 100, 100)));
+        world.apply(new TaskWorld.Place("c3", 10, 0, 0));
         world.cluster.settle();
-        world.apply(new MultiTaskProperties.ChangeState("u1", DataUnitState.DECOMMISSIONING));
-        world.apply(new MultiTaskProperties.Release(0));
+        world.apply(new TaskWorld.ChangeState("u1", DataUnitState.DECOMMISSIONING));
+        world.apply(new TaskWorld.Release(0));
         world.cluster.settle();
         final TaskCluster.SimTask owner = world.cluster.tasks.stream().filter(t -> t.engine().slice().get("u1") != null)
                 .findFirst().orElseThrow();
@@ -31,10 +31,10 @@ class RestartTest {
 
     @Test
     void aRestartedTaskNumbersItsUnitsChangesOnFromWhereItsRecordsLeftThem() {
-        final MultiTaskProperties.World world = new MultiTaskProperties.World(new TaskCluster(EngineSettings.defaults()));
-        world.start(List.of(new MultiTaskProperties.Register("u1", 100, 100)));
+        final TaskWorld world = new TaskWorld(new TaskCluster(EngineSettings.defaults()));
+        world.start(List.of(new TaskWorld.Register("u1", 100, 100)));
         for (int i = 0; i < 3; i++) {
-            world.apply(new MultiTaskProperties.Place("c3", 10, 0, 0));
+            world.apply(new TaskWorld.Place("c3", 10, 0, 0));
         }
         world.cluster.settle();
         final TaskCluster.SimTask owner = world.cluster.tasks.stream().filter(t -> t.engine().slice().get("u1") != null)
@@ -47,7 +47,7 @@ class RestartTest {
         assertThat(before).isEqualTo(4);
         assertThat(owner.engine().slice().get("u1").sequence()).isEqualTo(before);
         assertThat(owner.engine().slice().get("u1").used().storageBytes()).isEqualTo(30_000_000_000L);
-        world.apply(new MultiTaskProperties.Place("c3", 10, 0, 0));
+        world.apply(new TaskWorld.Place("c3", 10, 0, 0));
         world.cluster.settle();
         world.check();
     }

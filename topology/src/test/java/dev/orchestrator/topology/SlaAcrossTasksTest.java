@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class SlaAcrossTasksTest {
     @Test
     void aDemandArrivingBeforeItsSlasCopyIsDecidedAtTheSlasHome() {
-        final TaskCluster cluster = MultiTaskProperties.World.settled("c5", 1_000).cluster;
+        final TaskCluster cluster = TaskWorld.settled("c5", 1_000).cluster;
         final int home = Partitions.of("gold", TaskCluster.PARTITIONS);
         cluster.produce(cluster.topics.sla, "gold", Sla.newBuilder().setSlaId("gold").setMaxLatencyMillis(50)
                 .setMinAvailability(0.0).setUpdatedAt(cluster.instant()).build());

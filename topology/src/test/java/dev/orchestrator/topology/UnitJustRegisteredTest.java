@@ -28,7 +28,7 @@ class UnitJustRegisteredTest {
     @Test
     void aDemandForARegionOnlyANewUnitOffersIsPlacedOnItBeforeAnySummarySaysSo() {
         // every task has heard what the others' pools hold, none in ap-south-1
-        final TaskCluster cluster = MultiTaskProperties.World.settled("c5", 10_000).cluster;
+        final TaskCluster cluster = TaskWorld.settled("c5", 10_000).cluster;
 
         final String unit = "u-new";
         final int home = Partitions.of(unit, TaskCluster.PARTITIONS);

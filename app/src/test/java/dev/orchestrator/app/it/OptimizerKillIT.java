@@ -22,8 +22,8 @@ import dev.orchestrator.avro.ResourceKind;
 import dev.orchestrator.avro.ResourceSpec;
 import dev.orchestrator.schemas.Topics;
 import dev.orchestrator.testing.TestKafka;
+import dev.orchestrator.topology.routing.Partitions;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +39,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
@@ -256,7 +255,7 @@ class OptimizerKillIT {
             return ids.computeIfAbsent(base, b -> {
                 for (int i = 0; ; i++) {
                     final String candidate = b + "-" + i;
-                    if (Utils.toPositive(Utils.murmur2(candidate.getBytes(StandardCharsets.UTF_8))) % PARTITIONS == 0) {
+                    if (Partitions.of(candidate, PARTITIONS) == 0) {
                         return candidate;
                     }
                 }
